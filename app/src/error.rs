@@ -1,0 +1,213 @@
+//! The one error type that crosses the network.
+//!
+//! Server functions return `Result<T, AppError>`. The server maps each kind to an HTTP
+//! status (see [`AppError::status_code`]); the client decodes the JSON body back into this
+//! same enum, so a validation error arrives with its field messages intact and the UI can
+//! show each message next to the field that caused it.
+//!
+//! Internal causes are never carried: [`AppError::Internal`] holds only a reference that
+//! matches a line in the server log.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A message about one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's name, as the form and the server fn argument call it.
+    pub field: String,
+    /// A sentence a person can act on.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// No valid session.
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// The record does not exist, or is not visible to the caller.
+    #[error("{what} was not found.")]
+    NotFound { what: String },
+    /// Bad input. `fields` says which inputs and why.
+    #[error("{message}")]
+    Validation { message: String, fields: Vec<FieldError> },
+    /// A write carried a stale version. `current` is the server's copy as JSON.
+    #[error("This was changed somewhere else in the meantime.")]
+    Conflict { current: serde_json::Value },
+    /// A plan limit was reached.
+    #[error("You have reached the {limit} limit of the {plan} plan.{}", upgrade_hint(.upgrade_to))]
+    LimitReached { limit: String, plan: String, upgrade_to: Option<String> },
+    /// Too many attempts.
+    #[error("Too many attempts. Try again in {}.", human_seconds(*.retry_after_secs))]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency (the database, an external service) is not available right now.
+    #[error("{message}")]
+    Unavailable { message: String },
+    /// The browser could not reach the server (offline, DNS, connection refused).
+    #[error("You appear to be offline. Your change was not sent.")]
+    Network { detail: String },
+    /// Something failed on the server. The cause is in the server log under `reference`.
+    #[error("Something went wrong on our side. Reference: {reference}.")]
+    Internal { reference: String },
+}
+
+fn upgrade_hint(upgrade_to: &Option<String>) -> String {
+    match upgrade_to {
+        Some(p) => format!(" Upgrade to {p} to lift it."),
+        None => String::new(),
+    }
+}
+
+fn human_seconds(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_string(),
+        2..=59 => format!("{secs} seconds"),
+        60 => "a minute".to_string(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+impl AppError {
+    /// A validation error about a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        AppError::Validation {
+            message: message.clone(),
+            fields: vec![FieldError { field: field.to_string(), message }],
+        }
+    }
+
+    /// A validation error from several field messages. Returns `Ok(())` when there are none.
+    pub fn check_fields(fields: Vec<FieldError>) -> Result<(), AppError> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let message = if fields.len() == 1 {
+            fields[0].message.clone()
+        } else {
+            "Please correct the highlighted fields.".to_string()
+        };
+        Err(AppError::Validation { message, fields })
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound { what: what.into() }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        AppError::Unavailable { message: message.into() }
+    }
+
+    /// The message for one field, if this is a validation error that names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation { fields, .. } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the server answers with for this kind of error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound { .. } => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::LimitReached { .. } => 402,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable { .. } => 503,
+            // A network error never comes from the server; if it ever did, it is a gateway problem.
+            AppError::Network { .. } => 502,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// True when the client could not reach the server at all.
+    pub fn is_network(&self) -> bool {
+        matches!(self, AppError::Network { .. })
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The client could not reach the server.
+            ServerFnErrorErr::Request(detail) => AppError::Network { detail },
+            // The server could not read the arguments: bad or hostile input.
+            ServerFnErrorErr::Args(_) => AppError::Validation {
+                message: "The request could not be read. Check the values and try again.".into(),
+                fields: vec![],
+            },
+            ServerFnErrorErr::MissingArg(name) => AppError::Validation {
+                message: format!("The value for {name} is missing."),
+                fields: vec![FieldError { field: name, message: "This field is required.".into() }],
+            },
+            other => AppError::Internal { reference: short_reference(&other.to_string()) },
+        }
+    }
+}
+
+/// A short, stable reference for an error message, so a person can quote it and an operator
+/// can find it in the log. Not a secret and not reversible.
+fn short_reference(text: &str) -> String {
+    // FNV-1a, 32 bits: small, deterministic and dependency-free.
+    let mut h: u32 = 0x811c9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    format!("E{h:08X}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_round_trips_through_the_wire_encoding() {
+        let err = AppError::Validation {
+            message: "Please correct the highlighted fields.".into(),
+            fields: vec![
+                FieldError { field: "email".into(), message: "Enter a valid e-mail address.".into() },
+                FieldError { field: "name".into(), message: "Enter a name.".into() },
+            ],
+        };
+        let bytes = err.ser();
+        let back = AppError::de(bytes);
+        assert_eq!(back, err);
+        assert_eq!(back.field_message("email").as_deref(), Some("Enter a valid e-mail address."));
+        assert_eq!(back.field_message("phone"), None);
+        assert_eq!(back.status_code(), 422);
+    }
+
+    #[test]
+    fn undecodable_body_becomes_an_error_not_a_panic() {
+        let back = AppError::de("<html>proxy error</html>".into());
+        assert!(matches!(back, AppError::Internal { .. }), "{back:?}");
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        assert_eq!(
+            AppError::RateLimited { retry_after_secs: 90 }.to_string(),
+            "Too many attempts. Try again in 2 minutes."
+        );
+        assert_eq!(
+            AppError::LimitReached { limit: "members".into(), plan: "Free".into(), upgrade_to: Some("Pro".into()) }
+                .to_string(),
+            "You have reached the members limit of the Free plan. Upgrade to Pro to lift it."
+        );
+        assert!(AppError::check_fields(vec![]).is_ok());
+    }
+}

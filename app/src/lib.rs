@@ -1,0 +1,23 @@
+//! Mewayz: the Leptos UI, the shared types and the `#[server]` functions.
+//!
+//! One folder per module (see ARCHITECTURE.md). With the `ssr` feature the crate also holds
+//! the server-only domain and storage code; without it, only what the WASM client needs.
+
+pub mod error;
+pub mod shell;
+pub mod status;
+
+#[cfg(feature = "ssr")]
+pub mod platform;
+
+pub use error::{AppError, FieldError};
+pub use shell::App;
+
+/// Every index the application needs. Each module adds its own here; the server ensures
+/// them all at start (and again whenever the database comes back).
+#[cfg(feature = "ssr")]
+pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
+    let mut all = Vec::new();
+    all.extend(status::domain::indexes());
+    all
+}

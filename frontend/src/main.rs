@@ -1,0 +1,10 @@
+//! The Mewayz WASM client: mounts the app shell in the browser.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    // The page shows a plain "Loading Mewayz…" until the client starts; remove it now.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}

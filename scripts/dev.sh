@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs Mewayz locally: installs what is missing, starts the local MongoDB wire server
+# (unless MONGODB_URI is set), builds the client and the server, and serves on
+# http://127.0.0.1:${PORT:-3000}. Ctrl-C stops everything this script started.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+say "Mewayz: preparing to run the app"
+ensure_build_tools
+build_client
+build_server
+
+DB_PID=""
+SERVER_PID=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  say "Stopping"
+  stop_pid "$SERVER_PID"
+  stop_pid "$DB_PID"
+}
+trap cleanup INT TERM EXIT
+
+if [[ -z "${MONGODB_URI:-}" ]]; then
+  DB_PORT="${MEWAYZ_DB_PORT:-27117}"
+  mkdir -p "$ROOT/.data/db"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$DB_PORT") 2>/dev/null; then
+    die "port $DB_PORT is already in use (another local database?). Stop it, or set MEWAYZ_DB_PORT or MONGODB_URI."
+  fi
+  say "Starting the local MongoDB wire server on 127.0.0.1:$DB_PORT (data in .data/db, durable writes)"
+  start_database "$DB_PORT" "$ROOT/.data/db" --sync-on-commit
+  export MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
+else
+  say "Using the database at MONGODB_URI"
+fi
+
+export PORT="${PORT:-3000}"
+export DIST_DIR="${DIST_DIR:-$ROOT/dist}"
+say "Starting the server"
+"$ROOT/target/debug/mewayz-server" &
+SERVER_PID=$!
+if ! wait_for_port 127.0.0.1 "$PORT" 30 || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  die "the server did not start (see the log above)"
+fi
+say "Mewayz is running: open http://127.0.0.1:$PORT  (Ctrl-C to stop)"
+wait "$SERVER_PID"

@@ -1,0 +1,85 @@
+//! The server-fn route. Every `#[server]` fn in `app` is registered automatically; this
+//! handler runs it with the application state in context, answers unknown paths with the
+//! shared error, and gives each error kind its proper HTTP status.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use app::platform::AppState;
+use app::AppError;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use leptos::prelude::provide_context;
+
+static SERVER_FNS: OnceLock<HashSet<(String, Method)>> = OnceLock::new();
+
+/// Indexes the registered server fns (path and method). Called once at start.
+pub fn index_server_fns() {
+    SERVER_FNS.get_or_init(|| {
+        server_fn_paths().into_iter().collect()
+    });
+}
+
+/// Every registered server fn, as (path, method). The probe tests enumerate this.
+pub fn server_fn_paths() -> Vec<(String, Method)> {
+    let mut v: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, m)| (p.to_string(), m))
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// True when `path` is the path of a registered server fn.
+pub fn is_server_fn(path: &str) -> bool {
+    SERVER_FNS.get().is_some_and(|s| s.iter().any(|(p, _)| p == path))
+}
+
+pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let known = SERVER_FNS.get_or_init(|| server_fn_paths().into_iter().collect());
+    if !known.contains(&(path.clone(), req.method().clone())) {
+        return if known.iter().any(|(p, _)| *p == path) {
+            error_response(AppError::Validation {
+                message: format!("{} is not allowed here.", req.method()),
+                fields: vec![],
+            }, Some(StatusCode::METHOD_NOT_ALLOWED))
+        } else {
+            error_response(AppError::not_found("This API endpoint"), None)
+        };
+    }
+
+    let ctx_state = state.clone();
+    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req)
+        .await
+        .into_response();
+    with_error_status(res).await
+}
+
+fn error_response(err: AppError, status: Option<StatusCode>) -> Response {
+    let status = status.unwrap_or_else(|| StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    (status, Json(err)).into_response()
+}
+
+/// server_fn answers every error with 500. Read the shared error back and use its status,
+/// so a validation error is a 422, an unreachable database a 503, and so on.
+async fn with_error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(_) => return error_response(app::platform::db::internal("server fn body", &"unreadable error body"), None),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let AppError::RateLimited { retry_after_secs } = err {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,141 @@
+//! The Mewayz HTTP server: server fns at `/api/…`, the built client from `dist/`,
+//! `/health`, `/ready` and `/metrics`, security headers, compression, limits and logs.
+
+pub mod api;
+pub mod observability;
+pub mod security;
+pub mod static_files;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::platform::{AppState, Config, Db};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use observability::init_tracing;
+
+/// Builds the whole HTTP application for `state`.
+pub fn router(state: AppState) -> Router {
+    let site = static_files::Site::load(&state.config.dist_dir);
+    let csp = security::content_security_policy(site.inline_script_hashes());
+    let max_body = state.config.max_body_bytes;
+
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(observability::metrics_handler))
+        .route("/api/{*fn_name}", any(api::handle))
+        .with_state(state)
+        .fallback_service(site.into_service())
+        .layer(axum::middleware::from_fn(observability::track_requests))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn_with_state(csp, security::headers))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn health() -> impl IntoResponse {
+    (StatusCode::OK, Json(serde_json::json!({ "status": "ok" })))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.check_ready().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ready" }))).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, Json(e)).into_response(),
+    }
+}
+
+/// Removes the password from a connection string before it is logged.
+pub fn redact_uri(uri: &str) -> String {
+    match (uri.find("://"), uri.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &uri[..s], &uri[at + 1..]),
+        _ => uri.to_string(),
+    }
+}
+
+/// Watches the database until it first answers, with one clear log line if it does not.
+/// Readiness afterwards is checked on every `/ready` call, so recovery needs no restart.
+fn watch_database(state: AppState) {
+    tokio::spawn(async move {
+        let mut warned = false;
+        loop {
+            match state.check_ready().await {
+                Ok(()) => {
+                    tracing::info!(db = %state.config.mongodb_db, "database ready");
+                    return;
+                }
+                Err(e) => {
+                    if !warned {
+                        tracing::warn!(
+                            uri = %redact_uri(&state.config.mongodb_uri),
+                            reason = %e,
+                            "MongoDB is not reachable: the server is up but reports not ready, and keeps retrying"
+                        );
+                        warned = true;
+                    }
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    });
+}
+
+/// Errors that stop the server from starting at all.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("MONGODB_URI could not be used: {0}")]
+    Database(#[from] mongodb::error::Error),
+    #[error("could not listen on {addr}: {source} (is another server using the port? set PORT)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// A server that is listening.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Waits until the server stops (after the shutdown future resolves).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.handle.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+}
+
+/// Connects, binds and starts serving. Returns once the port is open.
+pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<Running, StartError> {
+    observability::install_metrics();
+    let db = Db::connect(&config).await?;
+    let addr = config.bind;
+    let state = AppState::new(config, db);
+    api::index_server_fns();
+    watch_database(state.clone());
+
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    let app = router(state.clone());
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
+    Ok(Running { addr, state, handle })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_credentials() {
+        assert_eq!(super::redact_uri("mongodb+srv://u:p@x.net/db"), "mongodb+srv://***@x.net/db");
+        assert_eq!(super::redact_uri("mongodb://127.0.0.1:1/"), "mongodb://127.0.0.1:1/");
+    }
+}

@@ -1,0 +1,79 @@
+//! Logs and metrics: structured tracing, and Prometheus text at `/metrics` with request
+//! counts and latencies by route, and database errors.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tracing_subscriber::EnvFilter;
+
+static PROMETHEUS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// Structured logs. `RUST_LOG` filters (default `info`); `LOG_FORMAT=json` for JSON lines.
+pub fn init_tracing(json: bool) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Installs the process-wide metrics recorder once.
+pub fn install_metrics() {
+    PROMETHEUS.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full("http_request_duration_seconds".into()),
+                &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
+            )
+            .expect("bucket list is not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // A second install (several servers in one test process) keeps the first recorder.
+        let _ = metrics::set_global_recorder(recorder);
+        metrics::describe_counter!("http_requests_total", "HTTP requests by method, route and status");
+        metrics::describe_histogram!("http_request_duration_seconds", "HTTP request latency by method and route");
+        metrics::describe_counter!("db_errors_total", "Database errors by kind");
+        for kind in ["unreachable", "timeout", "other"] {
+            metrics::counter!("db_errors_total", "kind" => kind).increment(0);
+        }
+        handle
+    });
+}
+
+pub async fn metrics_handler() -> Response {
+    match PROMETHEUS.get() {
+        Some(h) => {
+            h.run_upkeep();
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response()
+        }
+        None => (StatusCode::SERVICE_UNAVAILABLE, "metrics recorder not installed").into_response(),
+    }
+}
+
+/// The route label: the matched route pattern, the server fn's own path, or a fixed
+/// label, so a client cannot create unbounded label values.
+fn route_label(req: &Request) -> String {
+    let path = req.uri().path();
+    match req.extensions().get::<MatchedPath>().map(|m| m.as_str()) {
+        Some("/api/{*fn_name}") if crate::api::is_server_fn(path) => path.to_string(),
+        Some("/api/{*fn_name}") => "/api/unknown".to_string(),
+        Some(p) => p.to_string(),
+        None => "static".to_string(),
+    }
+}
+
+pub async fn track_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().as_str().to_string();
+    let route = route_label(&req);
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    res
+}

@@ -1,0 +1,180 @@
+//! The foundation: health, readiness that follows the database, metrics, static files and
+//! their cache rules, security headers, body limit, the server-fn route and its errors.
+
+mod common;
+
+use std::time::Duration;
+
+use app::AppError;
+use common::*;
+
+#[tokio::test]
+async fn health_answers_while_the_process_runs() {
+    let srv = TestServer::start(&shared_db_uri(), "health").await;
+    let res = client().get(srv.url("/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "ok");
+}
+
+#[tokio::test]
+async fn ready_follows_the_database_without_a_server_restart() {
+    let mut db = DbServer::start_in_memory();
+    let srv = TestServer::start(&db.uri(), "ready").await;
+    let http = client();
+    let status = |http: reqwest::Client, url: String| async move {
+        http.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+    };
+
+    let up = eventually(Duration::from_secs(10), || status(http.clone(), srv.url("/ready")).map_eq(200)).await;
+    assert!(up.is_some(), "/ready never turned 200 with the database up");
+
+    db.kill();
+    let down = eventually(Duration::from_secs(10), || status(http.clone(), srv.url("/ready")).map_eq(503)).await;
+    assert!(down.is_some(), "/ready did not turn 503 after the database was killed");
+    // The body is the shared error.
+    let body: AppError = http.get(srv.url("/ready")).send().await.unwrap().json().await.unwrap();
+    assert!(matches!(body, AppError::Unavailable { .. }), "{body:?}");
+    // Health is unaffected.
+    assert_eq!(status(http.clone(), srv.url("/health")).await, 200);
+
+    db.restart();
+    let back = eventually(Duration::from_secs(15), || status(http.clone(), srv.url("/ready")).map_eq(200)).await;
+    assert!(back.is_some(), "/ready did not return to 200 after the database came back");
+    eprintln!("ready: down detected in {down:?}, recovered in {back:?}");
+}
+
+trait MapEq {
+    fn map_eq(self, want: u16) -> impl std::future::Future<Output = bool>;
+}
+impl<F: std::future::Future<Output = u16>> MapEq for F {
+    async fn map_eq(self, want: u16) -> bool {
+        self.await == want
+    }
+}
+
+#[tokio::test]
+async fn server_fn_round_trip_returns_typed_data() {
+    let srv = TestServer::start(&shared_db_uri(), "status_fn").await;
+    let res = client()
+        .post(srv.url("/api/status"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let s: app::status::SystemStatus = res.json().await.unwrap();
+    assert_eq!(s.version, env!("CARGO_PKG_VERSION"));
+    assert!(s.database_ready);
+}
+
+#[tokio::test]
+async fn unknown_server_fn_is_a_typed_404_and_wrong_method_a_405() {
+    let srv = TestServer::start(&shared_db_uri(), "unknown_fn").await;
+    let res = client().post(srv.url("/api/no_such_fn")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let err: AppError = res.json().await.unwrap();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+
+    let res = client().get(srv.url("/api/status")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+}
+
+#[tokio::test]
+async fn database_down_gives_503_with_the_shared_error_quickly() {
+    let mut db = DbServer::start_in_memory();
+    let srv = TestServer::start(&db.uri(), "db_down_fn").await;
+    db.kill();
+    let started = std::time::Instant::now();
+    let res = client().get(srv.url("/ready")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let srv = TestServer::start(&shared_db_uri(), "metrics").await;
+    let http = client();
+    for _ in 0..3 {
+        http.get(srv.url("/health")).send().await.unwrap();
+    }
+    let text = http.get(srv.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("http_requests_total{") && l.contains("route=\"/health\"") && l.contains("status=\"200\""))
+        .unwrap_or_else(|| panic!("no /health counter in:\n{text}"));
+    let n: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(n >= 3.0, "{line}");
+    assert!(text.contains("http_request_duration_seconds_bucket"), "no latency histogram");
+    assert!(text.contains("db_errors_total{kind=\"unreachable\"}"), "db error metric missing:\n{text}");
+}
+
+#[tokio::test]
+async fn static_files_have_the_right_cache_rules_and_client_routes_get_the_shell() {
+    let srv = TestServer::start(&shared_db_uri(), "static").await;
+    let http = client();
+
+    let asset = http.get(srv.url("/frontend-0123456789abcdef.js")).send().await.unwrap();
+    assert_eq!(asset.status(), 200);
+    assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    for path in ["/", "/index.html", "/sw.js"] {
+        let r = http.get(srv.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
+    }
+
+    let route = http.get(srv.url("/settings/profile")).send().await.unwrap();
+    assert_eq!(route.status(), 200);
+    assert!(route.text().await.unwrap().contains("<script type=\"module\">"));
+
+    let missing = http.get(srv.url("/missing-file.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let traversal = http.get(srv.url("/..%2f..%2fetc%2fpasswd")).send().await.unwrap();
+    assert_ne!(traversal.status(), 500);
+    assert!(!traversal.text().await.unwrap().contains("root:"));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_client_accepts_it() {
+    let srv = TestServer::start(&shared_db_uri(), "compress").await;
+    for (enc, want) in [("br", "br"), ("gzip", "gzip")] {
+        let r = client()
+            .get(srv.url("/frontend-0123456789abcdef.js"))
+            .header("accept-encoding", enc)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(want));
+    }
+}
+
+#[tokio::test]
+async fn security_headers_and_a_csp_that_allows_only_our_own_scripts() {
+    let srv = TestServer::start(&shared_db_uri(), "headers").await;
+    let r = client().get(srv.url("/")).send().await.unwrap();
+    let h = r.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"));
+    assert!(!csp.contains("http"), "no other origin may be allowed: {csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_without_a_5xx() {
+    let srv = TestServer::start_with(&shared_db_uri(), "body_limit", &[("MAX_BODY_BYTES", "1024")]).await;
+    let res = client()
+        .post(srv.url("/api/status"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x=".to_string() + &"a".repeat(10_000))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
