@@ -6,6 +6,7 @@
 pub mod error;
 pub mod shell;
 pub mod status;
+pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod platform;

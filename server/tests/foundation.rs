@@ -178,3 +178,58 @@ async fn oversized_bodies_are_refused_without_a_5xx() {
         .unwrap();
     assert_eq!(res.status(), 413);
 }
+
+/// A server fn that validates with the shared rules, as every module's domain does.
+/// It lives in the test binary, so it is registered and served only here.
+#[leptos::server(prefix = "/api", endpoint = "test_validate_contact")]
+async fn test_validate_contact(name: String, email: String) -> Result<String, AppError> {
+    let fields: Vec<app::FieldError> = [
+        app::validate::required_text("name", "a name", &name, 80),
+        app::validate::email("email", &email),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    AppError::check_fields(fields)?;
+    Ok(app::validate::normalize_email(&email))
+}
+
+#[tokio::test]
+async fn a_validation_error_reaches_the_client_type_with_its_field_messages() {
+    use leptos::server_fn::error::FromServerFnError;
+    let srv = TestServer::start(&shared_db_uri(), "validation").await;
+    let http = client();
+
+    // Bad input: 422, and the body decodes (exactly as the WASM client decodes it) into
+    // the shared error with one message per field.
+    let res = http
+        .post(srv.url("/api/test_validate_contact"))
+        .form(&[("name", "  "), ("email", "not-an-address")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err = AppError::de(res.bytes().await.unwrap());
+    assert_eq!(err.field_message("name").as_deref(), Some("Enter a name."));
+    assert_eq!(err.field_message("email").as_deref(), Some("Enter an e-mail address like name@example.com."));
+    assert!(matches!(&err, AppError::Validation { fields, .. } if fields.len() == 2));
+
+    // Operator-shaped input where a string is expected is just a bad string.
+    let res = http
+        .post(srv.url("/api/test_validate_contact"))
+        .form(&[("name", "Ana"), ("email[$gt]", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "{:?}", res.text().await);
+
+    // Good input passes through.
+    let res = http
+        .post(srv.url("/api/test_validate_contact"))
+        .form(&[("name", "Ana"), ("email", " Ana@Example.com ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<String>().await.unwrap(), "ana@example.com");
+}

@@ -1,0 +1,47 @@
+// Shared helpers for the browser tests: launch Debian's Chromium through playwright-core,
+// collect console errors and page errors, and save screenshots for people to look at.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:3000';
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SHOTS = path.join(here, '..', 'test-results');
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh context and page at the given width, recording every console error. */
+export async function openPage(browser, { width = 1280, height = 800, colorScheme } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { context, page, problems };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the WASM client has replaced the boot placeholder. */
+export async function waitForApp(page) {
+  await page.getByRole('banner').waitFor({ timeout: 20000 });
+}

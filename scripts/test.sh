@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every Mewayz test: cargo unit and integration tests against a throw-away MongoDB
+# wire server (each test uses its own database name), then the browser tests in end2end/
+# (playwright-core driving Debian's Chromium) against the real built client and server.
+# Installs whatever is missing first. Ends with one line: "Summary: N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+say "Mewayz: running every test (unit, integration, browser end-to-end)"
+ensure_build_tools
+ensure_chromium
+ensure_playwright
+build_client
+build_server
+
+DB_PID=""
+SERVER_PID=""
+cleanup() {
+  stop_pid "$SERVER_PID"
+  stop_pid "$DB_PID"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+DB_PORT="$(free_port)"
+say "Starting a throw-away MongoDB wire server on 127.0.0.1:$DB_PORT (in memory)"
+start_database "$DB_PORT" ":memory:"
+export MEWAYZ_TEST_MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
+
+say "Running the cargo unit and integration tests"
+cargo test -p app -p server --no-fail-fast 2>&1 | tee "$ROOT/target/cargo-test.log"
+CARGO_RC=${PIPESTATUS[0]}
+RUST_PASSED=$(grep -Eo 'test result: [A-Z]+\. [0-9]+ passed' "$ROOT/target/cargo-test.log" | awk '{s+=$4} END {print s+0}')
+RUST_FAILED=$(grep -Eo '[0-9]+ failed;' "$ROOT/target/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+if [[ $CARGO_RC -ne 0 && $RUST_FAILED -eq 0 ]]; then RUST_FAILED=1; fi # a build failure counts
+
+E2E_PORT="$(free_port)"
+say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
+HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="e2e_$(date +%s)_$RANDOM" \
+  DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" \
+  "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
+SERVER_PID=$!
+if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
+  cat "$ROOT/target/e2e-server.log" >&2
+  die "the server for the browser tests did not start"
+fi
+
+say "Running the browser tests (screenshots in end2end/test-results/)"
+(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
+E2E_RC=${PIPESTATUS[0]}
+E2E_PASSED=$(grep -E '^# pass [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
+E2E_FAILED=$(grep -E '^# fail [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
+E2E_PASSED=${E2E_PASSED:-0}
+E2E_FAILED=${E2E_FAILED:-0}
+if [[ $E2E_RC -ne 0 && $E2E_FAILED -eq 0 ]]; then E2E_FAILED=1; fi
+
+PASSED=$((RUST_PASSED + E2E_PASSED))
+FAILED=$((RUST_FAILED + E2E_FAILED))
+echo
+say "cargo tests: $RUST_PASSED passed, $RUST_FAILED failed; browser tests: $E2E_PASSED passed, $E2E_FAILED failed"
+echo "Summary: $PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 && $CARGO_RC -eq 0 && $E2E_RC -eq 0 ]]
