@@ -86,7 +86,17 @@ ensure_build_tools() {
 }
 
 # Builds the WASM client into dist/ (Trunk runs cargo offline, so fetch first).
+client_is_fresh() {
+  [[ -f "$ROOT/dist/index.html" ]] || return 1
+  [[ -z "$(find "$ROOT/app" "$ROOT/frontend" "$ROOT/style" "$ROOT/public" "$ROOT/Cargo.lock" \
+    "$ROOT/Trunk.toml" "$ROOT/manifest.webmanifest" -newer "$ROOT/dist/index.html" -print -quit 2>/dev/null)" ]]
+}
+
 build_client() {
+  if client_is_fresh; then
+    say "The client in dist/ is up to date"
+    return
+  fi
   say "Fetching Rust dependencies"
   (cd "$ROOT" && cargo fetch --quiet)
   say "Building the client with Trunk (release, wasm-opt -Oz) into dist/"

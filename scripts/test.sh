@@ -31,7 +31,7 @@ export MEWAYZ_TEST_MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
 say "Running the cargo unit and integration tests"
 cargo test -p app -p server --no-fail-fast 2>&1 | tee "$ROOT/target/cargo-test.log"
 CARGO_RC=${PIPESTATUS[0]}
-RUST_PASSED=$(grep -Eo 'test result: [A-Z]+\. [0-9]+ passed' "$ROOT/target/cargo-test.log" | awk '{s+=$4} END {print s+0}')
+RUST_PASSED=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$ROOT/target/cargo-test.log" | awk '{s+=$4} END {print s+0}')
 RUST_FAILED=$(grep -Eo '[0-9]+ failed;' "$ROOT/target/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 if [[ $CARGO_RC -ne 0 && $RUST_FAILED -eq 0 ]]; then RUST_FAILED=1; fi # a build failure counts
 
