@@ -13,11 +13,13 @@ build_server
 
 DB_PID=""
 SERVER_PID=""
+SINK_PID=""
 cleanup() {
   trap - INT TERM EXIT
   echo
   say "Stopping"
   stop_pid "$SERVER_PID"
+  stop_pid "$SINK_PID"
   stop_pid "$DB_PID"
 }
 trap cleanup INT TERM EXIT
@@ -33,6 +35,25 @@ if [[ -z "${MONGODB_URI:-}" ]]; then
   export MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
 else
   say "Using the database at MONGODB_URI"
+fi
+
+if [[ -z "${SMTP_URL:-}" ]]; then
+  MAIL_PORT="${MEWAYZ_MAIL_PORT:-2525}"
+  say "Starting the local mail sink on 127.0.0.1:$MAIL_PORT: every e-mail is printed below and saved in .data/mail/"
+  mkdir -p "$ROOT/.data/mail"
+  # Each message is printed (with its links) alongside the server log.
+  "$ROOT/target/debug/mail-sink" --port "$MAIL_PORT" --dir "$ROOT/.data/mail" > >(sed -u 's/^/[mail] /') 2>&1 &
+  SINK_PID=$!
+  wait_for_port 127.0.0.1 "$MAIL_PORT" 15 || die "the mail sink did not start on port $MAIL_PORT (set MEWAYZ_MAIL_PORT)"
+  export SMTP_URL="smtp://127.0.0.1:$MAIL_PORT"
+fi
+
+# A session key kept between runs, so sign-ins survive a restart. Never committed.
+if [[ -z "${JWT_SECRET:-}" ]]; then
+  mkdir -p "$ROOT/.data"
+  [[ -s "$ROOT/.data/jwt_secret" ]] || python3 -c 'import secrets; print(secrets.token_urlsafe(48))' > "$ROOT/.data/jwt_secret"
+  JWT_SECRET="$(cat "$ROOT/.data/jwt_secret")"
+  export JWT_SECRET
 fi
 
 export PORT="${PORT:-3000}"

@@ -106,7 +106,7 @@ build_client() {
 
 build_server() {
   say "Building the server"
-  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server)
+  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server --bin mail-sink)
 }
 
 free_port() {
@@ -143,4 +143,13 @@ stop_pid() {
     for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
+}
+
+# start_mail_sink PORT DIR: the local SMTP sink that captures all outgoing mail.
+# Sets SINK_PID.
+start_mail_sink() {
+  mkdir -p "$2"
+  "$ROOT/target/debug/mail-sink" --port "$1" --dir "$2" >"$ROOT/target/mail-sink-$1.log" 2>&1 &
+  SINK_PID=$!
+  wait_for_port 127.0.0.1 "$1" 15 || { cat "$ROOT/target/mail-sink-$1.log" >&2; die "the mail sink did not start on port $1"; }
 }

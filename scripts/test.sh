@@ -16,8 +16,10 @@ build_server
 
 DB_PID=""
 SERVER_PID=""
+SINK_PID=""
 cleanup() {
   stop_pid "$SERVER_PID"
+  stop_pid "$SINK_PID"
   stop_pid "$DB_PID"
 }
 trap cleanup EXIT
@@ -36,9 +38,14 @@ RUST_FAILED=$(grep -Eo '[0-9]+ failed;' "$ROOT/target/cargo-test.log" | awk '{s+
 if [[ $CARGO_RC -ne 0 && $RUST_FAILED -eq 0 ]]; then RUST_FAILED=1; fi # a build failure counts
 
 E2E_PORT="$(free_port)"
+MAIL_PORT="$(free_port)"
+export MAIL_DIR="$ROOT/target/e2e-mail"
+rm -rf "$MAIL_DIR"
+say "Starting a mail sink for the browser tests on 127.0.0.1:$MAIL_PORT (messages in target/e2e-mail/)"
+start_mail_sink "$MAIL_PORT" "$MAIL_DIR"
 say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
 HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="e2e_$(date +%s)_$RANDOM" \
-  DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" \
+  DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" \
   "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
@@ -47,7 +54,7 @@ if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
 fi
 
 say "Running the browser tests (screenshots in end2end/test-results/)"
-(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
+(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" MAIL_DIR="$MAIL_DIR" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
 E2E_RC=${PIPESTATUS[0]}
 E2E_PASSED=$(grep -E '^# pass [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
 E2E_FAILED=$(grep -E '^# fail [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)

@@ -3,6 +3,7 @@
 //! One folder per module (see ARCHITECTURE.md). With the `ssr` feature the crate also holds
 //! the server-only domain and storage code; without it, only what the WASM client needs.
 
+pub mod accounts;
 pub mod error;
 pub mod shell;
 pub mod status;
@@ -20,5 +21,8 @@ pub use shell::App;
 pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
     let mut all = Vec::new();
     all.extend(status::domain::indexes());
+    all.extend(platform::rate_limit::indexes());
+    all.extend(accounts::store::indexes());
+    all.extend(platform::jobs::indexes().into_iter().map(|model| platform::db::IndexSpec { collection: platform::jobs::COLLECTION, model }));
     all
 }

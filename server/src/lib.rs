@@ -2,8 +2,10 @@
 //! `/health`, `/ready` and `/metrics`, security headers, compression, limits and logs.
 
 pub mod api;
+pub mod google_routes;
 pub mod observability;
 pub mod security;
+pub mod smtp_sink;
 pub mod static_files;
 
 use std::future::Future;
@@ -32,7 +34,15 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(observability::metrics_handler))
-        .route("/api/{*fn_name}", any(api::handle))
+        .route("/auth/google/start", get(google_routes::start))
+        .route("/auth/google/callback", get(google_routes::callback))
+        .route(
+            "/api/{*fn_name}",
+            any(api::handle).layer(axum::middleware::from_fn_with_state(
+                security::AllowedOrigin::from_public_url(&state.config.public_url),
+                security::same_origin_writes,
+            )),
+        )
         .with_state(state)
         .fallback_service(site.into_service())
         .layer(axum::middleware::from_fn(observability::track_requests))
@@ -88,6 +98,29 @@ fn watch_database(state: AppState) {
     });
 }
 
+/// Runs queued jobs (e-mail first). Several replicas can run workers on the same queue.
+fn start_job_worker(state: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    use app::platform::{jobs, mail::JobRunner, mailer::Mailer};
+    let mailer = match &state.config.smtp_url {
+        Some(url) => match Mailer::from_url(url, &state.config.mail_from) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                tracing::error!(error = %e, "SMTP_URL or MAIL_FROM is not usable: e-mail will wait in the queue");
+                None
+            }
+        },
+        None => None,
+    };
+    let Some(mailer) = mailer else {
+        // E-mail is the only job kind so far: without SMTP, jobs stay queued (not failed)
+        // and are sent once SMTP_URL is set and the server restarts.
+        tracing::warn!("SMTP_URL is not set: e-mail (verification, password reset) waits in the queue until it is");
+        return;
+    };
+    let mailer = Some(mailer);
+    jobs::spawn_worker(state.db.database().clone(), std::sync::Arc::new(JobRunner::new(mailer)), Duration::from_millis(500), stop);
+}
+
 /// Errors that stop the server from starting at all.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -123,10 +156,14 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
     let app = router(state.clone());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    start_job_worker(&state, stop_rx);
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        let _ = stop_tx.send(true);
+        result
     });
     Ok(Running { addr, state, handle })
 }

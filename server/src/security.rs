@@ -32,3 +32,42 @@ pub async fn headers(State(csp): State<HeaderValue>, req: Request, next: Next) -
     h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     res
 }
+
+/// The origins allowed to make mutating calls: the configured public URL's origin.
+#[derive(Clone, Debug)]
+pub struct AllowedOrigin(pub String);
+
+impl AllowedOrigin {
+    pub fn from_public_url(url: &str) -> AllowedOrigin {
+        // scheme://host[:port] with no path
+        let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+        let end = url[after_scheme..].find('/').map(|i| after_scheme + i).unwrap_or(url.len());
+        AllowedOrigin(url[..end].to_ascii_lowercase())
+    }
+}
+
+/// Refuses state-changing requests sent by pages of another origin (CSRF defence in depth,
+/// on top of SameSite=Lax cookies). Requests with no Origin (API clients, curl) pass: they
+/// carry no browser cookies unless the caller chose to send them.
+pub async fn same_origin_writes(State(allowed): State<AllowedOrigin>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let mutating = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if mutating {
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+        let fetch_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let ok = match origin.as_deref() {
+            Some(o) => {
+                o == allowed.0
+                    || host.as_deref().is_some_and(|h| o == format!("http://{h}") || o == format!("https://{h}"))
+            }
+            None => fetch_site != "cross-site",
+        };
+        if !ok {
+            tracing::info!(origin = ?origin, "cross-origin write refused");
+            return (axum::http::StatusCode::FORBIDDEN, axum::Json(app::AppError::Forbidden)).into_response();
+        }
+    }
+    next.run(req).await
+}

@@ -22,6 +22,32 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `json` for one JSON object per log line, `pretty` for people (`LOG_FORMAT`).
     pub log_json: bool,
+    /// HMAC key for access tokens (`JWT_SECRET`, at least 32 bytes). When unset a random key
+    /// is made at start: sessions then end on restart and replicas cannot share them.
+    pub jwt_secret: Vec<u8>,
+    pub jwt_secret_generated: bool,
+    /// Lifetime of an access token (`ACCESS_TOKEN_TTL_SECS`, default 900).
+    pub access_ttl: Duration,
+    /// Lifetime of a session's refresh token (`REFRESH_TOKEN_TTL_DAYS`, default 30).
+    pub refresh_ttl: Duration,
+    /// A rotated refresh token presented again within this window is treated as a
+    /// concurrent request rather than theft (`REFRESH_REUSE_GRACE_SECS`, default 10).
+    pub refresh_reuse_grace: Duration,
+    /// Cookies get `Secure` unless the app is served over plain http on localhost.
+    pub cookie_secure: bool,
+    /// SMTP server for outgoing mail (`SMTP_URL`, e.g. `smtps://user:pass@smtp.example.com`).
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail (`MAIL_FROM`).
+    pub mail_from: String,
+    /// The account with this verified e-mail becomes super_admin (`SUPER_ADMIN_EMAIL`).
+    pub super_admin_email: Option<String>,
+    /// Header that carries the client's IP when behind a trusted proxy (`CLIENT_IP_HEADER`,
+    /// e.g. `x-forwarded-for`). Unset: the TCP peer address is used.
+    pub client_ip_header: Option<String>,
+    /// Sign in with Google (`GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`, optional
+    /// `GOOGLE_ISSUER`, `GOOGLE_AUTH_URL`, `GOOGLE_TOKEN_URL`, `GOOGLE_JWKS_URL`).
+    /// `None`: the button is not offered.
+    pub google: Option<crate::accounts::google::OidcConfig>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -73,7 +99,48 @@ impl Config {
             Some(_) => return Err(ConfigError { var: "LOG_FORMAT", problem: "must be json or pretty".into() }),
         };
 
+        let (jwt_secret, jwt_secret_generated) = match val("JWT_SECRET") {
+            Some(s) if s.len() >= 32 => (s.into_bytes(), false),
+            Some(_) => return Err(ConfigError { var: "JWT_SECRET", problem: "must be at least 32 characters".into() }),
+            None => {
+                use rand::RngCore;
+                let mut k = vec![0u8; 48];
+                rand::rngs::OsRng.fill_bytes(&mut k);
+                (k, true)
+            }
+        };
+        let access_secs: u64 = parse(&val, "ACCESS_TOKEN_TTL_SECS", "900", "must be a whole number of seconds")?;
+        let refresh_days: u64 = parse(&val, "REFRESH_TOKEN_TTL_DAYS", "30", "must be a whole number of days")?;
+        let grace_secs: u64 = parse(&val, "REFRESH_REUSE_GRACE_SECS", "10", "must be a whole number of seconds")?;
+        if !(5..=86_400).contains(&access_secs) {
+            return Err(ConfigError { var: "ACCESS_TOKEN_TTL_SECS", problem: "must be between 5 and 86400".into() });
+        }
+        let local_http = public_url.starts_with("http://localhost") || public_url.starts_with("http://127.0.0.1") || public_url.starts_with("http://[::1]");
+        let smtp_url = val("SMTP_URL");
+        if let Some(u) = &smtp_url {
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(ConfigError { var: "SMTP_URL", problem: "must start with smtp:// or smtps://".into() });
+            }
+        }
+        let mail_from = val("MAIL_FROM").unwrap_or_else(|| "Mewayz <no-reply@localhost>".into());
+        let super_admin_email = val("SUPER_ADMIN_EMAIL").map(|e| crate::validate::normalize_email(&e));
+        let client_ip_header = val("CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase());
+
+        let google = crate::accounts::google::OidcConfig::from_lookup(&val, &public_url)
+            .map_err(|problem| ConfigError { var: "GOOGLE_CLIENT_ID", problem })?;
+
         Ok(Config {
+            google,
+            jwt_secret,
+            jwt_secret_generated,
+            access_ttl: Duration::from_secs(access_secs),
+            refresh_ttl: Duration::from_secs(refresh_days * 86_400),
+            refresh_reuse_grace: Duration::from_secs(grace_secs),
+            cookie_secure: !local_http,
+            smtp_url,
+            mail_from,
+            super_admin_email,
+            client_ip_header,
             bind,
             mongodb_uri,
             mongodb_db,
@@ -122,6 +189,17 @@ mod tests {
         assert_eq!(cfg(&[("MONGODB_DB", "a.b")]).unwrap_err().var, "MONGODB_DB");
         assert_eq!(cfg(&[("LOG_FORMAT", "xml")]).unwrap_err().var, "LOG_FORMAT");
         assert_eq!(cfg(&[("MONGODB_TIMEOUT_MS", "5")]).unwrap_err().var, "MONGODB_TIMEOUT_MS");
+    }
+
+    #[test]
+    fn secrets_and_cookies() {
+        assert_eq!(cfg(&[("JWT_SECRET", "short")]).unwrap_err().var, "JWT_SECRET");
+        let c = cfg(&[]).unwrap();
+        assert!(c.jwt_secret_generated && c.jwt_secret.len() >= 32);
+        assert!(!c.cookie_secure, "plain-http localhost gets no Secure flag");
+        assert!(cfg(&[("PUBLIC_URL", "https://app.example.com")]).unwrap().cookie_secure);
+        assert!(cfg(&[("PUBLIC_URL", "http://10.0.0.5:3000")]).unwrap().cookie_secure);
+        assert_eq!(cfg(&[("SMTP_URL", "mail.example.com")]).unwrap_err().var, "SMTP_URL");
     }
 
     #[test]

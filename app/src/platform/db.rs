@@ -161,3 +161,12 @@ pub fn internal(context: &str, cause: &dyn std::fmt::Display) -> AppError {
     tracing::error!(%reference, context, error = %cause, "internal error");
     AppError::Internal { reference }
 }
+
+impl From<super::jobs::JobError> for AppError {
+    fn from(e: super::jobs::JobError) -> Self {
+        match e {
+            super::jobs::JobError::Database(m) => m.into(),
+            other => internal("job queue", &other),
+        }
+    }
+}

@@ -3,9 +3,18 @@
 //! Everything here is compiled only with the `ssr` feature.
 
 pub mod config;
+pub mod crypto;
+pub mod ctx;
 pub mod db;
+pub mod jobs;
+pub mod mail;
+pub mod mailer;
+pub mod rate_limit;
+pub mod request;
 pub mod state;
 
 pub use config::Config;
 pub use db::Db;
+pub use ctx::{require_user, Ctx, PlatformRole};
+pub use request::RequestMeta;
 pub use state::{state, AppState};

@@ -14,12 +14,28 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
     pub started: Instant,
+    /// Outgoing HTTP (OpenID Connect and, later, other external services).
+    pub http: reqwest::Client,
+    /// Google's signing keys, cached.
+    pub jwks: Arc<crate::accounts::google::JwksCache>,
     indexes_ready: Arc<AtomicBool>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
-        AppState { config: Arc::new(config), db, started: Instant::now(), indexes_ready: Arc::new(AtomicBool::new(false)) }
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        AppState {
+            config: Arc::new(config),
+            db,
+            started: Instant::now(),
+            http,
+            jwks: Arc::new(crate::accounts::google::JwksCache::new()),
+            indexes_ready: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Whether the declared indexes have been ensured since start.

@@ -1,6 +1,7 @@
 //! The app shell: top bar, navigation (bottom on phones, side on desktop), theme, the
 //! 404 page, and the shared loading and error views every page uses.
 
+mod forms;
 mod theme;
 mod widgets;
 
@@ -9,13 +10,17 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 pub use theme::{Theme, ThemeToggle};
+pub use forms::{action_error, format_time, Field, FormError};
 pub use widgets::{ErrorNote, FieldMessage, Loading};
 
+use crate::accounts::api::SignOut;
+use crate::accounts::ui::{provide_auth, use_auth, AccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};
 use crate::status::ui::{HomePage, StatusPage};
 
 #[component]
 pub fn App() -> impl IntoView {
     theme::provide_theme();
+    provide_auth();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>
@@ -26,12 +31,14 @@ pub fn App() -> impl IntoView {
                 </A>
                 <div class="topbar-actions">
                     <ThemeToggle/>
+                    <UserMenu/>
                 </div>
             </header>
             <div class="frame">
                 <nav class="mainnav" aria-label="Main">
                     <ul>
                         <NavItem href="/" label="Home" icon=Icon::Home/>
+                        {move || use_auth().user.get().is_some().then(|| view! { <NavItem href="/account" label="Account" icon=Icon::User/> })}
                         <NavItem href="/status" label="Status" icon=Icon::Pulse/>
                     </ul>
                 </nav>
@@ -50,6 +57,12 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=HomePage/>
                             <Route path=path!("/status") view=StatusPage/>
+                            <Route path=path!("/signup") view=SignUpPage/>
+                            <Route path=path!("/login") view=SignInPage/>
+                            <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                            <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                            <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                            <Route path=path!("/account") view=AccountPage/>
                         </Routes>
                     </ErrorBoundary>
                 </main>
@@ -62,12 +75,14 @@ pub fn App() -> impl IntoView {
 enum Icon {
     Home,
     Pulse,
+    User,
 }
 
 fn icon_path(icon: Icon) -> &'static str {
     match icon {
         Icon::Home => "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
         Icon::Pulse => "M2 12h4l3-8 6 16 3-8h4",
+        Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
     }
 }
 
@@ -82,6 +97,31 @@ fn NavItem(href: &'static str, label: &'static str, icon: Icon) -> impl IntoView
                 <span class="nav-label">{label}</span>
             </A>
         </li>
+    }
+}
+
+/// Sign in / create account, or the signed-in person's name and a sign-out button.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let auth = use_auth();
+    let sign_out = ServerAction::<SignOut>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            auth.user.set(None);
+            navigate("/login", Default::default());
+        }
+    });
+    move || match auth.user.get() {
+        Some(u) => view! {
+            <A href="/account" attr:class="user-name">{u.name.clone()}</A>
+            <button type="button" class="button secondary compact" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                "Sign out"
+            </button>
+        }
+        .into_any(),
+        None if auth.ready.get() => view! { <A href="/login" attr:class="button compact">"Sign in"</A> }.into_any(),
+        None => ().into_any(),
     }
 }
 

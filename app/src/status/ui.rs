@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 
 use super::{get_status, SystemStatus};
+use crate::accounts::ui::use_auth;
 use crate::shell::{ErrorNote, Loading};
+use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let auth = use_auth();
     view! {
         <section class="page" aria-labelledby="home-title">
             <h1 id="home-title">"Welcome to Mewayz"</h1>
@@ -15,6 +18,20 @@ pub fn HomePage() -> impl IntoView {
             <p class="muted">
                 "Mewayz works on your phone and keeps working without a connection."
             </p>
+            {move || match auth.user.get() {
+                Some(u) => view! {
+                    <div class="card">
+                        <p>{format!("Signed in as {}.", u.name)}</p>
+                        <p><A href="/account">"Your account"</A></p>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <p class="row">
+                        <A href="/signup" attr:class="button">"Create your account"</A>
+                        <A href="/login" attr:class="button secondary">"Sign in"</A>
+                    </p>
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -2,6 +2,8 @@
 //! and a fresh database name for every test. No mocks of the database.
 #![allow(dead_code)]
 
+pub mod fake_oidc;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

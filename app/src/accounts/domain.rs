@@ -1,0 +1,653 @@
+//! M01 rules. Public flows (sign-up, sign-in, reset) take the state and the request
+//! metadata; signed-in flows take the caller's [`Ctx`] first.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use mongodb::bson::{doc, to_bson};
+
+use super::store::{self, RecoveryCode, TokenDoc, TotpState, UserDoc};
+use super::{password, session, totp, PlatformRole, SecurityEvent, SessionInfo, SessionUser, SignInOutcome, SignUpOutcome, TotpSetup, LOCALES};
+use crate::error::{AppError, FieldError};
+use crate::platform::db::is_duplicate_key;
+use crate::platform::mail::{self, action_email};
+use crate::platform::rate_limit::{self, Limit};
+use crate::platform::{crypto, AppState, Ctx, RequestMeta};
+use crate::validate;
+
+pub const SIGN_IN_PER_IP: Limit = Limit { name: "sign_in_ip", max: 30, window: Duration::from_secs(15 * 60) };
+pub const SIGN_IN_PER_ACCOUNT: Limit = Limit { name: "sign_in_account", max: 10, window: Duration::from_secs(15 * 60) };
+pub const SIGN_UP_PER_IP: Limit = Limit { name: "sign_up_ip", max: 10, window: Duration::from_secs(60 * 60) };
+pub const RESET_PER_IP: Limit = Limit { name: "reset_ip", max: 10, window: Duration::from_secs(60 * 60) };
+pub const RESET_PER_ACCOUNT: Limit = Limit { name: "reset_account", max: 3, window: Duration::from_secs(60 * 60) };
+pub const SECOND_FACTOR_PER_IP: Limit = Limit { name: "totp_ip", max: 20, window: Duration::from_secs(5 * 60) };
+pub const SECOND_FACTOR_PER_ACCOUNT: Limit = Limit { name: "totp_account", max: 5, window: Duration::from_secs(5 * 60) };
+
+pub const VERIFY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+pub const RESET_TTL: Duration = Duration::from_secs(60 * 60);
+pub const CHALLENGE_TTL: Duration = Duration::from_secs(5 * 60);
+
+const WRONG_CREDENTIALS: &str = "The e-mail address or password is incorrect.";
+
+fn field(name: &str, message: &str) -> AppError {
+    AppError::field(name, message)
+}
+
+// ---------- one-time tokens ----------
+
+async fn issue_token(state: &AppState, kind: &str, user_id: &str, ttl: Duration) -> Result<String, AppError> {
+    let raw = crypto::random_token(32);
+    let t = TokenDoc {
+        hash: crypto::sha256_hex(&raw),
+        kind: kind.into(),
+        user_id: user_id.into(),
+        created_at: store::now(),
+        expires_at: store::after(ttl),
+        used_at: None,
+    };
+    store::tokens(&state.db).insert_one(t).await?;
+    Ok(raw)
+}
+
+/// Explains why a link does not work, without saying more than needed.
+async fn link_problem(state: &AppState, kind: &str, hash: &str) -> Result<AppError, AppError> {
+    let msg = match store::tokens(&state.db).find_one(doc! { "_id": hash, "kind": kind }).await? {
+        Some(t) if t.used_at.is_some() => "This link has already been used. Ask for a new one.",
+        Some(_) => "This link has expired. Ask for a new one.",
+        None => "This link is not valid. Check that you opened the whole address from the e-mail.",
+    };
+    Ok(field("token", msg))
+}
+
+async fn peek_token(state: &AppState, kind: &str, raw: &str) -> Result<TokenDoc, AppError> {
+    let hash = crypto::sha256_hex(raw.trim());
+    let found = store::tokens(&state.db)
+        .find_one(doc! { "_id": &hash, "kind": kind, "used_at": null, "expires_at": { "$gt": store::now() } })
+        .await?;
+    match found {
+        Some(t) => Ok(t),
+        None => Err(link_problem(state, kind, &hash).await?),
+    }
+}
+
+/// Marks a token used, atomically: of two concurrent uses, only one succeeds.
+async fn consume_token(state: &AppState, kind: &str, raw: &str) -> Result<TokenDoc, AppError> {
+    let hash = crypto::sha256_hex(raw.trim());
+    let found = store::tokens(&state.db)
+        .find_one_and_update(
+            doc! { "_id": &hash, "kind": kind, "used_at": null, "expires_at": { "$gt": store::now() } },
+            doc! { "$set": { "used_at": store::now() } },
+        )
+        .await?;
+    match found {
+        Some(t) => Ok(t),
+        None => Err(link_problem(state, kind, &hash).await?),
+    }
+}
+
+async fn find_user_by_email(state: &AppState, email: &str) -> Result<Option<UserDoc>, AppError> {
+    Ok(store::users(&state.db).find_one(doc! { "email": email }).await?)
+}
+
+fn url(state: &AppState, path: &str, token: &str) -> String {
+    format!("{}{}?token={}", state.config.public_url, path, token)
+}
+
+async fn send_verification(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
+    let token = issue_token(state, "verify_email", &user.id, VERIFY_TTL).await?;
+    let email = action_email(
+        &user.email,
+        "Confirm your e-mail address for Mewayz",
+        &format!("Hello {}, please confirm that this is your e-mail address.", user.name),
+        "Confirm my e-mail address",
+        &url(state, "/verify-email", &token),
+        "The link works once and expires in 24 hours. If you did not create a Mewayz account, ignore this e-mail.",
+    );
+    mail::send_later(state, &format!("verify:{}", crypto::sha256_hex(&token)), email).await
+}
+
+// ---------- sign-up and verification ----------
+
+pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: String, password: String) -> Result<SignUpOutcome, AppError> {
+    let fields: Vec<FieldError> = [
+        validate::required_text("name", "your name", &name, 80),
+        validate::email("email", &email),
+        password::check_new("password", &password, &email),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    AppError::check_fields(fields)?;
+    rate_limit::hit(&state.db, SIGN_UP_PER_IP, &meta.ip).await?;
+
+    let email = validate::normalize_email(&email);
+    let outcome = SignUpOutcome { email_configured: state.config.smtp_url.is_some() };
+    // Hash first in every case, so both paths take the same time.
+    let hash = password::hash(password).await?;
+
+    if let Some(existing) = find_user_by_email(state, &email).await? {
+        notify_existing_account(state, &existing).await?;
+        return Ok(outcome);
+    }
+    let now = store::now();
+    let user = UserDoc {
+        id: crypto::new_id(),
+        email: email.clone(),
+        email_verified: false,
+        password_hash: Some(hash),
+        name: name.trim().to_string(),
+        locale: "en".into(),
+        time_zone: "UTC".into(),
+        role: PlatformRole::User,
+        google_sub: None,
+        totp: None,
+        totp_pending: None,
+        recovery_codes: vec![],
+        created_at: now,
+        updated_at: now,
+    };
+    match store::users(&state.db).insert_one(&user).await {
+        Ok(_) => {}
+        Err(e) if is_duplicate_key(&e) => {
+            // Someone signed up with the same address at the same moment.
+            if let Some(existing) = find_user_by_email(state, &email).await? {
+                notify_existing_account(state, &existing).await?;
+            }
+            return Ok(outcome);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    store::log_event(&state.db, &user.id, "sign_up", meta).await;
+    send_verification(state, &user).await?;
+    Ok(outcome)
+}
+
+/// Someone tried to sign up with an address that has an account: tell its owner, not the form.
+async fn notify_existing_account(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
+    let hour = store::now().timestamp_millis() / 3_600_000;
+    let email = action_email(
+        &user.email,
+        "You already have a Mewayz account",
+        "Someone (probably you) tried to create a Mewayz account with this e-mail address, which already has one.",
+        "Sign in",
+        &format!("{}/login", state.config.public_url),
+        "Forgot your password? Use \"Forgot password\" on the sign-in page. If this was not you, you can ignore this e-mail.",
+    );
+    mail::send_later(state, &format!("exists:{}:{hour}", user.id), email).await
+}
+
+pub async fn verify_email(state: &AppState, meta: &RequestMeta, token: String) -> Result<(), AppError> {
+    let t = consume_token(state, "verify_email", &token).await?;
+    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", "This link is not valid."))?;
+    let mut set = doc! { "email_verified": true, "updated_at": store::now() };
+    if state.config.super_admin_email.as_deref() == Some(user.email.as_str()) {
+        set.insert("role", "super_admin");
+    }
+    store::users(&state.db).update_one(doc! { "_id": &user.id }, doc! { "$set": set }).await?;
+    store::log_event(&state.db, &user.id, "email_verified", meta).await;
+    Ok(())
+}
+
+pub async fn resend_verification(state: &AppState, meta: &RequestMeta, email: String) -> Result<(), AppError> {
+    AppError::check_fields(validate::email("email", &email).into_iter().collect())?;
+    rate_limit::hit(&state.db, RESET_PER_IP, &meta.ip).await?;
+    let email = validate::normalize_email(&email);
+    rate_limit::hit(&state.db, RESET_PER_ACCOUNT, &email).await?;
+    if let Some(user) = find_user_by_email(state, &email).await? {
+        if !user.email_verified {
+            send_verification(state, &user).await?;
+        }
+    }
+    Ok(())
+}
+
+// ---------- sign-in ----------
+
+pub async fn sign_in(state: &AppState, meta: &RequestMeta, email: String, password: String) -> Result<SignInOutcome, AppError> {
+    let mut fields: Vec<FieldError> = validate::email("email", &email).into_iter().collect();
+    if password.is_empty() {
+        fields.push(FieldError { field: "password".into(), message: "Enter your password.".into() });
+    } else if password.chars().count() > 1024 {
+        fields.push(FieldError { field: "password".into(), message: WRONG_CREDENTIALS.into() });
+    }
+    AppError::check_fields(fields)?;
+    let email = validate::normalize_email(&email);
+    rate_limit::hit(&state.db, SIGN_IN_PER_IP, &meta.ip).await?;
+    rate_limit::hit(&state.db, SIGN_IN_PER_ACCOUNT, &email).await?;
+
+    let user = find_user_by_email(state, &email).await?;
+    let ok = password::verify(password, user.as_ref().and_then(|u| u.password_hash.clone())).await;
+    let user = match (ok, user) {
+        (true, Some(u)) => u,
+        (_, maybe) => {
+            if let Some(u) = maybe {
+                store::log_event(&state.db, &u.id, "sign_in_failed", meta).await;
+            }
+            return Err(field("password", WRONG_CREDENTIALS));
+        }
+    };
+    if !user.email_verified {
+        send_verification(state, &user).await?;
+        return Err(field("email", "Confirm your e-mail address first. We have sent you a new link."));
+    }
+    if user.totp.is_some() {
+        let challenge = issue_token(state, "second_factor", &user.id, CHALLENGE_TTL).await?;
+        return Ok(SignInOutcome::NeedsSecondFactor { challenge });
+    }
+    session::start(state, &user, meta).await?;
+    store::log_event(&state.db, &user.id, "sign_in", meta).await;
+    Ok(SignInOutcome::SignedIn(user.to_session_user()))
+}
+
+/// Checks a TOTP code or an unused recovery code for `user`, consuming what it accepts.
+/// Returns which kind matched.
+async fn accept_second_factor(state: &AppState, user: &UserDoc, code: &str) -> Result<Option<&'static str>, AppError> {
+    let Some(t) = &user.totp else { return Ok(None) };
+    if let Some(step) = totp::check(&t.secret, code, t.last_step)? {
+        // Atomic: the same code cannot be used twice, even concurrently.
+        let r = store::users(&state.db)
+            .update_one(doc! { "_id": &user.id, "totp.last_step": { "$lt": step } }, doc! { "$set": { "totp.last_step": step } })
+            .await?;
+        return Ok((r.modified_count == 1).then_some("totp"));
+    }
+    let hash = totp::recovery_hash(code);
+    let r = store::users(&state.db)
+        .update_one(
+            doc! { "_id": &user.id, "recovery_codes": { "$elemMatch": { "hash": &hash, "used_at": null } } },
+            doc! { "$set": { "recovery_codes.$.used_at": store::now() } },
+        )
+        .await?;
+    Ok((r.modified_count == 1).then_some("recovery"))
+}
+
+const WRONG_CODE: &str = "That code is not right. Use the current code from your authenticator app, or one of your recovery codes.";
+
+pub async fn sign_in_second_factor(state: &AppState, meta: &RequestMeta, challenge: String, code: String) -> Result<SessionUser, AppError> {
+    if code.trim().is_empty() || code.len() > 64 {
+        return Err(field("code", "Enter the 6-digit code from your authenticator app."));
+    }
+    rate_limit::hit(&state.db, SECOND_FACTOR_PER_IP, &meta.ip).await?;
+    let t = peek_token(state, "second_factor", &challenge)
+        .await
+        .map_err(|_| field("code", "This sign-in has expired. Please sign in again."))?;
+    rate_limit::hit(&state.db, SECOND_FACTOR_PER_ACCOUNT, &t.user_id).await?;
+    let user = session::load_user(state, &t.user_id).await?;
+    match accept_second_factor(state, &user, &code).await? {
+        Some(kind) => {
+            consume_token(state, "second_factor", &challenge)
+                .await
+                .map_err(|_| field("code", "This sign-in has expired. Please sign in again."))?;
+            session::start(state, &user, meta).await?;
+            store::log_event(&state.db, &user.id, "sign_in", meta).await;
+            if kind == "recovery" {
+                store::log_event(&state.db, &user.id, "recovery_code_used", meta).await;
+            }
+            Ok(user.to_session_user())
+        }
+        None => {
+            store::log_event(&state.db, &user.id, "second_factor_failed", meta).await;
+            Err(field("code", WRONG_CODE))
+        }
+    }
+}
+
+pub async fn sign_out(state: &AppState, meta: RequestMeta) -> Result<(), AppError> {
+    if let Ok(ctx) = session::resolve(state, meta).await {
+        session::revoke(state, &ctx.user_id, &ctx.session_id, "signed out").await?;
+        store::log_event(&state.db, &ctx.user_id, "signed_out", &ctx.meta).await;
+    }
+    session::clear_cookies(state);
+    Ok(())
+}
+
+pub async fn sign_out_everywhere(ctx: &Ctx) -> Result<u64, AppError> {
+    let n = session::revoke_all(&ctx.state, &ctx.user_id, None, "signed out everywhere").await?;
+    store::log_event(ctx.db(), &ctx.user_id, "signed_out_everywhere", &ctx.meta).await;
+    session::clear_cookies(&ctx.state);
+    Ok(n)
+}
+
+pub async fn current_user(ctx: &Ctx) -> Result<SessionUser, AppError> {
+    Ok(session::load_user(&ctx.state, &ctx.user_id).await?.to_session_user())
+}
+
+// ---------- passwords ----------
+
+pub async fn request_password_reset(state: &AppState, meta: &RequestMeta, email: String) -> Result<(), AppError> {
+    AppError::check_fields(validate::email("email", &email).into_iter().collect())?;
+    rate_limit::hit(&state.db, RESET_PER_IP, &meta.ip).await?;
+    let email = validate::normalize_email(&email);
+    rate_limit::hit(&state.db, RESET_PER_ACCOUNT, &email).await?;
+    if let Some(user) = find_user_by_email(state, &email).await? {
+        let token = issue_token(state, "reset_password", &user.id, RESET_TTL).await?;
+        let message = action_email(
+            &user.email,
+            "Reset your Mewayz password",
+            "We received a request to reset the password of your Mewayz account.",
+            "Choose a new password",
+            &url(state, "/reset-password", &token),
+            "The link works once and expires in 1 hour. If you did not ask for this, ignore this e-mail: your password stays the same.",
+        );
+        mail::send_later(state, &format!("reset:{}", crypto::sha256_hex(&token)), message).await?;
+    }
+    Ok(())
+}
+
+pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: String, new_password: String) -> Result<(), AppError> {
+    let t = peek_token(state, "reset_password", &token).await?;
+    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", "This link is not valid."))?;
+    password::require_new("password", &new_password, &user.email)?;
+    let hash = password::hash(new_password).await?;
+    consume_token(state, "reset_password", &token).await?;
+    // Opening the link proves the inbox is theirs, so the address counts as verified.
+    store::users(&state.db)
+        .update_one(
+            doc! { "_id": &user.id },
+            doc! { "$set": { "password_hash": hash, "email_verified": true, "updated_at": store::now() } },
+        )
+        .await?;
+    session::revoke_all(state, &user.id, None, "password reset").await?;
+    store::log_event(&state.db, &user.id, "password_reset", meta).await;
+    Ok(())
+}
+
+pub async fn change_password(ctx: &Ctx, current: String, new_password: String) -> Result<(), AppError> {
+    let user = session::load_user(&ctx.state, &ctx.user_id).await?;
+    rate_limit::hit(ctx.db(), SIGN_IN_PER_ACCOUNT, &user.email).await?;
+    if !password::verify(current, user.password_hash.clone()).await {
+        return Err(field("current_password", "Your current password is not right."));
+    }
+    password::require_new("new_password", &new_password, &user.email)?;
+    let hash = password::hash(new_password).await?;
+    store::users(ctx.db())
+        .update_one(doc! { "_id": &user.id }, doc! { "$set": { "password_hash": hash, "updated_at": store::now() } })
+        .await?;
+    // Other devices must sign in again with the new password.
+    session::revoke_all(&ctx.state, &user.id, Some(&ctx.session_id), "password changed").await?;
+    store::log_event(ctx.db(), &user.id, "password_changed", &ctx.meta).await;
+    let note = action_email(
+        &user.email,
+        "Your Mewayz password was changed",
+        "The password of your Mewayz account was just changed, and your other devices were signed out.",
+        "Review your account",
+        &format!("{}/account", ctx.state.config.public_url),
+        "If this was not you, reset your password at once from the sign-in page.",
+    );
+    mail::send_later(&ctx.state, &format!("pwchanged:{}:{}", user.id, store::now().timestamp_millis()), note).await
+}
+
+// ---------- profile ----------
+
+pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: String) -> Result<SessionUser, AppError> {
+    let mut fields: Vec<FieldError> = validate::required_text("name", "your name", &name, 80).into_iter().collect();
+    if !LOCALES.iter().any(|(code, _)| *code == locale) {
+        fields.push(FieldError { field: "locale".into(), message: "Choose one of the offered languages.".into() });
+    }
+    if chrono_tz::Tz::from_str(time_zone.trim()).is_err() {
+        fields.push(FieldError { field: "time_zone".into(), message: "Choose a time zone such as Europe/Paris or America/New_York.".into() });
+    }
+    AppError::check_fields(fields)?;
+    store::users(ctx.db())
+        .update_one(
+            doc! { "_id": &ctx.user_id },
+            doc! { "$set": { "name": name.trim(), "locale": &locale, "time_zone": time_zone.trim(), "updated_at": store::now() } },
+        )
+        .await?;
+    store::log_event(ctx.db(), &ctx.user_id, "profile_updated", &ctx.meta).await;
+    current_user(ctx).await
+}
+
+// ---------- sessions and security log ----------
+
+pub async fn list_sessions(ctx: &Ctx) -> Result<Vec<SessionInfo>, AppError> {
+    use futures_util::TryStreamExt;
+    let docs: Vec<store::SessionDoc> = store::sessions(ctx.db())
+        .find(doc! { "user_id": &ctx.user_id, "revoked_at": null, "expires_at": { "$gt": store::now() } })
+        .sort(doc! { "last_seen": -1 })
+        .limit(100)
+        .await?
+        .try_collect()
+        .await?;
+    Ok(docs
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id == ctx.session_id,
+            device: store::describe_device(&s.user_agent),
+            ip: s.ip,
+            created_at_ms: s.created_at.timestamp_millis(),
+            last_seen_ms: s.last_seen.timestamp_millis(),
+            id: s.id,
+        })
+        .collect())
+}
+
+pub async fn revoke_session(ctx: &Ctx, session_id: String) -> Result<(), AppError> {
+    if !session::revoke(&ctx.state, &ctx.user_id, &session_id, "revoked by user").await? {
+        return Err(AppError::not_found("That session"));
+    }
+    if session_id == ctx.session_id {
+        session::clear_cookies(&ctx.state);
+    }
+    store::log_event(ctx.db(), &ctx.user_id, "session_revoked", &ctx.meta).await;
+    Ok(())
+}
+
+pub async fn security_log(ctx: &Ctx) -> Result<Vec<SecurityEvent>, AppError> {
+    use futures_util::TryStreamExt;
+    let docs: Vec<store::EventDoc> = store::events(ctx.db())
+        .find(doc! { "user_id": &ctx.user_id })
+        .sort(doc! { "at": -1 })
+        .limit(100)
+        .await?
+        .try_collect()
+        .await?;
+    Ok(docs.iter().map(store::EventDoc::to_public).collect())
+}
+
+// ---------- two-factor ----------
+
+pub async fn totp_begin(ctx: &Ctx) -> Result<TotpSetup, AppError> {
+    let user = session::load_user(&ctx.state, &ctx.user_id).await?;
+    if user.totp.is_some() {
+        return Err(AppError::Validation { message: "Two-factor authentication is already on.".into(), fields: vec![] });
+    }
+    let secret = totp::new_secret();
+    store::users(ctx.db())
+        .update_one(doc! { "_id": &user.id }, doc! { "$set": { "totp_pending": &secret, "updated_at": store::now() } })
+        .await?;
+    totp::setup(&secret, &user.email)
+}
+
+pub async fn totp_confirm(ctx: &Ctx, code: String) -> Result<Vec<String>, AppError> {
+    rate_limit::hit(ctx.db(), SECOND_FACTOR_PER_ACCOUNT, &ctx.user_id).await?;
+    let user = session::load_user(&ctx.state, &ctx.user_id).await?;
+    let Some(secret) = user.totp_pending.clone() else {
+        return Err(field("code", "Start the set-up again: scan a new QR code first."));
+    };
+    let Some(step) = totp::check(&secret, &code, 0)? else {
+        return Err(field("code", "That code is not right. Enter the 6-digit code your app shows now."));
+    };
+    let codes = totp::recovery_codes();
+    let stored: Vec<RecoveryCode> = codes.iter().map(|c| RecoveryCode { hash: totp::recovery_hash(c), used_at: None }).collect();
+    let state = TotpState { secret, enabled_at: store::now(), last_step: step };
+    store::users(ctx.db())
+        .update_one(
+            doc! { "_id": &user.id, "totp_pending": { "$ne": null } },
+            doc! {
+                "$set": { "totp": to_bson(&state)?, "recovery_codes": to_bson(&stored)?, "updated_at": store::now() },
+                "$unset": { "totp_pending": "" },
+            },
+        )
+        .await?;
+    store::log_event(ctx.db(), &user.id, "mfa_enabled", &ctx.meta).await;
+    Ok(codes)
+}
+
+pub async fn totp_disable(ctx: &Ctx, password_value: String, code: String) -> Result<(), AppError> {
+    rate_limit::hit(ctx.db(), SECOND_FACTOR_PER_ACCOUNT, &ctx.user_id).await?;
+    let user = session::load_user(&ctx.state, &ctx.user_id).await?;
+    if user.totp.is_none() {
+        return Err(AppError::Validation { message: "Two-factor authentication is already off.".into(), fields: vec![] });
+    }
+    let mut fields = vec![];
+    if !password::verify(password_value, user.password_hash.clone()).await {
+        fields.push(FieldError { field: "password".into(), message: "Your password is not right.".into() });
+    }
+    if fields.is_empty() && accept_second_factor(&ctx.state, &user, &code).await?.is_none() {
+        fields.push(FieldError { field: "code".into(), message: WRONG_CODE.into() });
+    }
+    AppError::check_fields(fields)?;
+    store::users(ctx.db())
+        .update_one(
+            doc! { "_id": &user.id },
+            doc! { "$set": { "totp": null, "recovery_codes": [], "updated_at": store::now() } },
+        )
+        .await?;
+    store::log_event(ctx.db(), &user.id, "mfa_disabled", &ctx.meta).await;
+    Ok(())
+}
+
+// ---------- platform roles ----------
+
+/// Sets a user's platform role (used by the `promote` admin command).
+pub async fn set_platform_role(state: &AppState, email: &str, role: PlatformRole) -> Result<(), AppError> {
+    let email = validate::normalize_email(email);
+    let r = store::users(&state.db)
+        .update_one(doc! { "email": &email }, doc! { "$set": { "role": to_bson(&role)?, "updated_at": store::now() } })
+        .await?;
+    if r.matched_count == 0 {
+        return Err(AppError::not_found(format!("An account with the e-mail {email}")));
+    }
+    Ok(())
+}
+
+/// Applies `SUPER_ADMIN_EMAIL` to an account that already exists and is verified.
+pub async fn apply_super_admin_email(state: &AppState) -> Result<(), AppError> {
+    if let Some(email) = &state.config.super_admin_email {
+        store::users(&state.db)
+            .update_one(doc! { "email": email, "email_verified": true }, doc! { "$set": { "role": "super_admin" } })
+            .await?;
+    }
+    Ok(())
+}
+
+// ---------- Sign in with Google ----------
+
+pub struct GoogleRedirect {
+    pub url: String,
+    /// Also set as a cookie, so the callback proves it returns to the same browser.
+    pub state: String,
+}
+
+pub enum GoogleOutcome {
+    Session(session::NewSession),
+    NeedsSecondFactor { challenge: String },
+}
+
+pub const GOOGLE_NOT_CONFIGURED: &str = "Sign in with Google is not configured on this server.";
+
+pub async fn google_start(state: &AppState) -> Result<GoogleRedirect, AppError> {
+    let cfg = state.config.google.as_ref().ok_or_else(|| AppError::unavailable(GOOGLE_NOT_CONFIGURED))?;
+    let start = super::google::start(cfg);
+    let doc = store::OAuthStateDoc {
+        state_hash: crypto::sha256_hex(&start.state),
+        nonce: start.nonce.clone(),
+        verifier: start.pkce_verifier.clone(),
+        created_at: store::now(),
+        expires_at: store::after(Duration::from_secs(600)),
+        used_at: None,
+    };
+    store::oauth_states(&state.db).insert_one(doc).await?;
+    Ok(GoogleRedirect { url: start.url, state: start.state })
+}
+
+const GOOGLE_FAILED: &str = "Sign in with Google did not work. Please try again.";
+
+pub async fn google_finish(
+    state: &AppState,
+    meta: &RequestMeta,
+    code: &str,
+    state_param: &str,
+    cookie_state: Option<&str>,
+) -> Result<GoogleOutcome, AppError> {
+    let cfg = state.config.google.as_ref().ok_or_else(|| AppError::unavailable(GOOGLE_NOT_CONFIGURED))?;
+    let bound = cookie_state.is_some_and(|c| super::google::constant_time_eq(c, state_param));
+    if !bound || code.is_empty() || code.len() > 2048 {
+        return Err(field("state", GOOGLE_FAILED));
+    }
+    let pending = store::oauth_states(&state.db)
+        .find_one_and_update(
+            doc! { "_id": crypto::sha256_hex(state_param), "used_at": null, "expires_at": { "$gt": store::now() } },
+            doc! { "$set": { "used_at": store::now() } },
+        )
+        .await?
+        .ok_or_else(|| field("state", "This sign-in with Google has expired. Please start again."))?;
+    let identity = super::google::finish(cfg, &state.http, &state.jwks, code, &pending.verifier, &pending.nonce)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "Google sign-in refused");
+            field("state", GOOGLE_FAILED)
+        })?;
+    if !identity.email_verified {
+        return Err(field("email", "Your Google account's e-mail address is not verified, so it cannot be used to sign in."));
+    }
+    let email = validate::normalize_email(&identity.email);
+    let users = store::users(&state.db);
+    let user = if let Some(u) = users.find_one(doc! { "google_sub": &identity.subject }).await? {
+        u
+    } else if let Some(u) = users.find_one(doc! { "email": &email }).await? {
+        // Same verified address: link, never duplicate.
+        users
+            .update_one(
+                doc! { "_id": &u.id },
+                doc! { "$set": { "google_sub": &identity.subject, "email_verified": true, "updated_at": store::now() } },
+            )
+            .await?;
+        store::log_event(&state.db, &u.id, "google_linked", meta).await;
+        session::load_user(state, &u.id).await?
+    } else {
+        let now = store::now();
+        let name = identity
+            .name
+            .clone()
+            .filter(|n| validate::required_text("name", "name", n, 80).is_none())
+            .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+        let u = UserDoc {
+            id: crypto::new_id(),
+            email: email.clone(),
+            email_verified: true,
+            password_hash: None,
+            name,
+            locale: "en".into(),
+            time_zone: "UTC".into(),
+            role: if state.config.super_admin_email.as_deref() == Some(email.as_str()) { PlatformRole::SuperAdmin } else { PlatformRole::User },
+            google_sub: Some(identity.subject.clone()),
+            totp: None,
+            totp_pending: None,
+            recovery_codes: vec![],
+            created_at: now,
+            updated_at: now,
+        };
+        match users.insert_one(&u).await {
+            Ok(_) => {
+                store::log_event(&state.db, &u.id, "sign_up", meta).await;
+                store::log_event(&state.db, &u.id, "google_linked", meta).await;
+                u
+            }
+            Err(e) if is_duplicate_key(&e) => users.find_one(doc! { "email": &email }).await?.ok_or_else(|| field("state", GOOGLE_FAILED))?,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    if user.totp.is_some() {
+        let challenge = issue_token(state, "second_factor", &user.id, CHALLENGE_TTL).await?;
+        return Ok(GoogleOutcome::NeedsSecondFactor { challenge });
+    }
+    let s = session::create(state, &user, meta).await?;
+    store::log_event(&state.db, &user.id, "sign_in", meta).await;
+    Ok(GoogleOutcome::Session(s))
+}
+
+/// What the sign-in page may offer on this server.
+pub fn auth_options(state: &AppState) -> super::AuthOptions {
+    super::AuthOptions { google: state.config.google.is_some(), email_configured: state.config.smtp_url.is_some() }
+}

@@ -1,0 +1,240 @@
+//! Sessions: a short-lived access JWT and an opaque refresh token stored hashed and rotated
+//! on every use. Presenting a refresh token that was already rotated ends the whole session
+//! (its family), unless it is a concurrent request within a few seconds of the rotation.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use mongodb::bson::{doc, DateTime};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, SessionDoc, UserDoc};
+use super::PlatformRole;
+use crate::error::AppError;
+use crate::platform::request::set_cookie;
+use crate::platform::{crypto, AppState, Ctx, RequestMeta};
+
+pub const ACCESS_COOKIE: &str = "mw_at";
+pub const REFRESH_COOKIE: &str = "mw_rt";
+const ISSUER: &str = "mewayz";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub sid: String,
+    pub role: PlatformRole,
+    pub iss: String,
+    pub iat: u64,
+    pub nbf: u64,
+    pub exp: u64,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+}
+
+pub fn issue_access(state: &AppState, user_id: &str, session_id: &str, role: PlatformRole) -> Result<String, AppError> {
+    let now = unix_now();
+    let claims = Claims {
+        sub: user_id.into(),
+        sid: session_id.into(),
+        role,
+        iss: ISSUER.into(),
+        iat: now,
+        nbf: now,
+        exp: now + state.config.access_ttl.as_secs(),
+    };
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&state.config.jwt_secret))
+        .map_err(|e| crate::platform::db::internal("jwt encode", &e))
+}
+
+/// Accepts only HS256 tokens signed with our key, inside their validity window.
+pub fn verify_access(state: &AppState, token: &str) -> Option<Claims> {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.algorithms = vec![Algorithm::HS256];
+    v.leeway = 2;
+    v.validate_nbf = true;
+    v.validate_exp = true;
+    v.set_issuer(&[ISSUER]);
+    v.set_required_spec_claims(&["exp", "nbf", "iat", "sub", "iss"]);
+    decode::<Claims>(token, &DecodingKey::from_secret(&state.config.jwt_secret), &v).ok().map(|d| d.claims)
+}
+
+fn cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: u64) -> String {
+    let secure = if state.config.cookie_secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
+fn set_access_cookie(state: &AppState, token: &str) {
+    set_cookie(cookie(state, ACCESS_COOKIE, token, "/", state.config.access_ttl.as_secs()));
+}
+
+fn set_refresh_cookie(state: &AppState, token: &str) {
+    set_cookie(cookie(state, REFRESH_COOKIE, token, "/api", state.config.refresh_ttl.as_secs()));
+}
+
+pub fn clear_cookies(state: &AppState) {
+    set_cookie(cookie(state, ACCESS_COOKIE, "", "/", 0));
+    set_cookie(cookie(state, REFRESH_COOKIE, "", "/api", 0));
+}
+
+/// The pair of cookies for a new session, as header values (for routes outside server fns).
+pub struct NewSession {
+    pub session_id: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl NewSession {
+    pub fn cookies(&self, state: &AppState) -> [String; 2] {
+        [
+            cookie(state, ACCESS_COOKIE, &self.access, "/", state.config.access_ttl.as_secs()),
+            cookie(state, REFRESH_COOKIE, &self.refresh, "/api", state.config.refresh_ttl.as_secs()),
+        ]
+    }
+}
+
+/// Creates a session row and its tokens.
+pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Result<NewSession, AppError> {
+    let refresh = crypto::random_token(32);
+    let now = store::now();
+    let s = SessionDoc {
+        id: crypto::new_id(),
+        user_id: user.id.clone(),
+        token_hash: crypto::sha256_hex(&refresh),
+        old_hashes: vec![],
+        rotated_at: now,
+        created_at: now,
+        last_seen: now,
+        expires_at: store::after(state.config.refresh_ttl),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+        revoked_at: None,
+        revoke_reason: None,
+    };
+    store::sessions(&state.db).insert_one(&s).await?;
+    let access = issue_access(state, &user.id, &s.id, user.role)?;
+    Ok(NewSession { session_id: s.id, access, refresh })
+}
+
+/// Creates a session and sets its cookies on the current server fn's response.
+pub async fn start(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Result<String, AppError> {
+    let s = create(state, user, meta).await?;
+    set_access_cookie(state, &s.access);
+    set_refresh_cookie(state, &s.refresh);
+    Ok(s.session_id)
+}
+
+async fn active_session(state: &AppState, sid: &str) -> Result<bool, AppError> {
+    let found = state
+        .db
+        .collection::<mongodb::bson::Document>(store::SESSIONS)
+        .find_one(doc! { "_id": sid, "revoked_at": null, "expires_at": { "$gt": store::now() } })
+        .projection(doc! { "_id": 1 })
+        .await?;
+    Ok(found.is_some())
+}
+
+async fn touch(state: &AppState, sid: &str) {
+    let now = store::now();
+    let stale = DateTime::from_millis(now.timestamp_millis() - 60_000);
+    let _ = store::sessions(&state.db)
+        .update_one(doc! { "_id": sid, "last_seen": { "$lt": stale } }, doc! { "$set": { "last_seen": now } })
+        .await;
+}
+
+/// Resolves the caller from the access token, or from the refresh cookie when the access
+/// token is missing or expired.
+pub async fn resolve(state: &AppState, meta: RequestMeta) -> Result<Ctx, AppError> {
+    let access = meta.bearer.clone().or_else(|| meta.cookies.get(ACCESS_COOKIE).cloned()).filter(|t| !t.is_empty());
+    if let Some(claims) = access.as_deref().and_then(|t| verify_access(state, t)) {
+        if active_session(state, &claims.sid).await? {
+            touch(state, &claims.sid).await;
+            return Ok(Ctx { state: state.clone(), user_id: claims.sub, session_id: claims.sid, role: claims.role, meta });
+        }
+        // A revoked session's access token is refused at once.
+        return Err(AppError::Unauthenticated);
+    }
+    match meta.cookies.get(REFRESH_COOKIE).filter(|t| !t.is_empty()).cloned() {
+        Some(rt) => refresh(state, meta, &rt).await,
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result<Ctx, AppError> {
+    let hash = crypto::sha256_hex(presented);
+    let now = store::now();
+    let fresh = crypto::random_token(32);
+    let rotated = store::sessions(&state.db)
+        .find_one_and_update(
+            doc! { "token_hash": &hash, "revoked_at": null, "expires_at": { "$gt": now } },
+            doc! {
+                "$set": { "token_hash": crypto::sha256_hex(&fresh), "rotated_at": now, "last_seen": now },
+                "$push": { "old_hashes": { "$each": [ &hash ], "$slice": -50 } },
+            },
+        )
+        .return_document(ReturnDocument::After)
+        .await?;
+
+    if let Some(session) = rotated {
+        let user = load_user(state, &session.user_id).await?;
+        let access = issue_access(state, &user.id, &session.id, user.role)?;
+        set_access_cookie(state, &access);
+        set_refresh_cookie(state, &fresh);
+        return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta });
+    }
+
+    // Not current: was it one this session used before?
+    if let Some(session) = store::sessions(&state.db).find_one(doc! { "old_hashes": &hash }).await? {
+        let since_rotation = now.timestamp_millis() - session.rotated_at.timestamp_millis();
+        let is_latest = session.old_hashes.last() == Some(&hash);
+        let grace = state.config.refresh_reuse_grace.as_millis() as i64;
+        if session.revoked_at.is_none() && is_latest && since_rotation <= grace {
+            // Two requests raced with the same token; the other one already rotated it.
+            let user = load_user(state, &session.user_id).await?;
+            let access = issue_access(state, &user.id, &session.id, user.role)?;
+            set_access_cookie(state, &access);
+            return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta });
+        }
+        if session.revoked_at.is_none() {
+            store::sessions(&state.db)
+                .update_one(
+                    doc! { "_id": &session.id },
+                    doc! { "$set": { "revoked_at": now, "revoke_reason": "refresh token reuse" } },
+                )
+                .await?;
+            tracing::warn!(session = %session.id, "refresh token reuse detected: session revoked");
+            store::log_event(&state.db, &session.user_id, "refresh_reuse_detected", &meta).await;
+        }
+    }
+    clear_cookies(state);
+    Err(AppError::Unauthenticated)
+}
+
+pub async fn load_user(state: &AppState, user_id: &str) -> Result<UserDoc, AppError> {
+    store::users(&state.db).find_one(doc! { "_id": user_id }).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Ends one session of `user_id`.
+pub async fn revoke(state: &AppState, user_id: &str, session_id: &str, reason: &str) -> Result<bool, AppError> {
+    let r = store::sessions(&state.db)
+        .update_one(
+            doc! { "_id": session_id, "user_id": user_id, "revoked_at": null },
+            doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } },
+        )
+        .await?;
+    Ok(r.modified_count == 1)
+}
+
+/// Ends every session of `user_id`, except `keep` when given.
+pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<&str>, reason: &str) -> Result<u64, AppError> {
+    let mut filter = doc! { "user_id": user_id, "revoked_at": null };
+    if let Some(k) = keep {
+        filter.insert("_id", doc! { "$ne": k });
+    }
+    let r = store::sessions(&state.db)
+        .update_many(filter, doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } })
+        .await?;
+    Ok(r.modified_count)
+}
