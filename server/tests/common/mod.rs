@@ -97,7 +97,9 @@ impl Drop for DbServer {
 pub fn shared_db_uri() -> String {
     static URI: OnceLock<String> = OnceLock::new();
     URI.get_or_init(|| {
-        if let Ok(uri) = std::env::var("MEWAYZ_TEST_MONGODB_URI") {
+        // Set and non-empty: use it. Unset or empty (`MEWAYZ_TEST_MONGODB_URI= cargo test`):
+        // start one here.
+        if let Some(uri) = std::env::var("MEWAYZ_TEST_MONGODB_URI").ok().filter(|u| !u.trim().is_empty()) {
             return uri;
         }
         // Started through a shell that stops it when this test process ends.
