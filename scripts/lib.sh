@@ -21,7 +21,8 @@ need_cmd() { command -v "$1" >/dev/null 2>&1 || die "$1 is required but not inst
 
 ensure_rust() {
   need_cmd cargo "Install Rust with rustup first."
-  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  # (Output is captured first: with pipefail, grep -q closing the pipe early would fail the check.)
+  if [[ "$(rustup target list --installed 2>/dev/null)" != *wasm32-unknown-unknown* ]]; then
     say "Adding the wasm32-unknown-unknown Rust target"
     rustup target add wasm32-unknown-unknown
   fi
@@ -42,7 +43,7 @@ ensure_wasm_bindgen() {
 
 ensure_binaryen() {
   # Debian's binaryen is too old (it emits modules that crash in the browser); use npm's.
-  if "$TOOLS/node/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then return; fi
+  if [[ "$("$TOOLS/node/node_modules/.bin/wasm-opt" --version 2>/dev/null)" == *"version ${BINARYEN_VERSION%%.*}"* ]]; then return; fi
   need_cmd npm "Install Node.js and npm."
   say "Installing binaryen $BINARYEN_VERSION (wasm-opt) into .tools/node"
   mkdir -p "$TOOLS/node"
@@ -51,7 +52,7 @@ ensure_binaryen() {
 }
 
 ensure_database_server() {
-  if [[ -x "$SECANTUSD" ]] && "$TOOLS/venv/bin/pip" show secantusdb 2>/dev/null | grep -qx "Version: $SECANTUSDB_VERSION"; then return; fi
+  if [[ -x "$SECANTUSD" ]] && [[ "$("$TOOLS/venv/bin/pip" show secantusdb 2>/dev/null)" == *"Version: $SECANTUSDB_VERSION"* ]]; then return; fi
   need_cmd python3 "Install Python 3.10 or newer."
   say "Installing the local MongoDB wire server (secantusdb $SECANTUSDB_VERSION) into .tools/venv"
   python3 -m venv "$TOOLS/venv"
