@@ -71,15 +71,18 @@ pub fn redact_uri(uri: &str) -> String {
     }
 }
 
-/// Watches the database until it first answers, with one clear log line if it does not.
-/// Readiness afterwards is checked on every `/ready` call, so recovery needs no restart.
-fn watch_database(state: AppState) {
+/// Watches the database until it first answers, with one clear log line if it does not,
+/// then starts the job worker. Readiness afterwards is checked on every `/ready` call, so
+/// recovery needs no restart.
+fn watch_database(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
     tokio::spawn(async move {
         let mut warned = false;
         loop {
             match state.check_ready().await {
                 Ok(()) => {
                     tracing::info!(db = %state.config.mongodb_db, "database ready");
+                    // Only now: the worker's first poll must not race the index creation.
+                    start_job_worker(&state, stop);
                     return;
                 }
                 Err(e) => {
@@ -151,13 +154,12 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let addr = config.bind;
     let state = AppState::new(config, db);
     api::index_server_fns();
-    watch_database(state.clone());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    watch_database(state.clone(), stop_rx);
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
     let app = router(state.clone());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    start_job_worker(&state, stop_rx);
     let handle = tokio::spawn(async move {
         let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)

@@ -85,6 +85,24 @@ async fn consume_token(state: &AppState, kind: &str, raw: &str) -> Result<TokenD
     }
 }
 
+/// Marks every unused token of `kind` for `user_id` as used: an older link stops working.
+async fn void_tokens(state: &AppState, user_id: &str, kind: &str) -> Result<(), AppError> {
+    store::tokens(&state.db)
+        .update_many(doc! { "user_id": user_id, "kind": kind, "used_at": null }, doc! { "$set": { "used_at": store::now() } })
+        .await?;
+    Ok(())
+}
+
+/// The `$set` that marks an account's address as proven, with the super-admin role when the
+/// address is `SUPER_ADMIN_EMAIL` (whichever way it was proven: link, reset or Google).
+fn verified_fields(state: &AppState, email: &str) -> mongodb::bson::Document {
+    let mut set = doc! { "email_verified": true, "updated_at": store::now() };
+    if state.config.super_admin_email.as_deref() == Some(email) {
+        set.insert("role", "super_admin");
+    }
+    set
+}
+
 async fn find_user_by_email(state: &AppState, email: &str) -> Result<Option<UserDoc>, AppError> {
     Ok(store::users(&state.db).find_one(doc! { "email": email }).await?)
 }
@@ -179,10 +197,7 @@ async fn notify_existing_account(state: &AppState, user: &UserDoc) -> Result<(),
 pub async fn verify_email(state: &AppState, meta: &RequestMeta, token: String) -> Result<(), AppError> {
     let t = consume_token(state, "verify_email", &token).await?;
     let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", "This link is not valid."))?;
-    let mut set = doc! { "email_verified": true, "updated_at": store::now() };
-    if state.config.super_admin_email.as_deref() == Some(user.email.as_str()) {
-        set.insert("role", "super_admin");
-    }
+    let set = verified_fields(state, &user.email);
     store::users(&state.db).update_one(doc! { "_id": &user.id }, doc! { "$set": set }).await?;
     store::log_event(&state.db, &user.id, "email_verified", meta).await;
     Ok(())
@@ -340,12 +355,11 @@ pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: String,
     let hash = password::hash(new_password).await?;
     consume_token(state, "reset_password", &token).await?;
     // Opening the link proves the inbox is theirs, so the address counts as verified.
-    store::users(&state.db)
-        .update_one(
-            doc! { "_id": &user.id },
-            doc! { "$set": { "password_hash": hash, "email_verified": true, "updated_at": store::now() } },
-        )
-        .await?;
+    let mut set = verified_fields(state, &user.email);
+    set.insert("password_hash", hash);
+    store::users(&state.db).update_one(doc! { "_id": &user.id }, doc! { "$set": set }).await?;
+    // Any other reset link still in someone's inbox stops working too.
+    void_tokens(state, &user.id, "reset_password").await?;
     session::revoke_all(state, &user.id, None, "password reset").await?;
     store::log_event(&state.db, &user.id, "password_reset", meta).await;
     Ok(())
@@ -362,8 +376,10 @@ pub async fn change_password(ctx: &Ctx, current: String, new_password: String) -
     store::users(ctx.db())
         .update_one(doc! { "_id": &user.id }, doc! { "$set": { "password_hash": hash, "updated_at": store::now() } })
         .await?;
-    // Other devices must sign in again with the new password.
+    // Other devices must sign in again with the new password, and reset links asked for
+    // before the change no longer work.
     session::revoke_all(&ctx.state, &user.id, Some(&ctx.session_id), "password changed").await?;
+    void_tokens(&ctx.state, &user.id, "reset_password").await?;
     store::log_event(ctx.db(), &user.id, "password_changed", &ctx.meta).await;
     let note = action_email(
         &user.email,
@@ -436,7 +452,8 @@ pub async fn security_log(ctx: &Ctx) -> Result<Vec<SecurityEvent>, AppError> {
     use futures_util::TryStreamExt;
     let docs: Vec<store::EventDoc> = store::events(ctx.db())
         .find(doc! { "user_id": &ctx.user_id })
-        .sort(doc! { "at": -1 })
+        // Ids follow the recording order, so events of the same millisecond keep theirs.
+        .sort(doc! { "at": -1, "_id": -1 })
         .limit(100)
         .await?
         .try_collect()
@@ -597,12 +614,22 @@ pub async fn google_finish(
         u
     } else if let Some(u) = users.find_one(doc! { "email": &email }).await? {
         // Same verified address: link, never duplicate.
-        users
-            .update_one(
-                doc! { "_id": &u.id },
-                doc! { "$set": { "google_sub": &identity.subject, "email_verified": true, "updated_at": store::now() } },
-            )
-            .await?;
+        let mut set = verified_fields(state, &email);
+        set.insert("google_sub", &identity.subject);
+        if !u.email_verified {
+            // Nobody had proven this address before Google did, so whoever signed up with it
+            // may not own it (an account squatted before its owner arrives). Nothing they
+            // chose may survive: not their password, their second factor or their name.
+            set.insert("password_hash", mongodb::bson::Bson::Null);
+            set.insert("totp", mongodb::bson::Bson::Null);
+            set.insert("totp_pending", mongodb::bson::Bson::Null);
+            set.insert("recovery_codes", mongodb::bson::Bson::Array(vec![]));
+            if let Some(name) = identity.name.as_deref().filter(|n| validate::required_text("name", "name", n, 80).is_none()) {
+                set.insert("name", name.trim());
+            }
+            session::revoke_all(state, &u.id, None, "address confirmed by Google").await?;
+        }
+        users.update_one(doc! { "_id": &u.id }, doc! { "$set": set }).await?;
         store::log_event(&state.db, &u.id, "google_linked", meta).await;
         session::load_user(state, &u.id).await?
     } else {

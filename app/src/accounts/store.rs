@@ -162,13 +162,23 @@ pub fn after(d: Duration) -> DateTime {
     DateTime::from_millis(DateTime::now().timestamp_millis() + d.as_millis() as i64)
 }
 
+/// An event id that sorts in recording order: the time, then a per-process sequence number
+/// (two events of one request often share a millisecond), then randomness.
+fn event_id(at: DateTime) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) % 0x100_0000;
+    format!("{:012x}{seq:06x}{}", at.timestamp_millis().max(0), &crypto::new_id()[..14])
+}
+
 /// Records a security event. A failure to record is logged, never shown to the person.
 pub async fn log_event(db: &Db, user_id: &str, kind: &str, meta: &RequestMeta) {
+    let at = now();
     let ev = EventDoc {
-        id: crypto::new_id(),
+        id: event_id(at),
         user_id: user_id.to_string(),
         kind: kind.to_string(),
-        at: now(),
+        at,
         ip: meta.ip.clone(),
         user_agent: meta.user_agent.clone(),
     };

@@ -138,6 +138,27 @@ pub fn fixture_dist() -> PathBuf {
     dir
 }
 
+/// Creates the declared collections and indexes of a fresh test database before its server
+/// starts. The server does the same in the background, but its job worker polls `jobs` at
+/// once; secantusd can deadlock (100% CPU, every connection stuck) when a findAndModify
+/// creates a collection while another connection creates one, which happens when many test
+/// servers start together. With the collections in place first, that never happens.
+/// Best effort: a database that is not reachable is left to the server to handle.
+async fn prepare_database(db_uri: &str, db_name: &str) {
+    let work = async {
+        let db = mongodb::Client::with_uri_str(db_uri).await?.database(db_name);
+        for spec in app::declared_indexes() {
+            db.collection::<mongodb::bson::Document>(spec.collection).create_index(spec.model).await?;
+        }
+        Ok::<(), mongodb::error::Error>(())
+    };
+    match tokio::time::timeout(Duration::from_secs(10), work).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("test database {db_name}: indexes not created up front: {e}"),
+        Err(_) => eprintln!("test database {db_name}: indexes not created up front: timed out"),
+    }
+}
+
 pub struct TestServer {
     pub base: String,
     pub db_name: String,
@@ -162,6 +183,7 @@ impl TestServer {
             ("DIST_DIR".into(), dist.display().to_string()),
         ];
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        prepare_database(db_uri, &db_name).await;
         let config = Config::from_lookup(|k| vars.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = server::start(config, async move {
