@@ -18,6 +18,7 @@ use crate::validate;
 pub const SIGN_IN_PER_IP: Limit = Limit { name: "sign_in_ip", max: 30, window: Duration::from_secs(15 * 60) };
 pub const SIGN_IN_PER_ACCOUNT: Limit = Limit { name: "sign_in_account", max: 10, window: Duration::from_secs(15 * 60) };
 pub const SIGN_UP_PER_IP: Limit = Limit { name: "sign_up_ip", max: 10, window: Duration::from_secs(60 * 60) };
+pub const SIGN_UP_PER_ACCOUNT: Limit = Limit { name: "sign_up_account", max: 5, window: Duration::from_secs(60 * 60) };
 pub const RESET_PER_IP: Limit = Limit { name: "reset_ip", max: 10, window: Duration::from_secs(60 * 60) };
 pub const RESET_PER_ACCOUNT: Limit = Limit { name: "reset_account", max: 3, window: Duration::from_secs(60 * 60) };
 pub const SECOND_FACTOR_PER_IP: Limit = Limit { name: "totp_ip", max: 20, window: Duration::from_secs(5 * 60) };
@@ -139,6 +140,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: 
     rate_limit::hit(&state.db, SIGN_UP_PER_IP, &meta.ip).await?;
 
     let email = validate::normalize_email(&email);
+    rate_limit::hit(&state.db, SIGN_UP_PER_ACCOUNT, &email).await?;
     let outcome = SignUpOutcome { email_configured: state.config.smtp_url.is_some() };
     // Hash first in every case, so both paths take the same time.
     let hash = password::hash(password).await?;
