@@ -2,32 +2,13 @@
 //! the test ends, and a fresh database name for every test.
 #![allow(dead_code)]
 
-use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// The secantusd launcher: `SECANTUSD`, or the main repo's venv.
-pub fn secantusd() -> PathBuf {
-    std::env::var_os("SECANTUSD")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin/secantusd-py"))
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn wait_port(port: u16, within: Duration) -> bool {
-    let end = Instant::now() + within;
-    while Instant::now() < end {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
+// The shared harness's helpers (secantusd path, free ports, waiting for a port).
+#[path = "../common/mod.rs"]
+mod base;
+pub use base::{free_port, secantusd, wait_port};
 
 /// An in-memory database server owned by one test; killed on drop.
 pub struct DbServer {
