@@ -89,6 +89,12 @@ test('sign up, confirm by e-mail, sign in, enrol TOTP, sign out, sign in with a 
   // The security log shows the real events.
   await page.getByText('Two-factor authentication turned on').waitFor();
   await screenshot(page, 'account-desktop');
+  // The same page on a phone, in the light theme: nothing overflows sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `account page overflows by ${overflow}px at 360px`);
+  await screenshot(page, 'account-phone-light');
   assert.deepEqual(problems.filter((p) => !/4(01|22)/.test(p)), []);
   await context.close();
 });
