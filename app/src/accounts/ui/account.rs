@@ -60,11 +60,12 @@ fn ProfileSection(user: SessionUser) -> impl IntoView {
                     <Field label="Name" name="name" autocomplete="name" value=user.name.clone() error=error/>
                     <div class="field">
                         <label for="field-locale">"Language"</label>
-                        <select id="field-locale" name="locale" aria-describedby="field-locale-msg">
+                        <select id="field-locale" name="locale" aria-describedby="field-locale-hint field-locale-msg">
                             {LOCALES.iter().map(|(code, label)| view! {
                                 <option value=*code selected=locale == *code>{*label}</option>
                             }).collect_view()}
                         </select>
+                        <p class="hint" id="field-locale-hint">"Saved with your profile. The interface is in English for now; other languages follow with the translations."</p>
                         <crate::shell::FieldMessage id="field-locale-msg" field="locale" error=error/>
                     </div>
                     <Field label="Time zone" name="time_zone" list="zones" value=user.time_zone.clone() hint="For example Europe/Paris or America/New_York." error=error/>
