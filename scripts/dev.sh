@@ -11,16 +11,11 @@ ensure_build_tools
 build_client
 build_server
 
-DB_PID=""
-SERVER_PID=""
-SINK_PID=""
 cleanup() {
   trap - INT TERM EXIT
   echo
   say "Stopping"
-  stop_pid "$SERVER_PID"
-  stop_pid "$SINK_PID"
-  stop_pid "$DB_PID"
+  stop_started
 }
 trap cleanup INT TERM EXIT
 

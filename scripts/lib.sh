@@ -136,6 +136,16 @@ start_database() {
   fi
 }
 
+# What the scripts start; stop_started stops whichever of them is running.
+DB_PID=""
+SERVER_PID=""
+SINK_PID=""
+stop_started() {
+  stop_pid "$SERVER_PID"
+  stop_pid "$SINK_PID"
+  stop_pid "$DB_PID"
+}
+
 stop_pid() {
   local pid="$1"
   [[ -n "$pid" ]] || return 0

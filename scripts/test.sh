@@ -14,15 +14,7 @@ ensure_playwright
 build_client
 build_server
 
-DB_PID=""
-SERVER_PID=""
-SINK_PID=""
-cleanup() {
-  stop_pid "$SERVER_PID"
-  stop_pid "$SINK_PID"
-  stop_pid "$DB_PID"
-}
-trap cleanup EXIT
+trap stop_started EXIT
 trap 'exit 130' INT TERM
 
 DB_PORT="$(free_port)"
