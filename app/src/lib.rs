@@ -8,6 +8,7 @@ pub mod error;
 pub mod shell;
 pub mod status;
 pub mod validate;
+pub mod workspaces;
 
 #[cfg(feature = "ssr")]
 pub mod platform;
@@ -23,6 +24,16 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
     all.extend(status::domain::indexes());
     all.extend(platform::rate_limit::indexes());
     all.extend(accounts::store::indexes());
+    all.extend(workspaces::store::indexes());
     all.extend(platform::jobs::indexes().into_iter().map(|model| platform::db::IndexSpec { collection: platform::jobs::COLLECTION, model }));
+    all
+}
+
+/// Every collection that holds workspace records (each document carries `workspace_id`).
+/// The workspace export and deletion walk this list; each module adds its collections.
+#[cfg(feature = "ssr")]
+pub fn scoped_collections() -> Vec<&'static str> {
+    let mut all = Vec::new();
+    all.extend_from_slice(workspaces::store::SCOPED_COLLECTIONS);
     all
 }

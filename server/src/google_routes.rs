@@ -55,7 +55,7 @@ pub async fn callback(State(state): State<AppState>, Query(q): Query<Callback>, 
     match domain::google_finish(&state, &meta, code, st, cookie.as_deref()).await {
         Ok(GoogleOutcome::Session(s)) => {
             let [a, r] = s.cookies(&state);
-            redirect("/account", &[a, r, clear])
+            redirect("/", &[a, r, clear])
         }
         Ok(GoogleOutcome::NeedsSecondFactor { challenge }) => redirect(&format!("/login?challenge={challenge}"), &[clear]),
         Err(app::AppError::Unavailable { .. }) => redirect("/login?google_error=not_configured", &[clear]),

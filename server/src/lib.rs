@@ -7,6 +7,7 @@ pub mod observability;
 pub mod security;
 pub mod smtp_sink;
 pub mod static_files;
+pub mod workspace_routes;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(observability::metrics_handler))
         .route("/auth/google/start", get(google_routes::start))
         .route("/auth/google/callback", get(google_routes::callback))
+        .route("/logos/{workspace_id}", get(workspace_routes::logo))
+        .route("/api/export/{workspace_id}", get(workspace_routes::export))
         .route(
             "/api/{*fn_name}",
             any(api::handle).layer(axum::middleware::from_fn_with_state(

@@ -63,7 +63,9 @@ async fn shutdown_signal() {
 
 const USAGE: &str = "usage:
   mewayz-server                         run the server
-  mewayz-server promote EMAIL [ROLE]    give an account a platform role: super_admin (default), admin or user";
+  mewayz-server promote EMAIL [ROLE]    give an account a platform role: super_admin (default), admin or user
+  mewayz-server plans load FILE         load the plans, prices and limits (e.g. config/plans.json)
+  mewayz-server plans list              show the plans stored in the database";
 
 /// One-off administration commands, run against the configured database.
 async fn admin_command(config: Config, args: &[String]) -> ExitCode {
@@ -98,6 +100,44 @@ async fn admin_command(config: Config, args: &[String]) -> ExitCode {
                 }
             }
         }
+        ["plans", "load", file] => {
+            let json = match std::fs::read_to_string(file) {
+                Ok(j) => j,
+                Err(e) => {
+                    eprintln!("cannot read {file}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let Some(db) = connect(&config).await else { return ExitCode::FAILURE };
+            match app::workspaces::plans::load_from_json(&db, &json).await {
+                Ok(plans) => {
+                    println!("Loaded {} plans from {file}:", plans.len());
+                    print_plans(&plans);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("nothing was changed: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["plans", "list"] => {
+            let Some(db) = connect(&config).await else { return ExitCode::FAILURE };
+            match app::workspaces::plans::all(&db).await {
+                Ok(plans) if plans.is_empty() => {
+                    println!("No plans are stored. Load them with: mewayz-server plans load config/plans.json");
+                    ExitCode::SUCCESS
+                }
+                Ok(plans) => {
+                    print_plans(&plans);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["--help" | "-h" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -106,5 +146,30 @@ async fn admin_command(config: Config, args: &[String]) -> ExitCode {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+async fn connect(config: &Config) -> Option<app::platform::Db> {
+    match app::platform::Db::connect(config).await {
+        Ok(db) => Some(db),
+        Err(e) => {
+            eprintln!("cannot use MONGODB_URI: {e}");
+            None
+        }
+    }
+}
+
+fn print_plans(plans: &[app::workspaces::plans::PlanDoc]) {
+    use app::workspaces::format_price;
+    for p in plans {
+        let limits: Vec<String> = p.limits.iter().map(|(k, v)| format!("{k}={}", v.map(|n| n.to_string()).unwrap_or_else(|| "unlimited".into()))).collect();
+        println!(
+            "  {:<12} {:<12} {:>8}/month {:>9}/year  {}",
+            p.id,
+            p.name,
+            format_price(p.monthly_price, &p.currency),
+            format_price(p.yearly_price, &p.currency),
+            limits.join(" ")
+        );
     }
 }

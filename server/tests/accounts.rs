@@ -944,7 +944,7 @@ async fn google_sign_in_creates_a_verified_account_with_a_session() {
     let (code, state) = google_authorize(&b, &fake).await;
     let res = google_callback(&b, &code, &state).await;
     assert_eq!(res.status(), 302);
-    assert_eq!(location(&res), "/account");
+    assert_eq!(location(&res), "/");
     assert!(sets_cookie(&res, "mw_at") && sets_cookie(&res, "mw_rt"), "{:?}", res.headers());
 
     let me = b.me().await.expect("signed in");
@@ -958,7 +958,7 @@ async fn google_sign_in_creates_a_verified_account_with_a_session() {
 
     // Signing in again finds the same account.
     let c = env.browser();
-    assert_eq!(google_round_trip(&c, &fake).await, "/account");
+    assert_eq!(google_round_trip(&c, &fake).await, "/");
     assert_eq!(c.me().await.unwrap().id, me.id);
     assert_eq!(env.users().await, 1);
 }
@@ -971,7 +971,7 @@ async fn google_sign_in_links_an_existing_password_account() {
     fake.set_user(FakeUser { sub: "google-sub-rita".into(), email: "Rita@Example.com".into(), ..FakeUser::default() });
 
     let b = env.browser();
-    assert_eq!(google_round_trip(&b, &fake).await, "/account");
+    assert_eq!(google_round_trip(&b, &fake).await, "/");
     let me = b.me().await.unwrap();
     assert_eq!(me.email, email);
     assert_eq!(env.users().await, 1, "the account was duplicated");
@@ -995,7 +995,7 @@ async fn google_sign_in_takes_over_an_unverified_sign_up_without_its_password() 
     fake.set_user(FakeUser { sub: "google-sub-sara".into(), email: email.into(), ..FakeUser::default() });
 
     let sara = env.browser();
-    assert_eq!(google_round_trip(&sara, &fake).await, "/account");
+    assert_eq!(google_round_trip(&sara, &fake).await, "/");
     let me = sara.me().await.unwrap();
     assert!(me.email_verified);
     assert_eq!(me.name, "Alice Example", "the name chosen by whoever signed up first was kept");

@@ -148,18 +148,28 @@ async fn touch(state: &AppState, sid: &str) {
 /// token is missing or expired.
 pub async fn resolve(state: &AppState, meta: RequestMeta) -> Result<Ctx, AppError> {
     let access = meta.bearer.clone().or_else(|| meta.cookies.get(ACCESS_COOKIE).cloned()).filter(|t| !t.is_empty());
+    if access.as_deref().and_then(|t| verify_access(state, t)).is_none() {
+        return match meta.cookies.get(REFRESH_COOKIE).filter(|t| !t.is_empty()).cloned() {
+            Some(rt) => refresh(state, meta, &rt).await,
+            None => Err(AppError::Unauthenticated),
+        };
+    }
+    resolve_access(state, meta).await
+}
+
+/// Resolves the caller from the access token only, never rotating the refresh token. For
+/// plain HTTP routes (downloads), which cannot hand a rotated refresh cookie back safely.
+pub async fn resolve_access(state: &AppState, meta: RequestMeta) -> Result<Ctx, AppError> {
+    let access = meta.bearer.clone().or_else(|| meta.cookies.get(ACCESS_COOKIE).cloned()).filter(|t| !t.is_empty());
     if let Some(claims) = access.as_deref().and_then(|t| verify_access(state, t)) {
         if active_session(state, &claims.sid).await? {
             touch(state, &claims.sid).await;
-            return Ok(Ctx { state: state.clone(), user_id: claims.sub, session_id: claims.sid, role: claims.role, meta });
+            return Ok(Ctx { state: state.clone(), user_id: claims.sub, session_id: claims.sid, role: claims.role, meta, workspace: None });
         }
         // A revoked session's access token is refused at once.
         return Err(AppError::Unauthenticated);
     }
-    match meta.cookies.get(REFRESH_COOKIE).filter(|t| !t.is_empty()).cloned() {
-        Some(rt) => refresh(state, meta, &rt).await,
-        None => Err(AppError::Unauthenticated),
-    }
+    Err(AppError::Unauthenticated)
 }
 
 async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result<Ctx, AppError> {
@@ -182,7 +192,7 @@ async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result
         let access = issue_access(state, &user.id, &session.id, user.role)?;
         set_access_cookie(state, &access);
         set_refresh_cookie(state, &fresh);
-        return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta });
+        return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta, workspace: None });
     }
 
     // Not current: was it one this session used before?
@@ -195,7 +205,7 @@ async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result
             let user = load_user(state, &session.user_id).await?;
             let access = issue_access(state, &user.id, &session.id, user.role)?;
             set_access_cookie(state, &access);
-            return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta });
+            return Ok(Ctx { state: state.clone(), user_id: user.id, session_id: session.id, role: user.role, meta, workspace: None });
         }
         if session.revoked_at.is_none() {
             store::sessions(&state.db)

@@ -1,10 +1,18 @@
-//! `Ctx`: who is calling. Every authenticated server fn resolves one first and hands it to
-//! the domain function, which decides what the caller may do.
+//! `Ctx`: who is calling, and in which workspace. Every authenticated server fn resolves one
+//! first and hands it to the domain function, which decides what the caller may do.
 
 use super::request::RequestMeta;
 use super::AppState;
 pub use crate::accounts::PlatformRole;
 use crate::error::AppError;
+use crate::workspaces::{allows, Action, WorkspaceRole};
+
+/// The caller's membership in the workspace the call is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub workspace_id: String,
+    pub role: WorkspaceRole,
+}
 
 #[derive(Clone, Debug)]
 pub struct Ctx {
@@ -13,6 +21,8 @@ pub struct Ctx {
     pub session_id: String,
     pub role: PlatformRole,
     pub meta: RequestMeta,
+    /// Set by [`require_member`]: the workspace this call acts in.
+    pub workspace: Option<Membership>,
 }
 
 impl Ctx {
@@ -33,6 +43,39 @@ impl Ctx {
             Err(AppError::Forbidden)
         }
     }
+
+    /// The workspace this call acts in. A domain function that needs one and was reached
+    /// without [`require_member`] is a programming error; it is refused, never guessed.
+    pub fn membership(&self) -> Result<&Membership, AppError> {
+        self.workspace.as_ref().ok_or_else(|| {
+            tracing::error!("workspace call without a resolved membership");
+            AppError::Forbidden
+        })
+    }
+
+    pub fn workspace_id(&self) -> Result<&str, AppError> {
+        Ok(&self.membership()?.workspace_id)
+    }
+
+    pub fn workspace_role(&self) -> Result<WorkspaceRole, AppError> {
+        Ok(self.membership()?.role)
+    }
+
+    /// Enforces the permission table: refuses unless the caller's role allows `action` in
+    /// `module`.
+    pub fn require(&self, module: &str, action: Action) -> Result<(), AppError> {
+        let role = self.workspace_role()?;
+        if allows(role, module, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Workspace data in `collection`, always filtered to this call's workspace.
+    pub fn scoped<T: Send + Sync>(&self, collection: &'static str) -> Result<super::scoped::Scoped<T>, AppError> {
+        Ok(super::scoped::Scoped::new(self.db(), collection, self.workspace_id()?))
+    }
 }
 
 /// The signed-in caller of the current server fn, or [`AppError::Unauthenticated`].
@@ -41,4 +84,25 @@ pub async fn require_user() -> Result<Ctx, AppError> {
     let state = super::state()?;
     let meta = RequestMeta::current(&state);
     crate::accounts::session::resolve(&state, meta).await
+}
+
+/// The signed-in caller, as a member of `workspace_id`. Someone who is not a member gets
+/// "not found", exactly as for a workspace that does not exist, so ids reveal nothing.
+pub async fn require_member(workspace_id: &str) -> Result<Ctx, AppError> {
+    let mut ctx = require_user().await?;
+    enter_workspace(&mut ctx, workspace_id).await?;
+    Ok(ctx)
+}
+
+/// Resolves `ctx`'s membership in `workspace_id` (for callers that already hold a `Ctx`,
+/// such as plain HTTP routes).
+pub async fn enter_workspace(ctx: &mut Ctx, workspace_id: &str) -> Result<(), AppError> {
+    let role = crate::workspaces::store::member_role(ctx.db(), workspace_id.trim(), &ctx.user_id).await?;
+    match role {
+        Some(role) => {
+            ctx.workspace = Some(Membership { workspace_id: workspace_id.trim().to_string(), role });
+            Ok(())
+        }
+        None => Err(AppError::not_found("That workspace")),
+    }
 }

@@ -11,10 +11,11 @@ pub mod mail;
 pub mod mailer;
 pub mod rate_limit;
 pub mod request;
+pub mod scoped;
 pub mod state;
 
 pub use config::Config;
 pub use db::Db;
-pub use ctx::{require_user, Ctx, PlatformRole};
+pub use ctx::{enter_workspace, require_member, require_user, Ctx, Membership, PlatformRole};
 pub use request::RequestMeta;
 pub use state::{state, AppState};

@@ -1,0 +1,294 @@
+//! M02 Workspaces and teams, and M03 the setup wizard: workspaces and their settings,
+//! roles and the permission table, invitations, members, the audit log, plans and their
+//! limits, and the wizard that creates a first workspace.
+//!
+//! Everything a business keeps in Mewayz belongs to one workspace. Server fns of every
+//! module take the workspace id first, resolve the caller's membership through
+//! [`crate::platform::require_member`], check the permission table, and reach stored data
+//! only through the workspace-scoped layer ([`crate::platform::scoped`]).
+
+pub mod api;
+pub mod permissions;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod plans;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+pub use permissions::{allows, permission_table, Action, ModulePermissions};
+
+/// A member's role in one workspace, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkspaceRole {
+    Viewer,
+    Editor,
+    Admin,
+    Owner,
+}
+
+impl WorkspaceRole {
+    pub const ALL: [WorkspaceRole; 4] = [WorkspaceRole::Viewer, WorkspaceRole::Editor, WorkspaceRole::Admin, WorkspaceRole::Owner];
+    /// The roles an invitation or a role change can give (ownership is transferred instead).
+    pub const ASSIGNABLE: [WorkspaceRole; 3] = [WorkspaceRole::Viewer, WorkspaceRole::Editor, WorkspaceRole::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkspaceRole::Viewer => "viewer",
+            WorkspaceRole::Editor => "editor",
+            WorkspaceRole::Admin => "admin",
+            WorkspaceRole::Owner => "owner",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkspaceRole::Viewer => "Viewer",
+            WorkspaceRole::Editor => "Editor",
+            WorkspaceRole::Admin => "Admin",
+            WorkspaceRole::Owner => "Owner",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            WorkspaceRole::Viewer => "Can see everything, change nothing.",
+            WorkspaceRole::Editor => "Can create and edit content.",
+            WorkspaceRole::Admin => "Can also manage the team and the settings.",
+            WorkspaceRole::Owner => "Can do everything, including deleting the workspace.",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkspaceRole> {
+        WorkspaceRole::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+}
+
+/// What kind of business the workspace is for (step 1 of the wizard).
+pub const KINDS: &[(&str, &str)] = &[
+    ("creator", "Creator or influencer"),
+    ("coach", "Coach, teacher or course creator"),
+    ("shop", "Shop or brand"),
+    ("services", "Service business"),
+    ("agency", "Agency or freelancer"),
+    ("nonprofit", "Non-profit or community"),
+    ("other", "Something else"),
+];
+
+/// The six main goals of M03 (step 2 of the wizard).
+pub const GOALS: &[(&str, &str)] = &[
+    ("social_growth", "Social growth and lead generation"),
+    ("link_in_bio", "Link in bio"),
+    ("courses_community", "Courses and community"),
+    ("online_store", "Online store"),
+    ("crm_email", "CRM and e-mail marketing"),
+    ("website_bookings", "Website and bookings"),
+];
+
+/// Currencies a workspace can use by default (ISO 4217).
+pub const CURRENCIES: &[(&str, &str)] = &[
+    ("USD", "US dollar"),
+    ("EUR", "Euro"),
+    ("GBP", "Pound sterling"),
+    ("CAD", "Canadian dollar"),
+    ("AUD", "Australian dollar"),
+    ("NZD", "New Zealand dollar"),
+    ("CHF", "Swiss franc"),
+    ("SEK", "Swedish krona"),
+    ("NOK", "Norwegian krone"),
+    ("DKK", "Danish krone"),
+    ("PLN", "Polish złoty"),
+    ("JPY", "Japanese yen"),
+    ("SGD", "Singapore dollar"),
+    ("INR", "Indian rupee"),
+    ("AED", "UAE dirham"),
+    ("BRL", "Brazilian real"),
+    ("MXN", "Mexican peso"),
+    ("NGN", "Nigerian naira"),
+    ("KES", "Kenyan shilling"),
+    ("ZAR", "South African rand"),
+];
+
+pub fn label_of(table: &'static [(&'static str, &'static str)], key: &str) -> &'static str {
+    table.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("")
+}
+
+/// One line of the workspace list (the switcher).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub role: WorkspaceRole,
+    /// False while the owner is still in the setup wizard.
+    pub setup_done: bool,
+}
+
+/// Where the setup wizard stands. Saved at every step, so another device resumes there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SetupState {
+    /// The step to show next: 1 name and kind, 2 goals, 3 team, 4 plan.
+    pub step: u8,
+    /// The furthest step reached, so forward works after going back.
+    pub reached: u8,
+    pub goals: Vec<String>,
+    pub completed: bool,
+}
+
+/// A workspace with its settings, as its members see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceDetail {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub kind: String,
+    pub brand_color: String,
+    pub time_zone: String,
+    pub currency: String,
+    /// Address of the logo image, with a version so a new logo is fetched at once.
+    pub logo_url: Option<String>,
+    pub plan: String,
+    pub plan_name: String,
+    pub billing_interval: String,
+    /// The caller's role here.
+    pub role: WorkspaceRole,
+    pub owner_name: String,
+    pub member_count: u32,
+    pub storage_used_bytes: i64,
+    pub setup: SetupState,
+    /// Incremented by every settings change; a save with an older version is refused.
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: WorkspaceRole,
+    pub joined_at_ms: i64,
+    /// This member is the caller.
+    pub you: bool,
+}
+
+/// A pending invitation, as the workspace's admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub role: WorkspaceRole,
+    pub invited_by: String,
+    pub sent_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub expired: bool,
+}
+
+/// An invitation, as the person who opened its link sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub workspace_name: String,
+    pub invited_by: String,
+    pub email: String,
+    pub role: WorkspaceRole,
+    pub expires_at_ms: i64,
+    /// The signed-in account (if any) has the invited address, so it can accept.
+    pub can_accept: bool,
+    /// Why it cannot accept yet, in a sentence; `None` when it can.
+    pub blocker: Option<String>,
+}
+
+/// What accepting an invitation leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    pub workspace: WorkspaceSummary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at_ms: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// One limit of a plan. `value` is `None` for "no limit".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLimit {
+    pub key: String,
+    pub label: String,
+    pub value: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Prices in the smallest unit of `currency` (cents).
+    pub monthly_price: i64,
+    pub yearly_price: i64,
+    pub currency: String,
+    pub limits: Vec<PlanLimit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCatalog {
+    /// Cheapest first. Empty when no administrator has loaded the plans yet.
+    pub plans: Vec<PlanInfo>,
+    /// Payment for paid plans is set up on this server.
+    pub payments_configured: bool,
+}
+
+/// The limits a plan can carry, with how they are shown. Later modules enforce theirs.
+pub const LIMIT_KEYS: &[(&str, &str)] = &[
+    ("members", "Team members"),
+    ("storage_mb", "Storage (MB)"),
+    ("bio_pages", "Link-in-bio pages"),
+    ("sites", "Websites"),
+    ("contacts", "Contacts"),
+    ("emails_per_month", "E-mails a month"),
+    ("ai_tokens_per_month", "AI tokens a month"),
+];
+
+/// Formats a price in the smallest currency unit, e.g. 1900 USD → "$19".
+pub fn format_price(amount: i64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let whole = amount / 100;
+    let cents = amount % 100;
+    let number = if cents == 0 { format!("{whole}") } else { format!("{whole}.{cents:02}") };
+    if symbol.is_empty() {
+        format!("{number} {currency}")
+    } else {
+        format!("{symbol}{number}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_order_from_viewer_to_owner() {
+        assert!(WorkspaceRole::Viewer < WorkspaceRole::Editor);
+        assert!(WorkspaceRole::Admin < WorkspaceRole::Owner);
+        assert_eq!(WorkspaceRole::parse(" admin "), Some(WorkspaceRole::Admin));
+        assert_eq!(WorkspaceRole::parse("root"), None);
+    }
+
+    #[test]
+    fn prices_read_naturally() {
+        assert_eq!(format_price(1900, "USD"), "$19");
+        assert_eq!(format_price(1999, "EUR"), "€19.99");
+        assert_eq!(format_price(500, "SEK"), "5 SEK");
+    }
+}
