@@ -8,219 +8,27 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use app::accounts::{AuthOptions, PlatformRole, SecurityEvent, SessionInfo, SessionUser, SignInOutcome, SignUpOutcome, TotpSetup};
+use app::accounts::{AuthOptions, PlatformRole, SecurityEvent, SessionUser, SignInOutcome, SignUpOutcome, TotpSetup};
 use app::AppError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use common::fake_oidc::{self, FakeProvider, FakeUser};
+use common::web::*;
 use common::*;
-use leptos::server_fn::error::FromServerFnError;
 use mongodb::bson::{doc, DateTime, Document};
-use reqwest::cookie::{CookieStore as _, Jar};
-use reqwest::Url;
-use serde::de::DeserializeOwned;
-use server::smtp_sink::{self, CapturedMessage, SinkHandle};
 
-const PASSWORD: &str = "correct horse battery";
+// The harness (Env, Browser, mail helpers, sign-up flows, PASSWORD, VERIFY_SUBJECT) lives in
+// common/web.rs, shared with the other modules' tests.
 const NEW_PASSWORD: &str = "purple elephant skates";
 const WRONG_CREDENTIALS: &str = "The e-mail address or password is incorrect.";
 
-const VERIFY_SUBJECT: &str = "Confirm your e-mail address";
 const EXISTS_SUBJECT: &str = "You already have a Mewayz account";
 const RESET_SUBJECT: &str = "Reset your Mewayz password";
 const CHANGED_SUBJECT: &str = "Your Mewayz password was changed";
 
-// ---------------------------------------------------------------- harness
-
-/// A server with an SMTP sink wired in through `SMTP_URL`.
-struct Env {
-    srv: TestServer,
-    sink: SinkHandle,
-}
-
-async fn start(name: &str, extra: &[(&str, &str)]) -> Env {
-    let sink = smtp_sink::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
-    let smtp = sink.url();
-    let mut vars: Vec<(&str, &str)> = vec![("SMTP_URL", &smtp)];
-    vars.extend_from_slice(extra);
-    let srv = TestServer::start_with(&shared_db_uri(), name, &vars).await;
-    Env { srv, sink }
-}
-
-impl Env {
-    fn browser(&self) -> Browser {
-        Browser::new(&self.srv)
-    }
-
-    async fn count(&self, collection: &str, filter: Document) -> u64 {
-        self.srv.db().await.collection::<Document>(collection).count_documents(filter).await.unwrap()
-    }
-
-    async fn users(&self) -> u64 {
-        self.count("users", doc! {}).await
-    }
-
-    async fn user_doc(&self, email: &str) -> Document {
-        self.srv
-            .db()
-            .await
-            .collection::<Document>("users")
-            .find_one(doc! { "email": email })
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("no user {email}"))
-    }
-
-    /// The kinds of the security events stored for `email`'s account, oldest first.
-    async fn event_kinds(&self, email: &str) -> Vec<String> {
-        let id = self.user_doc(email).await.get_str("_id").unwrap().to_string();
-        let db = self.srv.db().await;
-        let mut cursor = db.collection::<Document>("security_events").find(doc! { "user_id": id }).sort(doc! { "at": 1 }).await.unwrap();
-        let mut kinds = vec![];
-        while cursor.advance().await.unwrap() {
-            kinds.push(cursor.deserialize_current().unwrap().get_str("kind").unwrap().to_string());
-        }
-        kinds
-    }
-}
-
-/// One browser: its own cookie jar, no redirect following, no `Origin` header.
-#[derive(Clone)]
-struct Browser {
-    http: reqwest::Client,
-    jar: Arc<Jar>,
-    base: String,
-}
-
-impl Browser {
-    fn new(srv: &TestServer) -> Browser {
-        let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser { http, jar, base: srv.base.clone() }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// POSTs a server fn, form-encoded, exactly as the client does.
-    async fn post(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
-    }
-
-    /// Calls a server fn that must succeed, and decodes its answer.
-    async fn ok<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> T {
-        let res = self.post(endpoint, form).await;
-        let status = res.status();
-        let body = res.bytes().await.unwrap();
-        assert_eq!(status, 200, "{endpoint} failed: {}", String::from_utf8_lossy(&body));
-        serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {}", String::from_utf8_lossy(&body)))
-    }
-
-    /// Calls a server fn that must fail with `status`, and decodes the shared error.
-    async fn fails(&self, endpoint: &str, form: &[(&str, &str)], status: u16) -> AppError {
-        let res = self.post(endpoint, form).await;
-        expect_error(res, status, endpoint).await
-    }
-
-    async fn me(&self) -> Option<SessionUser> {
-        self.ok("current_user", &[]).await
-    }
-
-    async fn sign_in(&self, email: &str, password: &str) -> SignInOutcome {
-        self.ok("sign_in", &[("email", email), ("password", password)]).await
-    }
-
-    async fn sessions(&self) -> Vec<SessionInfo> {
-        self.ok("list_sessions", &[]).await
-    }
-
-    /// The value of cookie `name` as this browser would send it to `path`.
-    fn cookie(&self, name: &str, path: &str) -> Option<String> {
-        let header = self.jar.cookies(&Url::parse(&self.url(path)).unwrap())?;
-        header
-            .to_str()
-            .unwrap()
-            .split("; ")
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-    }
-
-    fn set_cookie(&self, cookie: &str) {
-        self.jar.add_cookie_str(cookie, &Url::parse(&self.base).unwrap());
-    }
-}
-
-async fn expect_error(res: reqwest::Response, status: u16, what: &str) -> AppError {
-    let got = res.status().as_u16();
-    let body = res.bytes().await.unwrap();
-    assert_eq!(got, status, "{what}: {}", String::from_utf8_lossy(&body));
-    AppError::de(body)
-}
-
-fn is_verified_sign_in(o: &SignInOutcome, email: &str) -> bool {
-    matches!(o, SignInOutcome::SignedIn(u) if u.email == email && u.email_verified)
-}
-
-// ---------------------------------------------------------------- mail
-
-fn is_mail(m: &CapturedMessage, to: &str, subject: &str) -> bool {
-    m.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)) && m.subject().unwrap_or_default().contains(subject)
-}
-
-fn mails(sink: &SinkHandle, to: &str, subject: &str) -> Vec<CapturedMessage> {
-    sink.messages().into_iter().filter(|m| is_mail(m, to, subject)).collect()
-}
-
-/// Waits for the `n`-th (from 1) message to `to` whose subject contains `subject`.
-async fn nth_mail(sink: &SinkHandle, to: &str, subject: &str, n: usize) -> CapturedMessage {
-    let found = eventually(Duration::from_secs(15), || async move { mails(sink, to, subject).len() >= n }).await;
-    assert!(found.is_some(), "mail #{n} to {to} about {subject:?} never arrived; got {:?}", sink.messages().iter().map(|m| (m.recipients.clone(), m.subject())).collect::<Vec<_>>());
-    mails(sink, to, subject).swap_remove(n - 1)
-}
-
-/// The `token` query parameter of the mail's link.
-fn link_token(m: &CapturedMessage) -> String {
-    m.links()
-        .iter()
-        .filter_map(|l| Url::parse(l).ok())
-        .find_map(|u| u.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()))
-        .unwrap_or_else(|| panic!("no token link in {:?}", m.links()))
-}
-
-// ---------------------------------------------------------------- flows
-
-/// Signs up and follows the verification link, without signing in.
-async fn create_verified(env: &Env, email: &str, password: &str) {
-    let b = env.browser();
-    let before = mails(&env.sink, email, VERIFY_SUBJECT).len();
-    let out: SignUpOutcome = b.ok("sign_up", &[("name", "Test Person"), ("email", email), ("password", password)]).await;
-    assert!(out.email_configured);
-    let mail = nth_mail(&env.sink, email, VERIFY_SUBJECT, before + 1).await;
-    b.ok::<()>("verify_email", &[("token", &link_token(&mail))]).await;
-}
-
-/// A new browser, signed in with e-mail and password.
-async fn signed_in(env: &Env, email: &str, password: &str) -> Browser {
-    let b = env.browser();
-    let outcome = b.sign_in(email, password).await;
-    assert!(is_verified_sign_in(&outcome, email), "{outcome:?}");
-    b
-}
-
-/// Signs up, verifies the address from the e-mail, signs in: a browser with a session.
-async fn sign_up_and_verify(env: &Env, email: &str, password: &str) -> Browser {
-    create_verified(env, email, password).await;
-    signed_in(env, email, password).await
-}
+// ---------------------------------------------------------------- helpers
 
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()

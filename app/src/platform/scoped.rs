@@ -91,11 +91,13 @@ impl<T: Send + Sync + Serialize + DeserializeOwned> Scoped<T> {
     }
 }
 
-/// An update may never change which workspace a document belongs to.
+/// An update may never change which workspace a document belongs to: no operator may name
+/// `workspace_id` as its field, nor (`$rename`) as the field it writes to.
 fn guard_update(update: &Document) -> Result<(), AppError> {
     for (op, body) in update {
         if let Some(fields) = body.as_document() {
-            if fields.contains_key("workspace_id") {
+            let renamed_onto = op == "$rename" && fields.values().any(|to| to.as_str() == Some("workspace_id"));
+            if fields.contains_key("workspace_id") || renamed_onto {
                 return Err(super::db::internal("scoped update", &format!("{op} touches workspace_id")));
             }
         }
@@ -112,5 +114,7 @@ mod tests {
         assert!(guard_update(&doc! { "$set": { "name": "x" } }).is_ok());
         assert!(guard_update(&doc! { "$set": { "workspace_id": "other" } }).is_err());
         assert!(guard_update(&doc! { "$unset": { "workspace_id": "" } }).is_err());
+        assert!(guard_update(&doc! { "$rename": { "other_field": "workspace_id" } }).is_err());
+        assert!(guard_update(&doc! { "$rename": { "old_name": "new_name" } }).is_ok());
     }
 }

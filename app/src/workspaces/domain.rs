@@ -27,6 +27,8 @@ pub const LOGO_MAX_BYTES: usize = 512 * 1024;
 pub const DEFAULT_BRAND_COLOR: &str = "#3149c9";
 pub const CREATE_PER_USER: Limit = Limit { name: "workspace_create", max: 20, window: Duration::from_secs(60 * 60) };
 pub const INVITES_PER_WORKSPACE: Limit = Limit { name: "invite_send", max: 50, window: Duration::from_secs(60 * 60) };
+/// Opening invitation links: generous, since a whole office may share one address.
+pub const INVITE_PREVIEW_PER_IP: Limit = Limit { name: "invite_preview_ip", max: 120, window: Duration::from_secs(15 * 60) };
 
 /// Words a workspace address may not be, because they name parts of Mewayz itself.
 const RESERVED_SLUGS: &[&str] = &[
@@ -613,6 +615,14 @@ async fn send_invitation(ctx: &Ctx, w: &WorkspaceDoc, inv: &InvitationDoc, token
     mail::send_later(&ctx.state, &format!("invite:{}", inv.token_hash), email).await
 }
 
+/// Withdraws the not-yet-sent e-mail of an invitation whose link no longer works.
+async fn cancel_invitation_mail(state: &AppState, token_hash: &str) {
+    let filter = doc! { "idempotency_key": format!("invite:{token_hash}"), "status": crate::platform::jobs::JobStatus::Queued.as_str() };
+    if let Err(e) = state.db.collection::<Document>(crate::platform::jobs::COLLECTION).delete_many(filter).await {
+        tracing::warn!(error = %e, "could not withdraw a queued invitation e-mail");
+    }
+}
+
 pub async fn list_invitations(ctx: &Ctx) -> Result<Vec<PendingInvitation>, AppError> {
     ctx.require("team", Action::Edit)?;
     let docs = ctx.scoped::<InvitationDoc>(INVITATIONS)?.find(doc! { "status": "pending" }, doc! { "sent_at": -1 }, 500).await?;
@@ -659,9 +669,7 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     if invitations.count(doc! { "email": &email, "status": "pending", "expires_at": { "$gt": now() } }).await? > 0 {
         return Err(AppError::field("email", "This address already has a pending invitation. Resend it from the list below."));
     }
-    // Seats: members plus pending invitations count against the plan.
-    let seats = ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! {}).await? + invitations.count(doc! { "status": "pending", "expires_at": { "$gt": now() } }).await?;
-    plans::check(ctx.db(), &w, "members", seats as i64 + 1).await?;
+    plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
     rate_limit::hit(ctx.db(), INVITES_PER_WORKSPACE, &w.id).await?;
     // An expired pending invitation to the same address is replaced by this one.
     invitations.update_many(doc! { "email": &email, "status": "pending" }, doc! { "$set": { "status": "expired" } }).await?;
@@ -685,11 +693,27 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     list_invitations(ctx).await
 }
 
+/// Seats in use: members plus unexpired pending invitations count against the plan.
+async fn seats_taken(ctx: &Ctx) -> Result<i64, AppError> {
+    let members = ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! {}).await?;
+    let pending = ctx.scoped::<InvitationDoc>(INVITATIONS)?.count(doc! { "status": "pending", "expires_at": { "$gt": now() } }).await?;
+    Ok((members + pending) as i64)
+}
+
 /// Sends a pending invitation again with a new link (the old link stops working) and a new
 /// 7-day expiry.
 pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<PendingInvitation>, AppError> {
     ctx.require("team", Action::Edit)?;
     let w = load_workspace(ctx).await?;
+    let current = ctx
+        .scoped::<InvitationDoc>(INVITATIONS)?
+        .find_one(doc! { "_id": invitation_id.trim(), "status": "pending" })
+        .await?
+        .ok_or_else(|| AppError::not_found("That invitation"))?;
+    // An expired invitation holds no seat; renewing it takes one again.
+    if current.expires_at.timestamp_millis() <= now().timestamp_millis() {
+        plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
+    }
     rate_limit::hit(ctx.db(), INVITES_PER_WORKSPACE, &w.id).await?;
     let token = crypto::random_token(32);
     let updated = ctx
@@ -700,6 +724,7 @@ pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
         )
         .await?
         .ok_or_else(|| AppError::not_found("That invitation"))?;
+    cancel_invitation_mail(&ctx.state, &current.token_hash).await;
     send_invitation(ctx, &w, &updated, &token).await?;
     audit(ctx, "invitation_resent", format!("Resent the invitation to {}", updated.email)).await;
     list_invitations(ctx).await
@@ -712,6 +737,7 @@ pub async fn revoke_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
         .find_one_and_update(doc! { "_id": invitation_id.trim(), "status": "pending" }, doc! { "$set": { "status": "revoked", "answered_at": now() } })
         .await?
         .ok_or_else(|| AppError::not_found("That invitation"))?;
+    cancel_invitation_mail(&ctx.state, &updated.token_hash).await;
     audit(ctx, "invitation_revoked", format!("Revoked the invitation to {}", updated.email)).await;
     list_invitations(ctx).await
 }
@@ -734,7 +760,7 @@ async fn open_invitation(state: &AppState, token: &str) -> Result<InvitationDoc,
 /// What the link is about, for the invitation page. Works signed out, so the invitee can
 /// see who invited them before creating an account.
 pub async fn preview_invitation(state: &AppState, meta: &RequestMeta, signed_in: Option<&Ctx>, token: String) -> Result<InvitationPreview, AppError> {
-    rate_limit::hit(&state.db, crate::accounts::domain::SIGN_IN_PER_IP, &meta.ip).await?;
+    rate_limit::hit(&state.db, INVITE_PREVIEW_PER_IP, &meta.ip).await?;
     let inv = open_invitation(state, &token).await?;
     let w = store::workspaces(&state.db).find_one(doc! { "_id": &inv.workspace_id }).await?.ok_or_else(|| AppError::field("token", "This workspace no longer exists."))?;
     let blocker = match signed_in {
@@ -865,6 +891,9 @@ pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), App
     // The workspace document goes first: from then on nobody can resolve it, and what
     // remains is removed below (a retry of a partial failure finds nothing to resolve).
     store::workspaces(ctx.db()).delete_one(doc! { "_id": &w.id }).await?;
+    for inv in ctx.scoped::<InvitationDoc>(INVITATIONS)?.find(doc! { "status": "pending" }, doc! { "_id": 1 }, 10_000).await? {
+        cancel_invitation_mail(&ctx.state, &inv.token_hash).await;
+    }
     for name in crate::scoped_collections() {
         ctx.scoped::<Document>(name)?.delete_many(doc! {}).await?;
     }

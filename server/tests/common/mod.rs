@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod fake_oidc;
+pub mod probe;
+pub mod web;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
