@@ -51,6 +51,14 @@ if [[ -z "${JWT_SECRET:-}" ]]; then
   export JWT_SECRET
 fi
 
+# The plans (prices and limits) come from config/plans.json unless some are already stored.
+if [[ -z "${MEWAYZ_SKIP_PLANS:-}" ]]; then
+  if "$ROOT/target/debug/mewayz-server" plans list 2>/dev/null | grep -q "^No plans are stored"; then
+    say "Loading the plans from config/plans.json (mewayz-server plans load)"
+    "$ROOT/target/debug/mewayz-server" plans load "$ROOT/config/plans.json" || die "could not load the plans"
+  fi
+fi
+
 export PORT="${PORT:-3000}"
 export DIST_DIR="${DIST_DIR:-$ROOT/dist}"
 say "Starting the server"

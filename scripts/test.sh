@@ -35,8 +35,12 @@ export MAIL_DIR="$ROOT/target/e2e-mail"
 rm -rf "$MAIL_DIR"
 say "Starting a mail sink for the browser tests on 127.0.0.1:$MAIL_PORT (messages in target/e2e-mail/)"
 start_mail_sink "$MAIL_PORT" "$MAIL_DIR"
+E2E_DB="e2e_$(date +%s)_$RANDOM"
+say "Loading the plans (config/plans.json) into the browser tests' database"
+MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" RUST_LOG=warn \
+  "$ROOT/target/debug/mewayz-server" plans load "$ROOT/config/plans.json" || die "could not load the plans"
 say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
-HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="e2e_$(date +%s)_$RANDOM" \
+HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" \
   DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" \
   "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!

@@ -56,6 +56,9 @@ test('sign up, confirm by e-mail, sign in, enrol TOTP, sign out, sign in with a 
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // A new account has no workspace yet: signing in opens the setup wizard.
+  await page.getByRole('heading', { name: "Let's set up your workspace" }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByRole('heading', { name: 'Your account' }).waitFor();
   await page.getByText(`Signed in as ${email}`).waitFor();
 
@@ -84,6 +87,8 @@ test('sign up, confirm by e-mail, sign in, enrol TOTP, sign out, sign in with a 
   // The next 30-second window's code is fresh (the current one was used to enrol).
   await page.getByLabel('Authentication code').fill(totp(secret, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
+  await page.getByRole('heading', { name: "Let's set up your workspace" }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
   // The security log shows the real events.

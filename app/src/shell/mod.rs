@@ -16,11 +16,14 @@ pub use widgets::{ErrorNote, FieldMessage, Loading};
 use crate::accounts::api::SignOut;
 use crate::accounts::ui::{provide_auth, use_auth, AccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};
 use crate::status::ui::{HomePage, StatusPage};
+use crate::workspaces::ui::{provide_workspaces, use_workspaces, AuditPage, InvitationPage, SettingsPage, SetupPage, TeamPage};
 
 #[component]
 pub fn App() -> impl IntoView {
     theme::provide_theme();
     provide_auth();
+    provide_workspaces();
+    let ws = use_workspaces();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>
@@ -38,6 +41,10 @@ pub fn App() -> impl IntoView {
                 <nav class="mainnav" aria-label="Main">
                     <ul>
                         <NavItem href="/" label="Home" icon=Icon::Home/>
+                        {move || ws.current.get().is_some().then(|| view! {
+                            <NavItem href="/workspace/team" label="Team" icon=Icon::Team/>
+                            <NavItem href="/workspace/settings" label="Settings" icon=Icon::Settings/>
+                        })}
                         {move || use_auth().user.get().is_some().then(|| view! { <NavItem href="/account" label="Account" icon=Icon::User/> })}
                         <NavItem href="/status" label="Status" icon=Icon::Pulse/>
                     </ul>
@@ -63,6 +70,11 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                             <Route path=path!("/reset-password") view=ResetPasswordPage/>
                             <Route path=path!("/account") view=AccountPage/>
+                            <Route path=path!("/setup") view=SetupPage/>
+                            <Route path=path!("/invite") view=InvitationPage/>
+                            <Route path=path!("/workspace/team") view=TeamPage/>
+                            <Route path=path!("/workspace/settings") view=SettingsPage/>
+                            <Route path=path!("/workspace/audit") view=AuditPage/>
                         </Routes>
                     </ErrorBoundary>
                 </main>
@@ -76,6 +88,8 @@ enum Icon {
     Home,
     Pulse,
     User,
+    Team,
+    Settings,
 }
 
 fn icon_path(icon: Icon) -> &'static str {
@@ -83,6 +97,8 @@ fn icon_path(icon: Icon) -> &'static str {
         Icon::Home => "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
         Icon::Pulse => "M2 12h4l3-8 6 16 3-8h4",
         Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
+        Icon::Team => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
+        Icon::Settings => "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3 15H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 10 4.1V4a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9h.1a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
     }
 }
 

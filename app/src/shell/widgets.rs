@@ -25,6 +25,9 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         AppError::Unauthenticated => "Sign-in needed",
         AppError::Forbidden => "Not allowed",
         AppError::NotFound { .. } => "Not found",
+        AppError::RateLimited { .. } => "Please wait a moment",
+        AppError::LimitReached { .. } => "Plan limit reached",
+        AppError::Conflict { .. } => "Changed elsewhere",
         _ => "Something went wrong",
     };
     view! {

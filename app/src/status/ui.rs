@@ -8,31 +8,26 @@ use leptos_router::components::A;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
-    view! {
-        <section class="page" aria-labelledby="home-title">
-            <h1 id="home-title">"Welcome to Mewayz"</h1>
-            <p class="lead">
-                "One workspace for your link-in-bio page, website, forms, contacts, e-mail, bookings, "
-                "invoices, store, courses and community."
-            </p>
-            <p class="muted">
-                "Mewayz works on your phone and keeps working without a connection."
-            </p>
-            {move || match auth.user.get() {
-                Some(u) => view! {
-                    <div class="card">
-                        <p>{format!("Signed in as {}.", u.name)}</p>
-                        <p><A href="/account">"Your account"</A></p>
-                    </div>
-                }.into_any(),
-                None => view! {
+    move || match auth.user.get() {
+        Some(_) => view! { <crate::workspaces::ui::Dashboard/> }.into_any(),
+        None => view! {
+            <section class="page" aria-labelledby="home-title">
+                <h1 id="home-title">"Welcome to Mewayz"</h1>
+                <p class="lead">
+                    "One workspace for your link-in-bio page, website, forms, contacts, e-mail, bookings, "
+                    "invoices, store, courses and community."
+                </p>
+                <p class="muted">
+                    "Mewayz works on your phone and keeps working without a connection."
+                </p>
+                {move || auth.ready.get().then(|| view! {
                     <p class="row">
                         <A href="/signup" attr:class="button">"Create your account"</A>
                         <A href="/login" attr:class="button secondary">"Sign in"</A>
                     </p>
-                }.into_any(),
-            }}
-        </section>
+                })}
+            </section>
+        }.into_any(),
     }
 }
 

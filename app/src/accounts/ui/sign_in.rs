@@ -34,7 +34,7 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move |_| match sign_in.value().get() {
         Some(Ok(SignInOutcome::SignedIn(u))) => {
             auth.user.set(Some(u));
-            go("/account", Default::default());
+            go("/", Default::default());
         }
         Some(Ok(SignInOutcome::NeedsSecondFactor { challenge: c })) => challenge.set(Some(c)),
         _ => {}
@@ -42,7 +42,7 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(u)) = second.value().get() {
             auth.user.set(Some(u));
-            navigate("/account", Default::default());
+            navigate("/", Default::default());
         }
     });
 

@@ -1,11 +1,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::SignUp;
 use crate::shell::{action_error, Field, FormError};
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
+    // An invitation link passes the invited address along.
+    let email = StoredValue::new(use_query_map().read_untracked().get("email").unwrap_or_default());
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action);
     let pending = action.pending();
@@ -37,7 +40,7 @@ pub fn SignUpPage() -> impl IntoView {
                         <div class="form">
                             <FormError error=error fields=&["name", "email", "password"]/>
                             <Field label="Your name" name="name" autocomplete="name" error=error/>
-                            <Field label="E-mail address" name="email" inputmode="email" autocomplete="email" error=error/>
+                            <Field label="E-mail address" name="email" inputmode="email" autocomplete="email" value=email.get_value() error=error/>
                             <Field
                                 label="Password"
                                 name="password"
