@@ -90,7 +90,7 @@ ensure_build_tools() {
 client_is_fresh() {
   [[ -f "$ROOT/dist/index.html" ]] || return 1
   [[ -z "$(find "$ROOT/app" "$ROOT/frontend" "$ROOT/style" "$ROOT/public" "$ROOT/Cargo.lock" \
-    "$ROOT/Trunk.toml" "$ROOT/manifest.webmanifest" -newer "$ROOT/dist/index.html" -print -quit 2>/dev/null)" ]]
+    "$ROOT/Trunk.toml" "$ROOT/manifest.webmanifest" "$ROOT/scripts/pwa-build.py" -newer "$ROOT/dist/index.html" -print -quit 2>/dev/null)" ]]
 }
 
 build_client() {
@@ -103,6 +103,7 @@ build_client() {
   say "Building the client with Trunk (release, wasm-opt -Oz) into dist/"
   mkdir -p "$ROOT/target"
   (cd "$ROOT" && trunk build --release >"$ROOT/target/trunk.log" 2>&1) || { tail -40 "$ROOT/target/trunk.log" >&2; die "the client build failed (log above)"; }
+  grep -h "pwa-build:" "$ROOT/target/trunk.log" | tail -1 | sed "s/^.*pwa-build: /    /" || true
 }
 
 build_server() {

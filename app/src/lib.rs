@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod error;
+pub mod offline;
+pub mod pwa;
 pub mod shell;
 pub mod status;
 pub mod validate;

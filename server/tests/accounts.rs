@@ -370,6 +370,33 @@ async fn profile_updates_persist_and_bad_values_name_their_field() {
     env.browser().fails("update_profile", &[("name", "X"), ("locale", "en"), ("time_zone", "UTC")], 401).await;
 }
 
+#[tokio::test]
+async fn a_profile_save_from_an_older_version_is_refused_with_the_current_profile() {
+    let env = start("profile_version", &[]).await;
+    let email = "hugo@example.com";
+    let phone = sign_up_and_verify(&env, email, PASSWORD).await;
+    let laptop = signed_in(&env, email, PASSWORD).await;
+    let start_version = phone.me().await.unwrap().version;
+
+    // Both devices loaded the same version; the phone saves first.
+    let v = start_version.to_string();
+    let saved: SessionUser = phone.ok("update_profile", &[("name", "Hugo on the phone"), ("locale", "en"), ("time_zone", "UTC"), ("version", &v)]).await;
+    assert_eq!(saved.version, start_version + 1);
+
+    // The laptop's save carries the old version: refused, with the phone's profile inside.
+    let err = laptop.fails("update_profile", &[("name", "Hugo on the laptop"), ("locale", "fr"), ("time_zone", "UTC"), ("version", &v)], 409).await;
+    let AppError::Conflict { current } = err else { panic!("expected a conflict, got {err:?}") };
+    let current: SessionUser = serde_json::from_value(current).unwrap();
+    assert_eq!(current.name, "Hugo on the phone");
+    assert_eq!(current.version, start_version + 1);
+    assert_eq!(env.user_doc(email).await.get_str("name").unwrap(), "Hugo on the phone", "nothing was overwritten");
+
+    // Saving over the version it now knows works.
+    let nv = current.version.to_string();
+    let saved: SessionUser = laptop.ok("update_profile", &[("name", "Hugo on the laptop"), ("locale", "fr"), ("time_zone", "UTC"), ("version", &nv)]).await;
+    assert_eq!((saved.name.as_str(), saved.version), ("Hugo on the laptop", start_version + 2));
+}
+
 // ---------------------------------------------------------------- 8. sessions
 
 #[tokio::test]

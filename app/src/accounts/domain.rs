@@ -163,6 +163,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: 
         totp: None,
         totp_pending: None,
         recovery_codes: vec![],
+        version: 0,
         created_at: now,
         updated_at: now,
     };
@@ -396,7 +397,10 @@ pub async fn change_password(ctx: &Ctx, current: String, new_password: String) -
 
 // ---------- profile ----------
 
-pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: String) -> Result<SessionUser, AppError> {
+/// Saves the profile. With `version` (what the form was loaded with), a save over a newer
+/// profile is refused with a conflict carrying the current one; without it (API clients),
+/// the save applies.
+pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: String, version: Option<i64>) -> Result<SessionUser, AppError> {
     let mut fields: Vec<FieldError> = validate::required_text("name", "your name", &name, 80).into_iter().collect();
     if !LOCALES.iter().any(|(code, _)| *code == locale) {
         fields.push(FieldError { field: "locale".into(), message: "Choose one of the offered languages.".into() });
@@ -405,12 +409,25 @@ pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: 
         fields.push(FieldError { field: "time_zone".into(), message: "Choose a time zone such as Europe/Paris or America/New_York.".into() });
     }
     AppError::check_fields(fields)?;
-    store::users(ctx.db())
+    let mut filter = doc! { "_id": &ctx.user_id };
+    if let Some(v) = version {
+        // Accounts created before versions existed have none: that counts as 0.
+        if v == 0 {
+            filter.insert("$or", vec![doc! { "version": 0_i64 }, doc! { "version": { "$exists": false } }]);
+        } else {
+            filter.insert("version", v);
+        }
+    }
+    let r = store::users(ctx.db())
         .update_one(
-            doc! { "_id": &ctx.user_id },
-            doc! { "$set": { "name": name.trim(), "locale": &locale, "time_zone": time_zone.trim(), "updated_at": store::now() } },
+            filter,
+            doc! { "$set": { "name": name.trim(), "locale": &locale, "time_zone": time_zone.trim(), "updated_at": store::now() }, "$inc": { "version": 1_i64 } },
         )
         .await?;
+    if r.matched_count == 0 {
+        let current = current_user(ctx).await?;
+        return Err(AppError::Conflict { current: serde_json::to_value(current).map_err(|e| crate::platform::db::internal("conflict copy", &e))? });
+    }
     store::log_event(ctx.db(), &ctx.user_id, "profile_updated", &ctx.meta).await;
     current_user(ctx).await
 }
@@ -654,6 +671,7 @@ pub async fn google_finish(
             totp: None,
             totp_pending: None,
             recovery_codes: vec![],
+            version: 0,
             created_at: now,
             updated_at: now,
         };

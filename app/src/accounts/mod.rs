@@ -41,6 +41,9 @@ pub struct SessionUser {
     pub locale: String,
     pub time_zone: String,
     pub totp_enabled: bool,
+    /// The profile's version: a profile save from an older one is refused with a conflict.
+    #[serde(default)]
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -64,6 +64,9 @@ pub struct UserDoc {
     pub totp_pending: Option<String>,
     #[serde(default)]
     pub recovery_codes: Vec<RecoveryCode>,
+    /// Incremented by every profile change (name, language, time zone).
+    #[serde(default)]
+    pub version: i64,
     pub created_at: DateTime,
     pub updated_at: DateTime,
 }
@@ -79,6 +82,7 @@ impl UserDoc {
             locale: self.locale.clone(),
             time_zone: self.time_zone.clone(),
             totp_enabled: self.totp.is_some(),
+            version: self.version,
         }
     }
 }

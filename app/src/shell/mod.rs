@@ -21,6 +21,8 @@ use crate::workspaces::ui::{provide_workspaces, use_workspaces, AuditPage, Invit
 #[component]
 pub fn App() -> impl IntoView {
     theme::provide_theme();
+    crate::pwa::provide_pwa();
+    crate::offline::provide_sync();
     provide_auth();
     provide_workspaces();
     let ws = use_workspaces();
@@ -33,10 +35,12 @@ pub fn App() -> impl IntoView {
                     <span class="brand-name">"Mewayz"</span>
                 </A>
                 <div class="topbar-actions">
+                    <crate::offline::SyncIndicator/>
                     <ThemeToggle/>
                     <UserMenu/>
                 </div>
             </header>
+            <crate::pwa::UpdateBanner/>
             <div class="frame">
                 <nav class="mainnav" aria-label="Main">
                     <ul>

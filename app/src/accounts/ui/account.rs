@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::use_auth;
-use crate::accounts::api::{list_sessions, security_log, ChangePassword, RevokeSession, SignOutEverywhere, TotpBegin, TotpConfirm, TotpDisable, UpdateProfile};
+use crate::accounts::api::{list_sessions, security_log, ChangePassword, RevokeSession, SignOutEverywhere, TotpBegin, TotpConfirm, TotpDisable};
+use crate::offline::{discard_draft, form_fields, keep_draft, use_sync, ConflictPanel, DraftNotice, KeptCopy};
+use crate::pwa::use_pwa;
 use crate::accounts::{SessionUser, LOCALES};
 use crate::shell::{action_error, format_time, ErrorNote, Field, FormError, Loading};
 
@@ -28,7 +30,9 @@ pub fn AccountPage() -> impl IntoView {
             {move || match auth.user.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(u) => view! {
-                    <ProfileSection user=u.clone()/>
+                    <For each={let u = u.clone(); move || vec![u.clone()]} key=|u| u.version let:u>
+                        <ProfileSection user=u/>
+                    </For>
                     <PasswordSection has_password=true/>
                     <TwoFactorSection enabled=u.totp_enabled/>
                     <SessionsSection/>
@@ -39,23 +43,63 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+const PROFILE_FIELDS: &[(&str, &str)] = &[("name", "Name"), ("locale", "Language"), ("time_zone", "Time zone")];
+
+/// The profile form. Like every editor, it saves through the offline outbox: it works
+/// without a connection and never overwrites a change made on another device unasked.
 #[component]
 fn ProfileSection(user: SessionUser) -> impl IntoView {
     let auth = use_auth();
-    let action = ServerAction::<UpdateProfile>::new();
-    let error = action_error(action);
+    let sync = use_sync();
+    let pwa = use_pwa();
+    let doc = format!("profile:{}", user.id);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let restored = keep_draft(form_ref, doc.clone());
+    let error = sync.failure_for(doc.clone());
+    let pending = sync.pending_for(doc.clone());
+    let event = sync.event_for(doc.clone());
+    let shown_version = user.version;
     Effect::new(move |_| {
-        if let Some(Ok(u)) = action.value().get() {
+        let Some(ev) = event.get() else { return };
+        if ev.kind != "applied" {
+            return;
+        }
+        if let Some(u) = ev.result.and_then(|r| serde_json::from_value::<SessionUser>(r).ok()) {
+            if u.version > shown_version {
+                auth.user.set(Some(u));
+            }
+        }
+    });
+    let saved = move || !pending.get() && error.get().is_none() && event.get().is_some_and(|e| e.kind == "applied");
+    let submit_doc = doc.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(form) = form_ref.get() {
+            sync.submit(submit_doc.clone(), "Your profile".into(), "update_profile".into(), form_fields(&form));
+        }
+    };
+    let on_theirs = Callback::new(move |copy: serde_json::Value| {
+        if let Ok(u) = serde_json::from_value::<SessionUser>(copy) {
+            discard_draft(&format!("profile:{}", u.id));
             auth.user.set(Some(u));
         }
     });
+    let restore_doc = doc.clone();
+    let on_restore = Callback::new(move |copy: KeptCopy| {
+        let version = auth.user.get_untracked().map(|u| u.version).unwrap_or(shown_version);
+        let fields = copy.fields.into_iter().map(|(k, v)| if k == "version" { (k, version.to_string()) } else { (k, v) }).collect();
+        sync.submit(restore_doc.clone(), copy.label, copy.endpoint, fields);
+    });
     let locale = user.locale.clone();
     view! {
+        <ConflictPanel doc=doc.clone() fields=PROFILE_FIELDS on_theirs=on_theirs on_restore=on_restore/>
         <section class="card" aria-labelledby="profile-title">
             <h2 id="profile-title">"Profile"</h2>
             <p class="muted">{format!("Signed in as {}", user.email)}</p>
-            <ActionForm action=action>
+            <DraftNotice restored=restored/>
+            <form node_ref=form_ref on:submit=on_submit novalidate>
                 <div class="form">
+                    <input type="hidden" name="version" value=user.version.to_string()/>
                     <FormError error=error fields=&["name", "locale", "time_zone"]/>
                     <Field label="Name" name="name" autocomplete="name" value=user.name.clone() error=error/>
                     <div class="field">
@@ -71,11 +115,19 @@ fn ProfileSection(user: SessionUser) -> impl IntoView {
                     <Field label="Time zone" name="time_zone" list="zones" value=user.time_zone.clone() hint="For example Europe/Paris or America/New_York." error=error/>
                     <datalist id="zones">{ZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}</datalist>
                     <div class="row">
-                        <button type="submit" class="button" disabled=action.pending()>"Save profile"</button>
-                        <span role="status" class="muted">{move || matches!(action.value().get(), Some(Ok(_))).then_some("Saved.")}</span>
+                        <button type="submit" class="button">"Save profile"</button>
+                        <span role="status" class="muted">
+                            {move || if pending.get() {
+                                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
+                            } else if saved() {
+                                Some("Saved.")
+                            } else {
+                                None
+                            }}
+                        </span>
                     </div>
                 </div>
-            </ActionForm>
+            </form>
         </section>
     }
 }

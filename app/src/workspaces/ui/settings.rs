@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::accounts::api::current_user;
 use crate::error::AppError;
+use crate::offline::{self, form_fields, keep_draft, use_sync, ConflictPanel, DraftNotice, KeptCopy};
+use crate::pwa::use_pwa;
 use crate::shell::{ErrorNote, Field, FieldMessage, FormError, Loading};
-use crate::workspaces::api::{get_workspace, DeleteWorkspace, RemoveWorkspaceLogo, SetWorkspaceLogo, UpdateWorkspace};
+use crate::workspaces::api::{get_workspace, DeleteWorkspace, RemoveWorkspaceLogo, SetWorkspaceLogo};
 use crate::workspaces::{label_of, Action, WorkspaceDetail, CURRENCIES, KINDS};
 
 #[component]
@@ -33,7 +35,13 @@ pub fn SettingsPage() -> impl IntoView {
                 (true, None, _) => view! { <NoWorkspace/> }.into_any(),
                 (true, Some(_), None) => view! { <Loading/> }.into_any(),
                 (true, Some(_), Some(Err(e))) => view! { <ErrorNote error=e/> }.into_any(),
-                (true, Some(_), Some(Ok(d))) => view! { <SettingsView detail=d store=detail/> }.into_any(),
+                // Keyed by version: a newer copy (saved here, elsewhere, or taken after a
+                // conflict) builds fresh inputs instead of patching ones the person typed in.
+                (true, Some(_), Some(Ok(d))) => view! {
+                    <For each=move || vec![d.clone()] key=|d| (d.id.clone(), d.version) let:d>
+                        <SettingsView detail=d store=detail/>
+                    </For>
+                }.into_any(),
             }}
         </section>
     }
@@ -73,37 +81,69 @@ fn ReadOnlySettings(detail: WorkspaceDetail) -> impl IntoView {
     }
 }
 
+/// The fields of the settings form, as the conflict view compares them.
+const SETTINGS_FIELDS: &[(&str, &str)] =
+    &[("name", "Workspace name"), ("slug", "Address"), ("brand_color", "Brand colour"), ("time_zone", "Time zone"), ("currency", "Default currency")];
+
+/// The settings form. Saving goes through the offline outbox: it works without a
+/// connection, is sent when the network returns, and a change made elsewhere in the
+/// meantime opens the conflict view instead of being overwritten.
 #[component]
 fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> impl IntoView {
     let ws = use_workspaces();
-    let action = ServerAction::<UpdateWorkspace>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
-    let conflict = Signal::derive(move || match error.get() {
-        Some(AppError::Conflict { current }) => serde_json::from_value::<WorkspaceDetail>(current).ok(),
-        _ => None,
-    });
+    let sync = use_sync();
+    let pwa = use_pwa();
+    let doc = format!("workspace:{}", detail.id);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let restored = keep_draft(form_ref, doc.clone());
+    let error = sync.failure_for(doc.clone());
+    let pending = sync.pending_for(doc.clone());
+    let event = sync.event_for(doc.clone());
+    let shown_version = detail.version;
     Effect::new(move |_| {
-        if let Some(Ok(d)) = action.value().get() {
-            store.set(Some(Ok(d)));
-            ws.refresh();
+        let Some(ev) = event.get() else { return };
+        if ev.kind != "applied" {
+            return;
         }
+        if let Some(d) = ev.result.and_then(|r| serde_json::from_value::<WorkspaceDetail>(r).ok()) {
+            // Only a newer copy than the one on screen (this form is rebuilt with it).
+            if d.version > shown_version {
+                store.set(Some(Ok(d)));
+                ws.refresh();
+            }
+        }
+    });
+    let saved = move || !pending.get() && error.get().is_none() && event.get().is_some_and(|e| e.kind == "applied");
+    let submit_doc = doc.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(form) = form_ref.get() {
+            sync.submit(submit_doc.clone(), "Workspace settings".into(), "update_workspace".into(), form_fields(&form));
+        }
+    };
+    let on_theirs = Callback::new(move |copy: serde_json::Value| {
+        if let Ok(d) = serde_json::from_value::<WorkspaceDetail>(copy) {
+            offline::discard_draft(&format!("workspace:{}", d.id));
+            store.set(Some(Ok(d)));
+        }
+    });
+    let restore_doc = doc.clone();
+    let on_restore = Callback::new(move |copy: KeptCopy| {
+        let version = store.get_untracked().and_then(|r| r.ok()).map(|d| d.version).unwrap_or(shown_version);
+        let fields = copy.fields.into_iter().map(|(k, v)| if k == "version" { (k, version.to_string()) } else { (k, v) }).collect();
+        sync.submit(restore_doc.clone(), copy.label, copy.endpoint, fields);
     });
     let id = detail.id.clone();
     view! {
+        <ConflictPanel doc=doc.clone() fields=SETTINGS_FIELDS on_theirs=on_theirs on_restore=on_restore/>
         <section class="card" aria-labelledby="general-title">
             <h2 id="general-title">"General"</h2>
-            {move || conflict.get().map(|theirs| view! {
-                <div class="notice notice-error" role="alert">
-                    <strong>"Someone else changed these settings"</strong>
-                    <p>"Your changes were not saved, so nothing was lost on their side. Load their version, then make your change again."</p>
-                    <button type="button" class="button secondary" on:click=move |_| store.set(Some(Ok(theirs.clone())))>"Load their version"</button>
-                </div>
-            })}
-            <ActionForm action=action>
+            <DraftNotice restored=restored/>
+            <form node_ref=form_ref on:submit=on_submit novalidate>
                 <div class="form">
                     <input type="hidden" name="workspace" value=id/>
                     <input type="hidden" name="version" value=detail.version.to_string()/>
-                    <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Conflict { .. }))) fields=&["name", "slug", "brand_color", "time_zone", "currency"]/>
+                    <FormError error=error fields=&["name", "slug", "brand_color", "time_zone", "currency"]/>
                     <Field label="Workspace name" name="name" autocomplete="organization" value=detail.name.clone() error=error/>
                     <Field label="Address" name="slug" value=detail.slug.clone() hint="Lowercase letters, digits and hyphens. Your public pages will use it." error=error/>
                     <div class="field">
@@ -129,11 +169,19 @@ fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<Workspace
                         <FieldMessage id="field-currency-msg" field="currency" error=error/>
                     </div>
                     <div class="row">
-                        <button type="submit" class="button" disabled=action.pending()>"Save settings"</button>
-                        <span role="status" class="muted">{move || matches!(action.value().get(), Some(Ok(_))).then_some("Saved.")}</span>
+                        <button type="submit" class="button">"Save settings"</button>
+                        <span role="status" class="muted">
+                            {move || if pending.get() {
+                                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
+                            } else if saved() {
+                                Some("Saved.")
+                            } else {
+                                None
+                            }}
+                        </span>
                     </div>
                 </div>
-            </ActionForm>
+            </form>
         </section>
     }
 }

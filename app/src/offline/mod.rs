@@ -1,0 +1,335 @@
+//! M24 offline drafting: the one mechanism every editor uses. Drafts per document, an
+//! outbox replayed in order when the network returns, conflicts the person resolves (keep
+//! mine, take theirs, keep both), and the sync indicator.
+//!
+//! The storage and replay live in `public/outbox.js` (IndexedDB), because the service
+//! worker runs the same replay for Background Sync; this module is the client's typed
+//! view of it.
+
+mod ui;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use ui::{ConflictPanel, DraftNotice, SyncIndicator};
+
+use crate::error::AppError;
+
+/// One queued change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: f64,
+    pub doc: String,
+    pub label: String,
+    pub endpoint: String,
+    pub fields: Vec<(String, String)>,
+    /// "pending", "sending" (taken by one tab or the worker), "conflict" or "failed".
+    pub state: String,
+    pub created_at: f64,
+    #[serde(default)]
+    pub error: Option<serde_json::Value>,
+    /// With a conflict: the server's copy of the document.
+    #[serde(default)]
+    pub server_copy: Option<serde_json::Value>,
+}
+
+impl OutboxEntry {
+    pub fn error(&self) -> Option<AppError> {
+        self.error.clone().and_then(|e| serde_json::from_value(e).ok())
+    }
+}
+
+/// A version kept on this device after a conflict ("keep both").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptCopy {
+    pub id: f64,
+    pub doc: String,
+    pub label: String,
+    pub endpoint: String,
+    pub fields: Vec<(String, String)>,
+    pub kept_at: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub pending: u32,
+    pub conflicts: u32,
+    pub failed: u32,
+}
+
+/// What the outbox reports after a change (from this page, another tab or the worker).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct OutboxEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub result: Option<serde_json::Value>,
+    #[serde(default)]
+    pub error: Option<serde_json::Value>,
+    #[serde(default)]
+    pub choice: Option<String>,
+    #[serde(default)]
+    pub server_copy: Option<serde_json::Value>,
+}
+
+#[cfg(target_arch = "wasm32")]
+mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = onChange)]
+        pub fn on_change(cb: &Closure<dyn FnMut(JsValue)>);
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = saveDraft)]
+        pub fn save_draft(doc: &str, fields: JsValue) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = getDraft)]
+        pub fn get_draft(doc: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = clearDraft)]
+        pub fn clear_draft(doc: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox)]
+        pub fn enqueue(doc: &str, label: &str, endpoint: &str, fields: JsValue) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox)]
+        pub fn list() -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox)]
+        pub fn copies() -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox)]
+        pub fn resolve(id: f64, choice: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = deleteCopy)]
+        pub fn delete_copy(id: f64) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox)]
+        pub fn replay() -> js_sys::Promise;
+    }
+
+    pub fn to_js<T: serde::Serialize>(v: &T) -> JsValue {
+        serde_json::to_string(v).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or(JsValue::NULL)
+    }
+
+    pub fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
+        let s: String = js_sys::JSON::stringify(v).ok()?.into();
+        serde_json::from_str(&s).ok()
+    }
+
+    pub async fn wait(p: js_sys::Promise) -> Option<JsValue> {
+        wasm_bindgen_futures::JsFuture::from(p).await.ok()
+    }
+}
+
+/// The outbox as the shell sees it: counts, entries, kept copies and the latest event.
+#[derive(Clone, Copy)]
+pub struct Sync {
+    pub summary: RwSignal<Summary>,
+    pub entries: RwSignal<Vec<OutboxEntry>>,
+    pub copies: RwSignal<Vec<KeptCopy>>,
+    pub last_event: RwSignal<Option<OutboxEvent>>,
+    /// The latest event about each document.
+    pub by_doc: RwSignal<std::collections::HashMap<String, OutboxEvent>>,
+}
+
+impl Sync {
+    /// Reads the outbox and the kept copies again.
+    pub fn reload(self) {
+        #[cfg(target_arch = "wasm32")]
+        leptos::task::spawn_local(async move {
+            if let Some(list) = js::wait(js::list()).await.and_then(|v| js::from_js::<Vec<OutboxEntry>>(&v)) {
+                self.summary.set(Summary {
+                    pending: list.iter().filter(|e| e.state == "pending" || e.state == "sending").count() as u32,
+                    conflicts: list.iter().filter(|e| e.state == "conflict").count() as u32,
+                    failed: list.iter().filter(|e| e.state == "failed").count() as u32,
+                });
+                self.entries.set(list);
+            }
+            if let Some(copies) = js::wait(js::copies()).await.and_then(|v| js::from_js::<Vec<KeptCopy>>(&v)) {
+                self.copies.set(copies);
+            }
+        });
+    }
+
+    /// Sends what is pending now (when online).
+    pub fn replay(self) {
+        #[cfg(target_arch = "wasm32")]
+        leptos::task::spawn_local(async move {
+            let _ = js::wait(js::replay()).await;
+            self.reload();
+        });
+    }
+
+    /// Queues a change to `doc` (e.g. `workspace:ID`) made through `endpoint`, and sends it at
+    /// once when online. What the server answers arrives as an [`OutboxEvent`].
+    pub fn submit(self, doc: String, label: String, endpoint: String, fields: Vec<(String, String)>) {
+        #[cfg(target_arch = "wasm32")]
+        leptos::task::spawn_local(async move {
+            let _ = js::wait(js::enqueue(&doc, &label, &endpoint, js::to_js(&fields))).await;
+            self.reload();
+            let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+            if online {
+                self.replay();
+            }
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = (doc, label, endpoint, fields);
+    }
+
+    pub fn resolve(self, id: f64, choice: &'static str) {
+        #[cfg(target_arch = "wasm32")]
+        leptos::task::spawn_local(async move {
+            let _ = js::wait(js::resolve(id, choice)).await;
+            self.reload();
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = (id, choice);
+    }
+
+    pub fn delete_copy(self, id: f64) {
+        #[cfg(target_arch = "wasm32")]
+        leptos::task::spawn_local(async move {
+            let _ = js::wait(js::delete_copy(id)).await;
+            self.reload();
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = id;
+    }
+
+    /// The latest event about `doc`.
+    pub fn event_for(self, doc: String) -> Signal<Option<OutboxEvent>> {
+        Signal::derive(move || self.by_doc.with(|m| m.get(&doc).cloned()))
+    }
+
+    /// The refused change to `doc`, if its last attempt was refused for bad input.
+    pub fn failure_for(self, doc: String) -> Signal<Option<AppError>> {
+        Signal::derive(move || self.entries.get().into_iter().find(|e| e.doc == doc && e.state == "failed").and_then(|e| e.error()))
+    }
+
+    /// Whether a change to `doc` waits to be sent.
+    pub fn pending_for(self, doc: String) -> Signal<bool> {
+        Signal::derive(move || self.entries.get().iter().any(|e| e.doc == doc && (e.state == "pending" || e.state == "sending")))
+    }
+}
+
+pub fn provide_sync() -> Sync {
+    let sync = Sync { summary: RwSignal::new(Summary::default()), entries: RwSignal::new(vec![]), copies: RwSignal::new(vec![]), last_event: RwSignal::new(None), by_doc: RwSignal::new(Default::default()) };
+    provide_context(sync);
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::closure::Closure;
+        let has_outbox = js_sys::Reflect::has(&js_sys::global(), &"MewayzOutbox".into()).unwrap_or(false);
+        if has_outbox {
+            let cb = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |v: wasm_bindgen::JsValue| {
+                if let Some(ev) = js::from_js::<OutboxEvent>(&v) {
+                    if let Some(doc) = ev.doc.clone() {
+                        sync.by_doc.update(|m| {
+                            m.insert(doc, ev.clone());
+                        });
+                    }
+                    sync.last_event.set(Some(ev));
+                }
+                sync.reload();
+            });
+            js::on_change(&cb);
+            cb.forget();
+            // Whatever is left from last time goes out now, and whenever the network returns.
+            sync.replay();
+            let _ = window_event_listener(leptos::ev::online, move |_| sync.replay());
+        }
+    }
+    sync
+}
+
+pub fn use_sync() -> Sync {
+    expect_context::<Sync>()
+}
+
+/// The named values of a form, in order, as the outbox sends them.
+pub fn form_fields(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
+    #[allow(unused_mut)]
+    let mut out = vec![];
+    #[cfg(target_arch = "wasm32")]
+    if let Ok(data) = web_sys::FormData::new_with_form(form) {
+        if let Ok(Some(iter)) = js_sys::try_iter(&data) {
+            for pair in iter.flatten() {
+                let pair = js_sys::Array::from(&pair);
+                if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                    out.push((k, v));
+                }
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = form;
+    out
+}
+
+/// Puts `fields` into the form's inputs and selects (hidden inputs are left alone).
+pub fn fill_form(form: &web_sys::HtmlFormElement, fields: &[(String, String)]) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        for (name, value) in fields {
+            let Ok(Some(el)) = form.query_selector(&format!("[name=\"{}\"]", name.replace('"', ""))) else { continue };
+            if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                if input.type_() != "hidden" {
+                    input.set_value(value);
+                }
+            } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                select.set_value(value);
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (form, fields);
+}
+
+/// Keeps what the person types in `form` as the draft of `doc`, and restores a saved draft
+/// into it once. Returns a signal that is true when a draft was restored.
+pub fn keep_draft(form: NodeRef<leptos::html::Form>, doc: String) -> Signal<bool> {
+    let restored = RwSignal::new(false);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = doc.clone();
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(el) = form.get() else { return false };
+            let d = d.clone();
+            leptos::task::spawn_local(async move {
+                if let Some(fields) = js::wait(js::get_draft(&d)).await.and_then(|v| js::from_js::<Option<Vec<(String, String)>>>(&v)).flatten() {
+                    fill_form(&el, &fields);
+                    restored.set(true);
+                }
+            });
+            true
+        });
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(el) = form.get() else { return false };
+            let d = doc.clone();
+            let target = el.clone();
+            let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                let fields = form_fields(&target);
+                let _ = js::save_draft(&d, js::to_js(&fields));
+            });
+            use wasm_bindgen::JsCast;
+            let _ = el.add_event_listener_with_callback("input", handler.as_ref().unchecked_ref());
+            let _ = el.add_event_listener_with_callback("change", handler.as_ref().unchecked_ref());
+            handler.forget();
+            true
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (form, doc);
+    restored.into()
+}
+
+/// Forgets the draft of `doc` (after the person threw it away).
+pub fn discard_draft(doc: &str) {
+    #[cfg(target_arch = "wasm32")]
+    let _ = js::clear_draft(doc);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = doc;
+}
