@@ -83,3 +83,38 @@ self.addEventListener('sync', (event) => {
     }),
   );
 });
+
+// Web push: show the notification; a click opens (or focuses) the app at its address.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { title: 'Mewayz', body: event.data ? event.data.text() : '' };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || 'Mewayz', {
+      body: data.body || '',
+      icon: '/icons/icon-192.png',
+      badge: '/icons/maskable-192.png',
+      tag: data.id,
+      data: { url: data.url || '/notifications' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || '/notifications', self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
+        if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
+          await client.navigate(url);
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(url);
+    })(),
+  );
+});

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod notifications;
 pub mod offline;
 pub mod pwa;
 pub mod shell;
@@ -27,6 +28,7 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
     all.extend(platform::rate_limit::indexes());
     all.extend(accounts::store::indexes());
     all.extend(workspaces::store::indexes());
+    all.extend(notifications::domain::indexes());
     all.extend(platform::jobs::indexes().into_iter().map(|model| platform::db::IndexSpec { collection: platform::jobs::COLLECTION, model }));
     all
 }

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/callback", get(google_routes::callback))
         .route("/logos/{workspace_id}", get(workspace_routes::logo))
         .route("/api/export/{workspace_id}", get(workspace_routes::export))
+        .route("/api/notifications/stream", get(workspace_routes::notification_stream))
         .route(
             "/api/{*fn_name}",
             any(api::handle).layer(axum::middleware::from_fn_with_state(
@@ -104,7 +105,7 @@ fn watch_database(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
     });
 }
 
-/// Runs queued jobs (e-mail first). Several replicas can run workers on the same queue.
+/// Runs queued jobs (e-mail and web push). Several replicas can run workers on the same queue.
 fn start_job_worker(state: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
     use app::platform::{jobs, mail::JobRunner, mailer::Mailer};
     let mailer = match &state.config.smtp_url {
@@ -117,14 +118,13 @@ fn start_job_worker(state: &AppState, stop: tokio::sync::watch::Receiver<bool>) 
         },
         None => None,
     };
-    let Some(mailer) = mailer else {
-        // E-mail is the only job kind so far: without SMTP, jobs stay queued (not failed)
-        // and are sent once SMTP_URL is set and the server restarts.
-        tracing::warn!("SMTP_URL is not set: e-mail (verification, password reset) waits in the queue until it is");
-        return;
-    };
-    let mailer = Some(mailer);
-    jobs::spawn_worker(state.db.database().clone(), std::sync::Arc::new(JobRunner::new(mailer)), Duration::from_millis(500), stop);
+    if mailer.is_none() {
+        // E-mail jobs stay queued (not failed) and go out once SMTP_URL is set and the
+        // server restarts; other jobs run now.
+        tracing::warn!("SMTP_URL is not set: e-mail (verification, password reset, invitations) waits in the queue until it is");
+    }
+    let runner = JobRunner::new(mailer).with_state(state.clone());
+    jobs::spawn_worker(state.db.database().clone(), std::sync::Arc::new(runner), Duration::from_millis(500), stop);
 }
 
 /// Errors that stop the server from starting at all.

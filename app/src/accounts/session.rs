@@ -95,10 +95,35 @@ impl NewSession {
     }
 }
 
+/// The cookie that identifies a browser across sign-ins.
+pub const DEVICE_COOKIE: &str = "mw_dev";
+
 /// Creates a session row and its tokens.
 pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Result<NewSession, AppError> {
     let refresh = crypto::random_token(32);
     let now = store::now();
+    // A device keeps its id in a long-lived cookie; a sign-in without a known one is a new
+    // device, which the person is told about (unless it is their very first sign-in).
+    let presented = meta.cookies.get(DEVICE_COOKIE).filter(|d| d.len() == 32 && d.chars().all(|c| c.is_ascii_hexdigit())).cloned();
+    let device_id = presented.clone().unwrap_or_else(crypto::new_id);
+    if presented.is_none() {
+        let secure = if state.config.cookie_secure { "; Secure" } else { "" };
+        crate::platform::request::set_cookie(format!("{DEVICE_COOKIE}={device_id}; Path=/; Max-Age=63072000; HttpOnly; SameSite=Lax{secure}"));
+    }
+    let earlier = store::sessions(&state.db).count_documents(doc! { "user_id": &user.id }).await?;
+    let known = earlier > 0 && store::sessions(&state.db).count_documents(doc! { "user_id": &user.id, "device_id": &device_id }).await? > 0;
+    if earlier > 0 && !known {
+        let device = store::describe_device(&meta.user_agent);
+        crate::notifications::domain::notify(
+            state,
+            &user.id,
+            "new_sign_in",
+            &format!("New sign-in on {device}"),
+            &format!("Your account was signed in to from {device} ({}). If this was not you, change your password and sign out the other sessions.", meta.ip),
+            "/account",
+        )
+        .await;
+    }
     let s = SessionDoc {
         id: crypto::new_id(),
         user_id: user.id.clone(),
@@ -112,6 +137,7 @@ pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Res
         user_agent: meta.user_agent.clone(),
         revoked_at: None,
         revoke_reason: None,
+        device_id,
     };
     store::sessions(&state.db).insert_one(&s).await?;
     let access = issue_access(state, &user.id, &s.id, user.role)?;

@@ -103,6 +103,9 @@ pub struct SessionDoc {
     pub user_agent: String,
     pub revoked_at: Option<DateTime>,
     pub revoke_reason: Option<String>,
+    /// The browser's device id (`mw_dev` cookie), to tell a new device from a known one.
+    #[serde(default)]
+    pub device_id: String,
 }
 
 /// A single-use token (e-mail verification, password reset, second-factor challenge),

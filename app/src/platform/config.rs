@@ -48,7 +48,20 @@ pub struct Config {
     /// `GOOGLE_ISSUER`, `GOOGLE_AUTH_URL`, `GOOGLE_TOKEN_URL`, `GOOGLE_JWKS_URL`).
     /// `None`: the button is not offered.
     pub google: Option<crate::accounts::google::OidcConfig>,
+    /// Web push: the VAPID private key (`VAPID_PRIVATE_KEY`, base64url of the 32-byte P-256
+    /// scalar). Unset: a key pair is created once and kept in the database.
+    pub vapid_private_key: Option<String>,
+    /// Contact for push services (`VAPID_SUBJECT`, a `mailto:` or `https:` URL). Default:
+    /// `mailto:` with the address of `MAIL_FROM`.
+    pub vapid_subject: String,
+    /// Hosts push is sent to (`PUSH_ALLOWED_HOSTS`, comma-separated host suffixes). A
+    /// subscription elsewhere is refused, so the server cannot be made to call arbitrary
+    /// addresses. Default: the push services of Chrome, Firefox, Edge and Safari.
+    pub push_allowed_hosts: Vec<String>,
 }
+
+/// The push services browsers use today.
+pub const DEFAULT_PUSH_HOSTS: &str = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com";
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("configuration: {var} {problem}")]
@@ -129,7 +142,32 @@ impl Config {
         let google = crate::accounts::google::OidcConfig::from_lookup(&val, &public_url)
             .map_err(|problem| ConfigError { var: "GOOGLE_CLIENT_ID", problem })?;
 
+        let vapid_private_key = val("VAPID_PRIVATE_KEY");
+        if let Some(k) = &vapid_private_key {
+            use base64::Engine as _;
+            let ok = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k.trim()).is_ok_and(|b| b.len() == 32);
+            if !ok {
+                return Err(ConfigError { var: "VAPID_PRIVATE_KEY", problem: "must be the base64url (unpadded) encoding of a 32-byte P-256 private key".into() });
+            }
+        }
+        let vapid_subject = val("VAPID_SUBJECT").unwrap_or_else(|| {
+            let addr = mail_from.rsplit_once('<').map(|(_, a)| a.trim_end_matches('>')).unwrap_or(&mail_from).trim();
+            format!("mailto:{addr}")
+        });
+        if !(vapid_subject.starts_with("mailto:") || vapid_subject.starts_with("https://")) {
+            return Err(ConfigError { var: "VAPID_SUBJECT", problem: "must start with mailto: or https://".into() });
+        }
+        let push_allowed_hosts = val("PUSH_ALLOWED_HOSTS")
+            .unwrap_or_else(|| DEFAULT_PUSH_HOSTS.into())
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+
         Ok(Config {
+            vapid_private_key,
+            vapid_subject,
+            push_allowed_hosts,
             google,
             jwt_secret,
             jwt_secret_generated,

@@ -151,6 +151,12 @@ pub struct EnqueueOptions {
 /// ```
 pub trait JobHandler: Send + Sync {
     fn handle<'a>(&'a self, job: &'a Job) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+    /// The job kinds this handler can run now; `None` for all. Jobs of other kinds stay
+    /// queued (untouched) for a worker that can run them.
+    fn kinds(&self) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// The typed `jobs` collection of `db`.
@@ -241,15 +247,23 @@ pub async fn get(db: &Database, id: &str) -> Result<Option<Job>, JobError> {
 /// A job whose worker died during its last allowed attempt is marked `failed` here instead of
 /// being handed out again (so a job that crashes its worker cannot loop forever).
 pub async fn lease_next(db: &Database, lease_for: Duration) -> Result<Option<Job>, JobError> {
+    lease_next_of(db, lease_for, None).await
+}
+
+/// [`lease_next`], limited to jobs whose kind is in `kinds` (when given).
+pub async fn lease_next_of(db: &Database, lease_for: Duration, kinds: Option<&[String]>) -> Result<Option<Job>, JobError> {
     let coll = collection(db);
     loop {
         let now = DateTime::now();
-        let filter = doc! {
+        let mut filter = doc! {
             "$or": [
                 { "status": JobStatus::Queued.as_str(), "run_at": { "$lte": now } },
                 { "status": JobStatus::Running.as_str(), "lease_until": { "$lt": now } },
             ]
         };
+        if let Some(kinds) = kinds {
+            filter.insert("kind", doc! { "$in": kinds });
+        }
         let update = doc! {
             "$set": {
                 "status": JobStatus::Running.as_str(),
@@ -318,7 +332,8 @@ pub async fn run_once(
     handler: &dyn JobHandler,
     lease_for: Duration,
 ) -> Result<Option<JobStatus>, JobError> {
-    let Some(job) = lease_next(db, lease_for).await? else { return Ok(None) };
+    let kinds = handler.kinds();
+    let Some(job) = lease_next_of(db, lease_for, kinds.as_deref()).await? else { return Ok(None) };
     let outcome = match tokio::time::timeout(lease_for, catch_panic(handler.handle(&job))).await {
         Ok(Ok(result)) => result,
         Ok(Err(panic)) => Err(format!("handler panicked: {}", panic_message(&*panic))),

@@ -38,15 +38,22 @@ pub fn action_email(to: &str, subject: &str, intro: &str, action_label: &str, ur
     OutgoingEmail { to: to.to_string(), subject: subject.to_string(), text, html: Some(html) }
 }
 
-/// Runs queued jobs by kind. E-mail is the first kind; later modules add theirs here.
+/// Runs queued jobs by kind: e-mail, and web push. Later modules add theirs here.
 pub struct JobRunner {
     mailer: Option<super::mailer::Mailer>,
+    state: Option<AppState>,
 }
 
 impl JobRunner {
     /// `mailer` is `None` when SMTP is not configured: e-mail jobs then wait in the queue.
     pub fn new(mailer: Option<super::mailer::Mailer>) -> Self {
-        JobRunner { mailer }
+        JobRunner { mailer, state: None }
+    }
+
+    /// Also runs jobs that need the application (web push).
+    pub fn with_state(mut self, state: AppState) -> Self {
+        self.state = Some(state);
+        self
     }
 }
 
@@ -54,6 +61,10 @@ impl jobs::JobHandler for JobRunner {
     fn handle<'a>(&'a self, job: &'a jobs::Job) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
         Box::pin(async move {
             match job.kind.as_str() {
+                crate::notifications::push::JOB_KIND => {
+                    let state = self.state.as_ref().ok_or("push jobs need the application state")?;
+                    crate::notifications::domain::run_push_job(state, &job.payload).await
+                }
                 JOB_KIND => {
                     let mailer = self.mailer.as_ref().ok_or("SMTP is not configured")?;
                     let email: OutgoingEmail = bson::from_document(job.payload.clone()).map_err(|e| format!("bad e-mail payload: {e}"))?;
@@ -62,5 +73,16 @@ impl jobs::JobHandler for JobRunner {
                 other => Err(format!("no handler for job kind {other:?}")),
             }
         })
+    }
+
+    fn kinds(&self) -> Option<Vec<String>> {
+        let mut kinds = vec![];
+        if self.mailer.is_some() {
+            kinds.push(JOB_KIND.to_string());
+        }
+        if self.state.is_some() {
+            kinds.push(crate::notifications::push::JOB_KIND.to_string());
+        }
+        Some(kinds)
     }
 }

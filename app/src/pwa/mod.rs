@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
-mod js {
+pub(crate) mod js {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(module = "/src/pwa/pwa.js")]
@@ -15,6 +15,16 @@ mod js {
         pub fn apply_update();
         #[wasm_bindgen(js_name = checkForUpdate)]
         pub fn check_for_update();
+        #[wasm_bindgen(js_name = pushState)]
+        pub fn push_state() -> js_sys::Promise;
+        #[wasm_bindgen(js_name = subscribePush)]
+        pub fn subscribe_push(vapid_public_key: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = unsubscribePush)]
+        pub fn unsubscribe_push() -> js_sys::Promise;
+        #[wasm_bindgen(js_name = watchNotifications)]
+        pub fn watch_notifications(on_change: &Closure<dyn FnMut(JsValue)>);
+        #[wasm_bindgen(js_name = stopWatchingNotifications)]
+        pub fn stop_watching_notifications();
     }
 }
 
@@ -62,4 +72,59 @@ pub fn UpdateBanner() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// This device's push state.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, Default)]
+pub struct DevicePush {
+    pub supported: bool,
+    pub permission: String,
+    pub endpoint: Option<String>,
+}
+
+/// A subscription as the browser made it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct BrowserSubscription {
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn js_string(p: js_sys::Promise) -> Result<String, String> {
+    match wasm_bindgen_futures::JsFuture::from(p).await {
+        Ok(v) => Ok(v.as_string().unwrap_or_default()),
+        Err(e) => Err(js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "the browser refused".into())),
+    }
+}
+
+pub async fn device_push() -> DevicePush {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_string(js::push_state()).await.ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    DevicePush::default()
+}
+
+pub async fn subscribe_device(vapid_public_key: &str) -> Result<BrowserSubscription, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let s = js_string(js::subscribe_push(vapid_public_key)).await?;
+        serde_json::from_str(&s).map_err(|e| e.to_string())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = vapid_public_key;
+        Err("not in a browser".into())
+    }
+}
+
+pub async fn unsubscribe_device() -> Result<String, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_string(js::unsubscribe_push()).await
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    Err("not in a browser".into())
 }

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     crate::offline::provide_sync();
     provide_auth();
     provide_workspaces();
+    crate::notifications::ui::provide_centre();
     let ws = use_workspaces();
     view! {
         <Router>
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                 </A>
                 <div class="topbar-actions">
                     <crate::offline::SyncIndicator/>
+                    <crate::notifications::ui::Bell/>
                     <ThemeToggle/>
                     <UserMenu/>
                 </div>
@@ -79,6 +81,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/workspace/team") view=TeamPage/>
                             <Route path=path!("/workspace/settings") view=SettingsPage/>
                             <Route path=path!("/workspace/audit") view=AuditPage/>
+                            <Route path=path!("/notifications") view=crate::notifications::ui::NotificationsPage/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

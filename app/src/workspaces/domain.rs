@@ -689,6 +689,19 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     };
     invitations.insert_one(&inv).await?;
     send_invitation(ctx, &w, &inv, &token).await?;
+    // Someone who already has an account also finds it in their notification centre.
+    if let Some(invitee) = accounts_store::users(ctx.db()).find_one(doc! { "email": &email }).await? {
+        let inviter = user_name(&ctx.state, &ctx.user_id).await;
+        crate::notifications::domain::notify(
+            &ctx.state,
+            &invitee.id,
+            "invitation",
+            &format!("{inviter} invited you to {}", w.name),
+            &format!("Join the workspace “{}” as {}. The invitation expires in 7 days.", w.name, role.label().to_lowercase()),
+            &format!("/invite?token={token}"),
+        )
+        .await;
+    }
     audit(ctx, "member_invited", format!("Invited {email} as {}", role.label())).await;
     list_invitations(ctx).await
 }

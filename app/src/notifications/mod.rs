@@ -1,0 +1,51 @@
+//! M22 (push and in-app parts): the notification centre, web push to each subscribed
+//! device, and preferences per kind of notification. Other modules create notifications
+//! with `domain::notify`; it stores them and queues the pushes.
+
+pub mod api;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod push;
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of notification, with how the settings name them.
+pub const KINDS: &[(&str, &str)] = &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace")];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where the notification leads, inside the app.
+    pub url: String,
+    pub at_ms: i64,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationList {
+    pub items: Vec<Notification>,
+    pub unread: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindPreference {
+    pub kind: String,
+    pub label: String,
+    /// Also sent as a push to subscribed devices (it always appears in the centre).
+    pub push: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSettings {
+    /// The server's VAPID public key (base64url, uncompressed point) for `pushManager.subscribe`.
+    pub vapid_public_key: String,
+    pub kinds: Vec<KindPreference>,
+    /// How many devices of this person receive pushes.
+    pub devices: u32,
+}
