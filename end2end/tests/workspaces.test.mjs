@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, openPage, screenshot, waitForApp } from '../lib/browser.mjs';
 import { waitForLink } from '../lib/mail.mjs';
+import { PASSWORD, signIn, unique } from '../lib/flows.mjs';
 
 let browser;
 before(async () => {
@@ -15,8 +16,6 @@ after(async () => {
   await browser?.close();
 });
 
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const PASSWORD = 'juniper canal whistle 77';
 
 async function signUpAndConfirm(page, name, email) {
   await page.getByLabel('Your name').fill(name);
@@ -28,11 +27,6 @@ async function signUpAndConfirm(page, name, email) {
   await page.getByText('Your e-mail address is confirmed.').waitFor();
 }
 
-async function signIn(page, email) {
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 const currentStep = (page) => page.getByRole('list', { name: 'Setup progress' }).locator('[aria-current="step"]');
 

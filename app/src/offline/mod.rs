@@ -11,7 +11,7 @@ mod ui;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use ui::{ConflictPanel, DraftNotice, SyncIndicator};
+pub use ui::{ConflictPanel, DraftNotice, SaveStatus, SyncIndicator};
 
 use crate::error::AppError;
 
@@ -332,4 +332,88 @@ pub fn discard_draft(doc: &str) {
     let _ = js::clear_draft(doc);
     #[cfg(not(target_arch = "wasm32"))]
     let _ = doc;
+}
+
+/// The wiring every outbox-backed editor shares: its form, the restored draft, the refused
+/// change's errors, whether a change waits, whether the last one was saved, and the
+/// conflict choices. Build it with [`outbox_form`].
+#[derive(Clone)]
+pub struct OutboxForm {
+    pub form: NodeRef<leptos::html::Form>,
+    pub restored: Signal<bool>,
+    pub error: Signal<Option<AppError>>,
+    pub pending: Signal<bool>,
+    pub saved: Signal<bool>,
+    /// For [`ConflictPanel`]: the server's copy was taken.
+    pub on_theirs: Callback<serde_json::Value>,
+    /// For [`ConflictPanel`]: a kept copy is sent again as the newest change.
+    pub on_restore: Callback<KeptCopy>,
+    doc: String,
+    label: &'static str,
+    endpoint: &'static str,
+    sync: Sync,
+}
+
+impl OutboxForm {
+    pub fn doc(&self) -> String {
+        self.doc.clone()
+    }
+
+    /// Queues what the form holds now (and sends it at once when online).
+    pub fn submit(&self) {
+        if let Some(form) = self.form.get() {
+            self.sync.submit(self.doc.clone(), self.label.into(), self.endpoint.into(), form_fields(&form));
+        }
+    }
+}
+
+/// Sets up an editor of `doc` that saves through `endpoint`. `shown_version` is the version
+/// on screen; `apply` receives a newer copy of the document (the server's answer to this
+/// device's change, or the copy the person took after a conflict); `current_version` gives
+/// the version a kept copy is sent over.
+pub fn outbox_form<T>(
+    doc: String,
+    label: &'static str,
+    endpoint: &'static str,
+    shown_version: i64,
+    version_of: fn(&T) -> i64,
+    current_version: impl Fn() -> i64 + Send + std::marker::Sync + 'static,
+    apply: Callback<T>,
+) -> OutboxForm
+where
+    T: serde::de::DeserializeOwned + Send + std::marker::Sync + 'static,
+{
+    let sync = use_sync();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let restored = keep_draft(form, doc.clone());
+    let error = sync.failure_for(doc.clone());
+    let pending = sync.pending_for(doc.clone());
+    let event = sync.event_for(doc.clone());
+    Effect::new(move |_| {
+        let Some(ev) = event.get() else { return };
+        if ev.kind != "applied" {
+            return;
+        }
+        if let Some(copy) = ev.result.and_then(|r| serde_json::from_value::<T>(r).ok()) {
+            // Only a newer copy than the one on screen (the editor is rebuilt with it).
+            if version_of(&copy) > shown_version {
+                apply.run(copy);
+            }
+        }
+    });
+    let saved = Signal::derive(move || !pending.get() && error.get().is_none() && event.get().is_some_and(|e| e.kind == "applied"));
+    let theirs_doc = doc.clone();
+    let on_theirs = Callback::new(move |copy: serde_json::Value| {
+        if let Ok(copy) = serde_json::from_value::<T>(copy) {
+            discard_draft(&theirs_doc);
+            apply.run(copy);
+        }
+    });
+    let restore_doc = doc.clone();
+    let on_restore = Callback::new(move |copy: KeptCopy| {
+        let version = current_version();
+        let fields = copy.fields.into_iter().map(|(k, v)| if k == "version" { (k, version.to_string()) } else { (k, v) }).collect();
+        sync.submit(restore_doc.clone(), copy.label, copy.endpoint, fields);
+    });
+    OutboxForm { form, restored, error, pending, saved, on_theirs, on_restore, doc, label, endpoint, sync }
 }

@@ -142,3 +142,20 @@ pub fn ConflictPanel(
         }}
     }
 }
+
+/// "Sending…", "Saved on this device…" or "Saved.", next to an editor's save button.
+#[component]
+pub fn SaveStatus(pending: Signal<bool>, saved: Signal<bool>) -> impl IntoView {
+    let pwa = use_pwa();
+    view! {
+        <span role="status" class="muted">
+            {move || if pending.get() {
+                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
+            } else if saved.get() {
+                Some("Saved.")
+            } else {
+                None
+            }}
+        </span>
+    }
+}

@@ -3,8 +3,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::use_auth;
 use crate::accounts::api::{list_sessions, security_log, ChangePassword, RevokeSession, SignOutEverywhere, TotpBegin, TotpConfirm, TotpDisable};
-use crate::offline::{discard_draft, form_fields, keep_draft, use_sync, ConflictPanel, DraftNotice, KeptCopy};
-use crate::pwa::use_pwa;
+use crate::offline::{outbox_form, ConflictPanel, DraftNotice, OutboxForm, SaveStatus};
 use crate::accounts::{SessionUser, LOCALES};
 use crate::shell::{action_error, format_time, ErrorNote, Field, FormError, Loading};
 
@@ -50,46 +49,21 @@ const PROFILE_FIELDS: &[(&str, &str)] = &[("name", "Name"), ("locale", "Language
 #[component]
 fn ProfileSection(user: SessionUser) -> impl IntoView {
     let auth = use_auth();
-    let sync = use_sync();
-    let pwa = use_pwa();
-    let doc = format!("profile:{}", user.id);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let restored = keep_draft(form_ref, doc.clone());
-    let error = sync.failure_for(doc.clone());
-    let pending = sync.pending_for(doc.clone());
-    let event = sync.event_for(doc.clone());
-    let shown_version = user.version;
-    Effect::new(move |_| {
-        let Some(ev) = event.get() else { return };
-        if ev.kind != "applied" {
-            return;
-        }
-        if let Some(u) = ev.result.and_then(|r| serde_json::from_value::<SessionUser>(r).ok()) {
-            if u.version > shown_version {
-                auth.user.set(Some(u));
-            }
-        }
-    });
-    let saved = move || !pending.get() && error.get().is_none() && event.get().is_some_and(|e| e.kind == "applied");
-    let submit_doc = doc.clone();
+    let editor = outbox_form::<SessionUser>(
+        format!("profile:{}", user.id),
+        "Your profile",
+        "update_profile",
+        user.version,
+        |u| u.version,
+        move || auth.user.get_untracked().map(|u| u.version).unwrap_or(0),
+        Callback::new(move |u: SessionUser| auth.user.set(Some(u))),
+    );
+    let OutboxForm { form: form_ref, restored, error, pending, saved, on_theirs, on_restore, .. } = editor.clone();
+    let doc = editor.doc();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(form) = form_ref.get() {
-            sync.submit(submit_doc.clone(), "Your profile".into(), "update_profile".into(), form_fields(&form));
-        }
+        editor.submit();
     };
-    let on_theirs = Callback::new(move |copy: serde_json::Value| {
-        if let Ok(u) = serde_json::from_value::<SessionUser>(copy) {
-            discard_draft(&format!("profile:{}", u.id));
-            auth.user.set(Some(u));
-        }
-    });
-    let restore_doc = doc.clone();
-    let on_restore = Callback::new(move |copy: KeptCopy| {
-        let version = auth.user.get_untracked().map(|u| u.version).unwrap_or(shown_version);
-        let fields = copy.fields.into_iter().map(|(k, v)| if k == "version" { (k, version.to_string()) } else { (k, v) }).collect();
-        sync.submit(restore_doc.clone(), copy.label, copy.endpoint, fields);
-    });
     let locale = user.locale.clone();
     view! {
         <ConflictPanel doc=doc.clone() fields=PROFILE_FIELDS on_theirs=on_theirs on_restore=on_restore/>
@@ -116,15 +90,7 @@ fn ProfileSection(user: SessionUser) -> impl IntoView {
                     <datalist id="zones">{ZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}</datalist>
                     <div class="row">
                         <button type="submit" class="button">"Save profile"</button>
-                        <span role="status" class="muted">
-                            {move || if pending.get() {
-                                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
-                            } else if saved() {
-                                Some("Saved.")
-                            } else {
-                                None
-                            }}
-                        </span>
+<SaveStatus pending=pending saved=saved/>
                     </div>
                 </div>
             </form>

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::accounts::api::current_user;
 use crate::error::AppError;
-use crate::offline::{self, form_fields, keep_draft, use_sync, ConflictPanel, DraftNotice, KeptCopy};
-use crate::pwa::use_pwa;
+use crate::offline::{outbox_form, ConflictPanel, DraftNotice, OutboxForm, SaveStatus};
 use crate::shell::{ErrorNote, Field, FieldMessage, FormError, Loading};
 use crate::workspaces::api::{get_workspace, DeleteWorkspace, RemoveWorkspaceLogo, SetWorkspaceLogo};
 use crate::workspaces::{label_of, Action, WorkspaceDetail, CURRENCIES, KINDS};
@@ -91,48 +90,24 @@ const SETTINGS_FIELDS: &[(&str, &str)] =
 #[component]
 fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> impl IntoView {
     let ws = use_workspaces();
-    let sync = use_sync();
-    let pwa = use_pwa();
-    let doc = format!("workspace:{}", detail.id);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let restored = keep_draft(form_ref, doc.clone());
-    let error = sync.failure_for(doc.clone());
-    let pending = sync.pending_for(doc.clone());
-    let event = sync.event_for(doc.clone());
-    let shown_version = detail.version;
-    Effect::new(move |_| {
-        let Some(ev) = event.get() else { return };
-        if ev.kind != "applied" {
-            return;
-        }
-        if let Some(d) = ev.result.and_then(|r| serde_json::from_value::<WorkspaceDetail>(r).ok()) {
-            // Only a newer copy than the one on screen (this form is rebuilt with it).
-            if d.version > shown_version {
-                store.set(Some(Ok(d)));
-                ws.refresh();
-            }
-        }
-    });
-    let saved = move || !pending.get() && error.get().is_none() && event.get().is_some_and(|e| e.kind == "applied");
-    let submit_doc = doc.clone();
+    let editor = outbox_form::<WorkspaceDetail>(
+        format!("workspace:{}", detail.id),
+        "Workspace settings",
+        "update_workspace",
+        detail.version,
+        |d| d.version,
+        move || store.get_untracked().and_then(|r| r.ok()).map(|d| d.version).unwrap_or(0),
+        Callback::new(move |d: WorkspaceDetail| {
+            store.set(Some(Ok(d)));
+            ws.refresh();
+        }),
+    );
+    let OutboxForm { form: form_ref, restored, error, pending, saved, on_theirs, on_restore, .. } = editor.clone();
+    let doc = editor.doc();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(form) = form_ref.get() {
-            sync.submit(submit_doc.clone(), "Workspace settings".into(), "update_workspace".into(), form_fields(&form));
-        }
+        editor.submit();
     };
-    let on_theirs = Callback::new(move |copy: serde_json::Value| {
-        if let Ok(d) = serde_json::from_value::<WorkspaceDetail>(copy) {
-            offline::discard_draft(&format!("workspace:{}", d.id));
-            store.set(Some(Ok(d)));
-        }
-    });
-    let restore_doc = doc.clone();
-    let on_restore = Callback::new(move |copy: KeptCopy| {
-        let version = store.get_untracked().and_then(|r| r.ok()).map(|d| d.version).unwrap_or(shown_version);
-        let fields = copy.fields.into_iter().map(|(k, v)| if k == "version" { (k, version.to_string()) } else { (k, v) }).collect();
-        sync.submit(restore_doc.clone(), copy.label, copy.endpoint, fields);
-    });
     let id = detail.id.clone();
     view! {
         <ConflictPanel doc=doc.clone() fields=SETTINGS_FIELDS on_theirs=on_theirs on_restore=on_restore/>
@@ -170,15 +145,7 @@ fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<Workspace
                     </div>
                     <div class="row">
                         <button type="submit" class="button">"Save settings"</button>
-                        <span role="status" class="muted">
-                            {move || if pending.get() {
-                                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
-                            } else if saved() {
-                                Some("Saved.")
-                            } else {
-                                None
-                            }}
-                        </span>
+<SaveStatus pending=pending saved=saved/>
                     </div>
                 </div>
             </form>
