@@ -41,7 +41,7 @@ MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" RUST_LOG=warn \
   "$ROOT/target/debug/mewayz-server" plans load "$ROOT/config/plans.json" || die "could not load the plans"
 say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
 HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" \
-  DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" \
+  DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" PUSH_ALLOWED_HOSTS=127.0.0.1 \
   "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
