@@ -49,3 +49,15 @@ export async function screenshot(page, name) {
 export async function waitForApp(page) {
   await page.getByRole('banner').waitFor({ timeout: 20000 });
 }
+
+/** Evaluates `fn(arg)` in the page (it may be async) until it returns something truthy, and
+ *  returns that. (page.waitForFunction does not wait for an async predicate's promise.) */
+export async function until(page, fn, arg, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms: ${fn}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -6,7 +6,7 @@
 // push service would) and sees the notification it shows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, openPage, waitForApp } from '../lib/browser.mjs';
+import { BASE_URL, launch, openPage, until, waitForApp } from '../lib/browser.mjs';
 import { controlled, newOwner, signIn } from '../lib/flows.mjs';
 import { decryptPush, newDeviceKeys, startPushService, verifyVapid } from '../lib/webpush.mjs';
 
@@ -71,12 +71,13 @@ test('a push reaches the device encrypted for its keys, signed with VAPID, and i
   const reg = registrations.find((r) => r.scopeURL === BASE_URL + '/');
   assert.ok(reg, 'the service worker registration is visible to DevTools');
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: reg.registrationId, data: JSON.stringify(message) });
-  const shown = await page.waitForFunction(async (title) => {
+  // The worker shows the notification asynchronously.
+  const shown = await until(page, async (title) => {
     const r = await navigator.serviceWorker.ready;
     const list = await r.getNotifications();
-    return list.find((n) => n.title === title)?.body || false;
+    return list.find((n) => n.title === title)?.body || null;
   }, message.title);
-  assert.equal(await shown.jsonValue(), message.body);
+  assert.equal(shown, message.body, 'the service worker showed the pushed notification');
 
   await other.context.close();
   await context.close();

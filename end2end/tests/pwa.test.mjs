@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
-import { BASE_URL, SHOTS, launch, launchPersistent, openPage, screenshot, waitForApp } from '../lib/browser.mjs';
+import { BASE_URL, SHOTS, launch, launchPersistent, openPage, screenshot, until, waitForApp } from '../lib/browser.mjs';
 import { newOwner, controlled, signIn } from '../lib/flows.mjs';
 
 let browser;
@@ -207,7 +207,7 @@ test('a rebuilt shell with a new version shows "Update available — reload"', a
     await button.waitFor();
     await screenshot(page, 'update-prompt-desktop');
     await button.click();
-    await page.waitForFunction(async (v) => (await caches.keys()).includes(`mewayz-shell-${v}n`) && !(await caches.keys()).includes(`mewayz-shell-${v}`), version);
+    await until(page, async (v) => (await caches.keys()).includes(`mewayz-shell-${v}n`) && !(await caches.keys()).includes(`mewayz-shell-${v}`), version);
     await waitForApp(page);
     assert.equal(await page.getByRole('button', { name: 'Update available — reload' }).count(), 0);
     assert.deepEqual(problems, []);
