@@ -11,6 +11,17 @@ export async function signIn(page, email, password = PASSWORD) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Fills the open sign-up form, then confirms the address from the captured e-mail. */
+export async function signUpAndConfirm(page, name, email, password = PASSWORD) {
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+  await page.goto(await waitForLink(email, '/verify-email\\?token='));
+  await page.getByText('Your e-mail address is confirmed.').waitFor();
+}
+
 /** Signs up, confirms the address, signs in and finishes the setup wizard on Free. */
 export async function newOwner(browser, { width = 1280, height = 900, name = 'Pat Owner' } = {}) {
   const opened = await openPage(browser, { width, height });
@@ -19,13 +30,7 @@ export async function newOwner(browser, { width = 1280, height = 900, name = 'Pa
   const wsName = `Studio ${unique()}`;
   await page.goto(BASE_URL + '/signup');
   await waitForApp(page);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
-  await page.goto(await waitForLink(email, '/verify-email\\?token='));
-  await page.getByText('Your e-mail address is confirmed.').waitFor();
+  await signUpAndConfirm(page, name, email);
   await page.goto(BASE_URL + '/login');
   await signIn(page, email);
   await page.getByLabel('Workspace name').fill(wsName);

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, openPage, screenshot, waitForApp } from '../lib/browser.mjs';
 import { waitForLink } from '../lib/mail.mjs';
-import { PASSWORD, signIn, unique } from '../lib/flows.mjs';
+import { signIn, signUpAndConfirm, unique } from '../lib/flows.mjs';
 
 let browser;
 before(async () => {
@@ -17,15 +17,6 @@ after(async () => {
 });
 
 
-async function signUpAndConfirm(page, name, email) {
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
-  await page.goto(await waitForLink(email, '/verify-email\\?token='));
-  await page.getByText('Your e-mail address is confirmed.').waitFor();
-}
 
 
 const currentStep = (page) => page.getByRole('list', { name: 'Setup progress' }).locator('[aria-current="step"]');
