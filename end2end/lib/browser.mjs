@@ -51,11 +51,19 @@ export async function waitForApp(page) {
 }
 
 /** Evaluates `fn(arg)` in the page (it may be async) until it returns something truthy, and
- *  returns that. (page.waitForFunction does not wait for an async predicate's promise.) */
+ *  returns that. (page.waitForFunction does not wait for an async predicate's promise.) A check
+ *  cut short by a navigation is retried in the new document. */
 export async function until(page, fn, arg, timeoutMs = 15000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = await page.evaluate(fn, arg);
+    let value;
+    try {
+      value = await page.evaluate(fn, arg);
+    } catch (err) {
+      // A navigation (a reload the page asked for) destroys the context mid-check; ask again
+      // in the new document. Anything else is a real failure.
+      if (!/context was destroyed|navigat/i.test(String(err && err.message))) throw err;
+    }
     if (value) return value;
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms: ${fn}`);
     await new Promise((r) => setTimeout(r, 200));
