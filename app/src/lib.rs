@@ -4,11 +4,14 @@
 //! the server-only domain and storage code; without it, only what the WASM client needs.
 
 pub mod accounts;
+pub mod bio;
 pub mod error;
+pub mod media;
 pub mod notifications;
 pub mod offline;
 pub mod pwa;
 pub mod shell;
+pub mod shortlinks;
 pub mod status;
 pub mod validate;
 pub mod workspaces;
@@ -29,6 +32,9 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
     all.extend(accounts::store::indexes());
     all.extend(workspaces::store::indexes());
     all.extend(notifications::domain::indexes());
+    all.extend(bio::store::indexes());
+    all.extend(media::domain::indexes());
+    all.extend(shortlinks::domain::indexes());
     all.extend(platform::jobs::indexes().into_iter().map(|model| platform::db::IndexSpec { collection: platform::jobs::COLLECTION, model }));
     all
 }
@@ -39,5 +45,8 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
 pub fn scoped_collections() -> Vec<&'static str> {
     let mut all = Vec::new();
     all.extend_from_slice(workspaces::store::SCOPED_COLLECTIONS);
+    all.extend_from_slice(bio::store::SCOPED_COLLECTIONS);
+    all.extend_from_slice(media::domain::SCOPED_COLLECTIONS);
+    all.extend_from_slice(shortlinks::domain::SCOPED_COLLECTIONS);
     all
 }

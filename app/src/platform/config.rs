@@ -58,9 +58,17 @@ pub struct Config {
     /// subscription elsewhere is refused, so the server cannot be made to call arbitrary
     /// addresses. Default: the push services of Chrome, Firefox, Edge and Safari.
     pub push_allowed_hosts: Vec<String>,
+    /// DNS-over-HTTPS resolver (JSON API) used to verify custom domains' TXT records.
+    pub dns_resolver_url: String,
+    /// Header a trusted proxy sets with the visitor's two-letter country (e.g. `cf-ipcountry`);
+    /// without it, countries are "unknown".
+    pub country_header: Option<String>,
 }
 
 /// The push services browsers use today.
+/// Cloudflare's DNS-over-HTTPS JSON endpoint.
+pub const DEFAULT_DNS_RESOLVER: &str = "https://cloudflare-dns.com/dns-query";
+
 pub const DEFAULT_PUSH_HOSTS: &str = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com";
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -164,7 +172,15 @@ impl Config {
             .filter(|h| !h.is_empty())
             .collect();
 
+        let dns_resolver_url = val("DNS_RESOLVER_URL").unwrap_or_else(|| DEFAULT_DNS_RESOLVER.into());
+        if !(dns_resolver_url.starts_with("https://") || dns_resolver_url.starts_with("http://")) {
+            return Err(ConfigError { var: "DNS_RESOLVER_URL", problem: "must be an http(s) URL of a DNS-over-HTTPS JSON resolver".into() });
+        }
+        let country_header = val("COUNTRY_HEADER").map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty());
+
         Ok(Config {
+            dns_resolver_url,
+            country_header,
             vapid_private_key,
             vapid_subject,
             push_allowed_hosts,

@@ -18,6 +18,10 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Google's signing keys, cached.
     pub jwks: Arc<crate::accounts::google::JwksCache>,
+    /// Public bio pages, rendered (M05).
+    pub bio_cache: Arc<crate::bio::public::PageCache>,
+    /// Page views and clicks not yet written (M05 analytics).
+    pub analytics: Arc<crate::bio::analytics::Buffer>,
     indexes_ready: Arc<AtomicBool>,
 }
 
@@ -34,6 +38,8 @@ impl AppState {
             started: Instant::now(),
             http,
             jwks: Arc::new(crate::accounts::google::JwksCache::new()),
+            bio_cache: Arc::default(),
+            analytics: Arc::default(),
             indexes_ready: Arc::new(AtomicBool::new(false)),
         }
     }

@@ -82,6 +82,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/workspace/settings") view=SettingsPage/>
                             <Route path=path!("/workspace/audit") view=AuditPage/>
                             <Route path=path!("/notifications") view=crate::notifications::ui::NotificationsPage/>
+                            <Route path=path!("/bio") view=crate::bio::ui::BioPagesPage/>
+                            <Route path=path!("/bio/:id") view=crate::bio::ui::BuilderPage/>
+                            <Route path=path!("/media") view=crate::media::ui::MediaPage/>
+                            <Route path=path!("/links") view=crate::shortlinks::ui::LinksPage/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -46,7 +46,7 @@ fn after(d: Duration) -> DateTime {
 
 // ---------------------------------------------------------------- helpers
 
-async fn load_workspace(ctx: &Ctx) -> Result<WorkspaceDoc, AppError> {
+pub(crate) async fn load_workspace(ctx: &Ctx) -> Result<WorkspaceDoc, AppError> {
     let id = ctx.workspace_id()?;
     store::workspaces(ctx.db()).find_one(doc! { "_id": id }).await?.ok_or_else(|| AppError::not_found("That workspace"))
 }
@@ -64,7 +64,7 @@ async fn user_name(state: &AppState, user_id: &str) -> String {
 
 /// Writes an audit entry for this workspace. A failure is logged; the change it records
 /// has already happened and is not undone.
-async fn audit(ctx: &Ctx, action: &str, detail: String) {
+pub(crate) async fn audit(ctx: &Ctx, action: &str, detail: String) {
     let Ok(scoped) = ctx.scoped::<AuditDoc>(AUDIT) else { return };
     let entry = AuditDoc {
         id: format!("{:013x}{}", now().timestamp_millis(), &crypto::new_id()[..12]),

@@ -253,6 +253,8 @@ pub const LIMIT_KEYS: &[(&str, &str)] = &[
     ("contacts", "Contacts"),
     ("emails_per_month", "E-mails a month"),
     ("ai_tokens_per_month", "AI tokens a month"),
+    ("upload_mb", "Largest upload (MB)"),
+    ("short_links", "Short links"),
 ];
 
 /// Formats a price in the smallest currency unit, e.g. 1900 USD → "$19".

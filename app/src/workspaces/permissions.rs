@@ -54,8 +54,17 @@ pub const WORKSPACE_ROWS: &[ModulePermissions] = &[
 pub fn permission_table() -> Vec<ModulePermissions> {
     let mut rows = Vec::new();
     rows.extend_from_slice(WORKSPACE_ROWS);
+    rows.extend_from_slice(MODULE_ROWS);
     rows
 }
+
+/// The rows of the content modules: everyone sees, editors create and change, admins manage
+/// (domains, deleting in bulk).
+pub const MODULE_ROWS: &[ModulePermissions] = &[
+    ModulePermissions { module: "bio", label: "Link-in-bio pages", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
+    ModulePermissions { module: "media", label: "Media library", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
+    ModulePermissions { module: "links", label: "Short links", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
+];
 
 /// Whether `role` may do `action` in `module`. An unknown module allows nothing.
 pub fn allows(role: WorkspaceRole, module: &str, action: Action) -> bool {

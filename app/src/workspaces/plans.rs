@@ -128,6 +128,8 @@ fn limit_phrase(key: &str) -> &str {
         "bio_pages" => "link-in-bio pages",
         "emails_per_month" => "monthly e-mail",
         "ai_tokens_per_month" => "monthly AI",
+        "upload_mb" => "upload size",
+        "short_links" => "short links",
         other => other,
     }
 }

@@ -1,0 +1,11 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::bio::{BioPage};
+
+/// Copies the draft at `version` to the published page visitors see.
+#[server(prefix = "/api", endpoint = "publish_bio_page")]
+pub async fn publish_bio_page(workspace: String, page: String, version: i64) -> Result<BioPage, AppError> {
+    let ctx = crate::platform::require_member(&workspace).await?;
+    crate::bio::domain::publish(&ctx, page, version).await
+}
