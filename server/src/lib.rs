@@ -5,6 +5,7 @@ pub mod api;
 pub mod google_routes;
 pub mod observability;
 pub mod security;
+pub mod shortlink_routes;
 pub mod smtp_sink;
 pub mod static_files;
 pub mod workspace_routes;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/start", get(google_routes::start))
         .route("/auth/google/callback", get(google_routes::callback))
         .route("/logos/{workspace_id}", get(workspace_routes::logo))
+        .route("/s/{slug}", get(shortlink_routes::follow))
         .route("/api/export/{workspace_id}", get(workspace_routes::export))
         .route("/api/notifications/stream", get(workspace_routes::notification_stream))
         .route(

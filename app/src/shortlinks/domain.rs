@@ -1,4 +1,259 @@
-//! (in progress) The media library's rules and storage.
-use crate::platform::db::IndexSpec;
-pub const SCOPED_COLLECTIONS: &[&str] = &[];
-pub fn indexes() -> Vec<IndexSpec> { vec![] }
+//! M23 rules and storage: creating, listing, deleting short links, their statistics, and
+//! following a link (the public redirect, which counts the click).
+//!
+//! Each call to [`create_short_link`] makes a new link, even for a URL the workspace has
+//! shortened before: two buttons with the same destination get their own counts.
+//!
+//! Clicks are stored twice: the link's running total (`clicks`), and one document per link
+//! and UTC day in [`DAYS`] (`$inc` upserts), so statistics over any range read O(days).
+
+use mongodb::bson::{doc, DateTime};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{check_slug, day_of_ms, day_string, ShortLink, ShortLinkStats, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS, MODULE};
+use crate::error::{AppError, FieldError};
+use crate::platform::db::{internal, is_duplicate_key, IndexSpec};
+use crate::platform::{crypto, Ctx, Db};
+use crate::workspaces::Action;
+
+/// The links.
+pub const LINKS: &str = "short_links";
+/// Clicks per link and UTC day.
+pub const DAYS: &str = "short_link_days";
+
+pub const SCOPED_COLLECTIONS: &[&str] = &[LINKS, DAYS];
+
+pub fn indexes() -> Vec<IndexSpec> {
+    vec![
+        // Slugs are unique across the whole platform: `/s/{slug}` has no workspace in it.
+        IndexSpec::unique(LINKS, "slug_unique", doc! { "slug": 1 }),
+        IndexSpec::new(LINKS, "workspace_created", doc! { "workspace_id": 1, "created_at": -1 }),
+        IndexSpec::unique(DAYS, "link_day_unique", doc! { "link_id": 1, "day": 1 }),
+        IndexSpec::new(DAYS, "workspace_link", doc! { "workspace_id": 1, "link_id": 1, "day": 1 }),
+    ]
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LinkDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub workspace_id: String,
+    pub slug: String,
+    pub url: String,
+    #[serde(default)]
+    pub clicks: i64,
+    pub created_at: DateTime,
+    pub created_by: String,
+}
+
+impl LinkDoc {
+    fn public(&self) -> ShortLink {
+        ShortLink {
+            id: self.id.clone(),
+            slug: self.slug.clone(),
+            url: self.url.clone(),
+            clicks: self.clicks.max(0) as u64,
+            created_at: self.created_at.timestamp_millis(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DayDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub link_id: String,
+    pub workspace_id: String,
+    pub day: String,
+    pub clicks: i64,
+}
+
+/// Attempts at a fresh automatic slug before giving up (31^7 ≈ 27 billion slugs).
+const AUTO_ATTEMPTS: usize = 8;
+const MAX_LIST: i64 = 5000;
+
+fn random_slug() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..AUTO_LEN).map(|_| AUTO_ALPHABET[rng.gen_range(0..AUTO_ALPHABET.len())] as char).collect()
+}
+
+/// Percent-encodes every non-ASCII byte, so the stored address is exactly what goes into
+/// the `Location` header (browsers decode it back, hosts included).
+pub fn encode_non_ascii(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+fn taken() -> AppError {
+    AppError::field("slug", "That short link is taken. Choose another.")
+}
+
+/// Creates a short link to `url`. An empty `slug` gets an automatic one.
+pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<ShortLink, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let url = url.trim().to_string();
+    let slug = slug.trim().to_string();
+    let mut fields: Vec<FieldError> = vec![];
+    fields.extend(crate::bio::check_link_url("url", &url));
+    if !slug.is_empty() {
+        fields.extend(check_slug("slug", &slug));
+    }
+    AppError::check_fields(fields)?;
+
+    let links = ctx.scoped::<LinkDoc>(LINKS)?;
+    let count = links.count(doc! {}).await?;
+    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
+    crate::workspaces::plans::check(ctx.db(), &workspace, "short_links", count as i64 + 1).await?;
+
+    let url = encode_non_ascii(&url);
+    // The slug index is global, so the lookup is by slug alone (it reveals only "taken").
+    let raw = ctx.db().collection::<mongodb::bson::Document>(LINKS);
+    let custom = !slug.is_empty();
+    for _ in 0..(if custom { 1 } else { AUTO_ATTEMPTS }) {
+        let slug = if custom { slug.clone() } else { random_slug() };
+        if raw.find_one(doc! { "slug": &slug }).projection(doc! { "_id": 1 }).await?.is_some() {
+            if custom {
+                return Err(taken());
+            }
+            continue;
+        }
+        let link = LinkDoc {
+            id: crypto::new_id(),
+            workspace_id: links.workspace_id().to_string(),
+            slug: slug.clone(),
+            url: url.clone(),
+            clicks: 0,
+            created_at: DateTime::now(),
+            created_by: ctx.user_id.clone(),
+        };
+        match links.insert_one(&link).await {
+            Ok(()) => return Ok(link.public()),
+            // Someone took the slug between the lookup and the insert (the unique index
+            // refused it): say so, or draw another.
+            Err(e) => {
+                if raw.find_one(doc! { "slug": &slug }).projection(doc! { "_id": 1 }).await?.is_none() {
+                    return Err(e);
+                }
+                if custom {
+                    return Err(taken());
+                }
+            }
+        }
+    }
+    Err(internal("create short link", &"no free automatic slug after several attempts"))
+}
+
+/// The workspace's links, newest first.
+pub async fn list_short_links(ctx: &Ctx) -> Result<Vec<ShortLink>, AppError> {
+    ctx.require(MODULE, Action::View)?;
+    let links = ctx.scoped::<LinkDoc>(LINKS)?;
+    Ok(links.find(doc! {}, doc! { "created_at": -1, "_id": -1 }, MAX_LIST).await?.iter().map(LinkDoc::public).collect())
+}
+
+/// Deletes a link and its statistics. Its address stops working at once.
+pub async fn delete_short_link(ctx: &Ctx, id: String) -> Result<(), AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let links = ctx.scoped::<LinkDoc>(LINKS)?;
+    if links.delete_one(doc! { "_id": id.trim() }).await? == 0 {
+        return Err(AppError::not_found("That short link"));
+    }
+    ctx.scoped::<DayDoc>(DAYS)?.delete_many(doc! { "link_id": id.trim() }).await?;
+    Ok(())
+}
+
+/// Clicks per UTC day over the last `days` days (today included), one entry per day.
+pub async fn short_link_stats(ctx: &Ctx, id: String, days: u32) -> Result<ShortLinkStats, AppError> {
+    ctx.require(MODULE, Action::View)?;
+    if !(1..=MAX_STATS_DAYS).contains(&days) {
+        return Err(AppError::field("days", "Choose between 1 and 365 days."));
+    }
+    let link = ctx
+        .scoped::<LinkDoc>(LINKS)?
+        .find_one(doc! { "_id": id.trim() })
+        .await?
+        .ok_or_else(|| AppError::not_found("That short link"))?;
+    let today = DateTime::now().timestamp_millis().div_euclid(86_400_000);
+    let range: Vec<String> = (0..days as i64).rev().map(|back| day_string(today - back)).collect();
+    let (first, last) = (range[0].clone(), range[range.len() - 1].clone());
+    let found = ctx
+        .scoped::<DayDoc>(DAYS)?
+        .find(doc! { "link_id": &link.id, "day": { "$gte": &first, "$lte": &last } }, doc! { "day": 1 }, days as i64)
+        .await?;
+    let days: Vec<(String, u64)> = range
+        .into_iter()
+        .map(|d| {
+            let n = found.iter().find(|f| f.day == d).map(|f| f.clicks.max(0) as u64).unwrap_or(0);
+            (d, n)
+        })
+        .collect();
+    let total = days.iter().map(|(_, n)| n).sum();
+    Ok(ShortLinkStats { link: Some(link.public()), days, total })
+}
+
+// ---------------------------------------------------------------- the public redirect
+
+/// Follows `/s/{slug}`: counts the click on the link and returns where it leads, or `None`
+/// for an unknown slug. Reads by slug alone (public route, no workspace). The per-day count
+/// is returned as a future the caller may run after answering.
+pub async fn follow(db: &Db, slug: &str) -> Result<Option<(String, impl std::future::Future<Output = ()> + Send + 'static)>, AppError> {
+    if check_slug("slug", slug).is_some() {
+        return Ok(None);
+    }
+    let links = db.collection::<LinkDoc>(LINKS);
+    let found = links.find_one_and_update(doc! { "slug": slug }, doc! { "$inc": { "clicks": 1_i64 } }).await?;
+    let Some(link) = found else { return Ok(None) };
+    let days = db.collection::<mongodb::bson::Document>(DAYS);
+    let url = link.url.clone();
+    let count_day = async move {
+        let day = day_of_ms(DateTime::now().timestamp_millis());
+        let id = format!("{}:{day}", link.id);
+        let update = doc! {
+            "$inc": { "clicks": 1_i64 },
+            "$setOnInsert": { "link_id": &link.id, "workspace_id": &link.workspace_id, "day": &day },
+        };
+        // Two first clicks of a day may race on the upsert: the loser retries as an update.
+        for _ in 0..2 {
+            match days.update_one(doc! { "_id": &id }, update.clone()).upsert(true).await {
+                Ok(_) => return,
+                Err(e) if is_duplicate_key(&e) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, link = %link.id, "could not count a short link click for the day");
+                    return;
+                }
+            }
+        }
+    };
+    Ok(Some((url, count_day)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_ascii_is_percent_encoded_and_ascii_kept() {
+        assert_eq!(encode_non_ascii("https://example.com/a?b=1%20#x"), "https://example.com/a?b=1%20#x");
+        assert_eq!(encode_non_ascii("https://example.com/café"), "https://example.com/caf%C3%A9");
+        assert_eq!(encode_non_ascii("https://bücher.example/"), "https://b%C3%BCcher.example/");
+    }
+
+    #[test]
+    fn random_slugs_have_the_automatic_shape() {
+        for _ in 0..200 {
+            let s = random_slug();
+            assert!(super::super::is_auto_slug(&s), "{s}");
+            assert!(check_slug("slug", &s).is_none(), "{s}");
+        }
+    }
+}

@@ -32,3 +32,103 @@ pub struct ShortLinkStats {
     pub days: Vec<(String, u64)>,
     pub total: u64,
 }
+
+use crate::error::FieldError;
+
+/// Letters and digits of automatic slugs: lowercase, without look-alikes (0 o 1 l i).
+pub const AUTO_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+/// Length of an automatic slug.
+pub const AUTO_LEN: usize = 7;
+/// Allowed length of a custom slug.
+pub const SLUG_MIN: usize = 3;
+pub const SLUG_MAX: usize = 40;
+/// Longest statistics range, in days.
+pub const MAX_STATS_DAYS: u32 = 365;
+
+/// Checks a custom slug: 3–40 characters of lowercase letters, digits, `-` and `_`, not
+/// starting or ending with `-`. Pure, so it can be fuzzed; uniqueness is checked on save.
+pub fn check_slug(field: &str, slug: &str) -> Option<FieldError> {
+    let fail = |m: &str| Some(FieldError { field: field.to_string(), message: m.to_string() });
+    let len = slug.chars().count();
+    if len < SLUG_MIN || len > SLUG_MAX {
+        return fail("A short link needs 3 to 40 characters.");
+    }
+    if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        return fail("Use only lowercase letters, digits, '-' and '_'.");
+    }
+    if slug.starts_with('-') || slug.ends_with('-') {
+        return fail("A short link cannot start or end with '-'.");
+    }
+    None
+}
+
+/// True for the shape of an automatic slug.
+pub fn is_auto_slug(slug: &str) -> bool {
+    slug.len() == AUTO_LEN && slug.bytes().all(|b| AUTO_ALPHABET.contains(&b))
+}
+
+/// The calendar day (`YYYY-MM-DD`, proleptic Gregorian) `days` after 1970-01-01.
+pub fn day_string(days: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The UTC day (`YYYY-MM-DD`) of a timestamp in milliseconds.
+pub fn day_of_ms(ms: i64) -> String {
+    day_string(ms.div_euclid(86_400_000))
+}
+
+/// The full address of a short link, given the site's origin (`https://example.com`).
+pub fn short_url(origin: &str, slug: &str) -> String {
+    format!("{}{PREFIX}{slug}", origin.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for ok in ["abc", "summer-sale", "a_b", "x1-2_3", "_ab", "ab_", &"a".repeat(40), "2024"] {
+            assert!(check_slug("slug", ok).is_none(), "{ok:?} refused");
+        }
+        for bad in ["", "ab", "-abc", "abc-", "Abc", "a b", "a/b", "a?b", "a.b", "a%20", "ünï", "a#b", "a\nb", &"a".repeat(41), "../x"] {
+            let e = check_slug("slug", bad).unwrap_or_else(|| panic!("{bad:?} accepted"));
+            assert_eq!(e.field, "slug");
+        }
+        // Multi-byte characters count as characters, and are refused anyway.
+        assert!(check_slug("slug", "ééé").is_some());
+    }
+
+    #[test]
+    fn auto_slugs_are_valid_custom_slugs_too() {
+        assert!(is_auto_slug("abc2345"));
+        assert!(!is_auto_slug("abc234"));
+        assert!(!is_auto_slug("abc234l"));
+        assert!(check_slug("slug", "abc2345").is_none());
+    }
+
+    #[test]
+    fn days() {
+        assert_eq!(day_string(0), "1970-01-01");
+        assert_eq!(day_string(-1), "1969-12-31");
+        assert_eq!(day_string(19_782), "2024-02-29");
+        assert_eq!(day_string(19_783), "2024-03-01");
+        assert_eq!(day_of_ms(1_700_000_000_000), "2023-11-14");
+        assert_eq!(day_of_ms(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn short_urls() {
+        assert_eq!(short_url("https://m.example/", "abc"), "https://m.example/s/abc");
+    }
+}
