@@ -2,7 +2,9 @@
 //! `/health`, `/ready` and `/metrics`, security headers, compression, limits and logs.
 
 pub mod api;
+pub mod bio_routes;
 pub mod google_routes;
+pub mod media_routes;
 pub mod observability;
 pub mod security;
 pub mod shortlink_routes;
@@ -30,6 +32,7 @@ pub use observability::init_tracing;
 pub fn router(state: AppState) -> Router {
     let site = static_files::Site::load(&state.config.dist_dir);
     let csp = security::content_security_policy(site.inline_script_hashes());
+    let public = bio_routes::PublicState::new(state.clone(), site);
     let max_body = state.config.max_body_bytes;
 
     Router::new()
@@ -39,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/start", get(google_routes::start))
         .route("/auth/google/callback", get(google_routes::callback))
         .route("/logos/{workspace_id}", get(workspace_routes::logo))
+        .route("/files/{id}/{variant}", get(media_routes::file))
         .route("/s/{slug}", get(shortlink_routes::follow))
         .route("/api/export/{workspace_id}", get(workspace_routes::export))
         .route("/api/notifications/stream", get(workspace_routes::notification_stream))
@@ -50,7 +54,15 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .with_state(state)
-        .fallback_service(site.into_service())
+        // Public bio pages and, for everything else, the client shell.
+        .merge(
+            Router::new()
+                .route("/l/{page}/{block}", get(bio_routes::click))
+                .route("/{handle}/qr.svg", get(bio_routes::qr))
+                .route("/{handle}/subscribe", axum::routing::post(bio_routes::subscribe))
+                .fallback(bio_routes::fallback)
+                .with_state(public),
+        )
         .layer(axum::middleware::from_fn(observability::track_requests))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
@@ -160,6 +172,8 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let state = AppState::new(config, db);
     api::index_server_fns();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // Views and clicks of public bio pages are counted in memory and written every 2 s.
+    app::bio::analytics::spawn_flusher(state.clone(), stop_rx.clone());
     watch_database(state.clone(), stop_rx);
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;

@@ -7,11 +7,14 @@ use axum::response::Response;
 
 /// The Content-Security-Policy: only this origin's scripts, the WASM it loads, and the
 /// exact inline loader Trunk wrote into index.html (by hash). Nothing from other origins.
+/// Inline styles are allowed for the bio builder's live preview, a sandboxed `srcdoc` frame
+/// that inherits this policy and carries the page's own `<style>`; scripts never are.
 pub fn content_security_policy(inline_script_hashes: &[String]) -> HeaderValue {
     let hashes: String = inline_script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; \
+         frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; \
          manifest-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );

@@ -106,7 +106,7 @@ pub fn cache_control_for(path: &str) -> &'static str {
     }
 }
 
-async fn serve(site: Arc<Site>, req: Request) -> Response {
+pub async fn serve(site: Arc<Site>, req: Request) -> Response {
     let head_only = req.method() == Method::HEAD;
     if req.method() != Method::GET && !head_only {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();

@@ -1,14 +1,244 @@
-//! (in progress) M05 rules.
-use crate::bio::{BioPage, BioPageSummary, BioSignup};
+//! M05 rules: pages, drafts and publishing, handles and their redirects, sign-ups, and which
+//! media files a page uses. Every function takes the caller's `Ctx` first and reaches data
+//! only through the workspace-scoped layer.
+
+use mongodb::bson::{doc, DateTime};
+
+use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
+use super::{check_content, check_handle, BioContent, BioPage, BioPageSummary, BioSignup, HANDLE_REDIRECT_DAYS, MODULE};
 use crate::error::AppError;
-use crate::platform::Ctx;
-fn wip<T>() -> Result<T, AppError> { Err(AppError::unavailable("in progress")) }
-pub async fn list_pages(_ctx: &Ctx) -> Result<Vec<BioPageSummary>, AppError> { wip() }
-pub async fn create_page(_ctx: &Ctx, _handle: String) -> Result<BioPage, AppError> { wip() }
-pub async fn get_page(_ctx: &Ctx, _page: String) -> Result<BioPage, AppError> { wip() }
-pub async fn save_draft(_ctx: &Ctx, _page: String, _content: String, _version: i64) -> Result<BioPage, AppError> { wip() }
-pub async fn publish(_ctx: &Ctx, _page: String, _version: i64) -> Result<BioPage, AppError> { wip() }
-pub async fn unpublish(_ctx: &Ctx, _page: String) -> Result<BioPage, AppError> { wip() }
-pub async fn change_handle(_ctx: &Ctx, _page: String, _handle: String) -> Result<BioPage, AppError> { wip() }
-pub async fn delete_page(_ctx: &Ctx, _page: String) -> Result<(), AppError> { wip() }
-pub async fn list_signups(_ctx: &Ctx, _page: String) -> Result<Vec<BioSignup>, AppError> { wip() }
+use crate::platform::db::internal;
+use crate::platform::{crypto, Ctx};
+use crate::workspaces::Action;
+
+fn now() -> DateTime {
+    DateTime::now()
+}
+
+fn to_page(d: PageDoc, domains: Vec<super::CustomDomain>) -> BioPage {
+    BioPage {
+        id: d.id,
+        handle: d.handle,
+        draft: d.draft,
+        published: d.published,
+        published_at: d.published_at.map(|t| t.timestamp_millis()),
+        version: d.version,
+        updated_at: d.updated_at.timestamp_millis(),
+        domains,
+    }
+}
+
+fn summary(d: &PageDoc) -> BioPageSummary {
+    BioPageSummary {
+        id: d.id.clone(),
+        handle: d.handle.clone(),
+        title: d.draft.seo.title.clone(),
+        published: d.published.is_some(),
+        unpublished_changes: d.published.as_ref() != Some(&d.draft),
+        updated_at: d.updated_at.timestamp_millis(),
+    }
+}
+
+async fn load(ctx: &Ctx, page: &str) -> Result<PageDoc, AppError> {
+    ctx.scoped::<PageDoc>(PAGES)?.find_one(doc! { "_id": page.trim() }).await?.ok_or_else(|| AppError::not_found("That page"))
+}
+
+async fn full(ctx: &Ctx, d: PageDoc) -> Result<BioPage, AppError> {
+    let domains = super::domains::for_page(ctx, &d.id).await?;
+    Ok(to_page(d, domains))
+}
+
+/// Whether `handle` is held by a page or by an old handle that still redirects to a page
+/// other than `except_page`.
+async fn handle_taken(ctx: &Ctx, handle: &str, except_page: Option<&str>) -> Result<bool, AppError> {
+    let db = ctx.db();
+    if db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await?.is_some_and(|p| Some(p.id.as_str()) != except_page) {
+        return Ok(true);
+    }
+    let redirect = db.collection::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": now() } }).await?;
+    Ok(redirect.is_some_and(|r| Some(r.page_id.as_str()) != except_page))
+}
+
+const TAKEN: &str = "That handle is taken. Choose another.";
+
+pub async fn list_pages(ctx: &Ctx) -> Result<Vec<BioPageSummary>, AppError> {
+    ctx.require(MODULE, Action::View)?;
+    let docs = ctx.scoped::<PageDoc>(PAGES)?.find(doc! {}, doc! { "updated_at": -1 }, 500).await?;
+    Ok(docs.iter().map(summary).collect())
+}
+
+pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let handle = handle.trim().to_string();
+    AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
+    let pages = ctx.scoped::<PageDoc>(PAGES)?;
+    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
+    crate::workspaces::plans::check(ctx.db(), &workspace, "bio_pages", pages.count(doc! {}).await? as i64 + 1).await?;
+    if handle_taken(ctx, &handle, None).await? {
+        return Err(AppError::field("handle", TAKEN));
+    }
+    let mut draft = BioContent::default();
+    draft.seo.title = workspace.name.clone();
+    let d = PageDoc {
+        id: crypto::new_id(),
+        workspace_id: pages.workspace_id().to_string(),
+        handle: handle.clone(),
+        draft,
+        published: None,
+        published_at: None,
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+    };
+    match pages.insert_one(&d).await {
+        Ok(()) => {}
+        Err(AppError::Internal { .. }) if handle_taken(ctx, &handle, None).await.unwrap_or(false) => return Err(AppError::field("handle", TAKEN)),
+        Err(e) => return Err(e),
+    }
+    crate::workspaces::domain::audit(ctx, "bio_page_created", format!("Created the bio page @{handle}")).await;
+    full(ctx, d).await
+}
+
+pub async fn get_page(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::View)?;
+    let d = load(ctx, &page).await?;
+    full(ctx, d).await
+}
+
+async fn conflict(ctx: &Ctx, page: &str) -> AppError {
+    match load(ctx, page).await {
+        Ok(d) => match full(ctx, d).await.and_then(|p| serde_json::to_value(p).map_err(|e| internal("conflict copy", &e))) {
+            Ok(current) => AppError::Conflict { current },
+            Err(e) => e,
+        },
+        Err(e) => e,
+    }
+}
+
+/// Saves the draft. `content` is JSON; unfinished blocks are fine, unsafe values are not.
+pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    if content.len() > 512 * 1024 {
+        return Err(AppError::field("content", "This page is too large to save (512 KB at most). Remove some blocks."));
+    }
+    let content: BioContent = serde_json::from_str(&content).map_err(|_| AppError::field("content", "The page could not be read. Reload the builder and try again."))?;
+    AppError::check_fields(check_content(&content, false))?;
+    let draft = mongodb::bson::to_bson(&content).map_err(|e| internal("draft", &e))?;
+    let pages = ctx.scoped::<PageDoc>(PAGES)?;
+    let updated = pages
+        .find_one_and_update(doc! { "_id": page.trim(), "version": version }, doc! { "$set": { "draft": draft, "updated_at": now() }, "$inc": { "version": 1_i64 } })
+        .await?;
+    match updated {
+        Some(d) => full(ctx, d).await,
+        None => Err(conflict(ctx, &page).await),
+    }
+}
+
+/// Publishes the draft as it was at `version`; a newer draft (saved elsewhere) is a conflict,
+/// so nobody publishes what they have not seen.
+pub async fn publish(ctx: &Ctx, page: String, version: i64) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let d = load(ctx, &page).await?;
+    if d.version != version {
+        return Err(conflict(ctx, &page).await);
+    }
+    AppError::check_fields(check_content(&d.draft, true))?;
+    let published = mongodb::bson::to_bson(&d.draft).map_err(|e| internal("publish", &e))?;
+    let updated = ctx
+        .scoped::<PageDoc>(PAGES)?
+        .find_one_and_update(doc! { "_id": &d.id, "version": version }, doc! { "$set": { "published": published, "published_at": now() } })
+        .await?;
+    let Some(updated) = updated else { return Err(conflict(ctx, &page).await) };
+    ctx.state.bio_cache.invalidate(&updated.handle);
+    crate::workspaces::domain::audit(ctx, "bio_page_published", format!("Published the bio page @{}", updated.handle)).await;
+    full(ctx, updated).await
+}
+
+pub async fn unpublish(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let d = load(ctx, &page).await?;
+    let updated = ctx
+        .scoped::<PageDoc>(PAGES)?
+        .find_one_and_update(doc! { "_id": &d.id }, doc! { "$set": { "published": null, "published_at": null } })
+        .await?
+        .ok_or_else(|| AppError::not_found("That page"))?;
+    ctx.state.bio_cache.invalidate(&updated.handle);
+    crate::workspaces::domain::audit(ctx, "bio_page_unpublished", format!("Took the bio page @{} offline", updated.handle)).await;
+    full(ctx, updated).await
+}
+
+/// Changes the handle. The old one keeps redirecting to the page for 30 days, and nobody
+/// else can take it in that time.
+pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<BioPage, AppError> {
+    ctx.require(MODULE, Action::Edit)?;
+    let handle = handle.trim().to_string();
+    AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
+    let d = load(ctx, &page).await?;
+    if d.handle == handle {
+        return full(ctx, d).await;
+    }
+    if handle_taken(ctx, &handle, Some(&d.id)).await? {
+        return Err(AppError::field("handle", TAKEN));
+    }
+    let pages = ctx.scoped::<PageDoc>(PAGES)?;
+    let redirects = ctx.scoped::<RedirectDoc>(REDIRECTS)?;
+    // Taking back one of this page's own old handles ends that redirect.
+    redirects.delete_many(doc! { "handle": &handle, "page_id": &d.id }).await?;
+    match pages.update_one(doc! { "_id": &d.id }, doc! { "$set": { "handle": &handle, "updated_at": now() } }).await {
+        Ok(_) => {}
+        Err(_) if handle_taken(ctx, &handle, Some(&d.id)).await.unwrap_or(false) => return Err(AppError::field("handle", TAKEN)),
+        Err(e) => return Err(e),
+    }
+    // Any expired redirect document for the old handle is replaced.
+    ctx.db().collection::<RedirectDoc>(REDIRECTS).delete_many(doc! { "handle": &d.handle, "expires_at": { "$lte": now() } }).await?;
+    redirects.delete_many(doc! { "handle": &d.handle }).await?;
+    let expires = DateTime::from_millis(now().timestamp_millis() + HANDLE_REDIRECT_DAYS * 86_400_000);
+    let r = RedirectDoc { id: crypto::new_id(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), page_id: d.id.clone(), expires_at: expires };
+    if let Err(e) = redirects.insert_one(&r).await {
+        tracing::warn!(error = %e, "could not keep the redirect from the old handle");
+    }
+    ctx.state.bio_cache.invalidate(&d.handle);
+    ctx.state.bio_cache.invalidate(&handle);
+    crate::workspaces::domain::audit(ctx, "bio_handle_changed", format!("Changed the bio handle @{} → @{handle}", d.handle)).await;
+    get_page(ctx, d.id).await
+}
+
+/// Deletes a page with its redirects, sign-ups, domains and statistics.
+pub async fn delete_page(ctx: &Ctx, page: String) -> Result<(), AppError> {
+    ctx.require(MODULE, Action::Manage)?;
+    let d = load(ctx, &page).await?;
+    super::domains::delete_for_page(ctx, &d.id).await?;
+    super::analytics::delete_for_page(ctx, &d.id).await?;
+    ctx.scoped::<RedirectDoc>(REDIRECTS)?.delete_many(doc! { "page_id": &d.id }).await?;
+    ctx.scoped::<SignupDoc>(SIGNUPS)?.delete_many(doc! { "page_id": &d.id }).await?;
+    ctx.scoped::<PageDoc>(PAGES)?.delete_one(doc! { "_id": &d.id }).await?;
+    ctx.state.bio_cache.invalidate(&d.handle);
+    crate::workspaces::domain::audit(ctx, "bio_page_deleted", format!("Deleted the bio page @{}", d.handle)).await;
+    Ok(())
+}
+
+pub async fn list_signups(ctx: &Ctx, page: String) -> Result<Vec<BioSignup>, AppError> {
+    ctx.require(MODULE, Action::View)?;
+    let d = load(ctx, &page).await?;
+    let docs = ctx.scoped::<SignupDoc>(SIGNUPS)?.find(doc! { "page_id": &d.id }, doc! { "consented_at": -1 }, 5000).await?;
+    Ok(docs
+        .into_iter()
+        .map(|s| BioSignup { email: s.email, page_handle: s.page_handle, consent_text: s.consent_text, consented_at: s.consented_at.timestamp_millis() })
+        .collect())
+}
+
+/// Where the workspace's bio pages use the media file `media_id`, in words.
+pub async fn media_usage(ctx: &Ctx, media_id: &str) -> Result<Vec<String>, AppError> {
+    let docs = ctx.scoped::<PageDoc>(PAGES)?.find(doc! {}, doc! { "_id": 1 }, 10_000).await?;
+    let mut out: Vec<String> = Vec::new();
+    for d in docs {
+        let uses = super::media_uses(&d.draft).into_iter().chain(d.published.iter().flat_map(super::media_uses));
+        for (id, place) in uses {
+            let line = format!("the bio page @{}: {place}", d.handle);
+            if id == media_id && !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    Ok(out)
+}

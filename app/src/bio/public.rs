@@ -1,5 +1,246 @@
-//! (in progress) Public pages.
+//! What visitors reach without signing in: the published page at `/{handle}` (or on a
+//! verified custom domain), the click redirect, the e-mail sign-up and the QR code.
+//!
+//! Rendered pages are kept in memory per server, keyed by handle. Publishing, unpublishing,
+//! a handle change or a deletion on this server removes the entry at once; other servers
+//! notice within [`MAX_AGE`]. A page with a scheduled link is kept only until the next
+//! start or end time, so schedules take effect on time.
 
-/// (in progress) Rendered pages, per server.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mongodb::bson::{doc, DateTime};
+
+use super::render::{render_page, RenderOptions};
+use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
+use super::{check_handle, BioContent, BlockKind};
+use crate::error::AppError;
+use crate::platform::{crypto, AppState};
+
+/// How long a rendered page is served from memory at most.
+pub const MAX_AGE: Duration = Duration::from_secs(30);
+/// How long "no such page" is remembered.
+const MISS_AGE: Duration = Duration::from_secs(5);
+const MAX_ENTRIES: usize = 10_000;
+
+/// A rendered page, ready to send.
+#[derive(Debug)]
+pub struct Rendered {
+    pub page_id: String,
+    pub workspace_id: String,
+    pub handle: String,
+    pub html: axum::body::Bytes,
+    pub etag: String,
+    /// The Content-Security-Policy for this document (its inline style by hash).
+    pub csp: String,
+}
+
+#[derive(Clone, Debug)]
+enum Entry {
+    Page(Arc<Rendered>),
+    Moved(String),
+    Missing,
+}
+
+/// Rendered pages, per server.
 #[derive(Debug, Default)]
-pub struct PageCache {}
+pub struct PageCache {
+    entries: Mutex<HashMap<String, (Entry, Instant)>>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str) -> Option<Entry> {
+        let map = self.entries.lock().ok()?;
+        map.get(key).filter(|(_, until)| Instant::now() < *until).map(|(e, _)| e.clone())
+    }
+
+    fn put(&self, key: String, entry: Entry, ttl: Duration) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= MAX_ENTRIES {
+                let now = Instant::now();
+                map.retain(|_, (_, until)| *until > now);
+                if map.len() >= MAX_ENTRIES {
+                    map.clear();
+                }
+            }
+            map.insert(key, (entry, Instant::now() + ttl));
+        }
+    }
+
+    /// Forgets the page at `handle` (after publish, unpublish, handle change, deletion).
+    pub fn invalidate(&self, handle: &str) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.remove(handle);
+            map.retain(|_, (e, _)| !matches!(e, Entry::Page(r) if r.handle == handle));
+        }
+    }
+}
+
+/// What a handle leads to.
+pub enum Found {
+    Page(Arc<Rendered>),
+    /// The handle changed; the page now lives at this handle.
+    Moved(String),
+    NotFound,
+}
+
+fn now_ms() -> i64 {
+    DateTime::now().timestamp_millis()
+}
+
+/// The page's public address.
+pub fn page_url(state: &AppState, handle: &str) -> String {
+    format!("{}/{handle}", state.config.public_url.trim_end_matches('/'))
+}
+
+/// How long the rendering of `content` stays right: until the next scheduled start or end.
+fn valid_for(content: &BioContent, now: i64) -> Duration {
+    let next = content
+        .blocks
+        .iter()
+        .flat_map(|b| match &b.kind {
+            BlockKind::Link { starts_at, ends_at, .. } => vec![*starts_at, *ends_at],
+            _ => vec![],
+        })
+        .flatten()
+        .filter(|t| *t > now)
+        .min();
+    match next {
+        Some(t) => MAX_AGE.min(Duration::from_millis((t - now) as u64)),
+        None => MAX_AGE,
+    }
+}
+
+fn render(state: &AppState, d: &PageDoc, content: &BioContent) -> Rendered {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let html = render_page(
+        content,
+        &RenderOptions { page_url: page_url(state, &d.handle), handle: d.handle.clone(), page_id: d.id.clone(), now_ms: now_ms(), preview: false },
+    );
+    let style = html.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(s, _)| s).unwrap_or("");
+    let style_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
+    let csp = format!(
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' https: data:; \
+         frame-src https://www.youtube-nocookie.com https://player.vimeo.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let etag = format!("\"{}\"", &hex(&sha2::Sha256::digest(html.as_bytes()))[..32]);
+    Rendered { page_id: d.id.clone(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), html: axum::body::Bytes::from(html), etag, csp }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The published page at `handle`, a redirect to its new handle, or nothing.
+pub async fn by_handle(state: &AppState, handle: &str) -> Result<Found, AppError> {
+    if check_handle("handle", handle).is_some() {
+        return Ok(Found::NotFound);
+    }
+    if let Some(e) = state.bio_cache.get(handle) {
+        return Ok(match e {
+            Entry::Page(r) => Found::Page(r),
+            Entry::Moved(h) => Found::Moved(h),
+            Entry::Missing => Found::NotFound,
+        });
+    }
+    let db = &state.db;
+    if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? {
+        return Ok(match d.published.clone() {
+            Some(content) => {
+                let r = Arc::new(render(state, &d, &content));
+                state.bio_cache.put(handle.to_string(), Entry::Page(r.clone()), valid_for(&content, now_ms()));
+                Found::Page(r)
+            }
+            None => {
+                state.bio_cache.put(handle.to_string(), Entry::Missing, MISS_AGE);
+                Found::NotFound
+            }
+        });
+    }
+    let redirect = db.collection::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": DateTime::now() } }).await?;
+    if let Some(r) = redirect {
+        if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": &r.page_id }).await? {
+            state.bio_cache.put(handle.to_string(), Entry::Moved(d.handle.clone()), MAX_AGE);
+            return Ok(Found::Moved(d.handle));
+        }
+    }
+    state.bio_cache.put(handle.to_string(), Entry::Missing, MISS_AGE);
+    Ok(Found::NotFound)
+}
+
+/// The published page with id `page_id` (for custom domains).
+pub async fn by_id(state: &AppState, page_id: &str) -> Result<Found, AppError> {
+    let d = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await?;
+    match d {
+        Some(d) => by_handle(state, &d.handle).await,
+        None => Ok(Found::NotFound),
+    }
+}
+
+/// Where a click on link block `block` of page `page_id` goes: only an address stored in the
+/// published page, and only while the link is shown. Nothing else is ever redirected to.
+pub async fn click_target(state: &AppState, page_id: &str, block: &str) -> Result<Option<(String, String)>, AppError> {
+    let Some(d) = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await? else { return Ok(None) };
+    let Some(content) = &d.published else { return Ok(None) };
+    let now = now_ms();
+    Ok(content.blocks.iter().find(|b| b.id == block).and_then(|b| match &b.kind {
+        BlockKind::Link { url, enabled, starts_at, ends_at, .. }
+            if super::link_visible(*enabled, *starts_at, *ends_at, now) && super::check_link_url("url", url).is_none() =>
+        {
+            Some((url.trim().to_string(), d.workspace_id.clone()))
+        }
+        _ => None,
+    }))
+}
+
+/// The outcome of an e-mail sign-up, as a sentence for the visitor.
+pub enum SignupOutcome {
+    Saved,
+    Invalid(String),
+    NotFound,
+}
+
+/// Stores a visitor's sign-up from an e-mail capture block, with the consent sentence they
+/// agreed to and the time. Signing up twice keeps one record.
+pub async fn subscribe(state: &AppState, handle: &str, block: &str, email: &str, consent: bool) -> Result<SignupOutcome, AppError> {
+    let Some(d) = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? else { return Ok(SignupOutcome::NotFound) };
+    let Some(content) = &d.published else { return Ok(SignupOutcome::NotFound) };
+    let Some(consent_text) = content.blocks.iter().find(|b| b.id == block).and_then(|b| match &b.kind {
+        BlockKind::EmailCapture { consent, .. } => Some(consent.clone()),
+        _ => None,
+    }) else {
+        return Ok(SignupOutcome::NotFound);
+    };
+    if let Some(e) = crate::validate::email("email", email) {
+        return Ok(SignupOutcome::Invalid(e.message));
+    }
+    if !consent {
+        return Ok(SignupOutcome::Invalid("Tick the box to agree before signing up.".into()));
+    }
+    let email = crate::validate::normalize_email(email);
+    let s = SignupDoc {
+        id: crypto::new_id(),
+        workspace_id: d.workspace_id.clone(),
+        page_id: d.id.clone(),
+        page_handle: d.handle.clone(),
+        email: email.clone(),
+        consent_text,
+        consented_at: DateTime::now(),
+        source: "bio".into(),
+    };
+    match state.db.collection::<SignupDoc>(SIGNUPS).insert_one(&s).await {
+        Ok(_) => Ok(SignupOutcome::Saved),
+        Err(e) if crate::platform::db::is_duplicate_key(&e) => Ok(SignupOutcome::Saved),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The QR code of the published page at `handle`.
+pub async fn qr(state: &AppState, handle: &str) -> Result<Option<String>, AppError> {
+    match by_handle(state, handle).await? {
+        Found::Page(r) => Ok(super::render::qr_svg(&page_url(state, &r.handle))),
+        _ => Ok(None),
+    }
+}
