@@ -8,6 +8,8 @@ pub mod api;
 pub mod markdown;
 pub mod render;
 pub mod ui;
+pub mod ui_domains;
+pub mod ui_stats;
 
 #[cfg(feature = "ssr")]
 pub mod analytics;
