@@ -1,4 +1,331 @@
-//! (in progress) The media library page.
+//! The media library page (`/media`) and the image picker the builders open.
+
 use leptos::prelude::*;
+
+use super::api::{list_media, DeleteMedia, UploadMedia};
+use super::{MediaFile, MediaLibrary, MODULE};
+use crate::error::AppError;
+use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
+use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
+use crate::workspaces::Action;
+
+/// "1.2 MB", "340 KB", "12 bytes".
+pub fn human_bytes(n: u64) -> String {
+    const KB: f64 = 1024.0;
+    let f = n as f64;
+    if f >= KB * KB * KB {
+        format!("{:.1} GB", f / (KB * KB * KB))
+    } else if f >= KB * KB {
+        format!("{:.1} MB", f / (KB * KB))
+    } else if f >= KB {
+        format!("{:.0} KB", (f / KB).ceil())
+    } else if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Reads the chosen file of `input` as a `data:` URL. Returns the file's size first.
+fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<(String, String), String>) + 'static) -> Option<u64> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let file = input.files().and_then(|f| f.get(0))?;
+    let size = file.size() as u64;
+    let name = file.name();
+    let Ok(reader) = web_sys::FileReader::new() else {
+        done(Err("This browser cannot read files.".into()));
+        return Some(size);
+    };
+    let r = reader.clone();
+    let onload = Closure::once(move || {
+        let result = r.result().ok().and_then(|v| v.as_string()).ok_or_else(|| "The file could not be read.".to_string());
+        done(result.map(|data| (name, data)));
+    });
+    reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    let _ = reader.read_as_data_url(&file);
+    Some(size)
+}
+
+/// A labelled file input that uploads the chosen image; errors appear under it.
 #[component]
-pub fn MediaPage() -> impl IntoView { view! { <h1>"Media library"</h1> } }
+fn UploadField(
+    workspace: String,
+    /// Unique per page, for the input's id.
+    id: &'static str,
+    /// The plan's largest upload, to refuse an oversized file before sending it.
+    max_file_bytes: u64,
+    on_done: Callback<MediaFile>,
+) -> impl IntoView {
+    let upload = ServerAction::<UploadMedia>::new();
+    let local_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let error = Signal::derive(move || local_error.get().or_else(|| upload.value().get().and_then(|r| r.err())));
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(f)) = upload.value().get() {
+            if let Some(input) = input_ref.get_untracked() {
+                input.set_value("");
+            }
+            on_done.run(f);
+        }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        local_error.set(None);
+        upload.value().set(None);
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            let size = file.size() as u64;
+            if size > max_file_bytes {
+                local_error.set(Some(AppError::field(
+                    "file",
+                    format!("This file is {}; your plan allows images of up to {}.", human_bytes(size), human_bytes(max_file_bytes)),
+                )));
+                input.set_value("");
+                return;
+            }
+        }
+        let workspace = workspace.clone();
+        read_file(&input, move |r| match r {
+            Ok((name, data)) => {
+                upload.dispatch(UploadMedia { workspace, name, data });
+            }
+            Err(m) => local_error.set(Some(AppError::field("file", m))),
+        });
+    };
+    let msg_id = format!("{id}-msg");
+    let hint_id = format!("{id}-hint");
+    let described = format!("{hint_id} {msg_id}");
+    let invalid = move || if error.get().and_then(|e| e.field_message("file")).is_some() { "true" } else { "false" };
+    let limit_text = if max_file_bytes == u64::MAX { String::new() } else { format!(", up to {} each", human_bytes(max_file_bytes)) };
+    view! {
+        <div class="field media-upload">
+            <label for=id>"Upload an image"</label>
+            <input
+                id=id
+                node_ref=input_ref
+                type="file"
+                name="file"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                on:change=on_change
+                aria-invalid=invalid
+                aria-describedby=described
+                disabled=move || upload.pending().get()
+            />
+            <p class="hint" id=hint_id>{format!("PNG, JPEG, GIF or WebP{limit_text}.")}</p>
+            <FieldMessage id=msg_id field="file" error=error/>
+            {move || upload.pending().get().then(|| view! { <Loading label="Uploading…"/> })}
+            <FormError error=error fields=&["file"]/>
+        </div>
+    }
+}
+
+/// The media library page.
+#[component]
+pub fn MediaPage() -> impl IntoView {
+    let _signed_in = require_signed_in();
+    let ws = use_workspaces();
+    let library: RwSignal<Option<Result<MediaLibrary, AppError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let id = ws.current.get();
+        library.set(None);
+        if let Some(id) = id {
+            leptos::task::spawn_local(async move {
+                library.set(Some(list_media(id).await));
+            });
+        }
+    });
+    view! {
+        <section class="page" aria-labelledby="media-title">
+            <WorkspaceBar/>
+            <h1 id="media-title">"Media library"</h1>
+            {move || match (ws.ready.get(), ws.current.get(), library.get()) {
+                (false, _, _) | (true, Some(_), None) => view! { <Loading label="Loading your images…"/> }.into_any(),
+                (true, None, _) => view! {
+                    <div class="card">
+                        <p>"You are not in a workspace yet."</p>
+                        <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+                    </div>
+                }.into_any(),
+                (true, Some(_), Some(Err(e))) => view! { <ErrorNote error=e/> }.into_any(),
+                (true, Some(w), Some(Ok(lib))) => view! { <LibraryView workspace=w lib=lib store=library/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UsageBar(lib: MediaLibrary) -> impl IntoView {
+    let used = human_bytes(lib.used_bytes);
+    match lib.limit_bytes {
+        Some(limit) if limit > 0 => {
+            let pct = ((lib.used_bytes as f64 / limit as f64) * 100.0).clamp(0.0, 100.0);
+            let full = pct >= 90.0;
+            view! {
+                <div class="usage">
+                    <p class="usage-text" id="media-usage-text">{format!("{used} of {} storage used ({pct:.0}%)", human_bytes(limit))}</p>
+                    <div
+                        class="usage-bar"
+                        class:full=full
+                        role="meter"
+                        aria-valuemin="0"
+                        aria-valuemax="100"
+                        aria-valuenow=format!("{pct:.0}")
+                        aria-labelledby="media-usage-text"
+                    >
+                        <span style=format!("width: {pct:.1}%")></span>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        _ => view! { <p class="usage-text">{format!("{used} of storage used (no limit on your plan)")}</p> }.into_any(),
+    }
+}
+
+#[component]
+fn LibraryView(workspace: String, lib: MediaLibrary, store: RwSignal<Option<Result<MediaLibrary, AppError>>>) -> impl IntoView {
+    let ws = use_workspaces();
+    let editable = ws.can(MODULE, Action::Edit);
+    let delete = ServerAction::<DeleteMedia>::new();
+    let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(lib)) = delete.value().get() {
+            store.set(Some(Ok(lib)));
+        }
+    });
+    let ws_for_upload = workspace.clone();
+    let on_uploaded = Callback::new(move |_f: MediaFile| {
+        let id = ws_for_upload.clone();
+        leptos::task::spawn_local(async move {
+            store.set(Some(list_media(id).await));
+        });
+    });
+    let files = lib.files.clone();
+    let empty = files.is_empty();
+    view! {
+        <div class="card media-head">
+            <UsageBar lib=lib.clone()/>
+            {editable.then(|| view! { <UploadField workspace=workspace.clone() id="media-file" max_file_bytes=lib.max_file_bytes on_done=on_uploaded/> })}
+            {(!editable).then(|| view! { <p class="muted">"You can view this library. Ask an editor to add or remove images."</p> })}
+        </div>
+        {move || delete_error.get().map(|e| {
+            let text = e.field_message("file").unwrap_or_else(|| e.to_string());
+            view! { <div class="notice notice-error" role="alert"><strong>"Not deleted"</strong><p>{text}</p></div> }
+        })}
+        {if empty {
+            view! {
+                <div class="card media-empty">
+                    <p>"No images yet."</p>
+                    <p class="muted">{if editable { "Upload one above: it can then be used on your bio pages and sites." } else { "Images uploaded by your team will appear here." }}</p>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <ul class="media-grid" aria-label="Images">
+                    {files.into_iter().map(|f| {
+                        let name = f.name.clone();
+                        let id = f.id.clone();
+                        let workspace = workspace.clone();
+                        let label = format!("Delete {name}");
+                        view! {
+                            <li class="media-item">
+                                <img src=f.url(Some(160)) alt=name.clone() loading="lazy" decoding="async"/>
+                                <div class="media-meta">
+                                    <p class="media-name" title=name.clone()>{name.clone()}</p>
+                                    <p class="muted">{format!("{} · {}×{}", human_bytes(f.bytes), f.width, f.height)}</p>
+                                </div>
+                                {editable.then(|| view! {
+                                    <button
+                                        type="button"
+                                        class="button secondary compact"
+                                        aria-label=label.clone()
+                                        disabled=move || delete.pending().get()
+                                        on:click=move |_| { delete.dispatch(DeleteMedia { workspace: workspace.clone(), id: id.clone() }); }
+                                    >"Delete"</button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+/// A dialog to choose an image from the library (or upload one), for the builders.
+/// `on_pick` gets the chosen file; Escape or the Close button calls `on_close`.
+#[component]
+pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Callback<()>) -> impl IntoView {
+    let ws = use_workspaces();
+    let editable = ws.can(MODULE, Action::Edit);
+    let library: RwSignal<Option<Result<MediaLibrary, AppError>>> = RwSignal::new(None);
+    let load = {
+        let workspace = workspace.clone();
+        move || {
+            let w = workspace.clone();
+            leptos::task::spawn_local(async move {
+                library.set(Some(list_media(w).await));
+            });
+        }
+    };
+    load();
+    let close_ref = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = close_ref.get() {
+            let _ = b.focus();
+        }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            on_close.run(());
+        }
+    };
+    let on_uploaded = Callback::new(move |f: MediaFile| on_pick.run(f));
+    view! {
+        <div class="dialog-backdrop" on:click=move |ev: leptos::ev::MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let on_backdrop = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.class_list().contains("dialog-backdrop"));
+            if on_backdrop { on_close.run(()); }
+        }>
+            <div class="dialog media-picker" role="dialog" aria-modal="true" aria-labelledby="media-picker-title" on:keydown=on_keydown>
+                <div class="row spread">
+                    <h2 id="media-picker-title">"Choose an image"</h2>
+                    <button type="button" class="button secondary compact" node_ref=close_ref on:click=move |_| on_close.run(())>"Close"</button>
+                </div>
+                {move || match library.get() {
+                    None => view! { <Loading label="Loading your images…"/> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+                    Some(Ok(lib)) => {
+                        let files = lib.files.clone();
+                        view! {
+                            {editable.then(|| view! { <UploadField workspace=workspace.clone() id="media-picker-file" max_file_bytes=lib.max_file_bytes on_done=on_uploaded/> })}
+                            {if files.is_empty() {
+                                view! { <p class="muted">"No images yet. Upload one to use it here."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="media-grid picker" aria-label="Images">
+                                        {files.into_iter().map(|f| {
+                                            let name = f.name.clone();
+                                            let src = f.url(Some(160));
+                                            view! {
+                                                <li>
+                                                    <button type="button" class="media-choice" on:click=move |_| on_pick.run(f.clone())>
+                                                        <img src=src alt="" loading="lazy" decoding="async"/>
+                                                        <span class="media-name">{name}</span>
+                                                    </button>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }}
+            </div>
+        </div>
+    }
+}

@@ -910,6 +910,7 @@ pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), App
     for name in crate::scoped_collections() {
         ctx.scoped::<Document>(name)?.delete_many(doc! {}).await?;
     }
+    crate::media::domain::delete_all_files(ctx.db(), &w.id).await?;
     tracing::info!(workspace = %w.id, "workspace deleted");
     Ok(())
 }
