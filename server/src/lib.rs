@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use observability::init_tracing;
@@ -33,7 +32,7 @@ pub fn router(state: AppState) -> Router {
     let site = static_files::Site::load(&state.config.dist_dir);
     let csp = security::content_security_policy(site.inline_script_hashes());
     let public = bio_routes::PublicState::new(state.clone(), site);
-    let max_body = state.config.max_body_bytes;
+    let limits = BodyLimits { default: state.config.max_body_bytes, upload: state.config.max_upload_bytes };
 
     Router::new()
         .route("/health", get(health))
@@ -54,6 +53,9 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .with_state(state)
+        // The body limit is enforced by `body_limit` below (larger for uploads), not by
+        // axum's default extractor limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         // Public bio pages and, for everything else, the client shell.
         .merge(
             Router::new()
@@ -66,8 +68,28 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(observability::track_requests))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn_with_state(limits, body_limit))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The largest request bodies: one for every route, a larger one for media uploads.
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    default: usize,
+    upload: usize,
+}
+
+/// Refuses bodies over the limit with 413 (at once when `Content-Length` says so; otherwise
+/// reading stops at the limit).
+async fn body_limit(State(limits): State<BodyLimits>, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit = if req.uri().path() == "/api/upload_media" { limits.upload.max(limits.default) } else { limits.default };
+    let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, Json(app::AppError::field("file", format!("That is too large: the most this server accepts is {} MB.", limit / (1024 * 1024))))).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 async fn health() -> impl IntoResponse {
@@ -172,8 +194,6 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let state = AppState::new(config, db);
     api::index_server_fns();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    // Views and clicks of public bio pages are counted in memory and written every 2 s.
-    app::bio::analytics::spawn_flusher(state.clone(), stop_rx.clone());
     // Views and clicks of public bio pages are counted in memory and written every 2 s.
     app::bio::analytics::spawn_flusher(state.clone(), stop_rx.clone());
     watch_database(state.clone(), stop_rx);

@@ -371,3 +371,20 @@ async fn no_media_fn_reaches_into_another_workspace_or_past_the_callers_role() {
     // The viewer sees the library but cannot change it.
     assert_eq!(library(&v.viewer, &v.workspace_id).await.files.len(), 1);
 }
+
+// ---------------------------------------------------------------- large uploads
+
+#[tokio::test]
+async fn an_upload_larger_than_the_general_body_limit_is_accepted_up_to_the_plan() {
+    let (env, b, w) = setup("media_large").await;
+    // Noise does not compress: a PNG of about 3 MB, over the 2 MB limit of other requests.
+    let big = encode(noise(1000, 1000), image::ImageFormat::Png);
+    assert!(big.len() > 2_200_000, "{} bytes", big.len());
+    let f = upload(&b, &w.id, "big.png", "image/png", &big).await;
+    assert_eq!(f.bytes, big.len() as u64);
+    assert_eq!(library(&b, &w.id).await.files.len(), 1);
+    // Other server fns keep the general limit.
+    let res = b.post("get_workspace", &[("workspace", &w.id), ("pad", &"a".repeat(3_000_000))]).await;
+    assert_eq!(res.status(), 413);
+    drop(env);
+}

@@ -88,7 +88,7 @@ fn emphasis(s: &str) -> String {
     let mut rest = s;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("**") {
-            if let Some(end) = after.find("**").filter(|&e| e > 0) {
+            if let Some(end) = closing(after, "**") {
                 out.push_str("<strong>");
                 out.push_str(&escape(&after[..end]));
                 out.push_str("</strong>");
@@ -96,7 +96,7 @@ fn emphasis(s: &str) -> String {
                 continue;
             }
         } else if let Some(after) = rest.strip_prefix('*') {
-            if let Some(end) = after.find('*').filter(|&e| e > 0) {
+            if let Some(end) = closing(after, "*") {
                 out.push_str("<em>");
                 out.push_str(&escape(&after[..end]));
                 out.push_str("</em>");
@@ -112,6 +112,22 @@ fn emphasis(s: &str) -> String {
         rest = &rest[next..];
     }
     out
+}
+
+/// Where the emphasis opened just before `after` closes: the text must start and end with a
+/// non-space (so "2 * 3" is not emphasis), as in CommonMark.
+fn closing(after: &str, marker: &str) -> Option<usize> {
+    if after.starts_with(char::is_whitespace) || after.starts_with('*') {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(p) = after[from..].find(marker).map(|p| p + from) {
+        if p > 0 && !after[..p].ends_with(char::is_whitespace) {
+            return Some(p);
+        }
+        from = p + marker.len();
+    }
+    None
 }
 
 #[cfg(test)]

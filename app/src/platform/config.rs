@@ -20,6 +20,9 @@ pub struct Config {
     pub public_url: String,
     /// Largest accepted request body in bytes (`MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
+    /// Largest media upload request in bytes (`MAX_UPLOAD_BYTES`); an image travels as a
+    /// base64 `data:` URL, a third larger than the file.
+    pub max_upload_bytes: usize,
     /// `json` for one JSON object per log line, `pretty` for people (`LOG_FORMAT`).
     pub log_json: bool,
     /// HMAC key for access tokens (`JWT_SECRET`, at least 32 bytes). When unset a random key
@@ -114,6 +117,7 @@ impl Config {
             return Err(ConfigError { var: "PUBLIC_URL", problem: "must start with http:// or https://".into() });
         }
         let max_body_bytes: usize = parse(&val, "MAX_BODY_BYTES", "2097152", "must be a whole number of bytes")?;
+        let max_upload_bytes: usize = parse(&val, "MAX_UPLOAD_BYTES", "41943040", "must be a whole number of bytes")?;
         let log_json = match val("LOG_FORMAT").as_deref() {
             None | Some("pretty") => false,
             Some("json") => true,
@@ -202,6 +206,7 @@ impl Config {
             dist_dir,
             public_url,
             max_body_bytes,
+            max_upload_bytes,
             log_json,
         })
     }
