@@ -326,6 +326,28 @@ pub fn keep_draft(form: NodeRef<leptos::html::Form>, doc: String) -> Signal<bool
     restored.into()
 }
 
+/// Keeps `fields` as the draft of `doc` on this device (for editors that hold their state
+/// in signals rather than in a form).
+pub fn save_draft_fields(doc: &str, fields: &[(String, String)]) {
+    #[cfg(target_arch = "wasm32")]
+    let _ = js::save_draft(doc, js::to_js(&fields));
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (doc, fields);
+}
+
+/// The draft of `doc` kept on this device, if any.
+pub async fn load_draft_fields(doc: &str) -> Option<Vec<(String, String)>> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js::wait(js::get_draft(doc)).await.and_then(|v| js::from_js::<Option<Vec<(String, String)>>>(&v)).flatten()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = doc;
+        None
+    }
+}
+
 /// Forgets the draft of `doc` (after the person threw it away).
 pub fn discard_draft(doc: &str) {
     #[cfg(target_arch = "wasm32")]

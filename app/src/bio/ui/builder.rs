@@ -1,0 +1,318 @@
+//! The builder of one page: status and publishing, undo/redo, the tabs, the conflict
+//! choices and the live phone preview.
+
+use leptos::prelude::*;
+
+use super::blocks::BuildTab;
+use super::editor::{follow_outbox, now_ms, Editor};
+use super::panels::{DesignTab, SettingsTab, SignupsTab};
+use crate::bio::api::publish_bio_page;
+use crate::bio::render::{render_page, RenderOptions};
+use crate::bio::{BioContent, BioPage};
+use crate::error::AppError;
+use crate::offline::{use_sync, KeptCopy, OutboxEntry};
+use crate::pwa::use_pwa;
+use crate::shell::ErrorNote;
+
+const TABS: &[(&str, &str)] = &[("build", "Build"), ("design", "Design"), ("settings", "Settings"), ("analytics", "Analytics"), ("signups", "Sign-ups")];
+
+fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+#[component]
+pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
+    let sync = use_sync();
+    let pwa = use_pwa();
+    follow_outbox(ed);
+    let doc = ed.doc();
+    let tab = RwSignal::new("build");
+    let show_preview = RwSignal::new(false);
+
+    // Undo and redo from the keyboard, anywhere in the builder.
+    if ed.editable {
+        let handle = window_event_listener(leptos::ev::keydown, move |e: leptos::ev::KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+                return;
+            }
+            let k = e.key().to_lowercase();
+            if k == "z" && !e.shift_key() {
+                e.prevent_default();
+                ed.undo();
+            } else if (k == "z" && e.shift_key()) || k == "y" {
+                e.prevent_default();
+                ed.redo();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    // A change still waiting for its pause is sent when leaving the builder.
+    on_cleanup(move || ed.flush());
+
+    // ---- save status
+    let d1 = doc.clone();
+    let pending = sync.pending_for(doc.clone());
+    let failure = sync.failure_for(doc.clone());
+    let conflict = Memo::new(move |_| sync.entries.get().into_iter().find(|e| e.doc == d1 && e.state == "conflict"));
+    let status = move || {
+        if conflict.get().is_some() {
+            ("bad", "Changed elsewhere: choose below")
+        } else if failure.get().is_some() {
+            ("bad", "Not saved: check the highlighted fields")
+        } else if (pending.get() || ed.waiting.get() || ed.in_flight.get()) && !pwa.online.get() {
+            ("warn", "Not sent yet, offline")
+        } else if pending.get() || ed.waiting.get() || ed.in_flight.get() {
+            ("warn", "Saving…")
+        } else {
+            ("ok", "Saved")
+        }
+    };
+
+    // ---- publishing: wait for the pending save, then publish that version
+    let publishing = RwSignal::new(false);
+    let publish_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let published_now = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !publishing.get() {
+            return;
+        }
+        if conflict.get().is_some() || failure.get().is_some() {
+            publishing.set(false);
+            publish_error.set(Some(AppError::Validation { message: "Save the page first: resolve the problem shown, then publish.".into(), fields: vec![] }));
+            return;
+        }
+        if ed.waiting.get() || ed.in_flight.get() || pending.get() {
+            return;
+        }
+        publishing.set(false);
+        let version = ed.base_version.get_untracked();
+        leptos::task::spawn_local(async move {
+            match publish_bio_page(ed.workspace(), ed.id(), version).await {
+                Ok(p) => {
+                    ed.apply_server(p, false);
+                    published_now.set(true);
+                }
+                Err(AppError::Validation { message, fields }) => {
+                    ed.publish_errors.set(fields.clone());
+                    publish_error.set(Some(AppError::Validation { message, fields }));
+                }
+                Err(e) => publish_error.set(Some(e)),
+            }
+        });
+    });
+    let publish = move |_| {
+        publish_error.set(None);
+        published_now.set(false);
+        let errors = ed.content.with_untracked(|c| crate::bio::check_content(c, true));
+        if !errors.is_empty() {
+            ed.publish_errors.set(errors.clone());
+            // Open the first block that needs attention.
+            if let Some(i) = errors.iter().find_map(|e| e.field.strip_prefix("blocks.").and_then(|r| r.split('.').next()).and_then(|n| n.parse::<usize>().ok())) {
+                tab.set("build");
+                ed.open.set(ed.content.with_untracked(|c| c.blocks.get(i).map(|b| b.id.clone())));
+            } else if errors.iter().any(|e| e.field.starts_with("theme.")) {
+                tab.set("design");
+            } else {
+                tab.set("settings");
+            }
+            publish_error.set(Some(AppError::Validation { message: "Finish the highlighted fields before publishing.".into(), fields: vec![] }));
+            return;
+        }
+        if !pwa.online.get_untracked() {
+            publish_error.set(Some(AppError::Network { detail: String::new() }));
+            return;
+        }
+        ed.flush();
+        publishing.set(true);
+    };
+
+    let is_published = move || ed.page.with(|p| p.published.is_some());
+    let unpublished_changes = move || ed.page.with(|p| p.published.as_ref().is_some_and(|pub_| ed.content.with(|c| c != pub_)));
+    let handle = move || ed.page.with(|p| p.handle.clone());
+    let public_url = move || format!("{}/{}", origin(), handle());
+
+    // ---- preview
+    let preview_html = Memo::new(move |_| {
+        let h = handle();
+        let opts = RenderOptions { page_url: format!("{}/{}", origin(), h), handle: h, page_id: ed.id(), now_ms: now_ms() as i64, preview: true };
+        ed.content.with(|c| render_page(c, &opts))
+    });
+
+    let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
+        let i = TABS.iter().position(|t| t.0 == tab.get_untracked()).unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (i + 1) % TABS.len(),
+            "ArrowLeft" => (i + TABS.len() - 1) % TABS.len(),
+            "Home" => 0,
+            "End" => TABS.len() - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        tab.set(TABS[next].0);
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("bio-tab-{}", TABS[next].0))) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    };
+
+    let doc2 = doc.clone();
+    view! {
+        <div class="bio-head">
+            <p class="bio-back"><a href="/bio">"← All bio pages"</a></p>
+            <h1 id="bio-title">{move || format!("@{}", handle())}</h1>
+            <div class="row bio-status">
+                {move || if is_published() {
+                    view! { <span class="badge ok">"Published"</span> }.into_any()
+                } else {
+                    view! { <span class="badge">"Not published"</span> }.into_any()
+                }}
+                {move || unpublished_changes().then(|| view! { <span class="badge warn">"Unpublished changes"</span> })}
+                <span class=move || format!("bio-save {}", status().0) role="status" aria-live="polite" data-testid="bio-save-status">{move || status().1}</span>
+            </div>
+            {move || is_published().then(|| view! {
+                <p class="bio-links">
+                    <a href=public_url target="_blank" rel="noopener">{public_url}</a>
+                    " · "
+                    <a href=move || format!("/{}/qr.svg", handle()) target="_blank" rel="noopener">"View QR code"</a>
+                </p>
+            })}
+            {(!ed.editable).then(|| view! { <p class="notice">"You can look at this page but not change it: your role in this workspace is read-only."</p> })}
+            {restored.then(|| view! { <p class="notice" role="status">"Your unsent changes on this device were restored. They are being saved now."</p> })}
+            <div class="row bio-actions">
+                {ed.editable.then(|| view! {
+                    <button type="button" class="button secondary compact" on:click=move |_| ed.undo() disabled=move || !ed.can_undo.get() aria-keyshortcuts="Control+Z Meta+Z">"Undo"</button>
+                    <button type="button" class="button secondary compact" on:click=move |_| ed.redo() disabled=move || !ed.can_redo.get() aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z">"Redo"</button>
+                    <button type="button" class="button" on:click=publish disabled=move || publishing.get()>
+                        {move || if publishing.get() { "Publishing…" } else { "Publish" }}
+                    </button>
+                })}
+                <button type="button" class="button secondary compact bio-preview-toggle" aria-pressed=move || show_preview.get().to_string()
+                    aria-controls="bio-preview" on:click=move |_| show_preview.update(|v| *v = !*v)>"Preview"</button>
+            </div>
+            {move || published_now.get().then(|| view! { <p class="notice" role="status">"Published. Visitors see this version now."</p> })}
+            {move || publish_error.get().map(|e| view! { <ErrorNote error=e/> })}
+            <p class="sr-only" aria-live="polite">{move || ed.announce.get()}</p>
+        </div>
+        <BioConflict ed=ed doc=doc2/>
+        <div class="bio-layout" class:show-preview=move || show_preview.get()>
+            <div class="bio-editor">
+                <div class="bio-tabs" role="tablist" aria-label="Builder sections" on:keydown=on_tab_key>
+                    {TABS.iter().map(|(key, label)| {
+                        let key: &'static str = key;
+                        view! {
+                            <button type="button" role="tab" id=format!("bio-tab-{key}") aria-controls="bio-tabpanel"
+                                aria-selected=move || (tab.get() == key).to_string()
+                                tabindex=move || if tab.get() == key { "0" } else { "-1" }
+                                on:click=move |_| tab.set(key)>{*label}</button>
+                        }
+                    }).collect_view()}
+                </div>
+                <div class="bio-tabpanel" id="bio-tabpanel" role="tabpanel" aria-labelledby=move || format!("bio-tab-{}", tab.get())>
+                    <fieldset class="bio-fieldset" disabled=!ed.editable>
+                        <legend class="sr-only">{move || TABS.iter().find(|t| t.0 == tab.get()).map(|t| t.1).unwrap_or("")}</legend>
+                        {move || match tab.get() {
+                            "build" => view! { <BuildTab ed=ed/> }.into_any(),
+                            "design" => view! { <DesignTab ed=ed/> }.into_any(),
+                            "settings" => view! { <SettingsTab ed=ed/> }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </fieldset>
+                    {move || match tab.get() {
+                        "analytics" => view! { <crate::bio::ui_stats::StatsPanel workspace=ed.workspace() page=ed.id()/> }.into_any(),
+                        "signups" => view! { <SignupsTab workspace=ed.workspace() page=ed.id()/> }.into_any(),
+                        _ => ().into_any(),
+                    }}
+                </div>
+            </div>
+            <aside class="bio-preview" id="bio-preview" aria-labelledby="bio-preview-title">
+                <h2 id="bio-preview-title" class="small-title">"Live preview"</h2>
+                <div class="bio-phone">
+                    <iframe title="Preview" sandbox="" srcdoc=move || preview_html.get()></iframe>
+                </div>
+            </aside>
+        </div>
+    }
+}
+
+/// Summarises a content for the conflict comparison.
+fn describe(c: &BioContent) -> String {
+    let titles: Vec<String> = c.blocks.iter().map(|b| super::editor::block_summary(&b.kind)).filter(|s| !s.is_empty()).take(5).collect();
+    format!("{} blocks{}{}", c.blocks.len(), if titles.is_empty() { String::new() } else { format!(": {}", titles.join(", ")) }, if c.seo.title.is_empty() { String::new() } else { format!(" · title “{}”", c.seo.title) })
+}
+
+fn content_of(fields: &[(String, String)]) -> Option<BioContent> {
+    fields.iter().find(|(k, _)| k == "content").and_then(|(_, v)| serde_json::from_str(v).ok())
+}
+
+/// Keep mine, take theirs or keep both, when the page was changed elsewhere too.
+#[component]
+fn BioConflict(ed: Editor, doc: String) -> impl IntoView {
+    let sync = use_sync();
+    let d1 = doc.clone();
+    let conflict = move || sync.entries.get().into_iter().find(|e| e.doc == d1 && e.state == "conflict");
+    let d2 = doc.clone();
+    let copies = move || sync.copies.get().into_iter().filter(|c| c.doc == d2).collect::<Vec<_>>();
+    let take = move |server: Option<serde_json::Value>| {
+        if let Some(p) = server.and_then(|v| serde_json::from_value::<BioPage>(v).ok()) {
+            ed.base_version.set(p.version);
+            ed.apply_server(p, true);
+        }
+    };
+    view! {
+        {move || conflict().map(|e: OutboxEntry| {
+            let id = e.id;
+            let mine = content_of(&e.fields).map(|c| describe(&c)).unwrap_or_default();
+            let server = e.server_copy.clone();
+            let theirs = server.clone().and_then(|v| serde_json::from_value::<BioPage>(v).ok()).map(|p| describe(&p.draft)).unwrap_or_default();
+            let (s1, s2) = (server.clone(), server);
+            view! {
+                <section class="card conflict" aria-labelledby="bio-conflict-title" role="alert">
+                    <h2 id="bio-conflict-title">"Changed in two places"</h2>
+                    <p>"This page was also changed somewhere else while your change was on its way. Nothing is lost: choose what to keep."</p>
+                    <dl class="facts">
+                        <div><dt>"Your version"</dt><dd>{mine}</dd></div>
+                        <div><dt>"Saved elsewhere"</dt><dd>{theirs}</dd></div>
+                    </dl>
+                    <div class="row">
+                        <button type="button" class="button" on:click=move |_| sync.resolve(id, "mine")>"Keep mine"</button>
+                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "theirs"); take(s1.clone()); }>"Take theirs"</button>
+                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "both"); take(s2.clone()); }>"Keep both"</button>
+                    </div>
+                    <p class="hint">"“Take theirs” can be undone with Undo. “Keep both” shows theirs here and keeps yours on this device, listed below."</p>
+                </section>
+            }
+        })}
+        {move || {
+            let list = copies();
+            (!list.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="bio-copies-title">
+                    <h2 id="bio-copies-title">"Kept copies"</h2>
+                    <ul class="list">
+                        {list.into_iter().map(|c: KeptCopy| {
+                            let id = c.id;
+                            let content = content_of(&c.fields);
+                            let summary = content.as_ref().map(describe).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <div>
+                                        <strong>{format!("Your version from {}", crate::shell::format_time(c.kept_at as i64))}</strong>
+                                        <p class="muted small">{summary}</p>
+                                    </div>
+                                    <div class="row">
+                                        <button type="button" class="button secondary compact" on:click=move |_| {
+                                            if let Some(c) = content.clone() { ed.replace_content(c, true); }
+                                            sync.delete_copy(id);
+                                        }>"Use this version"</button>
+                                        <button type="button" class="button secondary compact" on:click=move |_| sync.delete_copy(id)>"Delete copy"</button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
+    }
+}
