@@ -4,6 +4,7 @@
 //! the server-only domain and storage code; without it, only what the WASM client needs.
 
 pub mod accounts;
+pub mod billing;
 pub mod bio;
 pub mod error;
 pub mod media;

@@ -61,6 +61,8 @@ pub enum Reach {
     Person,
     /// Answers to whoever holds an invitation link.
     Link,
+    /// For platform administrators only; refused to everyone else.
+    Platform,
 }
 
 /// Every server fn of this module. A test checks that this list and the registered
