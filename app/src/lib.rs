@@ -32,6 +32,7 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
     all.extend(platform::rate_limit::indexes());
     all.extend(accounts::store::indexes());
     all.extend(workspaces::store::indexes());
+    all.extend(billing::store::indexes());
     all.extend(notifications::domain::indexes());
     all.extend(bio::store::indexes());
     all.extend(media::domain::indexes());
@@ -46,6 +47,7 @@ pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
 pub fn scoped_collections() -> Vec<&'static str> {
     let mut all = Vec::new();
     all.extend_from_slice(workspaces::store::SCOPED_COLLECTIONS);
+    all.extend_from_slice(billing::store::SCOPED_COLLECTIONS);
     all.extend_from_slice(bio::store::SCOPED_COLLECTIONS);
     all.extend_from_slice(media::domain::SCOPED_COLLECTIONS);
     all.extend_from_slice(shortlinks::domain::SCOPED_COLLECTIONS);

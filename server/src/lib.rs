@@ -2,6 +2,7 @@
 //! `/health`, `/ready` and `/metrics`, security headers, compression, limits and logs.
 
 pub mod api;
+pub mod billing_routes;
 pub mod bio_routes;
 pub mod google_routes;
 pub mod media_routes;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logos/{workspace_id}", get(workspace_routes::logo))
         .route("/files/{id}/{variant}", get(media_routes::file))
         .route("/s/{slug}", get(shortlink_routes::follow))
+        .route("/webhooks/stripe", axum::routing::post(billing_routes::stripe_webhook))
         .route("/api/export/{workspace_id}", get(workspace_routes::export))
         .route("/api/notifications/stream", get(workspace_routes::notification_stream))
         .route(

@@ -1,18 +1,671 @@
-//! M04 rules (being written).
+//! M04 rules: the billing page, Checkout, the portal, plan changes, applying Stripe's
+//! subscription state, and what platform admins grant. Workspace functions check the
+//! `billing` row of the permission table; admin functions are reached only after the
+//! server fn checked the platform role.
+
+use std::collections::BTreeMap;
+
+use mongodb::bson::{doc, DateTime};
+
+use super::store::{self, AccountDoc, CouponDoc, PlatformAuditDoc, ACCOUNTS, COUPONS, PLATFORM_AUDIT};
+use super::stripe::{Form, Stripe, Subscription};
 use super::*;
 use crate::error::AppError;
-use crate::platform::Ctx;
+use crate::platform::db::is_duplicate_key;
+use crate::platform::{crypto, mail, AppState, Ctx};
+use crate::workspaces::plans::{self, PlanDoc};
+use crate::workspaces::store::{self as ws_store, AuditDoc, InvitationDoc, MemberDoc, WorkspaceDoc, AUDIT, INVITATIONS, MEMBERS};
+use crate::workspaces::{Action, PlanLimit, LIMIT_KEYS};
 
-fn todo() -> AppError { AppError::unavailable("Billing is being set up.") }
-pub async fn get_billing(_ctx: &Ctx) -> Result<BillingOverview, AppError> { Err(todo()) }
-pub async fn start_checkout(_ctx: &Ctx, _plan: String, _interval: String, _coupon: String) -> Result<String, AppError> { Err(todo()) }
-pub async fn open_billing_portal(_ctx: &Ctx) -> Result<String, AppError> { Err(todo()) }
-pub async fn change_plan(_ctx: &Ctx, _plan: String, _interval: String) -> Result<BillingOverview, AppError> { Err(todo()) }
-pub async fn admin_list_plans(_ctx: &Ctx) -> Result<Vec<AdminPlan>, AppError> { Err(todo()) }
+pub const NOT_SET_UP: &str = "Payments are not set up on this server yet.";
+
+fn now_ms() -> i64 {
+    DateTime::now().timestamp_millis()
+}
+
+fn stripe_of(state: &AppState) -> Result<Stripe, AppError> {
+    match &state.config.stripe {
+        Some(c) => Stripe::new(c),
+        None => Err(AppError::unavailable(NOT_SET_UP)),
+    }
+}
+
+fn check_interval(interval: &str) -> Result<&str, AppError> {
+    match interval.trim() {
+        i @ ("monthly" | "yearly") => Ok(i),
+        _ => Err(AppError::field("interval", "Choose monthly or yearly billing.")),
+    }
+}
+
+async fn plan_named(state: &AppState, id: &str) -> Result<PlanDoc, AppError> {
+    match plans::find(&state.db, id.trim()).await? {
+        Some(p) => Ok(p),
+        None if plans::all(&state.db).await?.is_empty() => Err(AppError::unavailable(plans::NOT_LOADED)),
+        None => Err(AppError::field("plan", "Choose one of the offered plans.")),
+    }
+}
+
+async fn user_of(state: &AppState, user_id: &str) -> Option<crate::accounts::store::UserDoc> {
+    crate::accounts::store::users(&state.db).find_one(doc! { "_id": user_id }).await.ok().flatten()
+}
+
+/// An entry in a workspace's audit log, by `actor_name` ("Stripe", or an administrator).
+async fn workspace_audit(state: &AppState, workspace_id: &str, actor_id: &str, actor_name: &str, action: &str, detail: String) {
+    let entry = AuditDoc {
+        id: format!("{:013x}{}", now_ms(), &crypto::new_id()[..12]),
+        workspace_id: workspace_id.to_string(),
+        actor_id: actor_id.to_string(),
+        actor_name: actor_name.to_string(),
+        action: action.to_string(),
+        detail,
+        at: DateTime::now(),
+    };
+    if let Err(e) = state.db.collection::<AuditDoc>(AUDIT).insert_one(entry).await {
+        tracing::warn!(error = %e, action, "could not write audit entry");
+    }
+}
+
+async fn platform_audit(ctx: &Ctx, action: &str, detail: String) {
+    let actor_name = user_of(&ctx.state, &ctx.user_id).await.map(|u| u.name).unwrap_or_default();
+    let entry = PlatformAuditDoc { id: format!("{:013x}{}", now_ms(), &crypto::new_id()[..12]), actor_id: ctx.user_id.clone(), actor_name, action: action.into(), detail, at: DateTime::now() };
+    if let Err(e) = ctx.db().collection::<PlatformAuditDoc>(PLATFORM_AUDIT).insert_one(entry).await {
+        tracing::warn!(error = %e, action, "could not write platform audit entry");
+    }
+}
+
+async fn ensure_account(db: &crate::platform::Db, workspace_id: &str) -> Result<AccountDoc, AppError> {
+    let coll = db.collection::<AccountDoc>(ACCOUNTS);
+    let _ = coll
+        .update_one(doc! { "_id": workspace_id }, doc! { "$setOnInsert": { "workspace_id": workspace_id, "overrides": {} } })
+        .upsert(true)
+        .await;
+    store::account(db, workspace_id).await?.ok_or_else(|| AppError::not_found("That workspace"))
+}
+
+// ---------------------------------------------------------------- usage
+
+/// What the workspace uses of each limit that counts things it keeps.
+async fn usage(ctx: &Ctx, w: &WorkspaceDoc) -> Result<BTreeMap<&'static str, i64>, AppError> {
+    let members = ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! {}).await? as i64;
+    let pending = ctx.scoped::<InvitationDoc>(INVITATIONS)?.count(doc! { "status": "pending", "expires_at": { "$gt": DateTime::now() } }).await? as i64;
+    let bio = ctx.scoped::<mongodb::bson::Document>(crate::bio::store::PAGES)?.count(doc! {}).await? as i64;
+    let links = ctx.scoped::<mongodb::bson::Document>(crate::shortlinks::domain::LINKS)?.count(doc! {}).await? as i64;
+    let mb = (w.storage_used_bytes.max(0) + 1024 * 1024 - 1) / (1024 * 1024);
+    Ok(BTreeMap::from([("members", members + pending), ("bio_pages", bio), ("short_links", links), ("storage_mb", mb)]))
+}
+
+/// Each counted limit of `plan` (with the workspace's overrides) that `used` exceeds, as
+/// "Team members: 4 of 2".
+fn excess(plan: &PlanDoc, overrides: &BTreeMap<String, Option<i64>>, used: &BTreeMap<&'static str, i64>) -> Vec<String> {
+    LIMIT_KEYS
+        .iter()
+        .filter_map(|(key, label)| {
+            let n = *used.get(key)?;
+            let limit = overrides.get(*key).copied().unwrap_or_else(|| plan.limit(key))?;
+            (n > limit).then(|| format!("{label}: {n} of {limit}"))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- the billing page
+
+pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
+    ctx.require("billing", Action::View)?;
+    let w = crate::workspaces::domain::load_workspace(ctx).await?;
+    let account = store::account(ctx.db(), &w.id).await?;
+    let (all, effective, overrides) = plans::effective(ctx.db(), &w).await?;
+    let used = usage(ctx, &w).await?;
+    let now = now_ms();
+    let usage = LIMIT_KEYS
+        .iter()
+        .filter(|(k, _)| *k != "upload_mb")
+        .map(|(k, label)| UsageLine {
+            key: k.to_string(),
+            label: label.to_string(),
+            used: used.get(k).copied().unwrap_or(0),
+            limit: overrides.get(*k).copied().unwrap_or_else(|| effective.limit(k)),
+        })
+        .collect();
+    let (mut invoices, mut invoices_error) = (vec![], None);
+    if let (Some(customer), Some(_)) = (account.as_ref().and_then(|a| a.customer_id.clone()), &ctx.state.config.stripe) {
+        match stripe_of(&ctx.state)?.invoices(&customer, 24).await {
+            Ok(list) => {
+                invoices = list
+                    .data
+                    .into_iter()
+                    .map(|i| Invoice {
+                        number: i.number.unwrap_or_default(),
+                        amount: if i.status.as_deref() == Some("paid") { i.amount_paid } else { i.amount_due },
+                        currency: i.currency.to_uppercase(),
+                        status: i.status.unwrap_or_default(),
+                        created_ms: i.created * 1000,
+                        hosted_url: i.hosted_invoice_url,
+                        pdf_url: i.invoice_pdf,
+                    })
+                    .collect()
+            }
+            Err(e) => invoices_error = Some(e.to_string()),
+        }
+    }
+    let plan_name = |id: &str| all.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string());
+    let shown_plan = account.as_ref().and_then(|a| a.complimentary_active(now).map(str::to_string)).unwrap_or_else(|| w.plan.clone());
+    Ok(BillingOverview {
+        plan_name: plan_name(&shown_plan),
+        plan: shown_plan,
+        effective_plan: effective.id.clone(),
+        effective_plan_name: effective.name.clone(),
+        interval: w.billing_interval.clone(),
+        status: store::display_status(&w.plan, account.as_ref(), now).to_string(),
+        payments_configured: ctx.state.config.stripe.is_some(),
+        has_customer: account.as_ref().is_some_and(|a| a.customer_id.is_some()),
+        can_manage: ctx.require("billing", Action::Manage).is_ok(),
+        renews_at_ms: account.as_ref().and_then(|a| a.current_period_end).map(|d| d.timestamp_millis()),
+        cancel_at_period_end: account.as_ref().is_some_and(|a| a.cancel_at_period_end),
+        grace_ends_at_ms: account.as_ref().filter(|a| a.status.as_deref() == Some("grace")).and_then(|a| a.grace_ends_at).map(|d| d.timestamp_millis()),
+        complimentary_until_ms: account.as_ref().filter(|a| a.complimentary_active(now).is_some()).and_then(|a| a.complimentary_until).map(|d| d.timestamp_millis()),
+        usage,
+        invoices,
+        invoices_error,
+        catalog: plans::catalog(&ctx.state).await?,
+    })
+}
+
+// ---------------------------------------------------------------- Checkout and the portal
+
+async fn customer_for(ctx: &Ctx, stripe: &Stripe, w: &WorkspaceDoc) -> Result<String, AppError> {
+    let account = ensure_account(ctx.db(), &w.id).await?;
+    if let Some(c) = account.customer_id {
+        return Ok(c);
+    }
+    let owner = user_of(&ctx.state, &w.owner_id).await;
+    let email = owner.map(|u| u.email).unwrap_or_default();
+    let created = stripe.create_customer(&w.id, &w.name, &email).await?;
+    // Of two concurrent first checkouts, the first stored customer is kept.
+    ctx.db()
+        .collection::<AccountDoc>(ACCOUNTS)
+        .update_one(doc! { "_id": &w.id, "customer_id": null }, doc! { "$set": { "customer_id": &created.id } })
+        .await?;
+    Ok(store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id).unwrap_or(created.id))
+}
+
+pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: String) -> Result<String, AppError> {
+    ctx.require("billing", Action::Manage)?;
+    let interval = check_interval(&interval)?;
+    let chosen = plan_named(&ctx.state, &plan).await?;
+    if chosen.monthly_price == 0 && chosen.yearly_price == 0 {
+        return Err(AppError::field("plan", format!("{} is free: no payment is needed.", chosen.name)));
+    }
+    let stripe = stripe_of(&ctx.state)?;
+    let Some(price) = chosen.price_for(interval) else {
+        return Err(AppError::unavailable(format!("{NOT_SET_UP} {} ({interval}) has no Stripe price yet.", chosen.name)));
+    };
+    let w = crate::workspaces::domain::load_workspace(ctx).await?;
+    let account = store::account(ctx.db(), &w.id).await?;
+    if account.as_ref().is_some_and(|a| matches!(a.status.as_deref(), Some("active" | "grace")) && a.subscription_id.is_some()) {
+        return Err(AppError::field("plan", "This workspace already has a subscription. Change its plan instead."));
+    }
+    let coupon = coupon.trim().to_uppercase();
+    if !coupon.is_empty() && ctx.db().collection::<CouponDoc>(COUPONS).find_one(doc! { "_id": &coupon }).await?.is_none() {
+        return Err(AppError::field("coupon", "That discount code is not valid."));
+    }
+    let customer = customer_for(ctx, &stripe, &w).await?;
+    let base = &ctx.state.config.public_url;
+    let mut f = Form::new();
+    for (k, v) in [
+        ("mode", "subscription"),
+        ("customer", customer.as_str()),
+        ("client_reference_id", w.id.as_str()),
+        ("success_url", &format!("{base}/billing?checkout=success")),
+        ("cancel_url", &format!("{base}/billing?checkout=cancel")),
+        ("line_items[0][price]", price),
+        ("line_items[0][quantity]", "1"),
+        ("metadata[workspace_id]", w.id.as_str()),
+        ("metadata[plan]", chosen.id.as_str()),
+        ("subscription_data[metadata][workspace_id]", w.id.as_str()),
+        ("subscription_data[metadata][plan]", chosen.id.as_str()),
+    ] {
+        f.insert(k.to_string(), v.to_string());
+    }
+    if !coupon.is_empty() {
+        f.insert("discounts[0][coupon]".into(), coupon.clone());
+    }
+    let session = stripe.create_checkout_session(&f).await?;
+    crate::workspaces::domain::audit(ctx, "checkout_started", format!("Started Checkout for {} ({interval}){}", chosen.name, if coupon.is_empty() { String::new() } else { format!(" with code {coupon}") })).await;
+    session.url.ok_or_else(|| AppError::unavailable("Stripe did not return a Checkout page. Try again in a moment."))
+}
+
+pub async fn open_billing_portal(ctx: &Ctx) -> Result<String, AppError> {
+    ctx.require("billing", Action::Manage)?;
+    let stripe = stripe_of(&ctx.state)?;
+    let w = crate::workspaces::domain::load_workspace(ctx).await?;
+    let Some(customer) = store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id) else {
+        return Err(AppError::field("plan", "This workspace has no billing account yet: subscribe to a paid plan first."));
+    };
+    let session = stripe.create_portal_session(&customer, &format!("{}/billing", ctx.state.config.public_url)).await?;
+    Ok(session.url)
+}
+
+// ---------------------------------------------------------------- plan changes
+
+pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<BillingOverview, AppError> {
+    ctx.require("billing", Action::Manage)?;
+    let interval = check_interval(&interval)?.to_string();
+    let target = plan_named(&ctx.state, &plan).await?;
+    let w = crate::workspaces::domain::load_workspace(ctx).await?;
+    let account = store::account(ctx.db(), &w.id).await?;
+    let overrides = account.as_ref().map(|a| a.overrides.clone()).unwrap_or_default();
+    let over = excess(&target, &overrides, &usage(ctx, &w).await?);
+    if !over.is_empty() {
+        return Err(AppError::field("plan", over.join("; ")));
+    }
+    let subscription = account
+        .as_ref()
+        .filter(|a| matches!(a.status.as_deref(), Some("active" | "grace")))
+        .and_then(|a| a.subscription_id.clone());
+    let is_free = target.monthly_price == 0 && target.yearly_price == 0;
+    match (is_free, subscription) {
+        (true, Some(sub)) => {
+            // Ends at the close of the paid period; Stripe's webhook then moves it to Free.
+            let stripe = stripe_of(&ctx.state)?;
+            let mut f = Form::new();
+            f.insert("cancel_at_period_end".into(), "true".into());
+            let updated = stripe.update_subscription(&sub, &f).await?;
+            apply_subscription(&ctx.state, &w.id, &updated, false).await?;
+            crate::workspaces::domain::audit(ctx, "plan_change", format!("Cancelled the subscription: {} from the end of the period", target.name)).await;
+        }
+        (true, None) => {
+            ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": &target.id, "billing_interval": &interval } }).await?;
+            crate::workspaces::domain::audit(ctx, "plan_change", format!("Moved to {}", target.name)).await;
+        }
+        (false, Some(sub)) => {
+            let stripe = stripe_of(&ctx.state)?;
+            let Some(price) = target.price_for(&interval) else {
+                return Err(AppError::unavailable(format!("{NOT_SET_UP} {} ({interval}) has no Stripe price yet.", target.name)));
+            };
+            let current = stripe.subscription(&sub).await?;
+            let item = current.items.data.first().map(|i| i.id.clone()).ok_or_else(|| AppError::unavailable("The subscription has no item to change."))?;
+            let mut f = Form::new();
+            f.insert("items[0][id]".into(), item);
+            f.insert("items[0][price]".into(), price.to_string());
+            f.insert("proration_behavior".into(), "create_prorations".into());
+            f.insert("cancel_at_period_end".into(), "false".into());
+            f.insert("metadata[workspace_id]".into(), w.id.clone());
+            let updated = stripe.update_subscription(&sub, &f).await?;
+            apply_subscription(&ctx.state, &w.id, &updated, false).await?;
+            crate::workspaces::domain::audit(ctx, "plan_change", format!("Changed the plan to {} ({interval}), prorated", target.name)).await;
+        }
+        (false, None) => {
+            stripe_of(&ctx.state)?;
+            return Err(AppError::field("plan", format!("Subscribe to {} through Checkout first.", target.name)));
+        }
+    }
+    get_billing(ctx).await
+}
+
+// ---------------------------------------------------------------- Stripe's state
+
+/// The plan and interval a Stripe price id stands for.
+async fn plan_of_price(state: &AppState, price: &str) -> Result<Option<(PlanDoc, &'static str)>, AppError> {
+    for p in plans::all(&state.db).await? {
+        if p.price_for("monthly") == Some(price) {
+            return Ok(Some((p, "monthly")));
+        }
+        if p.price_for("yearly") == Some(price) {
+            return Ok(Some((p, "yearly")));
+        }
+    }
+    Ok(None)
+}
+
+/// Applies the current state of a Stripe subscription to `workspace_id`: plan from the
+/// price id, status, renewal date, cancellation. `payment_failed` marks that a payment
+/// failure is being reported (the owner is told once per grace period either way).
+/// A subscription other than the workspace's current one is ignored unless it is live,
+/// so an old subscription's late events never undo a new one.
+pub async fn apply_subscription(state: &AppState, workspace_id: &str, sub: &Subscription, payment_failed: bool) -> Result<(), AppError> {
+    let Some(w) = ws_store::workspaces(&state.db).find_one(doc! { "_id": workspace_id }).await? else {
+        tracing::warn!(workspace = workspace_id, subscription = %sub.id, "Stripe subscription for a workspace that no longer exists");
+        return Ok(());
+    };
+    let account = ensure_account(&state.db, workspace_id).await?;
+    let live = matches!(sub.status.as_str(), "active" | "trialing" | "past_due" | "unpaid");
+    if account.subscription_id.as_deref().is_some_and(|cur| cur != sub.id) && !live {
+        tracing::info!(workspace = workspace_id, subscription = %sub.id, "ignoring the state of a former subscription");
+        return Ok(());
+    }
+    let period_end = sub.period_end().map(|s| DateTime::from_millis(s * 1000));
+    let accounts = state.db.collection::<AccountDoc>(ACCOUNTS);
+    let mut new_plan: Option<(String, String, String)> = None;
+    match sub.status.as_str() {
+        "active" | "trialing" | "past_due" | "unpaid" => {
+            let priced = match sub.price_id() {
+                Some(p) => plan_of_price(state, p).await?,
+                None => None,
+            };
+            if let Some((p, interval)) = &priced {
+                new_plan = Some((p.id.clone(), p.name.clone(), interval.to_string()));
+            } else {
+                tracing::warn!(price = ?sub.price_id(), "a Stripe price no plan names: the plan is left as it is");
+            }
+            let failing = !matches!(sub.status.as_str(), "active" | "trialing");
+            let mut set = doc! {
+                "subscription_id": &sub.id,
+                "price_id": sub.price_id(),
+                "current_period_end": period_end,
+                "cancel_at_period_end": sub.cancel_at_period_end,
+                "status": if failing { "grace" } else { "active" },
+            };
+            let starts_grace = failing && account.grace_ends_at.is_none();
+            if !failing {
+                set.insert("grace_ends_at", mongodb::bson::Bson::Null);
+            } else if starts_grace {
+                let ends = DateTime::from_millis(now_ms() + state.config.billing_grace_days as i64 * 86_400_000);
+                set.insert("grace_ends_at", ends);
+            }
+            accounts.update_one(doc! { "_id": workspace_id }, doc! { "$set": set }).await?;
+            if starts_grace {
+                tell_owner_payment_failed(state, &w).await;
+            } else if payment_failed {
+                tracing::info!(workspace = workspace_id, "payment failed again during the grace period");
+            }
+        }
+        "canceled" | "incomplete_expired" => {
+            new_plan = Some(("free".into(), "Free".into(), "monthly".into()));
+            accounts
+                .update_one(
+                    doc! { "_id": workspace_id },
+                    doc! { "$set": { "subscription_id": &sub.id, "status": "canceled", "cancel_at_period_end": false, "current_period_end": null, "grace_ends_at": null, "price_id": null } },
+                )
+                .await?;
+        }
+        other => {
+            // incomplete, paused: the payment has not gone through; nothing changes yet.
+            tracing::info!(workspace = workspace_id, status = other, "subscription not yet in effect");
+            if account.subscription_id.is_none() {
+                accounts.update_one(doc! { "_id": workspace_id }, doc! { "$set": { "subscription_id": &sub.id } }).await?;
+            }
+        }
+    }
+    if let Some((plan, name, interval)) = new_plan {
+        if plan != w.plan || interval != w.billing_interval {
+            ws_store::workspaces(&state.db)
+                .update_one(doc! { "_id": workspace_id }, doc! { "$set": { "plan": &plan, "billing_interval": &interval, "updated_at": DateTime::now() }, "$inc": { "version": 1_i64 } })
+                .await?;
+            workspace_audit(state, workspace_id, "", "Stripe", "plan_changed", format!("The plan is now {name} ({interval})")).await;
+        }
+    }
+    Ok(())
+}
+
+async fn tell_owner_payment_failed(state: &AppState, w: &WorkspaceDoc) {
+    let days = state.config.billing_grace_days;
+    let url = format!("{}/billing", state.config.public_url);
+    let title = format!("Payment failed for {}", w.name);
+    let body = format!("We could not take the payment for {}. Update the payment method within {days} days to keep your plan; after that the workspace moves to Free's limits (nothing is deleted).", w.name);
+    crate::notifications::domain::notify(state, &w.owner_id, "billing", &title, &body, "/billing").await;
+    if let Some(owner) = user_of(state, &w.owner_id).await {
+        let email = mail::action_email(&owner.email, &title, &body, "Update the payment method", &url, "Stripe retries the payment automatically over the next days.");
+        if let Err(e) = mail::send_later(state, &format!("billing_failed:{}:{}", w.id, now_ms() / 60_000), email).await {
+            tracing::warn!(error = %e, "could not queue the payment-failed e-mail");
+        }
+    }
+    workspace_audit(state, &w.id, "", "Stripe", "payment_failed", format!("A payment failed; the grace period of {days} days started")).await;
+}
+
+// ---------------------------------------------------------------- platform admins
+
+fn admin_plan(p: &PlanDoc) -> AdminPlan {
+    AdminPlan {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        rank: p.rank,
+        monthly_price: p.monthly_price,
+        yearly_price: p.yearly_price,
+        currency: p.currency.clone(),
+        limits_json: serde_json::to_string(&p.limits).unwrap_or_else(|_| "{}".into()),
+        stripe_price_monthly: p.stripe_price_monthly.clone().unwrap_or_default(),
+        stripe_price_yearly: p.stripe_price_yearly.clone().unwrap_or_default(),
+    }
+}
+
+pub async fn admin_list_plans(ctx: &Ctx) -> Result<Vec<AdminPlan>, AppError> {
+    Ok(plans::all(ctx.db()).await?.iter().map(admin_plan).collect())
+}
+
+fn check_price_id(field: &str, id: &str) -> Option<crate::error::FieldError> {
+    let ok = id.is_empty() || (id.starts_with("price_") && id.len() < 200 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    (!ok).then(|| crate::error::FieldError { field: field.into(), message: "Use a Stripe price id such as price_1Pxyz…, or leave it empty.".into() })
+}
+
 #[allow(clippy::too_many_arguments)]
-pub async fn admin_save_plan(_ctx: &Ctx, _id: String, _name: String, _m: i64, _y: i64, _c: String, _l: String, _pm: String, _py: String) -> Result<Vec<AdminPlan>, AppError> { Err(todo()) }
-pub async fn admin_find_workspace(_ctx: &Ctx, _q: String) -> Result<AdminWorkspaceBilling, AppError> { Err(todo()) }
-pub async fn admin_set_complimentary(_ctx: &Ctx, _w: String, _p: String, _u: String) -> Result<AdminWorkspaceBilling, AppError> { Err(todo()) }
-pub async fn admin_set_limit_override(_ctx: &Ctx, _w: String, _k: String, _v: String) -> Result<AdminWorkspaceBilling, AppError> { Err(todo()) }
-pub async fn admin_create_coupon(_ctx: &Ctx, _c: String, _p: i64, _d: i64) -> Result<Vec<Coupon>, AppError> { Err(todo()) }
-pub async fn admin_list_coupons(_ctx: &Ctx) -> Result<Vec<Coupon>, AppError> { Err(todo()) }
+pub async fn admin_save_plan(
+    ctx: &Ctx,
+    id: String,
+    name: String,
+    monthly_price: i64,
+    yearly_price: i64,
+    currency: String,
+    limits: String,
+    stripe_price_monthly: String,
+    stripe_price_yearly: String,
+) -> Result<Vec<AdminPlan>, AppError> {
+    use crate::error::FieldError;
+    let id = id.trim().to_string();
+    let name = name.trim().to_string();
+    let currency = currency.trim().to_uppercase();
+    let (pm, py) = (stripe_price_monthly.trim().to_string(), stripe_price_yearly.trim().to_string());
+    let fe = |f: &str, m: &str| Some(FieldError { field: f.into(), message: m.into() });
+    let mut fields: Vec<FieldError> = [
+        (id.is_empty() || id.len() > 40 || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')).then(|| fe("id", "Use lowercase letters, digits and _.")).flatten(),
+        (name.is_empty() || name.len() > 60).then(|| fe("name", "Give the plan a name (up to 60 characters).")).flatten(),
+        (monthly_price < 0 || yearly_price < 0).then(|| fe("monthly_price", "Prices cannot be negative.")).flatten(),
+        (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase())).then(|| fe("currency", "Use an ISO code such as USD.")).flatten(),
+        check_price_id("stripe_price_monthly", &pm),
+        check_price_id("stripe_price_yearly", &py),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let parsed: BTreeMap<String, Option<i64>> = match serde_json::from_str(if limits.trim().is_empty() { "{}" } else { limits.trim() }) {
+        Ok(m) => m,
+        Err(_) => {
+            fields.push(FieldError { field: "limits".into(), message: "Write the limits as a JSON object, e.g. {\"members\": 2, \"sites\": null}.".into() });
+            BTreeMap::new()
+        }
+    };
+    for (k, v) in &parsed {
+        if !LIMIT_KEYS.iter().any(|(key, _)| key == k) {
+            fields.push(FieldError { field: "limits".into(), message: format!("Unknown limit {k:?}. Known: {}.", LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")) });
+        } else if matches!(v, Some(n) if *n < 0) {
+            fields.push(FieldError { field: "limits".into(), message: format!("The limit {k} cannot be negative (use null for no limit).") });
+        }
+    }
+    AppError::check_fields(fields)?;
+    let existing = plans::all(ctx.db()).await?;
+    let before = existing.iter().find(|p| p.id == id).cloned();
+    let plan = PlanDoc {
+        id: id.clone(),
+        name: name.clone(),
+        description: before.as_ref().map(|p| p.description.clone()).unwrap_or_default(),
+        rank: before.as_ref().map(|p| p.rank).unwrap_or_else(|| existing.iter().map(|p| p.rank).max().unwrap_or(0) + 1),
+        monthly_price,
+        yearly_price,
+        currency,
+        limits: parsed,
+        stripe_price_monthly: Some(pm).filter(|s| !s.is_empty()),
+        stripe_price_yearly: Some(py).filter(|s| !s.is_empty()),
+    };
+    ctx.db().collection::<PlanDoc>(ws_store::PLANS).replace_one(doc! { "_id": &id }, &plan).upsert(true).await?;
+    platform_audit(ctx, if before.is_some() { "plan_updated" } else { "plan_created" }, format!("Saved the plan {name} ({id}): {}", serde_json::to_string(&admin_plan(&plan)).unwrap_or_default())).await;
+    admin_list_plans(ctx).await
+}
+
+async fn find_workspace(ctx: &Ctx, query: &str) -> Result<WorkspaceDoc, AppError> {
+    let q = query.trim();
+    if q.is_empty() || q.len() > 64 {
+        return Err(AppError::field("workspace", "Enter a workspace id or address."));
+    }
+    ws_store::workspaces(ctx.db())
+        .find_one(doc! { "$or": [ { "_id": q }, { "slug": q.to_lowercase() } ] })
+        .await?
+        .ok_or_else(|| AppError::not_found("That workspace"))
+}
+
+async fn admin_view(ctx: &Ctx, w: &WorkspaceDoc) -> Result<AdminWorkspaceBilling, AppError> {
+    let account = store::account(ctx.db(), &w.id).await?;
+    let (_, effective, _) = plans::effective(ctx.db(), w).await?;
+    let now = now_ms();
+    Ok(AdminWorkspaceBilling {
+        workspace_id: w.id.clone(),
+        name: w.name.clone(),
+        slug: w.slug.clone(),
+        plan: w.plan.clone(),
+        effective_plan: effective.id,
+        status: store::display_status(&w.plan, account.as_ref(), now).to_string(),
+        complimentary_plan: account.as_ref().and_then(|a| a.complimentary_plan.clone()),
+        complimentary_until_ms: account.as_ref().and_then(|a| a.complimentary_until).map(|d| d.timestamp_millis()),
+        overrides: account
+            .as_ref()
+            .map(|a| a.overrides.iter().map(|(k, v)| PlanLimit { key: k.clone(), label: crate::workspaces::label_of(LIMIT_KEYS, k).to_string(), value: *v }).collect())
+            .unwrap_or_default(),
+        stripe_customer: account.as_ref().and_then(|a| a.customer_id.clone()),
+        stripe_subscription: account.as_ref().and_then(|a| a.subscription_id.clone()),
+    })
+}
+
+async fn admin_name(ctx: &Ctx) -> String {
+    user_of(&ctx.state, &ctx.user_id).await.map(|u| format!("{} (platform admin)", u.name)).unwrap_or_else(|| "A platform admin".into())
+}
+
+pub async fn admin_find_workspace(ctx: &Ctx, query: String) -> Result<AdminWorkspaceBilling, AppError> {
+    let w = find_workspace(ctx, &query).await?;
+    admin_view(ctx, &w).await
+}
+
+pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: String, until: String) -> Result<AdminWorkspaceBilling, AppError> {
+    let w = find_workspace(ctx, &workspace_id).await?;
+    let plan = plan.trim();
+    let until = until.trim();
+    let coll = ctx.db().collection::<AccountDoc>(ACCOUNTS);
+    ensure_account(ctx.db(), &w.id).await?;
+    let detail = if plan.is_empty() {
+        coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { "complimentary_plan": null, "complimentary_until": null } }).await?;
+        "Removed the complimentary plan".to_string()
+    } else {
+        let p = plan_named(&ctx.state, plan).await?;
+        let until_dt = if until.is_empty() {
+            None
+        } else {
+            let valid = until.len() == 10 && until.as_bytes()[4] == b'-' && until.as_bytes()[7] == b'-';
+            let dt = valid.then(|| DateTime::parse_rfc3339_str(format!("{until}T23:59:59.999Z")).ok()).flatten();
+            match dt {
+                Some(d) if d.timestamp_millis() > now_ms() => Some(d),
+                Some(_) => return Err(AppError::field("until", "Choose a date in the future, or leave it empty for no end.")),
+                None => return Err(AppError::field("until", "Write the date as YYYY-MM-DD, or leave it empty for no end.")),
+            }
+        };
+        coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { "complimentary_plan": &p.id, "complimentary_until": until_dt } }).await?;
+        format!("Granted {} for free{}", p.name, if until.is_empty() { String::new() } else { format!(" until {until}") })
+    };
+    workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "complimentary_plan", detail.clone()).await;
+    platform_audit(ctx, "complimentary_plan", format!("{} ({}): {detail}", w.name, w.id)).await;
+    admin_view(ctx, &w).await
+}
+
+pub async fn admin_set_limit_override(ctx: &Ctx, workspace_id: String, key: String, value: String) -> Result<AdminWorkspaceBilling, AppError> {
+    let w = find_workspace(ctx, &workspace_id).await?;
+    let key = key.trim();
+    let Some((key, label)) = LIMIT_KEYS.iter().find(|(k, _)| *k == key) else {
+        return Err(AppError::field("key", "Choose one of the listed limits."));
+    };
+    let value = value.trim();
+    ensure_account(ctx.db(), &w.id).await?;
+    let coll = ctx.db().collection::<AccountDoc>(ACCOUNTS);
+    let field = format!("overrides.{key}");
+    let detail = match value {
+        "" => {
+            coll.update_one(doc! { "_id": &w.id }, doc! { "$unset": { &field: "" } }).await?;
+            format!("Removed the override of {label}")
+        }
+        "unlimited" => {
+            coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { &field: null } }).await?;
+            format!("{label}: no limit (override)")
+        }
+        v => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => {
+                coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { &field: n } }).await?;
+                format!("{label}: {n} (override)")
+            }
+            _ => return Err(AppError::field("value", "Enter a whole number, \"unlimited\", or nothing to remove the override.")),
+        },
+    };
+    workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "limit_override", detail.clone()).await;
+    platform_audit(ctx, "limit_override", format!("{} ({}): {detail}", w.name, w.id)).await;
+    admin_view(ctx, &w).await
+}
+
+fn coupon_view(c: CouponDoc) -> Coupon {
+    Coupon { code: c.code, percent_off: c.percent_off, duration_months: c.duration_months, created_ms: c.created_at.timestamp_millis(), created_by: c.created_by }
+}
+
+pub async fn admin_create_coupon(ctx: &Ctx, code: String, percent_off: i64, duration_months: i64) -> Result<Vec<Coupon>, AppError> {
+    let code = code.trim().to_uppercase();
+    let mut fields = vec![];
+    if code.len() < 3 || code.len() > 40 || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+        fields.push(crate::error::FieldError { field: "code".into(), message: "Use 3 to 40 letters, digits, - or _.".into() });
+    }
+    if !(1..=100).contains(&percent_off) {
+        fields.push(crate::error::FieldError { field: "percent_off".into(), message: "Enter a percentage from 1 to 100.".into() });
+    }
+    if !(0..=36).contains(&duration_months) {
+        fields.push(crate::error::FieldError { field: "duration_months".into(), message: "Enter 0 (forever) to 36 months.".into() });
+    }
+    AppError::check_fields(fields)?;
+    let stripe = stripe_of(&ctx.state)?;
+    let coll = ctx.db().collection::<CouponDoc>(COUPONS);
+    if coll.find_one(doc! { "_id": &code }).await?.is_some() {
+        return Err(AppError::field("code", "A coupon with this code exists already."));
+    }
+    stripe.create_coupon(&code, percent_off, duration_months).await?;
+    let creator = user_of(&ctx.state, &ctx.user_id).await.map(|u| u.name).unwrap_or_default();
+    let doc = CouponDoc { code: code.clone(), percent_off, duration_months: (duration_months > 0).then_some(duration_months), created_at: DateTime::now(), created_by: creator };
+    match coll.insert_one(&doc).await {
+        Ok(_) => {}
+        Err(e) if is_duplicate_key(&e) => return Err(AppError::field("code", "A coupon with this code exists already.")),
+        Err(e) => return Err(e.into()),
+    }
+    platform_audit(ctx, "coupon_created", format!("Created the coupon {code}: {percent_off}% off {}", if duration_months > 0 { format!("for {duration_months} months") } else { "forever".into() })).await;
+    admin_list_coupons(ctx).await
+}
+
+pub async fn admin_list_coupons(ctx: &Ctx) -> Result<Vec<Coupon>, AppError> {
+    use futures_util::TryStreamExt;
+    let docs: Vec<CouponDoc> = ctx.db().collection::<CouponDoc>(COUPONS).find(doc! {}).sort(doc! { "created_at": -1 }).limit(500).await?.try_collect().await?;
+    Ok(docs.into_iter().map(coupon_view).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excess_lists_what_is_over() {
+        let plan = PlanDoc {
+            id: "free".into(),
+            name: "Free".into(),
+            description: String::new(),
+            rank: 0,
+            monthly_price: 0,
+            yearly_price: 0,
+            currency: "USD".into(),
+            limits: BTreeMap::from([("members".into(), Some(2)), ("bio_pages".into(), Some(1)), ("short_links".into(), None)]),
+            stripe_price_monthly: None,
+            stripe_price_yearly: None,
+        };
+        let used = BTreeMap::from([("members", 4), ("bio_pages", 3), ("short_links", 50), ("storage_mb", 0)]);
+        assert_eq!(excess(&plan, &BTreeMap::new(), &used), vec!["Team members: 4 of 2", "Link-in-bio pages: 3 of 1"]);
+        let overrides = BTreeMap::from([("members".to_string(), Some(10))]);
+        assert_eq!(excess(&plan, &overrides, &used), vec!["Link-in-bio pages: 3 of 1"]);
+    }
+}

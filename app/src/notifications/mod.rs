@@ -13,7 +13,7 @@ pub mod push;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of notification, with how the settings name them.
-pub const KINDS: &[(&str, &str)] = &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace")];
+pub const KINDS: &[(&str, &str)] = &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace"), ("billing", "Billing and payments")];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {

@@ -66,6 +66,28 @@ pub struct Config {
     /// Header a trusted proxy sets with the visitor's two-letter country (e.g. `cf-ipcountry`);
     /// without it, countries are "unknown".
     pub country_header: Option<String>,
+    /// Stripe (M04): `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `STRIPE_API_BASE`
+    /// (default https://api.stripe.com). `None` without a secret key: paid plans cannot be
+    /// bought and the UI says so.
+    pub stripe: Option<StripeConfig>,
+    /// Days a workspace keeps its paid plan's limits after a failed payment
+    /// (`BILLING_GRACE_DAYS`, default 7).
+    pub billing_grace_days: u32,
+}
+
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    /// Signing secret of the webhook endpoint (`whsec_…`). Unset: webhooks are refused.
+    pub webhook_secret: Option<String>,
+    /// Without a trailing slash, e.g. `https://api.stripe.com`.
+    pub api_base: String,
+}
+
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig").field("api_base", &self.api_base).field("webhook_secret", &self.webhook_secret.is_some()).finish_non_exhaustive()
+    }
 }
 
 /// The push services browsers use today.
@@ -182,7 +204,19 @@ impl Config {
         }
         let country_header = val("COUNTRY_HEADER").map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty());
 
+        let stripe_api_base = val("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()).trim_end_matches('/').to_string();
+        if !(stripe_api_base.starts_with("https://") || stripe_api_base.starts_with("http://")) {
+            return Err(ConfigError { var: "STRIPE_API_BASE", problem: "must be an http(s) URL such as https://api.stripe.com".into() });
+        }
+        let stripe = val("STRIPE_SECRET_KEY").map(|secret_key| StripeConfig { secret_key, webhook_secret: val("STRIPE_WEBHOOK_SECRET"), api_base: stripe_api_base });
+        let billing_grace_days: u32 = parse(&val, "BILLING_GRACE_DAYS", "7", "must be a whole number of days")?;
+        if billing_grace_days > 90 {
+            return Err(ConfigError { var: "BILLING_GRACE_DAYS", problem: "must be between 0 and 90".into() });
+        }
+
         Ok(Config {
+            stripe,
+            billing_grace_days,
             dns_resolver_url,
             country_header,
             vapid_private_key,

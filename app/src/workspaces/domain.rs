@@ -471,13 +471,18 @@ pub async fn setup_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Wor
         let known = plans::all(ctx.db()).await?;
         return Err(if known.is_empty() { AppError::unavailable(plans::NOT_LOADED) } else { AppError::field("plan", "Choose one of the offered plans.") });
     };
-    if chosen.monthly_price > 0 && !plans::payments_configured(&ctx.state) {
+    if chosen.monthly_price > 0 && !plans::payments_configured(&ctx.state, &chosen, interval) {
         return Err(AppError::field(
             "plan",
             format!("Payment is not set up on this server yet, so {} cannot be bought. Choose Free for now; you can upgrade later.", chosen.name),
         ));
     }
     audit(ctx, "plan_chosen", format!("Chose the {} plan ({interval})", chosen.name)).await;
+    if chosen.monthly_price > 0 {
+        // A paid plan: the wizard ends on Free, and the client goes on to Stripe Checkout
+        // (`start_checkout`); the plan changes when Stripe's webhook confirms the payment.
+        return save_setup(ctx, doc! { "billing_interval": interval, "setup.completed": true, "setup.step": 4, "setup.reached": 4 }).await;
+    }
     save_setup(ctx, doc! { "plan": &chosen.id, "billing_interval": interval, "setup.completed": true, "setup.step": 4, "setup.reached": 4 }).await
 }
 

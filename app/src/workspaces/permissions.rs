@@ -64,6 +64,8 @@ pub const MODULE_ROWS: &[ModulePermissions] = &[
     ModulePermissions { module: "bio", label: "Link-in-bio pages", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
     ModulePermissions { module: "media", label: "Media library", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
     ModulePermissions { module: "links", label: "Short links", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Editor, manage: WorkspaceRole::Admin },
+    // Billing (M04): admins see the plan, usage and invoices; only the owner changes the plan.
+    ModulePermissions { module: "billing", label: "Plan and billing", view: WorkspaceRole::Admin, edit: WorkspaceRole::Admin, manage: WorkspaceRole::Owner },
 ];
 
 /// Whether `role` may do `action` in `module`. An unknown module allows nothing.

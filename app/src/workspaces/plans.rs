@@ -26,6 +26,12 @@ pub struct PlanDoc {
     /// Limit key → maximum; a missing key or `null` means no limit.
     #[serde(default)]
     pub limits: std::collections::BTreeMap<String, Option<i64>>,
+    /// Stripe price ids (M04). Empty or missing: that interval cannot be bought. Set by a
+    /// platform admin in the admin screen, or in the plan file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_price_monthly: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_price_yearly: Option<String>,
 }
 
 impl PlanDoc {
@@ -33,7 +39,13 @@ impl PlanDoc {
         self.limits.get(key).copied().flatten()
     }
 
-    fn to_info(&self) -> PlanInfo {
+    /// The Stripe price id for `interval` ("monthly" or "yearly"), if set.
+    pub fn price_for(&self, interval: &str) -> Option<&str> {
+        let p = if interval == "yearly" { &self.stripe_price_yearly } else { &self.stripe_price_monthly };
+        p.as_deref().map(str::trim).filter(|p| !p.is_empty())
+    }
+
+    pub fn to_info(&self) -> PlanInfo {
         PlanInfo {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -109,15 +121,36 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<PlanDoc>, AppError> {
     Ok(db.collection::<PlanDoc>(PLANS).find_one(doc! { "_id": id }).await?)
 }
 
-/// Whether paid plans can be bought here. Billing (M04) is not built yet, so it cannot:
-/// the wizard says so and workspaces stay on Free.
-pub fn payments_configured(_state: &AppState) -> bool {
-    false
+/// Whether `plan` can be bought here for `interval`: Stripe is configured
+/// (`STRIPE_SECRET_KEY`) and the plan has a Stripe price id for that interval.
+pub fn payments_configured(state: &AppState, plan: &PlanDoc, interval: &str) -> bool {
+    state.config.stripe.is_some() && plan.price_for(interval).is_some()
 }
 
+/// The catalog says payments are set up when Stripe is configured and some paid plan has a
+/// price id.
 pub async fn catalog(state: &AppState) -> Result<PlanCatalog, AppError> {
     let plans = all(&state.db).await?;
-    Ok(PlanCatalog { plans: plans.iter().map(PlanDoc::to_info).collect(), payments_configured: payments_configured(state) })
+    let any = plans.iter().any(|p| p.monthly_price > 0 && (payments_configured(state, p, "monthly") || payments_configured(state, p, "yearly")));
+    Ok(PlanCatalog { plans: plans.iter().map(PlanDoc::to_info).collect(), payments_configured: any })
+}
+
+/// The plan whose limits apply to `workspace` now, and its per-workspace limit overrides
+/// (M04: complimentary plan, expired grace period → Free, admin overrides).
+pub async fn effective(db: &Db, workspace: &WorkspaceDoc) -> Result<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>), AppError> {
+    let plans = all(db).await?;
+    let account = crate::billing::store::account(db, &workspace.id).await?;
+    let id = crate::billing::store::effective_plan_id(&workspace.plan, account.as_ref(), mongodb::bson::DateTime::now().timestamp_millis());
+    let Some(current) = plans.iter().find(|p| p.id == id).or_else(|| plans.iter().find(|p| p.id == workspace.plan)).cloned() else {
+        return Err(AppError::unavailable(NOT_LOADED));
+    };
+    Ok((plans, current, account.map(|a| a.overrides).unwrap_or_default()))
+}
+
+/// The effective limit of `key` for `workspace` (`None`: no limit).
+pub async fn effective_limit(db: &Db, workspace: &WorkspaceDoc, key: &str) -> Result<Option<i64>, AppError> {
+    let (_, plan, overrides) = effective(db, workspace).await?;
+    Ok(overrides.get(key).copied().unwrap_or_else(|| plan.limit(key)))
 }
 
 /// How a limit is named in "You have reached the … limit".
@@ -135,13 +168,12 @@ fn limit_phrase(key: &str) -> &str {
 }
 
 /// Refuses with "limit reached" when `workspace` would have `would_be` of `key`, more than
-/// its plan allows. Names the cheapest plan that allows it.
+/// its *effective* plan allows (see [`effective`]; an admin's override wins). Names the
+/// cheapest plan that allows it.
 pub async fn check(db: &Db, workspace: &WorkspaceDoc, key: &str, would_be: i64) -> Result<(), AppError> {
-    let plans = all(db).await?;
-    let Some(current) = plans.iter().find(|p| p.id == workspace.plan) else {
-        return Err(AppError::unavailable(NOT_LOADED));
-    };
-    match current.limit(key) {
+    let (plans, current, overrides) = effective(db, workspace).await?;
+    let limit = overrides.get(key).copied().unwrap_or_else(|| current.limit(key));
+    match limit {
         Some(max) if would_be > max => {
             let upgrade_to = plans
                 .iter()
