@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_oidc;
+pub mod fake_stripe;
 pub mod probe;
 pub mod web;
 

@@ -514,6 +514,18 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         assert_unchanged(&workspace_snapshot(env, &v.workspace_id).await, &victim_before, &what);
     }
 
+    // Platform fns: the outsider is no platform admin, so each is refused and changes nothing.
+    for (name, _) in spec.endpoints.iter().filter(|(_, r)| *r == Reach::Platform) {
+        let form = form_for(spec, fx, name, None);
+        let before = snapshot(env).await;
+        let (status, body) = call(&o.browser, name, &form).await;
+        let what = format!("{name} (platform admins only) by the outsider");
+        assert_eq!(status, 403, "{what}: {body}");
+        assert_eq!(decode(&body), AppError::Forbidden, "{what}");
+        assert_unchanged(&snapshot(env).await, &before, &what);
+        checked += 1;
+    }
+
     // (d) Person fns: about the outsider alone.
     for (name, _) in spec.endpoints.iter().filter(|(_, r)| *r == Reach::Person) {
         let form = form_for(spec, fx, name, None);

@@ -1,0 +1,372 @@
+//! M04 billing, end to end over HTTP against the real database wire server, with a local
+//! fake of Stripe's API (`common::fake_stripe`). Webhooks are signed exactly as Stripe
+//! signs them.
+
+mod common;
+
+use std::time::Duration;
+
+use app::billing::api::ENDPOINTS;
+use app::billing::{AdminPlan, AdminWorkspaceBilling, BillingOverview, Coupon};
+use app::workspaces::{PendingInvitation, WorkspaceDetail};
+use app::AppError;
+use common::fake_stripe::{event_json, subscription_json, FakeStripe};
+use common::probe::{self, Fixture, ModuleSpec};
+use common::web::*;
+use mongodb::bson::{doc, DateTime, Document};
+use serde_json::{json, Value};
+
+const SECRET: &str = "whsec_test_billing_secret";
+
+async fn setup(name: &str) -> (Env, FakeStripe) {
+    let fake = FakeStripe::start(SECRET).await;
+    let env = start(name, &[("STRIPE_SECRET_KEY", "sk_test_mewayz"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("BILLING_GRACE_DAYS", "7")]).await;
+    env.load_default_plans().await;
+    let db = env.srv.db().await;
+    let plans = db.collection::<Document>("plans");
+    plans.update_one(doc! { "_id": "pro" }, doc! { "$set": { "stripe_price_monthly": "price_pro_m", "stripe_price_yearly": "price_pro_y" } }).await.unwrap();
+    plans.update_one(doc! { "_id": "enterprise" }, doc! { "$set": { "stripe_price_monthly": "price_ent_m" } }).await.unwrap();
+    fake.set_webhook_url(&env.srv.url("/webhooks/stripe"));
+    (env, fake)
+}
+
+async fn owner_workspace(env: &Env, name: &str, email: &str) -> (Browser, String) {
+    let owner = person(env, name, email).await;
+    let w: WorkspaceDetail = owner.ok("create_workspace", &[("name", &format!("{name} Studio")), ("kind", "creator")]).await;
+    owner.ok::<WorkspaceDetail>("setup_goals", &[("workspace", &w.id), ("goals[0]", "link_in_bio")]).await;
+    (owner, w.id)
+}
+
+fn now_secs() -> i64 {
+    DateTime::now().timestamp_millis() / 1000
+}
+
+/// Posts `event` to the webhook endpoint, signed with `secret` at `t`.
+async fn deliver_signed(env: &Env, event: &Value, secret: &str, t: i64) -> u16 {
+    let body = serde_json::to_vec(event).unwrap();
+    let sig = app::billing::webhook::signature_header(secret, t, &body);
+    common::client().post(env.srv.url("/webhooks/stripe")).header("stripe-signature", sig).body(body).send().await.unwrap().status().as_u16()
+}
+
+async fn deliver(env: &Env, event: &Value) -> u16 {
+    deliver_signed(env, event, SECRET, now_secs()).await
+}
+
+async fn billing(b: &Browser, ws: &str) -> BillingOverview {
+    b.ok("get_billing", &[("workspace", ws)]).await
+}
+
+async fn plan_of(env: &Env, ws: &str) -> String {
+    env.srv.db().await.collection::<Document>("workspaces").find_one(doc! { "_id": ws }).await.unwrap().unwrap().get_str("plan").unwrap().to_string()
+}
+
+/// Puts `ws` on a live Pro subscription through the webhook (as Checkout would).
+async fn subscribe(env: &Env, fake: &FakeStripe, ws: &str, sub: &str) {
+    fake.set_subscription(subscription_json(sub, "cus_x", "active", "price_pro_m", ws, false));
+    let ev = event_json(&format!("evt_created_{sub}"), "customer.subscription.created", json!({ "id": sub, "object": "subscription", "metadata": { "workspace_id": ws } }));
+    assert_eq!(deliver(env, &ev).await, 200);
+    assert_eq!(plan_of(env, ws).await, "pro");
+}
+
+#[tokio::test]
+async fn checkout_then_webhooks_make_the_workspace_pro_exactly_once() {
+    let (env, fake) = setup("bill_checkout").await;
+    let (owner, ws) = owner_workspace(&env, "Olga Owner", "olga@example.com").await;
+
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.plan.as_str(), b.payments_configured), ("free", "free", true));
+    assert!(b.usage.iter().any(|u| u.key == "bio_pages" && u.limit == Some(1) && u.used == 0), "{:?}", b.usage);
+
+    // The wizard's plan step with a paid plan ends the wizard; Checkout follows.
+    let w: WorkspaceDetail = owner.ok("setup_plan", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly")]).await;
+    assert!(w.setup.completed);
+    assert_eq!(w.plan, "free", "the plan changes only when Stripe confirms the payment");
+    let url: String = owner.ok("start_checkout", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly"), ("coupon", "")]).await;
+    assert!(url.starts_with(&format!("{}/checkout/cs_test_", fake.base)), "{url}");
+    let reqs = fake.requests();
+    let customer = reqs.iter().find(|r| r.path == "/v1/customers").expect("a customer was created");
+    assert_eq!(customer.form.get("metadata[workspace_id]"), Some(&ws));
+    assert_eq!(customer.authorization, "Bearer sk_test_mewayz");
+    let session = reqs.iter().find(|r| r.path == "/v1/checkout/sessions").unwrap();
+    assert_eq!(session.form.get("mode").map(String::as_str), Some("subscription"));
+    assert_eq!(session.form.get("client_reference_id"), Some(&ws));
+    assert_eq!(session.form.get("line_items[0][price]").map(String::as_str), Some("price_pro_m"));
+    assert_eq!(session.form.get("subscription_data[metadata][workspace_id]"), Some(&ws));
+    assert!(session.form.get("success_url").unwrap().ends_with("/billing?checkout=success"));
+    assert!(session.form.get("cancel_url").unwrap().ends_with("/billing?checkout=cancel"));
+
+    // A second Checkout reuses the stored customer.
+    let _: String = owner.ok("start_checkout", &[("workspace", &ws), ("plan", "pro"), ("interval", "yearly"), ("coupon", "")]).await;
+    assert_eq!(fake.count("POST", "/v1/customers"), 1, "one Stripe customer per workspace");
+
+    // The fake Checkout page's Pay button: subscription + signed webhooks → Pro.
+    let session_id = url.rsplit('/').next().unwrap().to_string();
+    let page = common::client().get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Pay"));
+    let res = common::client().post(format!("{url}/pay")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{session_id}");
+    assert!(res.headers()["location"].to_str().unwrap().ends_with("/billing?checkout=success"));
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.plan.as_str(), b.plan_name.as_str()), ("active", "pro", "Pro"));
+    assert!(b.renews_at_ms.unwrap() > DateTime::now().timestamp_millis());
+    assert!(b.has_customer);
+    assert_eq!(b.invoices.len(), 1, "{:?}", b.invoices_error);
+    assert_eq!((b.invoices[0].amount, b.invoices[0].currency.as_str(), b.invoices[0].status.as_str()), (1900, "USD", "paid"));
+    let portal: String = owner.ok("open_billing_portal", &[("workspace", &ws)]).await;
+    assert!(portal.starts_with(&format!("{}/portal/", fake.base)));
+    let again = owner.fails("start_checkout", &[("workspace", &ws), ("plan", "enterprise"), ("interval", "monthly"), ("coupon", "")], 422).await;
+    assert!(again.to_string().contains("already has a subscription"), "{again}");
+
+    // The same signed event ten times: one state change.
+    let sub_id = env.srv.db().await.collection::<Document>("billing_accounts").find_one(doc! { "_id": &ws }).await.unwrap().unwrap().get_str("subscription_id").unwrap().to_string();
+    let mut sub = subscription_json(&sub_id, "cus_x", "active", "price_ent_m", &ws, false);
+    fake.set_subscription(sub.clone());
+    let fetches = fake.count("GET", &format!("/v1/subscriptions/{sub_id}"));
+    let audit_before = env.count("audit_log", doc! { "workspace_id": &ws, "action": "plan_changed" }).await;
+    let ev = event_json("evt_replayed", "customer.subscription.updated", sub.clone());
+    for _ in 0..10 {
+        assert_eq!(deliver(&env, &ev).await, 200);
+    }
+    assert_eq!(fake.count("GET", &format!("/v1/subscriptions/{sub_id}")), fetches + 1, "the event was applied once");
+    assert_eq!(env.count("billing_events", doc! { "_id": "evt_replayed" }).await, 1);
+    assert_eq!(env.count("audit_log", doc! { "workspace_id": &ws, "action": "plan_changed" }).await, audit_before + 1);
+    assert_eq!(plan_of(&env, &ws).await, "enterprise");
+
+    // Bad, stale or missing signatures: 400 and nothing stored.
+    sub["status"] = json!("canceled");
+    fake.set_subscription(sub.clone());
+    let events_before = env.count("billing_events", doc! {}).await;
+    let bad = event_json("evt_forged", "customer.subscription.deleted", sub.clone());
+    assert_eq!(deliver_signed(&env, &bad, "whsec_wrong", now_secs()).await, 400);
+    assert_eq!(deliver_signed(&env, &bad, SECRET, now_secs() - 600).await, 400, "stale");
+    assert_eq!(deliver_signed(&env, &bad, SECRET, now_secs() + 600).await, 400, "from the future");
+    let no_sig = common::client().post(env.srv.url("/webhooks/stripe")).body(serde_json::to_vec(&bad).unwrap()).send().await.unwrap();
+    assert_eq!(no_sig.status().as_u16(), 400);
+    // A valid signature over another body does not carry over.
+    let body = serde_json::to_vec(&bad).unwrap();
+    let other = app::billing::webhook::signature_header(SECRET, now_secs(), b"{}");
+    let res = common::client().post(env.srv.url("/webhooks/stripe")).header("stripe-signature", other).body(body).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(env.count("billing_events", doc! {}).await, events_before);
+    assert_eq!(plan_of(&env, &ws).await, "enterprise", "nothing applied");
+}
+
+#[tokio::test]
+async fn events_in_any_order_end_in_stripes_current_state() {
+    let (env, fake) = setup("bill_order").await;
+    let (owner, ws) = owner_workspace(&env, "Otto Order", "otto@example.com").await;
+    // "deleted" arrives first, but Stripe says the subscription is active: Pro.
+    fake.set_subscription(subscription_json("sub_order", "cus_o", "active", "price_pro_m", &ws, false));
+    let stale_deleted = event_json("evt_o1", "customer.subscription.deleted", subscription_json("sub_order", "cus_o", "canceled", "price_pro_m", &ws, false));
+    assert_eq!(deliver(&env, &stale_deleted).await, 200);
+    assert_eq!(plan_of(&env, &ws).await, "pro");
+    assert_eq!(billing(&owner, &ws).await.status, "active");
+
+    // Now it is cancelled, and an old "created" (saying active) arrives late: Free.
+    fake.set_subscription(subscription_json("sub_order", "cus_o", "canceled", "price_pro_m", &ws, false));
+    let late_created = event_json("evt_o2", "customer.subscription.created", subscription_json("sub_order", "cus_o", "active", "price_pro_m", &ws, false));
+    assert_eq!(deliver(&env, &late_created).await, 200);
+    assert_eq!(plan_of(&env, &ws).await, "free");
+    assert_eq!(billing(&owner, &ws).await.status, "canceled");
+
+    // Back on Free after the downgrade, the server enforces Free's limits whatever the UI does.
+    let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "otto_one")]).await;
+    let e = owner.fails("create_bio_page", &[("workspace", &ws), ("handle", "otto_two")], 402).await;
+    assert!(matches!(e, AppError::LimitReached { .. }), "{e:?}");
+
+    // An old subscription's late events never undo a newer one.
+    subscribe(&env, &fake, &ws, "sub_new").await;
+    let old = event_json("evt_o3", "customer.subscription.updated", json!({ "id": "sub_order", "metadata": { "workspace_id": &ws } }));
+    assert_eq!(deliver(&env, &old).await, 200);
+    assert_eq!(plan_of(&env, &ws).await, "pro");
+}
+
+#[tokio::test]
+async fn downgrades_are_checked_payment_failure_starts_grace_and_then_free_limits_apply() {
+    let (env, fake) = setup("bill_grace").await;
+    let (owner, ws) = owner_workspace(&env, "Greta Grace", "greta@example.com").await;
+    subscribe(&env, &fake, &ws, "sub_g").await;
+    for h in ["greta_a", "greta_b", "greta_c"] {
+        let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", h)]).await;
+    }
+    for e in ["m1@example.com", "m2@example.com", "m3@example.com"] {
+        let _: Vec<PendingInvitation> = owner.ok("invite_member", &[("workspace", &ws), ("email", e), ("role", "editor")]).await;
+    }
+    let e = owner.fails("change_plan", &[("workspace", &ws), ("plan", "free"), ("interval", "monthly")], 422).await;
+    match &e {
+        AppError::Validation { message, .. } => assert_eq!(message, "Team members: 4 of 2; Link-in-bio pages: 3 of 1"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(plan_of(&env, &ws).await, "pro");
+
+    // A payment fails: e-mail, notification, grace period; Pro's limits still apply.
+    fake.set_subscription(subscription_json("sub_g", "cus_x", "past_due", "price_pro_m", &ws, false));
+    let failed = event_json("evt_fail", "invoice.payment_failed", json!({ "id": "in_1", "object": "invoice", "subscription": "sub_g", "customer": "cus_x" }));
+    assert_eq!(deliver(&env, &failed).await, 200);
+    let b = billing(&owner, &ws).await;
+    assert_eq!(b.status, "grace");
+    let grace = b.grace_ends_at_ms.unwrap() - DateTime::now().timestamp_millis();
+    assert!((6 * 86_400_000..=7 * 86_400_000 + 1000).contains(&grace), "{grace}");
+    assert_eq!(env.count("notifications", doc! { "kind": "billing" }).await, 1);
+    nth_mail(&env.sink, "greta@example.com", "Payment failed", 1).await;
+    let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "greta_d")]).await;
+
+    // The grace period ends (the clock moved): Free's limits, nothing deleted.
+    let past = DateTime::from_millis(DateTime::now().timestamp_millis() - 1000);
+    env.srv.db().await.collection::<Document>("billing_accounts").update_one(doc! { "_id": &ws }, doc! { "$set": { "grace_ends_at": past } }).await.unwrap();
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.effective_plan.as_str(), b.plan.as_str()), ("past_due", "free", "pro"));
+    let e = owner.fails("create_bio_page", &[("workspace", &ws), ("handle", "greta_e")], 402).await;
+    assert!(matches!(&e, AppError::LimitReached { plan, .. } if plan == "Free"), "{e:?}");
+    let e = owner.fails("invite_member", &[("workspace", &ws), ("email", "m4@example.com"), ("role", "viewer")], 402).await;
+    assert!(matches!(e, AppError::LimitReached { .. }), "{e:?}");
+    assert_eq!(env.count("bio_pages", doc! { "workspace_id": &ws }).await, 4, "no data lost");
+    assert_eq!(env.count("invitations", doc! { "workspace_id": &ws, "status": "pending" }).await, 3);
+
+    // Paid again: Pro's limits are back.
+    fake.set_subscription(subscription_json("sub_g", "cus_x", "active", "price_pro_m", &ws, false));
+    let paid = event_json("evt_paid", "invoice.paid", json!({ "id": "in_2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_g" } } }));
+    assert_eq!(deliver(&env, &paid).await, 200);
+    assert_eq!(billing(&owner, &ws).await.status, "active");
+    let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "greta_e")]).await;
+
+    // A prorated change between paid plans, then a cancellation to Free at period end.
+    let b: BillingOverview = owner.ok("change_plan", &[("workspace", &ws), ("plan", "enterprise"), ("interval", "monthly")]).await;
+    assert_eq!(b.plan, "enterprise");
+    let upd = fake.requests().into_iter().rfind(|r| r.method == "POST" && r.path == "/v1/subscriptions/sub_g").unwrap();
+    assert_eq!(upd.form.get("proration_behavior").map(String::as_str), Some("create_prorations"));
+    assert_eq!(upd.form.get("items[0][price]").map(String::as_str), Some("price_ent_m"));
+}
+
+#[tokio::test]
+async fn platform_admins_grant_plans_overrides_and_coupons_and_nobody_else_can() {
+    let (env, fake) = setup("bill_admin").await;
+    let (owner, ws) = owner_workspace(&env, "Ada Account", "ada@example.com").await;
+    for (name, args) in [
+        ("admin_list_plans", vec![]),
+        ("admin_find_workspace", vec![("query", ws.as_str())]),
+        ("admin_set_complimentary", vec![("workspace_id", ws.as_str()), ("plan", "enterprise"), ("until", "")]),
+        ("admin_set_limit_override", vec![("workspace_id", ws.as_str()), ("key", "bio_pages"), ("value", "50")]),
+        ("admin_create_coupon", vec![("code", "NOPE"), ("percent_off", "10"), ("duration_months", "0")]),
+        ("admin_list_coupons", vec![]),
+    ] {
+        let before = env.count("billing_accounts", doc! {}).await;
+        let e = owner.fails(name, &args, 403).await;
+        assert_eq!(e, AppError::Forbidden, "{name}");
+        assert_eq!(env.count("billing_accounts", doc! {}).await, before);
+        assert_eq!(env.browser().fails(name, &args, 401).await, AppError::Unauthenticated);
+    }
+    let e = owner.fails("admin_save_plan", &[("id", "pro"), ("name", "Hacked"), ("monthly_price", "0"), ("yearly_price", "0"), ("currency", "USD"), ("limits", "{}"), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")], 403).await;
+    assert_eq!(e, AppError::Forbidden);
+    assert_eq!(env.count("coupons", doc! {}).await + env.count("billing_coupons", doc! {}).await, 0);
+
+    let _ = person(&env, "Root Admin", "root@example.com").await;
+    env.srv.db().await.collection::<Document>("users").update_one(doc! { "email": "root@example.com" }, doc! { "$set": { "role": "admin" } }).await.unwrap();
+    let admin = signed_in(&env, "root@example.com", PASSWORD).await;
+
+    let plans: Vec<AdminPlan> = admin
+        .ok("admin_save_plan", &[("id", "pro"), ("name", "Pro"), ("monthly_price", "2900"), ("yearly_price", "29000"), ("currency", "USD"), ("limits", r#"{"members": 10, "bio_pages": 10}"#), ("stripe_price_monthly", "price_pro_m2"), ("stripe_price_yearly", "")])
+        .await;
+    let pro = plans.iter().find(|p| p.id == "pro").unwrap();
+    assert_eq!((pro.monthly_price, pro.stripe_price_monthly.as_str(), pro.rank), (2900, "price_pro_m2", 1));
+    let e = admin.fails("admin_save_plan", &[("id", "pro"), ("name", "Pro"), ("monthly_price", "1"), ("yearly_price", "1"), ("currency", "USD"), ("limits", r#"{"parrots": 1}"#), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")], 422).await;
+    assert!(e.field_message("limits").is_some(), "{e:?}");
+    assert!(env.count("platform_audit", doc! { "action": "plan_updated" }).await >= 1);
+
+    // Complimentary Enterprise: the workspace gets its limits without paying.
+    let v: AdminWorkspaceBilling = admin.ok("admin_set_complimentary", &[("workspace_id", &ws), ("plan", "enterprise"), ("until", "2999-12-31")]).await;
+    assert_eq!((v.effective_plan.as_str(), v.status.as_str()), ("enterprise", "complimentary"));
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.plan.as_str()), ("complimentary", "enterprise"));
+    assert!(b.complimentary_until_ms.is_some());
+    for h in ["ada_1", "ada_2"] {
+        let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", h)]).await;
+    }
+    let e = admin.fails("admin_set_complimentary", &[("workspace_id", &ws), ("plan", "enterprise"), ("until", "31/12/2999")], 422).await;
+    assert!(e.field_message("until").is_some());
+
+    // An override wins over any plan.
+    let v: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "bio_pages"), ("value", "2")]).await;
+    assert_eq!(v.overrides.len(), 1);
+    let e = owner.fails("create_bio_page", &[("workspace", &ws), ("handle", "ada_3")], 402).await;
+    assert!(matches!(e, AppError::LimitReached { .. }), "{e:?}");
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "bio_pages"), ("value", "")]).await;
+    let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "ada_3")]).await;
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_complimentary", &[("workspace_id", &ws), ("plan", ""), ("until", "")]).await;
+    assert_eq!(billing(&owner, &ws).await.status, "free");
+    let log: Vec<app::workspaces::AuditEntry> = owner.ok("workspace_audit_log", &[("workspace", &ws)]).await;
+    assert_eq!(log.iter().filter(|e| e.action == "complimentary_plan").count(), 2);
+    assert_eq!(log.iter().filter(|e| e.action == "limit_override").count(), 2);
+
+    // Coupons are created in Stripe and offered at Checkout.
+    let coupons: Vec<Coupon> = admin.ok("admin_create_coupon", &[("code", "launch20"), ("percent_off", "20"), ("duration_months", "3")]).await;
+    assert_eq!((coupons[0].code.as_str(), coupons[0].percent_off, coupons[0].duration_months), ("LAUNCH20", 20, Some(3)));
+    let created = fake.requests().into_iter().find(|r| r.path == "/v1/coupons").unwrap();
+    assert_eq!((created.form["id"].as_str(), created.form["duration"].as_str(), created.form["duration_in_months"].as_str()), ("LAUNCH20", "repeating", "3"));
+    let _: Vec<Coupon> = admin.fails("admin_create_coupon", &[("code", "LAUNCH20"), ("percent_off", "20"), ("duration_months", "3")], 422).await.pipe_ok();
+    assert_eq!(admin.ok::<Vec<Coupon>>("admin_list_coupons", &[]).await.len(), 1);
+    let _: String = owner.ok("start_checkout", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly"), ("coupon", "launch20")]).await;
+    let session = fake.requests().into_iter().rfind(|r| r.path == "/v1/checkout/sessions").unwrap();
+    assert_eq!(session.form.get("discounts[0][coupon]").map(String::as_str), Some("LAUNCH20"));
+    assert_eq!(session.form.get("line_items[0][price]").map(String::as_str), Some("price_pro_m2"));
+    let e = owner.fails("start_checkout", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly"), ("coupon", "FREEBIE")], 422).await;
+    assert!(e.field_message("coupon").is_some());
+}
+
+trait PipeOk {
+    fn pipe_ok(self) -> Vec<Coupon>;
+}
+impl PipeOk for AppError {
+    fn pipe_ok(self) -> Vec<Coupon> {
+        assert!(self.field_message("code").is_some(), "{self:?}");
+        vec![]
+    }
+}
+
+#[tokio::test]
+async fn without_stripe_payments_are_not_set_up() {
+    let env = start("bill_none", &[]).await;
+    env.load_default_plans().await;
+    let (owner, ws) = owner_workspace(&env, "Nina None", "nina@example.com").await;
+    let b = billing(&owner, &ws).await;
+    assert!(!b.payments_configured);
+    assert!(b.invoices.is_empty() && b.invoices_error.is_none());
+    let e = owner.fails("start_checkout", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly"), ("coupon", "")], 503).await;
+    assert!(matches!(&e, AppError::Unavailable { message } if message.starts_with("Payments are not set up")), "{e:?}");
+    let e = owner.fails("setup_plan", &[("workspace", &ws), ("plan", "pro"), ("interval", "monthly")], 422).await;
+    assert!(e.to_string().contains("not set up"), "{e}");
+    let ev = event_json("evt_x", "customer.subscription.updated", json!({ "id": "sub_x" }));
+    assert_eq!(deliver(&env, &ev).await, 503);
+    assert_eq!(env.count("billing_events", doc! {}).await, 0);
+    // Free needs no payment: downgrading an unpaid workspace just works.
+    let _: BillingOverview = owner.ok("change_plan", &[("workspace", &ws), ("plan", "free"), ("interval", "yearly")]).await;
+}
+
+#[tokio::test]
+async fn no_billing_fn_reaches_into_another_workspace_or_past_the_callers_role() {
+    let env = start("bill_probe", &[]).await;
+    let fx = probe::fixture(&env).await;
+    let args = |endpoint: &str, fx: &Fixture| -> Option<Vec<(String, String)>> {
+        let f = |pairs: &[(&str, &str)]| Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        match endpoint {
+            "get_billing" | "open_billing_portal" => f(&[]),
+            "start_checkout" => f(&[("plan", "pro"), ("interval", "monthly"), ("coupon", "")]),
+            "change_plan" => f(&[("plan", "free"), ("interval", "monthly")]),
+            "admin_list_plans" | "admin_list_coupons" => f(&[]),
+            "admin_save_plan" => f(&[("id", "pro"), ("name", "Hijacked"), ("monthly_price", "0"), ("yearly_price", "0"), ("currency", "USD"), ("limits", "{}"), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")]),
+            "admin_find_workspace" => f(&[("query", &fx.victim.workspace_id)]),
+            "admin_set_complimentary" => f(&[("workspace_id", &fx.victim.workspace_id), ("plan", "enterprise"), ("until", "")]),
+            "admin_set_limit_override" => f(&[("workspace_id", &fx.victim.workspace_id), ("key", "members"), ("value", "1000")]),
+            "admin_create_coupon" => f(&[("code", "FREE100"), ("percent_off", "100"), ("duration_months", "0")]),
+            _ => None,
+        }
+    };
+    let spec = ModuleSpec { module: "billing", endpoints: ENDPOINTS, view_only: &[], viewer_self_service: &[], routes: &[], args: &args };
+    probe::run(&env, &fx, &spec).await;
+    // The platform fns refuse the outsider and the victim's owner alike (neither is an admin).
+    for b in [&fx.outsider.browser, &fx.victim.owner] {
+        let e = b.fails("admin_find_workspace", &[("query", &fx.victim.workspace_id)], 403).await;
+        assert_eq!(e, AppError::Forbidden);
+    }
+    let _ = Duration::from_secs(0);
+}
