@@ -108,7 +108,7 @@ build_client() {
 
 build_server() {
   say "Building the server"
-  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server --bin mail-sink)
+  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server --bin mail-sink --bin fake-stripe)
 }
 
 free_port() {
@@ -141,9 +141,11 @@ start_database() {
 DB_PID=""
 SERVER_PID=""
 SINK_PID=""
+STRIPE_PID=""
 stop_started() {
   stop_pid "$SERVER_PID"
   stop_pid "$SINK_PID"
+  stop_pid "$STRIPE_PID"
   stop_pid "$DB_PID"
 }
 
@@ -155,6 +157,15 @@ stop_pid() {
     for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
+}
+
+# start_fake_stripe PORT WEBHOOK_URL SECRET: the test-only fake Stripe API and Checkout page
+# (server/src/bin/fake_stripe.rs), delivering signed webhooks to WEBHOOK_URL. Sets STRIPE_PID.
+start_fake_stripe() {
+  FAKE_STRIPE_PORT="$1" FAKE_STRIPE_WEBHOOK_URL="$2" STRIPE_WEBHOOK_SECRET="$3" \
+    "$ROOT/target/debug/fake-stripe" >"$ROOT/target/fake-stripe-$1.log" 2>&1 &
+  STRIPE_PID=$!
+  wait_for_port 127.0.0.1 "$1" 15 || { cat "$ROOT/target/fake-stripe-$1.log" >&2; die "the fake Stripe did not start on port $1"; }
 }
 
 # start_mail_sink PORT DIR: the local SMTP sink that captures all outgoing mail.

@@ -36,12 +36,28 @@ rm -rf "$MAIL_DIR"
 say "Starting a mail sink for the browser tests on 127.0.0.1:$MAIL_PORT (messages in target/e2e-mail/)"
 start_mail_sink "$MAIL_PORT" "$MAIL_DIR"
 E2E_DB="e2e_$(date +%s)_$RANDOM"
-say "Loading the plans (config/plans.json) into the browser tests' database"
+# Billing in the browser tests goes to a local fake of Stripe (test only), whose Checkout
+# page sends signed webhooks back to the server. The plans get fake Stripe price ids.
+STRIPE_PORT="$(free_port)"
+export STRIPE_WEBHOOK_SECRET="whsec_e2e_test_only"
+say "Starting the fake Stripe for the browser tests on 127.0.0.1:$STRIPE_PORT"
+start_fake_stripe "$STRIPE_PORT" "http://127.0.0.1:$E2E_PORT/webhooks/stripe" "$STRIPE_WEBHOOK_SECRET"
+python3 - "$ROOT/config/plans.json" "$ROOT/target/e2e-plans.json" <<'PY' || die "could not write the browser tests' plan file"
+import json, sys
+plans = json.load(open(sys.argv[1]))
+for p in plans["plans"]:
+    if p["monthly_price"] > 0:
+        p["stripe_price_monthly"] = "price_e2e_%s_monthly" % p["id"]
+        p["stripe_price_yearly"] = "price_e2e_%s_yearly" % p["id"]
+json.dump(plans, open(sys.argv[2], "w"), indent=2)
+PY
+say "Loading the plans (config/plans.json, with fake Stripe price ids) into the browser tests' database"
 MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" RUST_LOG=warn \
-  "$ROOT/target/debug/mewayz-server" plans load "$ROOT/config/plans.json" || die "could not load the plans"
+  "$ROOT/target/debug/mewayz-server" plans load "$ROOT/target/e2e-plans.json" || die "could not load the plans"
 say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
 HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" \
   DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" PUSH_ALLOWED_HOSTS=127.0.0.1 \
+  STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" STRIPE_SECRET_KEY="sk_test_e2e_fake" STRIPE_WEBHOOK_SECRET="$STRIPE_WEBHOOK_SECRET" \
   "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
@@ -50,7 +66,7 @@ if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
 fi
 
 say "Running the browser tests (screenshots in end2end/test-results/)"
-(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" MAIL_DIR="$MAIL_DIR" DIST_DIR="$ROOT/dist" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
+(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" FAKE_STRIPE_URL="http://127.0.0.1:$STRIPE_PORT" MAIL_DIR="$MAIL_DIR" DIST_DIR="$ROOT/dist" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
 E2E_RC=${PIPESTATUS[0]}
 E2E_PASSED=$(grep -E '^# pass [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
 E2E_FAILED=$(grep -E '^# fail [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
