@@ -51,14 +51,32 @@ impl PublicState {
 
 fn page_response(r: &public::Rendered, headers: &HeaderMap, head: bool) -> Response {
     let not_modified = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == r.etag));
+    // The page was compressed once when it was rendered; pick what the browser accepts.
+    let accepts = |enc: &str| {
+        headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.split(',').any(|part| {
+                let mut it = part.trim().split(';');
+                it.next().is_some_and(|name| name.trim().eq_ignore_ascii_case(enc)) && !it.any(|q| q.trim().replace(' ', "") == "q=0")
+            })
+        })
+    };
+    let (body, encoding) = match (&r.br, &r.gzip) {
+        (Some(b), _) if accepts("br") => (b.clone(), Some("br")),
+        (_, Some(g)) if accepts("gzip") => (g.clone(), Some("gzip")),
+        _ => (r.html.clone(), None),
+    };
     let mut res = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else if head {
         Response::new(Body::empty())
     } else {
-        Response::new(Body::from(r.html.clone()))
+        Response::new(Body::from(body))
     };
     let h = res.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let (Some(enc), false) = (encoding, not_modified) {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     // Visitors' browsers check back each time (cheap with the ETag), so a publish shows at once.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));

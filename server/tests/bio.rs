@@ -154,6 +154,31 @@ async fn drafts_publish_to_a_script_free_page_whose_cache_is_invalidated_on_publ
     // A conditional request is answered without the body.
     let res = anon.http.get(anon.url("/ana")).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(res.status(), 304);
+    // Compressed once when rendered: brotli or gzip as the browser accepts, same document.
+    for (enc, expect) in [("br", Some("br")), ("gzip, deflate", Some("gzip")), ("br;q=0, gzip", Some("gzip")), ("identity", None)] {
+        let res = anon.http.get(anon.url("/ana")).header("accept-encoding", enc).send().await.unwrap();
+        assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), expect, "{enc}");
+        assert_eq!(res.headers()["vary"], "accept-encoding");
+        let body = res.bytes().await.unwrap().to_vec();
+        let plain = match expect {
+            Some("br") => {
+                let mut out = Vec::new();
+                brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+                out
+            }
+            Some(_) => {
+                use std::io::Read as _;
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out).unwrap();
+                out
+            }
+            None => body.clone(),
+        };
+        assert_eq!(String::from_utf8(plain).unwrap(), html, "{enc}");
+        if expect.is_some() {
+            assert!(body.len() < html.len() / 2, "{enc}: {} of {} bytes", body.len(), html.len());
+        }
+    }
 
     // A new draft does not change the public page until it is published.
     let mut changed = content.clone();

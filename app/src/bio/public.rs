@@ -31,6 +31,10 @@ pub struct Rendered {
     pub workspace_id: String,
     pub handle: String,
     pub html: axum::body::Bytes,
+    /// The same document compressed once, when rendered (brotli quality 9, gzip level 6),
+    /// so visitors' requests cost no compression.
+    pub br: Option<axum::body::Bytes>,
+    pub gzip: Option<axum::body::Bytes>,
     pub etag: String,
     /// The Content-Security-Policy for this document (its inline style by hash).
     pub csp: String,
@@ -126,7 +130,23 @@ fn render(state: &AppState, d: &PageDoc, content: &BioContent) -> Rendered {
          frame-src https://www.youtube-nocookie.com https://player.vimeo.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     );
     let etag = format!("\"{}\"", &hex(&sha2::Sha256::digest(html.as_bytes()))[..32]);
-    Rendered { page_id: d.id.clone(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), html: axum::body::Bytes::from(html), etag, csp }
+    let br = compress_br(html.as_bytes());
+    let gzip = compress_gzip(html.as_bytes());
+    Rendered { page_id: d.id.clone(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), html: axum::body::Bytes::from(html), br, gzip, etag, csp }
+}
+
+fn compress_br(input: &[u8]) -> Option<axum::body::Bytes> {
+    let mut out = Vec::with_capacity(input.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, ..Default::default() };
+    brotli::BrotliCompress(&mut &input[..], &mut out, &params).ok()?;
+    Some(out.into())
+}
+
+fn compress_gzip(input: &[u8]) -> Option<axum::body::Bytes> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(input.len() / 3), flate2::Compression::new(6));
+    enc.write_all(input).ok()?;
+    enc.finish().ok().map(Into::into)
 }
 
 fn hex(bytes: &[u8]) -> String {

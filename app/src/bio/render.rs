@@ -86,6 +86,8 @@ pub fn render_page(content: &BioContent, o: &RenderOptions) -> String {
         h.push_str("<meta name=\"twitter:card\" content=\"summary\">");
     }
     h.push_str(&format!("<meta name=\"theme-color\" content=\"{button}\">"));
+    // No icon request: the browser would otherwise ask for /favicon.ico on every visit.
+    h.push_str("<link rel=\"icon\" href=\"data:,\">");
     h.push_str("<style>");
     h.push_str(&format!(
         "*{{box-sizing:border-box}}body{{margin:0;min-height:100vh;background:{background};color:{text};font:16px/1.5 {font}}}\
