@@ -22,8 +22,9 @@ export async function signUpAndConfirm(page, name, email, password = PASSWORD) {
   await page.getByText('Your e-mail address is confirmed.').waitFor();
 }
 
-/** Signs up, confirms the address, signs in and finishes the setup wizard on Free. */
-export async function newOwner(browser, { width = 1280, height = 900, name = 'Pat Owner' } = {}) {
+/** Signs up, confirms the address, signs in and goes through the setup wizard up to its
+ *  plan step (step 4), where it stops: the caller chooses the plan. */
+export async function newOwnerAtPlanStep(browser, { width = 1280, height = 900, name = 'Pat Owner' } = {}) {
   const opened = await openPage(browser, { width, height });
   const { page } = opened;
   const email = `pwa-${unique()}@example.com`;
@@ -39,10 +40,18 @@ export async function newOwner(browser, { width = 1280, height = 900, name = 'Pa
   await page.getByRole('checkbox', { name: 'Link in bio' }).check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Skip for now' }).click();
+  await page.getByRole('heading', { name: 'Choose a plan' }).waitFor();
+  return { ...opened, email, wsName };
+}
+
+/** Signs up, confirms the address, signs in and finishes the setup wizard on Free. */
+export async function newOwner(browser, options = {}) {
+  const opened = await newOwnerAtPlanStep(browser, options);
+  const { page, wsName } = opened;
   await page.getByRole('radio', { name: /^Free/ }).check();
   await page.getByRole('button', { name: 'Finish setup' }).click();
   await page.getByRole('heading', { level: 1, name: wsName }).waitFor();
-  return { ...opened, email, wsName };
+  return opened;
 }
 
 /** Waits until a service worker controls the page. */

@@ -11,6 +11,7 @@
 //! any plan.
 
 pub mod api;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod domain;

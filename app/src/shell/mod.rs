@@ -52,6 +52,11 @@ pub fn App() -> impl IntoView {
                             <NavItem href="/workspace/settings" label="Settings" icon=Icon::Settings/>
                         })}
                         {move || use_auth().user.get().is_some().then(|| view! { <NavItem href="/account" label="Account" icon=Icon::User/> })}
+                        {move || use_auth()
+                            .user
+                            .get()
+                            .is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin))
+                            .then(|| view! { <NavItem href="/admin/billing" label="Admin" icon=Icon::Shield/> })}
                         <NavItem href="/status" label="Status" icon=Icon::Pulse/>
                     </ul>
                 </nav>
@@ -86,6 +91,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/bio/:id") view=crate::bio::ui::BuilderPage/>
                             <Route path=path!("/media") view=crate::media::ui::MediaPage/>
                             <Route path=path!("/links") view=crate::shortlinks::ui::LinksPage/>
+                            <Route path=path!("/billing") view=crate::billing::ui::BillingPage/>
+                            <Route path=path!("/admin/billing") view=crate::billing::ui::AdminBillingPage/>
                         </Routes>
                     </ErrorBoundary>
                 </main>
@@ -101,6 +108,7 @@ enum Icon {
     User,
     Team,
     Settings,
+    Shield,
 }
 
 fn icon_path(icon: Icon) -> &'static str {
@@ -109,6 +117,7 @@ fn icon_path(icon: Icon) -> &'static str {
         Icon::Pulse => "M2 12h4l3-8 6 16 3-8h4",
         Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
         Icon::Team => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
+        Icon::Shield => "M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5zM9 12l2 2 4-4",
         Icon::Settings => "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3 15H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 10 4.1V4a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9h.1a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
     }
 }

@@ -26,6 +26,7 @@ pub const MODULES: &[DashboardModule] = &[
     DashboardModule { module: "bio", title: "Link-in-bio", description: "One page for all your links, with a builder, themes and analytics.", href: "/bio", goals: &["link_in_bio", "social_growth"] },
     DashboardModule { module: "links", title: "Short links", description: "Short addresses that redirect anywhere, with click counts.", href: "/links", goals: &["link_in_bio", "social_growth"] },
     DashboardModule { module: "media", title: "Media library", description: "Images for your pages, resized for every screen.", href: "/media", goals: &[] },
+    DashboardModule { module: "billing", title: "Plan and billing", description: "Your plan, usage against its limits, invoices and upgrades.", href: "/billing", goals: &[] },
     DashboardModule { module: "team", title: "Team", description: "Members, roles and invitations.", href: "/workspace/team", goals: &[] },
     DashboardModule { module: "settings", title: "Settings", description: "Name, address, logo, brand colour, time zone and currency.", href: "/workspace/settings", goals: &[] },
     DashboardModule { module: "audit", title: "Audit log", description: "Who changed what in this workspace, and when.", href: "/workspace/audit", goals: &[] },

@@ -316,14 +316,39 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
     let error = error_of(choose);
     let interval = RwSignal::new(detail.get_untracked().map(|d| d.billing_interval).filter(|i| !i.is_empty()).unwrap_or_else(|| "monthly".into()));
     let plan = RwSignal::new("free".to_string());
+    // The paid plans of the catalog: choosing one ends the wizard (on Free) and goes on to
+    // Stripe Checkout; Stripe sends the browser back to /billing?checkout=success.
+    let paid_ids: RwSignal<Vec<String>> = RwSignal::new(vec![]);
+    let wants_payment = move || paid_ids.with(|ids| ids.contains(&plan.get()));
+    let checkout_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let redirecting = RwSignal::new(false);
+    let ws = use_workspaces();
+    let to_checkout = move |d: WorkspaceDetail| {
+        redirecting.set(true);
+        checkout_error.set(None);
+        ws.select(d.id.clone());
+        let (plan, interval) = (plan.get_untracked(), interval.get_untracked());
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::billing::ui::checkout_after_setup(d.id, plan, interval).await {
+                redirecting.try_set(false);
+                checkout_error.try_set(Some(e));
+            }
+        });
+    };
     Effect::new(move |_| {
         if let Some(Ok(d)) = choose.value().get() {
-            on_done.run(d);
+            // Untracked: changing the choice afterwards must not act on the old answer again.
+            if paid_ids.with_untracked(|ids| ids.contains(&plan.get_untracked())) {
+                to_checkout(d);
+            } else {
+                on_done.run(d);
+            }
         }
     });
     let id = move || detail.get_untracked().map(|d| d.id).unwrap_or_default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        checkout_error.set(None);
         choose.dispatch(SetupPlan { workspace: id(), plan: plan.get_untracked(), interval: interval.get_untracked() });
     };
     view! {
@@ -341,13 +366,14 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
                         }.into_any(),
                         Ok(c) => {
                             let payments = c.payments_configured;
+                            paid_ids.set(c.plans.iter().filter(|p| p.monthly_price > 0 || p.yearly_price > 0).map(|p| p.id.clone()).collect());
                             view! {
                                 <form on:submit=submit novalidate>
                                     <div class="form">
                                         <FormError error=error fields=&["plan", "interval"]/>
                                         {(!payments).then(|| view! {
                                             <div class="notice" role="note">
-                                                <strong>"Payment is not set up on this server yet"</strong>
+                                                <strong>"Payment is not configured on this server"</strong>
                                                 <p>"Paid plans cannot be bought here for now, so your workspace starts on Free. You can upgrade once payment is set up."</p>
                                             </div>
                                         })}
@@ -399,9 +425,25 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
                                             }).collect_view()}
                                         </fieldset>
                                         <FieldMessage id="field-plan-msg" field="plan" error=error/>
+                                        {move || wants_payment().then(|| view! {
+                                            <p class="hint" id="plan-pay-hint">"Your workspace is created on Free first. You then pay on Stripe's secure page and come back to your billing page, where the plan changes as soon as Stripe confirms the payment."</p>
+                                        })}
+                                        {move || checkout_error.get().map(|e| view! {
+                                            <div class="notice notice-error" role="alert">
+                                                <strong>"Checkout could not be opened"</strong>
+                                                <p>{e.to_string()}</p>
+                                                <p>"Your workspace is ready on Free. You can upgrade any time from Plan and billing."</p>
+                                                <p class="row">
+                                                    <a class="button secondary" href="/billing">"Go to Plan and billing"</a>
+                                                </p>
+                                            </div>
+                                        })}
                                         <div class="row">
                                             <button type="button" class="button secondary" on:click=move |_| { back.dispatch(SetupGoto { workspace: id(), step: 3 }); }>"Back"</button>
-                                            <button type="submit" class="button" disabled=choose.pending()>"Finish setup"</button>
+                                            <button type="submit" class="button" disabled=move || choose.pending().get() || redirecting.get()
+                                                aria-describedby=move || wants_payment().then_some("plan-pay-hint")>
+                                                {move || if redirecting.get() { "Opening Checkout…" } else if wants_payment() { "Continue to payment" } else { "Finish setup" }}
+                                            </button>
                                         </div>
                                     </div>
                                 </form>
