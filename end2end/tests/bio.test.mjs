@@ -85,6 +85,15 @@ test('build a page by drag and drop, publish it, and a visitor without script fo
   await page.getByText('Only web (https://), mailto: and tel: addresses are allowed', { exact: false }).first().waitFor();
   await page.getByLabel('URL', { exact: true }).fill(target);
   await until(page, () => !document.querySelector('.bio-block.has-error'));
+  // One click gives the link a short link that redirects to the same address.
+  await page.getByRole('button', { name: 'Make short link' }).click();
+  const shortLink = page.getByText('Short link:').getByRole('link');
+  await shortLink.waitFor();
+  const shortUrl = await shortLink.getAttribute('href');
+  assert.match(shortUrl, /\/s\/[a-z0-9]+$/);
+  const followed = await fetch(shortUrl, { redirect: 'manual' });
+  assert.equal(followed.status, 302);
+  assert.equal(followed.headers.get('location'), target);
 
   // Undo and redo: remove the divider, bring it back, remove it again, bring it back.
   const count = () => page.locator('ol.bio-blocks > li').count();
