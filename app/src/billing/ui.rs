@@ -1063,24 +1063,15 @@ fn CouponsAdmin() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(None);
-        let p = percent.get_untracked().trim().parse::<i64>();
-        let m = months.get_untracked().trim().parse::<i64>();
-        let mut fields = vec![];
-        if p.is_err() {
-            fields.push(FieldError { field: "percent_off".into(), message: "Enter a percentage from 1 to 100.".into() });
-        }
-        if m.is_err() {
-            fields.push(FieldError { field: "duration_months".into(), message: "Enter 0 (forever) to 36 months.".into() });
-        }
-        if let Err(e) = AppError::check_fields(fields) {
-            error.set(Some(e));
-            return;
-        }
+        // What is not a number goes as an out-of-range value, so the server checks every
+        // field at once and each message lands next to its field.
+        let p = percent.get_untracked().trim().parse::<i64>().unwrap_or(-1);
+        let m = months.get_untracked().trim().parse::<i64>().unwrap_or(-1);
         error.set(None);
         pending.set(true);
         let c = code.get_untracked();
         leptos::task::spawn_local(async move {
-            let r = admin_create_coupon(c.clone(), p.unwrap_or(0), m.unwrap_or(0)).await;
+            let r = admin_create_coupon(c.clone(), p, m).await;
             pending.try_set(false);
             match r {
                 Ok(list) => {
