@@ -4,7 +4,7 @@
 # ports, creates its data through the real HTTP API (sign up, confirm from the captured
 # e-mail, sign in, workspace, bio page, draft, publish), then runs wrk on:
 #   bio        GET /{handle}           the published page (no Accept-Encoding, like wrk does)
-#   bio (br)   GET /{handle}           the same with Accept-Encoding: br (compressed per request)
+#   bio (br)   GET /{handle}           the same with Accept-Encoding: br (compressed once, when rendered)
 #   static     GET /health             tiny JSON, no database: the server's floor
 #   file       GET /offline.html       a static file from dist/ (only when dist/ is built)
 # Prints one summary table and saves it to bench/results/bio-<date>.txt.
