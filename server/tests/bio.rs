@@ -7,17 +7,10 @@ mod common;
 
 use app::bio::api::ENDPOINTS;
 use app::bio::{BioContent, BioPage, BioPageSummary, BioSignup, Block, BlockKind, SocialLink};
-use app::workspaces::WorkspaceDetail;
 use app::AppError;
 use common::probe::{self, Fixture, ModuleSpec};
 use common::web::*;
 use mongodb::bson::{doc, DateTime, Document};
-
-async fn owner_with_workspace(env: &Env, name: &str, email: &str) -> (Browser, String) {
-    let b = person(env, name, email).await;
-    let w: WorkspaceDetail = b.ok("create_workspace", &[("name", &format!("{name}'s shop")), ("kind", "creator")]).await;
-    (b, w.id)
-}
 
 async fn create(b: &Browser, ws: &str, handle: &str) -> BioPage {
     b.ok("create_bio_page", &[("workspace", ws), ("handle", handle)]).await
@@ -395,4 +388,49 @@ async fn no_bio_fn_reaches_into_another_workspace_or_past_the_callers_role() {
     // The outsider's own page list has nothing of the victim's.
     let theirs: Vec<BioPageSummary> = fx.outsider.browser.ok("list_bio_pages", &[("workspace", &fx.outsider.workspace_id)]).await;
     assert!(theirs.iter().all(|p| p.handle != "quillfeather"));
+}
+
+// ---------------------------------------------------------------- custom domains over HTTP
+
+#[tokio::test]
+async fn requests_for_a_verified_custom_domain_are_served_the_page() {
+    let env = start("bio_host", &[]).await;
+    env.load_default_plans().await;
+    let (ana, ws) = owner_with_workspace(&env, "Ana", "ana@example.com").await;
+    let page = create(&ana, &ws, "ana").await;
+    let mut content = BioContent::default();
+    content.blocks.push(link("l1", "Shop on my own domain", "https://shop.example.com"));
+    let page = save(&ana, &ws, &page, &content).await;
+    let page = publish(&ana, &ws, &page).await;
+    let added: BioPage = ana.ok("add_bio_domain", &[("workspace", &ws), ("page", &page.id), ("domain", "links.ana.example")]).await;
+    assert!(!added.domains[0].verified);
+    let _: BioPage = ana.ok("add_bio_domain", &[("workspace", &ws), ("page", &page.id), ("domain", "wait.ana.example")]).await;
+    let anon = env.browser();
+    let get = |host: &'static str, path: &'static str| {
+        let anon = anon.clone();
+        async move { anon.http.get(anon.url(path)).header("host", host).send().await.unwrap() }
+    };
+    // A domain whose DNS proof was not seen: no page on that host.
+    let (status, html) = text_of(get("wait.ana.example", "/").await).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Shop on my own domain"));
+    // Verified (as the DNS check records it): the host serves the page at its root.
+    let db = env.srv.db().await;
+    db.collection::<Document>("bio_domains").update_one(doc! { "domain": "links.ana.example" }, doc! { "$set": { "verified": true, "verified_at": DateTime::now() } }).await.unwrap();
+    let res = get("links.ana.example:443", "/").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Shop on my own domain"));
+    assert!(html.contains(&format!("href=\"/l/{}/l1\"", page.id)));
+    // Other paths on that host are not the app.
+    assert_eq!(get("links.ana.example", "/login").await.status(), 404);
+    // An unknown host gets no page and no app.
+    let (status, html) = text_of(get("unknown.example", "/").await).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Shop on my own domain"));
+    // Clicks on the custom domain go through the same counter.
+    let res = anon.http.get(anon.url(&format!("/l/{}/l1", page.id))).header("host", "links.ana.example").send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "https://shop.example.com");
 }

@@ -10,13 +10,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use app::bio::analytics::{self, Visit};
-use app::bio::store::PageDoc;
 use app::bio::{BioContent, BioStats, Block, BlockKind};
 use app::platform::{AppState, Config, Db};
-use app::workspaces::WorkspaceDetail;
 use axum::http::HeaderMap;
 use common::web::*;
-use mongodb::bson::{doc, DateTime, Document};
+use mongodb::bson::{doc, Document};
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -24,34 +22,13 @@ const IPAD: &str = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/60
 
 // ---------------------------------------------------------------- helpers
 
+/// A page with two links, "Shop" and "Blog".
+fn shop_and_blog() -> BioContent {
+    BioContent { blocks: vec![link("b1", "Shop"), link("b2", "Blog")], ..Default::default() }
+}
+
 fn link(id: &str, title: &str) -> Block {
     Block { id: id.into(), kind: BlockKind::Link { title: title.into(), url: "https://example.com".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } }
-}
-
-/// Seeds a published page straight into the database (the page fns are not under test).
-async fn seed_page(env: &Env, workspace_id: &str, handle: &str) -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let content = BioContent { blocks: vec![link("b1", "Shop"), link("b2", "Blog")], ..Default::default() };
-    let doc = PageDoc {
-        id: id.clone(),
-        workspace_id: workspace_id.into(),
-        handle: handle.into(),
-        draft: content.clone(),
-        published: Some(content),
-        published_at: Some(DateTime::now()),
-        version: 1,
-        created_at: DateTime::now(),
-        updated_at: DateTime::now(),
-    };
-    env.srv.db().await.collection::<PageDoc>("bio_pages").insert_one(&doc).await.unwrap();
-    id
-}
-
-/// An owner with a workspace.
-async fn owner(env: &Env, name: &str, email: &str) -> (Browser, String) {
-    let b = person(env, name, email).await;
-    let w: WorkspaceDetail = b.ok("create_workspace", &[("name", &format!("{name}'s place")), ("kind", "creator")]).await;
-    (b, w.id)
 }
 
 /// An application state of its own on the test's database, as another replica would have.
@@ -90,8 +67,8 @@ async fn stats(b: &Browser, ws: &str, page: &str, from: &str, to: &str) -> BioSt
 async fn views_clicks_uniques_and_breakdowns_add_up_over_several_days() {
     let env = start("bio_stats_days", &[("COUNTRY_HEADER", "CF-IPCountry")]).await;
     env.load_default_plans().await;
-    let (olga, ws) = owner(&env, "Olga", "olga@example.com").await;
-    let page = seed_page(&env, &ws, "olga").await;
+    let (olga, ws) = owner_with_workspace(&env, "Olga", "olga@example.com").await;
+    let page = seed_bio_page(&env, &ws, "olga", shop_and_blog()).await;
     let state = replica(&env, &[("COUNTRY_HEADER", "cf-ipcountry")]).await;
 
     // Headers as a visitor's browser sends them, read the way the public route reads them.
@@ -181,8 +158,8 @@ async fn views_clicks_uniques_and_breakdowns_add_up_over_several_days() {
 async fn country_is_unknown_without_the_header_setting_and_views_are_visible_at_once() {
     let env = start("bio_stats_nocountry", &[]).await;
     env.load_default_plans().await;
-    let (nora, ws) = owner(&env, "Nora", "nora@example.com").await;
-    let page = seed_page(&env, &ws, "nora").await;
+    let (nora, ws) = owner_with_workspace(&env, "Nora", "nora@example.com").await;
+    let page = seed_bio_page(&env, &ws, "nora", shop_and_blog()).await;
     let state = replica(&env, &[]).await;
     // The visitor's proxy sends a country header, but none is configured: it is not trusted.
     let v = analytics::visit_from_headers(&state, &headers(&[("user-agent", FIREFOX), ("cf-ipcountry", "DE"), ("x-forwarded-for", "192.0.2.1")]), peer("192.0.2.9"));
@@ -208,8 +185,8 @@ async fn country_is_unknown_without_the_header_setting_and_views_are_visible_at_
 async fn bad_dates_are_field_errors() {
     let env = start("bio_stats_dates", &[]).await;
     env.load_default_plans().await;
-    let (b, ws) = owner(&env, "Dora", "dora@example.com").await;
-    let page = seed_page(&env, &ws, "dora").await;
+    let (b, ws) = owner_with_workspace(&env, "Dora", "dora@example.com").await;
+    let page = seed_bio_page(&env, &ws, "dora", shop_and_blog()).await;
     let call = |from: &'static str, to: &'static str| {
         let (b, ws, page) = (b.clone(), ws.clone(), page.clone());
         async move { b.fails("get_bio_stats", &[("workspace", &ws), ("page", &page), ("from", from), ("to", to)], 422).await }
@@ -234,8 +211,8 @@ async fn bad_dates_are_field_errors() {
 async fn counts_survive_a_database_outage_and_the_flusher_writes_them() {
     let env = start("bio_stats_outage", &[]).await;
     env.load_default_plans().await;
-    let (b, ws) = owner(&env, "Otto", "otto@example.com").await;
-    let page = seed_page(&env, &ws, "otto").await;
+    let (b, ws) = owner_with_workspace(&env, "Otto", "otto@example.com").await;
+    let page = seed_bio_page(&env, &ws, "otto", shop_and_blog()).await;
 
     // A replica whose database is down: recording never blocks, flushing fails and keeps the counts.
     let dead_port = common::free_port().to_string();
@@ -293,8 +270,8 @@ fn config_clone(vars: &[(&str, &str)]) -> Config {
 async fn an_outsider_cannot_read_another_workspaces_stats() {
     let env = start("bio_stats_isolation", &[]).await;
     env.load_default_plans().await;
-    let (victim, vws) = owner(&env, "Vera", "vera@example.com").await;
-    let page = seed_page(&env, &vws, "vera").await;
+    let (victim, vws) = owner_with_workspace(&env, "Vera", "vera@example.com").await;
+    let page = seed_bio_page(&env, &vws, "vera", shop_and_blog()).await;
     let state = replica(&env, &[]).await;
     let v = Visit { ip: "192.0.2.1".into(), user_agent: FIREFOX.into(), referrer: None, country: None };
     analytics::record_view_on(&state, "2026-03-01", &vws, &page, &v);
@@ -302,7 +279,7 @@ async fn an_outsider_cannot_read_another_workspaces_stats() {
     let mine = stats(&victim, &vws, &page, "2026-03-01", "2026-03-01").await;
     assert_eq!(mine.views, 1);
 
-    let (mallory, mws) = owner(&env, "Mallory", "mallory@example.com").await;
+    let (mallory, mws) = owner_with_workspace(&env, "Mallory", "mallory@example.com").await;
     let form = |ws: &str| vec![("workspace".to_string(), ws.to_string()), ("page".to_string(), page.clone()), ("from".to_string(), "2026-03-01".to_string()), ("to".to_string(), "2026-03-01".to_string())];
     for ws in [&vws, &mws] {
         let f = form(ws);

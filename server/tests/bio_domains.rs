@@ -12,16 +12,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use app::bio::domains;
-use app::bio::store::PageDoc;
 use app::bio::{BioContent, BioPage};
 use app::platform::{AppState, Config, Db};
-use app::workspaces::WorkspaceDetail;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use common::web::*;
-use mongodb::bson::{doc, DateTime, Document};
+use mongodb::bson::{doc, Document};
 
 // ---------------------------------------------------------------- a local resolver
 
@@ -74,30 +72,6 @@ async fn resolver(zone: Zone) -> (String, tokio::sync::oneshot::Sender<()>) {
 
 // ---------------------------------------------------------------- helpers
 
-async fn seed_page(env: &Env, workspace_id: &str, handle: &str) -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let content = BioContent::default();
-    let doc = PageDoc {
-        id: id.clone(),
-        workspace_id: workspace_id.into(),
-        handle: handle.into(),
-        draft: content.clone(),
-        published: Some(content),
-        published_at: Some(DateTime::now()),
-        version: 1,
-        created_at: DateTime::now(),
-        updated_at: DateTime::now(),
-    };
-    env.srv.db().await.collection::<PageDoc>("bio_pages").insert_one(&doc).await.unwrap();
-    id
-}
-
-async fn owner(env: &Env, name: &str, email: &str) -> (Browser, String) {
-    let b = person(env, name, email).await;
-    let w: WorkspaceDetail = b.ok("create_workspace", &[("name", &format!("{name}'s place")), ("kind", "creator")]).await;
-    (b, w.id)
-}
-
 async fn replica(env: &Env) -> AppState {
     let vars = [("MONGODB_URI", env.srv.db_uri.clone()), ("MONGODB_DB", env.srv.db_name.clone())];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
@@ -122,8 +96,8 @@ async fn a_domain_is_verified_by_its_txt_record_and_only_then_routes_to_the_page
     let (dns_url, dns_stop) = resolver(zone.clone()).await;
     let env = start("bio_domains_verify", &[("DNS_RESOLVER_URL", &dns_url)]).await;
     env.load_default_plans().await;
-    let (olga, ws) = owner(&env, "Olga", "olga@example.com").await;
-    let page = seed_page(&env, &ws, "olga").await;
+    let (olga, ws) = owner_with_workspace(&env, "Olga", "olga@example.com").await;
+    let page = seed_bio_page(&env, &ws, "olga", BioContent::default()).await;
     let state = replica(&env).await;
 
     // Connect: normalised, a token to publish, not verified.
@@ -164,11 +138,11 @@ async fn a_domain_is_verified_by_its_txt_record_and_only_then_routes_to_the_page
     assert_eq!(again.domains, p.domains);
 
     // The same domain cannot go on another page, in this workspace or another.
-    let page2 = seed_page(&env, &ws, "olga2").await;
+    let page2 = seed_bio_page(&env, &ws, "olga2", BioContent::default()).await;
     let e = olga.fails("add_bio_domain", &form(&ws, &page2, "links.example.com"), 422).await;
     assert_eq!(e.field_message("domain").as_deref(), Some("That domain is already connected to a page."));
-    let (bob, bws) = owner(&env, "Bob", "bob@example.com").await;
-    let bpage = seed_page(&env, &bws, "bob").await;
+    let (bob, bws) = owner_with_workspace(&env, "Bob", "bob@example.com").await;
+    let bpage = seed_bio_page(&env, &bws, "bob", BioContent::default()).await;
     let e = bob.fails("add_bio_domain", &form(&bws, &bpage, "LINKS.EXAMPLE.COM"), 422).await;
     assert_eq!(e.field_message("domain").as_deref(), Some("That domain is already connected to a page."));
 
@@ -208,11 +182,11 @@ async fn another_workspace_cannot_touch_the_victims_domains() {
     let (dns_url, _dns) = resolver(zone.clone()).await;
     let env = start("bio_domains_isolation", &[("DNS_RESOLVER_URL", &dns_url)]).await;
     env.load_default_plans().await;
-    let (victim, vws) = owner(&env, "Vera", "vera@example.com").await;
-    let page = seed_page(&env, &vws, "vera").await;
+    let (victim, vws) = owner_with_workspace(&env, "Vera", "vera@example.com").await;
+    let page = seed_bio_page(&env, &vws, "vera", BioContent::default()).await;
     let p: BioPage = victim.ok("add_bio_domain", &form(&vws, &page, "vera.example.com")).await;
     let token = p.domains[0].token.clone();
-    let (mallory, mws) = owner(&env, "Mallory", "mallory@example.com").await;
+    let (mallory, mws) = owner_with_workspace(&env, "Mallory", "mallory@example.com").await;
     // Mallory even publishes the victim's token: it must not let her verify the victim's domain.
     zone.set("_mewayz.vera.example.com", &[&format!("\"{token}\"")]);
 

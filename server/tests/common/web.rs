@@ -273,3 +273,30 @@ pub async fn person(env: &Env, name: &str, email: &str) -> Browser {
     create_verified_named(env, name, email, PASSWORD).await;
     signed_in(env, email, PASSWORD).await
 }
+
+/// A person with a confirmed account and a workspace of their own ("{name}'s place").
+pub async fn owner_with_workspace(env: &Env, name: &str, email: &str) -> (Browser, String) {
+    let b = person(env, name, email).await;
+    let w: app::workspaces::WorkspaceDetail = b.ok("create_workspace", &[("name", &format!("{name}'s place")), ("kind", "creator")]).await;
+    (b, w.id)
+}
+
+/// Writes a published bio page straight into the database, for tests whose subject is not
+/// the page fns. Returns the page id.
+pub async fn seed_bio_page(env: &Env, workspace_id: &str, handle: &str, content: app::bio::BioContent) -> String {
+    use mongodb::bson::DateTime;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let doc = app::bio::store::PageDoc {
+        id: id.clone(),
+        workspace_id: workspace_id.into(),
+        handle: handle.into(),
+        draft: content.clone(),
+        published: Some(content),
+        published_at: Some(DateTime::now()),
+        version: 1,
+        created_at: DateTime::now(),
+        updated_at: DateTime::now(),
+    };
+    env.srv.db().await.collection::<app::bio::store::PageDoc>("bio_pages").insert_one(&doc).await.unwrap();
+    id
+}
