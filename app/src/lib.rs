@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod bio;
+pub mod calendar;
 pub mod error;
 pub mod media;
 pub mod notifications;

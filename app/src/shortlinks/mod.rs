@@ -67,25 +67,7 @@ pub fn is_auto_slug(slug: &str) -> bool {
     slug.len() == AUTO_LEN && slug.bytes().all(|b| AUTO_ALPHABET.contains(&b))
 }
 
-/// The calendar day (`YYYY-MM-DD`, proleptic Gregorian) `days` after 1970-01-01.
-pub fn day_string(days: i64) -> String {
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The UTC day (`YYYY-MM-DD`) of a timestamp in milliseconds.
-pub fn day_of_ms(ms: i64) -> String {
-    day_string(ms.div_euclid(86_400_000))
-}
+pub use crate::calendar::{day_of_ms, day_string};
 
 /// The full address of a short link, given the site's origin (`https://example.com`).
 pub fn short_url(origin: &str, slug: &str) -> String {
