@@ -5,6 +5,7 @@
 pub mod fake_oidc;
 pub mod fake_stripe;
 pub mod probe;
+pub mod server_fns;
 pub mod web;
 
 use std::net::TcpListener;

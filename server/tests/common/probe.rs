@@ -28,7 +28,6 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 use app::workspaces::api::Reach;
 use app::workspaces::{WorkspaceDetail, WorkspaceSummary};
@@ -36,6 +35,7 @@ use app::AppError;
 use leptos::server_fn::error::FromServerFnError;
 use mongodb::bson::{doc, Document, RawDocumentBuf};
 
+use super::server_fns::{app_src, declared_server_fns};
 use super::web::{link_token, nth_mail, person, Browser, Env};
 
 /// Collections that change on every request, whoever makes it: session bookkeeping
@@ -250,71 +250,6 @@ pub fn assert_unchanged(after: &Snapshot, before: &Snapshot, what: &str) {
 
 // ---------------------------------------------------------------- (a) the endpoint list
 
-/// A `#[server]` fn found in the source.
-struct Declared {
-    endpoint: String,
-    file: PathBuf,
-    /// The name of its first argument (empty when it has none).
-    first_arg: String,
-}
-
-/// The `#[server(...)]` fns in the Rust files under `dir`.
-fn declared_server_fns(dir: &Path) -> Vec<Declared> {
-    let mut found = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("read {}: {e}", d.display())) {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                // Code only: comments may mention `#[server]` in prose.
-                let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
-                let mut rest = code.as_str();
-                while let Some(at) = rest.find("#[server") {
-                    let after = &rest[at + "#[server".len()..];
-                    let (attr, tail) = if let Some(t) = after.strip_prefix(']') {
-                        ("", t)
-                    } else if after.starts_with('(') {
-                        let end = after.find(")]").unwrap_or_else(|| panic!("{}: unclosed #[server(", path.display()));
-                        (&after[1..end], &after[end + 2..])
-                    } else {
-                        rest = after;
-                        continue;
-                    };
-                    rest = tail;
-                    // `#[server(default)]` and the like on an argument are not a server fn:
-                    // an argument's name and `:` come before any `fn`.
-                    let fn_at = tail.find("fn ").unwrap_or(usize::MAX);
-                    let colon_at = tail.match_indices(':').map(|(i, _)| i).find(|&i| !tail[i..].starts_with("::") && !tail[..i].ends_with(':')).unwrap_or(usize::MAX);
-                    if colon_at < fn_at {
-                        continue;
-                    }
-                    let endpoint = attr
-                        .split(',')
-                        .filter_map(|part| part.split_once('='))
-                        .find(|(k, _)| k.trim() == "endpoint")
-                        .map(|(_, v)| v.trim().trim_matches('"').to_string())
-                        .unwrap_or_else(|| panic!("{}: a #[server] fn without `endpoint = \"…\"`: its path would be generated, and the probe could not name it", path.display()));
-                    let sig = &tail[fn_at..];
-                    let mut params = sig[sig.find('(').unwrap() + 1..].trim_start();
-                    while params.starts_with("#[") {
-                        params = params[params.find(']').unwrap() + 1..].trim_start();
-                    }
-                    let first_arg = params.split([':', ')']).next().unwrap().trim().to_string();
-                    found.push(Declared { endpoint, file: path.clone(), first_arg });
-                }
-            }
-        }
-    }
-    found
-}
-
-fn app_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")
-}
-
 /// (a): the module's list, its source and the server's registered fns agree.
 pub fn check_endpoint_list(spec: &ModuleSpec<'_>) {
     let listed: Vec<&str> = spec.endpoints.iter().map(|(n, _)| *n).collect();
@@ -343,7 +278,7 @@ pub fn check_endpoint_list(spec: &ModuleSpec<'_>) {
             .find(|d| d.endpoint == *name)
             .unwrap_or_else(|| panic!("{}: ENDPOINTS lists {name}, but no #[server] under app/src/{} declares it", spec.module, spec.module));
         // Workspace fns take the workspace first; a fn that does must be probed as one.
-        let takes_workspace = d.first_arg == "workspace";
+        let takes_workspace = d.first_arg() == "workspace";
         assert_eq!(
             takes_workspace,
             *reach == Reach::Workspace,
