@@ -33,11 +33,16 @@ pub struct Env {
 
 /// Starts a server on its own database, with its own SMTP sink.
 pub async fn start(name: &str, extra: &[(&str, &str)]) -> Env {
+    start_on(&shared_db_uri(), name, extra).await
+}
+
+/// [`start`], on the database server at `db_uri` (for tests that own theirs, e.g. to kill it).
+pub async fn start_on(db_uri: &str, name: &str, extra: &[(&str, &str)]) -> Env {
     let sink = smtp_sink::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
     let smtp = sink.url();
     let mut vars: Vec<(&str, &str)> = vec![("SMTP_URL", &smtp)];
     vars.extend_from_slice(extra);
-    let srv = TestServer::start_with(&shared_db_uri(), name, &vars).await;
+    let srv = TestServer::start_with(db_uri, name, &vars).await;
     Env { srv, sink }
 }
 
