@@ -24,6 +24,21 @@ pub mod platform;
 pub use error::{AppError, FieldError};
 pub use shell::App;
 
+/// Every module that has server fns, with its folder under `app/src` and its `ENDPOINTS`.
+/// A test checks that together they list exactly the server fns the server registers, each
+/// once, and that every module here has a cross-workspace probe. A module that adds server
+/// fns adds its line here.
+pub const API_MODULES: &[(&str, &[(&str, workspaces::api::Reach)])] = &[
+    ("accounts", accounts::api::ENDPOINTS),
+    ("workspaces", workspaces::api::ENDPOINTS),
+    ("billing", billing::api::ENDPOINTS),
+    ("notifications", notifications::api::ENDPOINTS),
+    ("bio", bio::api::ENDPOINTS),
+    ("media", media::api::ENDPOINTS),
+    ("shortlinks", shortlinks::api::ENDPOINTS),
+    ("status", status::ENDPOINTS),
+];
+
 /// Every index the application needs. Each module adds its own here; the server ensures
 /// them all at start (and again whenever the database comes back).
 #[cfg(feature = "ssr")]

@@ -919,3 +919,56 @@ async fn super_admin_email_is_promoted_once_the_address_is_proven() {
     assert_eq!(boss.me().await.unwrap().role, PlatformRole::SuperAdmin);
 }
 
+
+// ---------------------------------------------------------------- the cross-workspace probe
+
+/// Every accounts fn, through the probe: signed out, person fns answer 401 and link fns
+/// refuse a token nobody holds; as the outsider, person fns touch and reveal nothing of the
+/// victim (revoking the victim owner's session by its id ends nothing); public fns, signed
+/// out, leave the victim's records alone.
+#[tokio::test]
+async fn no_accounts_fn_reaches_another_persons_account_or_workspace() {
+    use common::probe::{self, Fixture, ModuleSpec};
+    let env = start("acct_probe", &[]).await;
+    let fx = probe::fixture(&env).await;
+    let v = &fx.victim;
+    let victim_sessions = v.owner.sessions().await;
+    let victim_session = victim_sessions.iter().find(|s| s.current).expect("the owner's own session").id.clone();
+    let args = move |endpoint: &str, _: &Fixture| -> Option<Vec<(String, String)>> {
+        let f = |pairs: &[(&str, &str)]| Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        match endpoint {
+            "auth_options" | "current_user" | "sign_out" | "list_sessions" | "security_log" | "sign_out_everywhere" | "totp_begin" => f(&[]),
+            "sign_up" => f(&[("name", "Pat Public"), ("email", "pat.public@example.com"), ("password", PASSWORD)]),
+            "sign_in" => f(&[("email", "nobody.here@example.com"), ("password", PASSWORD)]),
+            "request_password_reset" | "resend_verification" => f(&[("email", "nobody.here@example.com")]),
+            // Tokens nobody was given.
+            "verify_email" => f(&[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]),
+            "reset_password" => f(&[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), ("password", NEW_PASSWORD)]),
+            "sign_in_second_factor" => f(&[("challenge", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), ("code", "123456")]),
+            "change_password" => f(&[("current_password", "not the password"), ("new_password", NEW_PASSWORD)]),
+            // The victim owner's session, by its id.
+            "revoke_session" => f(&[("session_id", &victim_session)]),
+            "totp_confirm" => f(&[("code", "123456")]),
+            "totp_disable" => f(&[("password", PASSWORD), ("code", "123456")]),
+            "update_profile" => f(&[("name", "Oscar Outsider"), ("locale", "en"), ("time_zone", "UTC")]),
+            _ => None,
+        }
+    };
+    let spec = ModuleSpec {
+        module: "accounts",
+        endpoints: app::accounts::api::ENDPOINTS,
+        view_only: &[],
+        viewer_self_service: &[],
+        routes: &[],
+        args: &args,
+    };
+    probe::run(&env, &fx, &spec).await;
+
+    // The victim's owner keeps every session, and their account is theirs.
+    let after = v.owner.sessions().await;
+    assert_eq!(after.iter().map(|s| &s.id).collect::<Vec<_>>(), victim_sessions.iter().map(|s| &s.id).collect::<Vec<_>>());
+    assert!(is_verified_sign_in(&env.browser().sign_in("vera.victim@example.com", PASSWORD).await, "vera.victim@example.com"));
+    // The sign-up the probe made is a new, unverified account of its own.
+    let made = env.user_doc("pat.public@example.com").await;
+    assert_ne!(made.get_str("_id").unwrap(), v.owner_id);
+}

@@ -803,7 +803,7 @@ async fn the_centre_lists_counts_and_marks_read_and_sign_ins_and_invitations_not
     // Signed out: every fn of the module answers 401 and changes nothing.
     let before = person_records(&env, &ada_id).await;
     let anon = env.browser();
-    for name in ENDPOINTS {
+    for (name, _) in ENDPOINTS {
         let form: Vec<(&str, &str)> = match *name {
             "list_notifications" | "mark_all_notifications_read" | "get_push_settings" => vec![],
             "mark_notification_read" => vec![("notification", &newest)],
@@ -1025,4 +1025,44 @@ async fn the_live_stream_tells_the_unread_count_when_it_changes() {
     let token = ada.cookie(app::accounts::session::ACCESS_COOKIE, "/api/notifications/stream").expect("the access token cookie");
     forged.set_cookie(&format!("{}={token}x; Path=/", app::accounts::session::ACCESS_COOKIE));
     assert_eq!(forged.get("/api/notifications/stream").await.status(), 401);
+}
+
+// ---------------------------------------------------------------- 8. the cross-workspace probe
+
+/// Every notifications fn, through the probe: signed out, 401; as the outsider (naming the
+/// victim owner's notification and device), nothing of the victim's is read or changed.
+#[tokio::test]
+async fn no_notifications_fn_reaches_another_person_through_the_probe() {
+    use common::probe::{self, Fixture, ModuleSpec};
+    let svc = PushService::start().await;
+    let env = push_env("notif_probe").await;
+    let fx = probe::fixture(&env).await;
+    let v = &fx.victim;
+    // The victim's owner has a device and a notification (a sign-in elsewhere).
+    let dev = Device::new();
+    let endpoint = svc.endpoint("/push/victim");
+    subscribe(&v.owner, &endpoint, &dev).await;
+    let _phone = signed_in(&env, "vera.victim@example.com", PASSWORD).await;
+    env.jobs_settled().await;
+    let theirs = list(&v.owner).await;
+    let notification = theirs.items.first().expect("a notification for the victim's owner").id.clone();
+    let args = move |endpoint_name: &str, _: &Fixture| -> Option<Vec<(String, String)>> {
+        let f = |pairs: &[(&str, &str)]| Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        match endpoint_name {
+            "list_notifications" | "mark_all_notifications_read" | "get_push_settings" => f(&[]),
+            "mark_notification_read" => f(&[("notification", &notification)]),
+            "set_notification_preference" => f(&[("kind", "new_sign_in"), ("push", "false")]),
+            "push_subscribe" => f(&[("endpoint", &endpoint), ("p256dh", "x"), ("auth", "y")]),
+            "push_unsubscribe" => f(&[("endpoint", &endpoint)]),
+            _ => None,
+        }
+    };
+    let spec = ModuleSpec { module: "notifications", endpoints: ENDPOINTS, view_only: &[], viewer_self_service: &[], routes: &[], args: &args };
+    probe::run(&env, &fx, &spec).await;
+
+    // The victim's owner still has the device and the unread notification.
+    assert_eq!(settings(&v.owner).await.devices, 1);
+    let after = list(&v.owner).await;
+    assert_eq!(after.unread, theirs.unread);
+    assert!(after.items.iter().any(|n| n.id == theirs.items[0].id && !n.read));
 }

@@ -9,6 +9,11 @@ pub mod domain;
 
 pub use get_status::*;
 
+pub use crate::workspaces::api::Reach;
+
+/// Every server fn of this module, for the cross-workspace probe.
+pub const ENDPOINTS: &[(&str, Reach)] = &[("status", Reach::Public)];
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

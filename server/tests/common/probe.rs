@@ -21,7 +21,15 @@
 //! - the outsider, acting in their own workspace but naming the victim's records (member
 //!   and invitation ids), changes nothing of the victim's and learns nothing about it;
 //! - (d) person fns answer the outsider without the victim workspace's id, name or address,
-//!   and change nothing of the victim's.
+//!   and change nothing of the victim's (its workspace records, and the records of its owner
+//!   and viewer as people);
+//! - (e) signed out, every person and platform fn answers 401 and every link fn a 4xx, and
+//!   none changes anything; public fns, called signed out with the module's harmless
+//!   arguments, answer without a 5xx, reveal nothing of the victim and change none of its
+//!   records (they run last, as signing up and the like may add records of their own);
+//! - the victim's owner and viewer are still signed in at the end.
+//!
+//! [`run`] prints how many fns it probed and how many calls it made, and returns both.
 //!
 //! Later modules seed the fixture's victim with their own records (through their own fns),
 //! then call [`run`] with their `ENDPOINTS`.
@@ -36,7 +44,7 @@ use leptos::server_fn::error::FromServerFnError;
 use mongodb::bson::{doc, Document, RawDocumentBuf};
 
 use super::server_fns::{app_src, declared_server_fns};
-use super::web::{link_token, nth_mail, person, Browser, Env};
+use super::web::{link_token, nth_mail, person, Browser, Env, PASSWORD};
 
 /// Collections that change on every request, whoever makes it: session bookkeeping
 /// (`last_seen`, token rotation) and rate-limit counters.
@@ -190,13 +198,22 @@ pub async fn workspace_snapshot(env: &Env, workspace_id: &str) -> Snapshot {
 }
 
 async fn take(env: &Env, workspace: Option<&str>) -> Snapshot {
-    let db = env.srv.db().await;
-    let mut names = db.list_collection_names().await.unwrap();
-    names.sort();
     let filter = match workspace {
         Some(id) => doc! { "$or": [ { "_id": id }, { "workspace_id": id } ] },
         None => doc! {},
     };
+    take_filtered(env, filter).await
+}
+
+/// The documents matching `filter`, by collection. With a filter, a collection without a
+/// matching document is left out: another person's first record may create a collection,
+/// which changes nothing of the victim's. The whole database's snapshot keeps every
+/// collection, empty or not.
+async fn take_filtered(env: &Env, filter: Document) -> Snapshot {
+    let whole = filter.is_empty();
+    let db = env.srv.db().await;
+    let mut names = db.list_collection_names().await.unwrap();
+    names.sort();
     let mut all = BTreeMap::new();
     for name in names.into_iter().filter(|n| !VOLATILE.contains(&n.as_str())) {
         let mut cursor = db.collection::<RawDocumentBuf>(&name).find(filter.clone()).sort(doc! { "_id": 1 }).await.unwrap();
@@ -206,7 +223,9 @@ async fn take(env: &Env, workspace: Option<&str>) -> Snapshot {
             let id = raw.get("_id").ok().flatten().map(|v| format!("{v:?}")).unwrap_or_default();
             docs.push((id, raw.as_bytes().to_vec()));
         }
-        all.insert(name, docs);
+        if whole || !docs.is_empty() {
+            all.insert(name, docs);
+        }
     }
     Snapshot(all)
 }
@@ -239,6 +258,19 @@ impl Snapshot {
         }
         out
     }
+}
+
+/// The victim's records: its workspace's (as [`workspace_snapshot`]) and those of its owner
+/// and viewer as people (their account, and everything carrying their user id).
+pub async fn victim_snapshot(env: &Env, v: &Victim) -> Snapshot {
+    let people = [v.owner_id.as_str(), v.viewer_id.as_str()];
+    let filter = doc! { "$or": [
+        { "_id": &v.workspace_id },
+        { "workspace_id": &v.workspace_id },
+        { "_id": { "$in": people.to_vec() } },
+        { "user_id": { "$in": people.to_vec() } },
+    ] };
+    take_filtered(env, filter).await
 }
 
 /// Asserts the database is as in `before`, naming `what` did it otherwise.
@@ -347,24 +379,61 @@ fn assert_no_leak(body: &str, v: &Victim, what: &str) {
 
 // ---------------------------------------------------------------- the probe
 
+/// What one [`run`] covered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Server fns probed (the module's whole `ENDPOINTS`).
+    pub fns: usize,
+    /// Calls the probe made to them (and to the module's routes).
+    pub calls: usize,
+}
+
+/// Signs the outsider in again when a person fn ended their session (signing out, or out
+/// everywhere), so the next fn is probed signed in.
+async fn keep_signed_in(o: &Outsider) {
+    if o.browser.me().await.is_none() {
+        let outcome = o.browser.sign_in(&o.email, PASSWORD).await;
+        assert!(super::web::is_verified_sign_in(&outcome, &o.email), "the outsider could not sign in again: {outcome:?}");
+    }
+}
+
 /// Runs every check of the probe for one module. See the module documentation.
-pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
+pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) -> Tally {
     check_endpoint_list(spec);
     let v = &fx.victim;
     let o = &fx.outsider;
     let workspace_fns: Vec<&str> = spec.endpoints.iter().filter(|(_, r)| *r == Reach::Workspace).map(|(n, _)| *n).collect();
+    let of_reach = |reach: Reach| spec.endpoints.iter().filter(move |(_, r)| *r == reach).map(|(n, _)| *n);
     let mut checked = 0;
+    let mut calls = 0;
 
     env.jobs_settled().await;
     let start = snapshot(env).await;
 
-    // Signed out: nobody.
+    // Signed out: nobody. Workspace, person and platform fns ask for a sign-in; link fns
+    // refuse a link nobody holds. Public fns come last (they may add records).
     let anon = env.browser();
     for name in &workspace_fns {
         let form = form_for(spec, fx, name, Some(&v.workspace_id));
         let (status, body) = call(&anon, name, &form).await;
+        calls += 1;
         assert_eq!(status, 401, "{name} signed out: {body}");
         assert_eq!(decode(&body), AppError::Unauthenticated, "{name} signed out");
+    }
+    for name in of_reach(Reach::Person).chain(of_reach(Reach::Platform)) {
+        let form = form_for(spec, fx, name, None);
+        let (status, body) = call(&anon, name, &form).await;
+        calls += 1;
+        assert_eq!(status, 401, "{name} signed out: {body}");
+        assert_eq!(decode(&body), AppError::Unauthenticated, "{name} signed out");
+    }
+    for name in of_reach(Reach::Link) {
+        let form = form_for(spec, fx, name, None);
+        let (status, body) = call(&anon, name, &form).await;
+        calls += 1;
+        let what = format!("{name} signed out, with a link nobody holds");
+        assert!((400..500).contains(&status), "{what}: expected a refusal, got {status}: {body}");
+        assert_no_leak(&body, v, &what);
     }
     assert_unchanged(&snapshot(env).await, &start, "a signed-out call");
 
@@ -373,6 +442,7 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         let form = form_for(spec, fx, name, Some(&v.workspace_id));
         let before = snapshot(env).await;
         let (status, body) = call(&o.browser, name, &form).await;
+        calls += 1;
         let what = format!("{name} by an outsider against the victim");
         assert_refused(status, &body, &what);
         assert_no_leak(&body, v, &what);
@@ -390,6 +460,7 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         assert_no_leak(&body, v, &what);
         assert_unchanged(&snapshot(env).await, &before, &what);
         let res = anon.get(&path).await;
+        calls += 2;
         assert_eq!(res.status(), 401, "GET {} signed out", route.path);
     }
 
@@ -401,6 +472,7 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         let form = form_for(spec, fx, name, Some(&v.workspace_id));
         let before = snapshot(env).await;
         let (status, body) = call(&v.viewer, name, &form).await;
+        calls += 1;
         if spec.view_only.contains(name) {
             assert_eq!(status, 200, "{name} is view-only, so the viewer may call it: {body}");
             assert_unchanged(&snapshot(env).await, &before, &format!("{name} (view-only) by the viewer"));
@@ -415,6 +487,7 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         let path = route.path.replace("{workspace}", &v.workspace_id);
         let before = snapshot(env).await;
         let res = v.viewer.get(&path).await;
+        calls += 1;
         let status = res.status().as_u16();
         if route.view_only {
             assert_eq!(status, 200, "GET {} is view-only: the viewer may use it", route.path);
@@ -425,10 +498,11 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
     }
 
     // Link fns, with a link the outsider does not hold.
-    for (name, _) in spec.endpoints.iter().filter(|(_, r)| *r == Reach::Link) {
+    for name in of_reach(Reach::Link) {
         let form = form_for(spec, fx, name, None);
         let before = snapshot(env).await;
         let (status, body) = call(&o.browser, name, &form).await;
+        calls += 1;
         let what = format!("{name} by an outsider with a link they do not hold");
         assert!((400..500).contains(&status), "{what}: expected a refusal, got {status}: {body}");
         assert_no_leak(&body, v, &what);
@@ -443,6 +517,7 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
     for name in &workspace_fns {
         let form = form_for(spec, fx, name, Some(&o.workspace_id));
         let (status, body) = call(&o.browser, name, &form).await;
+        calls += 1;
         let what = format!("{name} by the outsider in their own workspace, naming the victim's records");
         assert!(status != 500, "{what}: {body}");
         assert_no_leak(&body, v, &what);
@@ -450,10 +525,11 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
     }
 
     // Platform fns: the outsider is no platform admin, so each is refused and changes nothing.
-    for (name, _) in spec.endpoints.iter().filter(|(_, r)| *r == Reach::Platform) {
+    for name in of_reach(Reach::Platform) {
         let form = form_for(spec, fx, name, None);
         let before = snapshot(env).await;
         let (status, body) = call(&o.browser, name, &form).await;
+        calls += 1;
         let what = format!("{name} (platform admins only) by the outsider");
         assert_eq!(status, 403, "{what}: {body}");
         assert_eq!(decode(&body), AppError::Forbidden, "{what}");
@@ -461,22 +537,46 @@ pub async fn run(env: &Env, fx: &Fixture, spec: &ModuleSpec<'_>) {
         checked += 1;
     }
 
-    // (d) Person fns: about the outsider alone.
-    for (name, _) in spec.endpoints.iter().filter(|(_, r)| *r == Reach::Person) {
+    // (d) Person fns: about the outsider alone. Nothing of the victim's changes: neither its
+    // workspace nor its people.
+    let people_before = victim_snapshot(env, v).await;
+    for name in of_reach(Reach::Person) {
         let form = form_for(spec, fx, name, None);
         let (status, body) = call(&o.browser, name, &form).await;
+        calls += 1;
         let what = format!("{name} by the outsider");
-        assert!(status != 500, "{what}: {body}");
+        assert!(status < 500, "{what}: {status} {body}");
         assert_no_leak(&body, v, &what);
-        assert_unchanged(&workspace_snapshot(env, &v.workspace_id).await, &victim_before, &what);
+        env.jobs_settled().await;
+        assert_unchanged(&victim_snapshot(env, v).await, &people_before, &what);
+        keep_signed_in(o).await;
+        checked += 1;
+    }
+
+    // (e) Public fns, signed out, with harmless arguments.
+    for name in of_reach(Reach::Public) {
+        let form = form_for(spec, fx, name, None);
+        let anon = env.browser();
+        let (status, body) = call(&anon, name, &form).await;
+        calls += 1;
+        let what = format!("{name} (public) signed out");
+        assert!(status < 500, "{what}: {status} {body}");
+        assert_ne!(status, 404, "{what}: {body}");
+        assert_no_leak(&body, v, &what);
+        env.jobs_settled().await;
+        assert_unchanged(&victim_snapshot(env, v).await, &people_before, &what);
         checked += 1;
     }
 
     // The victim's own people still have their access: the refusals above were about the
-    // caller, not a broken workspace.
+    // caller, not a broken workspace or a lost session.
+    assert!(v.owner.me().await.is_some(), "the victim's owner was signed out by the probe");
     let theirs: Vec<WorkspaceSummary> = v.viewer.ok("list_workspaces", &[]).await;
     assert!(theirs.iter().any(|w| w.id == v.workspace_id), "the viewer lost the victim workspace: {theirs:?}");
     let mine: Vec<WorkspaceSummary> = o.browser.ok("list_workspaces", &[]).await;
     assert!(mine.iter().all(|w| w.id != v.workspace_id), "the outsider sees the victim workspace: {mine:?}");
     assert!(checked >= spec.endpoints.len(), "the probe checked {checked} calls for {} endpoints", spec.endpoints.len());
+    let tally = Tally { fns: spec.endpoints.len(), calls };
+    eprintln!("probe {}: {} server fns probed, {} probe calls", spec.module, tally.fns, tally.calls);
+    tally
 }

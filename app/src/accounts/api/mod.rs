@@ -39,3 +39,30 @@ pub use totp_confirm::*;
 pub use totp_disable::*;
 pub use update_profile::*;
 pub use verify_email::*;
+
+pub use crate::workspaces::api::Reach;
+
+/// Every server fn of this module, for the cross-workspace probe (checked against the
+/// source and the server's registry, so a new fn cannot escape it).
+pub const ENDPOINTS: &[(&str, Reach)] = &[
+    ("auth_options", Reach::Public),
+    // Signed out it answers `None`.
+    ("current_user", Reach::Public),
+    ("sign_up", Reach::Public),
+    ("sign_in", Reach::Public),
+    ("sign_out", Reach::Public),
+    ("request_password_reset", Reach::Public),
+    ("resend_verification", Reach::Public),
+    ("verify_email", Reach::Link),
+    ("reset_password", Reach::Link),
+    ("sign_in_second_factor", Reach::Link),
+    ("change_password", Reach::Person),
+    ("list_sessions", Reach::Person),
+    ("revoke_session", Reach::Person),
+    ("security_log", Reach::Person),
+    ("sign_out_everywhere", Reach::Person),
+    ("totp_begin", Reach::Person),
+    ("totp_confirm", Reach::Person),
+    ("totp_disable", Reach::Person),
+    ("update_profile", Reach::Person),
+];

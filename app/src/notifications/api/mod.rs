@@ -17,13 +17,16 @@ pub use set_notification_preference::*;
 pub use push_subscribe::*;
 pub use push_unsubscribe::*;
 
-/// Every server fn of this module (all about the signed-in person).
-pub const ENDPOINTS: &[&str] = &[
-    "list_notifications",
-    "mark_notification_read",
-    "mark_all_notifications_read",
-    "get_push_settings",
-    "set_notification_preference",
-    "push_subscribe",
-    "push_unsubscribe",
+pub use crate::workspaces::api::Reach;
+
+/// Every server fn of this module (all about the signed-in person), for the cross-workspace
+/// probe.
+pub const ENDPOINTS: &[(&str, Reach)] = &[
+    ("list_notifications", Reach::Person),
+    ("mark_notification_read", Reach::Person),
+    ("mark_all_notifications_read", Reach::Person),
+    ("get_push_settings", Reach::Person),
+    ("set_notification_preference", Reach::Person),
+    ("push_subscribe", Reach::Person),
+    ("push_unsubscribe", Reach::Person),
 ];
