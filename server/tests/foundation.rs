@@ -152,6 +152,117 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
 }
 
 #[tokio::test]
+async fn static_files_revalidate_with_their_etag_or_date() {
+    let srv = TestServer::start(&shared_db_uri(), "static_etag").await;
+    let http = client();
+    let path = "/frontend-0123456789abcdef.js";
+
+    let r = http.get(srv.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/javascript");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.len() > 10 && etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let modified = r.headers()["last-modified"].to_str().unwrap().to_string();
+    assert_eq!(r.text().await.unwrap(), "export default function init() {}\n".repeat(40));
+
+    // The same ETag (also weak, also in a list, also asking for br): 304 with no body and the same cache rule.
+    for (inm, enc) in [(etag.clone(), ""), (format!("W/{etag}"), "br"), (format!("\"other\", {etag}"), "gzip")] {
+        let r = http.get(srv.url(path)).header("if-none-match", &inm).header("accept-encoding", enc).send().await.unwrap();
+        assert_eq!(r.status(), 304, "{inm}");
+        assert_eq!(r.headers()["etag"], etag.as_str());
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(r.headers().get("content-encoding").is_none());
+        assert!(r.bytes().await.unwrap().is_empty());
+    }
+    // Another ETag: the file, even with a date that would match (If-None-Match wins).
+    let r = http.get(srv.url(path)).header("if-none-match", "\"0123\"").header("if-modified-since", &modified).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().len(), 34 * 40);
+    // A browser that revalidates by date only.
+    let r = http.get(srv.url(path)).header("if-modified-since", &modified).send().await.unwrap();
+    assert_eq!(r.status(), 304);
+    let r = http.get(srv.url(path)).header("if-modified-since", "Thu, 01 Jan 2015 00:00:00 GMT").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+
+    // The shell (also for client routes) and the service worker: 304 too, and still never cached stale.
+    for p in ["/", "/settings/profile", "/sw.js"] {
+        let r = http.get(srv.url(p)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{p}");
+        let tag = r.headers()["etag"].to_str().unwrap().to_string();
+        let r = http.get(srv.url(p)).header("if-none-match", &tag).send().await.unwrap();
+        assert_eq!(r.status(), 304, "{p}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{p}");
+    }
+
+    // HEAD: the headers and the length, no body.
+    let r = http.head(srv.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-length"], (34 * 40).to_string().as_str());
+    assert_eq!(r.headers()["etag"], etag.as_str());
+    assert!(r.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn static_files_are_compressed_once_and_decode_to_the_file() {
+    use std::io::Read as _;
+    let dist = fixture_dist();
+    let css = "body { margin: 0; color: #1f2328 }\n.card { padding: 16px; border-radius: 8px }\n".repeat(50);
+    std::fs::write(dist.join("main-0123456789abcdef.css"), &css).unwrap();
+    std::fs::write(dist.join("icon.png"), [0x89u8, b'P', b'N', b'G']).unwrap();
+    let srv = TestServer::start_with(&shared_db_uri(), "static_compress", &[("DIST_DIR", dist.to_str().unwrap())]).await;
+    let http = client();
+    let path = "/main-0123456789abcdef.css";
+    let etag = http.get(srv.url(path)).send().await.unwrap().headers()["etag"].to_str().unwrap().to_string();
+
+    for enc in ["br", "gzip"] {
+        // Compressed once, in the background, right after the start: then the answer has its
+        // length up front (a body compressed per request has none) and the file's ETag.
+        let precompressed = || async {
+            let r = http.get(srv.url(path)).header("accept-encoding", enc).send().await.unwrap();
+            r.headers().get("content-encoding").is_some_and(|v| v == enc) && r.headers().contains_key("content-length")
+        };
+        assert!(eventually(Duration::from_secs(20), precompressed).await.is_some(), "{enc}: not precompressed");
+        let r = http.get(srv.url(path)).header("accept-encoding", format!("{enc}, identity")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-encoding"], enc);
+        assert_eq!(r.headers()["content-type"], "text/css");
+        assert_eq!(r.headers()["etag"], etag.as_str());
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(r.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+        let length: usize = r.headers()["content-length"].to_str().unwrap().parse().unwrap();
+        let body = r.bytes().await.unwrap();
+        assert_eq!(body.len(), length);
+        assert!(body.len() < css.len() / 4, "{enc}: {} bytes", body.len());
+        let mut out = Vec::new();
+        if enc == "br" {
+            brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+        } else {
+            flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out).unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), css, "{enc}");
+    }
+    // A client that refuses both gets the file as it is.
+    let r = http.get(srv.url(path)).header("accept-encoding", "br;q=0, gzip;q=0").send().await.unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.text().await.unwrap(), css);
+    // Images are not compressed.
+    let r = http.get(srv.url("/icon.png")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.headers()["cache-control"], "public, max-age=3600");
+
+    // A file written to dist/ after the start (a client rebuild) is served from disk, with the same rules.
+    std::fs::write(dist.join("frontend-fedcba9876543210.js"), "export const later = 1;\n").unwrap();
+    let r = http.get(srv.url("/frontend-fedcba9876543210.js")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.text().await.unwrap(), "export const later = 1;\n");
+}
+
+#[tokio::test]
 async fn security_headers_and_a_csp_that_allows_only_our_own_scripts() {
     let srv = TestServer::start(&shared_db_uri(), "headers").await;
     let r = client().get(srv.url("/")).send().await.unwrap();

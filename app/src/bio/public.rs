@@ -16,7 +16,7 @@ use super::render::{render_page, RenderOptions};
 use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
 use super::{check_handle, BioContent, BlockKind};
 use crate::error::AppError;
-use crate::platform::{crypto, AppState};
+use crate::platform::{compress, crypto, AppState};
 
 /// How long a rendered page is served from memory at most.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
@@ -130,23 +130,9 @@ fn render(state: &AppState, d: &PageDoc, content: &BioContent) -> Rendered {
          frame-src https://www.youtube-nocookie.com https://player.vimeo.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     );
     let etag = format!("\"{}\"", &hex(&sha2::Sha256::digest(html.as_bytes()))[..32]);
-    let br = compress_br(html.as_bytes());
-    let gzip = compress_gzip(html.as_bytes());
+    let br = compress::brotli(html.as_bytes());
+    let gzip = compress::gzip(html.as_bytes());
     Rendered { page_id: d.id.clone(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), html: axum::body::Bytes::from(html), br, gzip, etag, csp }
-}
-
-fn compress_br(input: &[u8]) -> Option<axum::body::Bytes> {
-    let mut out = Vec::with_capacity(input.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, ..Default::default() };
-    brotli::BrotliCompress(&mut &input[..], &mut out, &params).ok()?;
-    Some(out.into())
-}
-
-fn compress_gzip(input: &[u8]) -> Option<axum::body::Bytes> {
-    use std::io::Write as _;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(input.len() / 3), flate2::Compression::new(6));
-    enc.write_all(input).ok()?;
-    enc.finish().ok().map(Into::into)
 }
 
 fn hex(bytes: &[u8]) -> String {

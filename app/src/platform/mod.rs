@@ -2,6 +2,7 @@
 //! the application state and the helpers that keep server fns thin.
 //! Everything here is compiled only with the `ssr` feature.
 
+pub mod compress;
 pub mod config;
 pub mod crypto;
 pub mod ctx;
