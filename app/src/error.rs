@@ -42,6 +42,13 @@ pub enum AppError {
     /// A plan limit was reached.
     #[error("You have reached the {limit} limit of the {plan} plan.{}", upgrade_hint(.upgrade_to))]
     LimitReached { limit: String, plan: String, upgrade_to: Option<String> },
+    /// A record beyond a plan limit, after the workspace's plan dropped (an expired grace
+    /// period, a downgrade, a lowered override): it is kept and can be viewed, deleted or
+    /// taken offline, but not changed until the workspace is within the limit again.
+    /// `what` is the record ("page"), `limit` the counted things ("link-in-bio pages"),
+    /// `included` how many the `plan` includes.
+    #[error("This {what} is read-only: the {plan} plan includes {}.{}", counted(*.included, .limit), edit_hint(.upgrade_to))]
+    ReadOnly { what: String, limit: String, included: i64, plan: String, upgrade_to: Option<String> },
     /// Too many attempts.
     #[error("Too many attempts. Try again in {}.", human_seconds(*.retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
@@ -60,6 +67,22 @@ fn upgrade_hint(upgrade_to: &Option<String>) -> String {
     match upgrade_to {
         Some(p) => format!(" Upgrade to {p} to lift it."),
         None => String::new(),
+    }
+}
+
+/// "1 link-in-bio page", "2 link-in-bio pages", "no link-in-bio pages".
+fn counted(n: i64, things: &str) -> String {
+    match n {
+        i64::MIN..=0 => format!("no {things}"),
+        1 => format!("1 {}", things.strip_suffix('s').unwrap_or(things)),
+        n => format!("{n} {things}"),
+    }
+}
+
+fn edit_hint(upgrade_to: &Option<String>) -> String {
+    match upgrade_to {
+        Some(p) => format!(" Upgrade to {p} to edit it."),
+        None => " It can be edited again once the workspace is within the limit.".to_string(),
     }
 }
 
@@ -123,6 +146,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::LimitReached { .. } => 402,
+            AppError::ReadOnly { .. } => 402,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable { .. } => 503,
             // A network error never comes from the server; if it ever did, it is a gateway problem.
@@ -209,5 +233,15 @@ mod tests {
             "You have reached the members limit of the Free plan. Upgrade to Pro to lift it."
         );
         assert!(AppError::check_fields(vec![]).is_ok());
+    }
+
+    #[test]
+    fn read_only_names_the_limit_and_the_plan_that_lifts_it() {
+        let e = AppError::ReadOnly { what: "page".into(), limit: "link-in-bio pages".into(), included: 1, plan: "Free".into(), upgrade_to: Some("Pro".into()) };
+        assert_eq!(e.to_string(), "This page is read-only: the Free plan includes 1 link-in-bio page. Upgrade to Pro to edit it.");
+        assert_eq!(e.status_code(), 402);
+        assert_eq!(AppError::de(e.ser()), e);
+        let e = AppError::ReadOnly { what: "page".into(), limit: "link-in-bio pages".into(), included: 0, plan: "Pro".into(), upgrade_to: None };
+        assert_eq!(e.to_string(), "This page is read-only: the Pro plan includes no link-in-bio pages. It can be edited again once the workspace is within the limit.");
     }
 }

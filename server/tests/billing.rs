@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use app::billing::api::ENDPOINTS;
 use app::billing::{AdminPlan, AdminWorkspaceBilling, BillingOverview, Coupon};
+use app::bio::BioPage;
 use app::workspaces::{PendingInvitation, WorkspaceDetail};
 use app::AppError;
 use common::fake_stripe::{event_json, subscription_json, FakeStripe};
@@ -238,6 +239,248 @@ async fn downgrades_are_checked_payment_failure_starts_grace_and_then_free_limit
     assert_eq!(upd.form.get("items[0][price]").map(String::as_str), Some("price_ent_m"));
 }
 
+// ---------------------------------------------------------------- read-only beyond the limits
+
+const INVITE_SUBJECT: &str = "invited you to";
+
+/// Invites `email` as `role`, signs them up and accepts: a member.
+async fn join(env: &Env, owner: &Browser, ws: &str, name: &str, email: &str, role: &str) -> Browser {
+    let n = mails(&env.sink, email, INVITE_SUBJECT).len();
+    let _: Vec<PendingInvitation> = owner.ok("invite_member", &[("workspace", ws), ("email", email), ("role", role)]).await;
+    let b = person(env, name, email).await;
+    let token = link_token(&nth_mail(&env.sink, email, INVITE_SUBJECT, n + 1).await);
+    let _: app::workspaces::Joined = b.ok("accept_invitation", &[("token", &token)]).await;
+    b
+}
+
+/// A draft with one link, so the page can be published.
+fn content_with(title: &str) -> String {
+    let mut c = app::bio::BioContent::default();
+    c.seo.title = title.into();
+    c.blocks.push(app::bio::Block {
+        id: "l1".into(),
+        kind: app::bio::BlockKind::Link { title: title.into(), url: "https://example.com/".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None },
+    });
+    serde_json::to_string(&c).unwrap()
+}
+
+async fn page_of(b: &Browser, ws: &str, page: &str) -> BioPage {
+    b.ok("get_bio_page", &[("workspace", ws), ("page", page)]).await
+}
+
+async fn save_draft(b: &Browser, ws: &str, page: &str, title: &str) -> BioPage {
+    let p = page_of(b, ws, page).await;
+    b.ok("save_bio_draft", &[("workspace", ws), ("page", page), ("content", &content_with(title)), ("version", &p.version.to_string())]).await
+}
+
+async fn save_and_publish(b: &Browser, ws: &str, page: &str, title: &str) -> BioPage {
+    let p = save_draft(b, ws, page, title).await;
+    b.ok("publish_bio_page", &[("workspace", ws), ("page", page), ("version", &p.version.to_string())]).await
+}
+
+/// Moves the creation time of a page (or the joining time of a member) to `ms`, so which
+/// record is "oldest" does not depend on how fast the test ran.
+async fn set_time(env: &Env, collection: &str, filter: Document, field: &str, ms: i64) {
+    let r = env.srv.db().await.collection::<Document>(collection).update_one(filter, doc! { "$set": { field: DateTime::from_millis(ms) } }).await.unwrap();
+    assert_eq!(r.matched_count, 1, "{collection}");
+}
+
+/// A failed payment whose grace period is already over: Free's limits apply.
+async fn fail_and_expire_grace(env: &Env, fake: &FakeStripe, ws: &str, sub: &str, evt: &str) {
+    fake.set_subscription(subscription_json(sub, "cus_x", "past_due", "price_pro_m", ws, false));
+    let failed = event_json(evt, "invoice.payment_failed", json!({ "id": format!("in_{evt}"), "object": "invoice", "subscription": sub, "customer": "cus_x" }));
+    assert_eq!(deliver(env, &failed).await, 200);
+    let past = DateTime::from_millis(DateTime::now().timestamp_millis() - 1000);
+    env.srv.db().await.collection::<Document>("billing_accounts").update_one(doc! { "_id": ws }, doc! { "$set": { "grace_ends_at": past } }).await.unwrap();
+}
+
+/// Waits until the database stops changing (visit counting runs after the answer).
+async fn settle(env: &Env) {
+    env.jobs_settled().await;
+    let mut last = probe::snapshot(env).await;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = probe::snapshot(env).await;
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+    panic!("the database kept changing");
+}
+
+fn is_read_only_error(e: &AppError) -> bool {
+    matches!(e, AppError::ReadOnly { what, limit, included: 1, plan, upgrade_to: Some(up) } if what == "page" && limit == "link-in-bio pages" && plan == "Free" && up == "Pro")
+}
+
+#[tokio::test]
+async fn after_the_grace_period_what_exceeds_free_is_read_only_until_the_workspace_pays_again() {
+    let (env, fake) = setup("bill_read_only").await;
+    let (owner, ws) = owner_workspace(&env, "Rita Readonly", "rita@example.com").await;
+    subscribe(&env, &fake, &ws, "sub_r").await;
+    // On Pro: three published pages and two editors besides the owner.
+    let mut pages = vec![];
+    for (i, h) in ["rita_one", "rita_two", "rita_three"].into_iter().enumerate() {
+        let p: BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", h)]).await;
+        save_and_publish(&owner, &ws, &p.id, &format!("Page {h}")).await;
+        // Page one is the oldest, whatever the clock did.
+        set_time(&env, "bio_pages", doc! { "_id": &p.id }, "created_at", 1_700_000_000_000 + i as i64 * 60_000).await;
+        pages.push(p.id);
+    }
+    let first = join(&env, &owner, &ws, "Ed Early", "ed@example.com", "editor").await;
+    let late = join(&env, &owner, &ws, "Lea Late", "lea@example.com", "editor").await;
+    let ed_id = first.me().await.unwrap().id;
+    let lea_id = late.me().await.unwrap().id;
+    set_time(&env, "members", doc! { "workspace_id": &ws, "user_id": &ed_id }, "joined_at", 1_700_000_000_000).await;
+    set_time(&env, "members", doc! { "workspace_id": &ws, "user_id": &lea_id }, "joined_at", 1_700_000_100_000).await;
+    // Everything is editable on Pro.
+    let b = billing(&owner, &ws).await;
+    assert!(b.read_only.is_empty() && b.read_only_notice.is_none(), "{:?}", b.read_only);
+    save_draft(&late, &ws, &pages[2], "Lea was here").await;
+
+    // The payment fails and the grace period ends: Free's limits (1 page, 2 seats).
+    fail_and_expire_grace(&env, &fake, &ws, "sub_r", "evt_r_fail").await;
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.effective_plan.as_str()), ("past_due", "free"));
+    let lines: Vec<(&str, i64, &str)> = b.read_only.iter().map(|l| (l.key.as_str(), l.count, l.text.as_str())).collect();
+    assert_eq!(lines, vec![("bio_pages", 2, "2 link-in-bio pages"), ("members", 1, "1 team member")]);
+    assert_eq!(b.read_only_notice.as_deref(), Some("2 link-in-bio pages and 1 team member are read-only until you upgrade, or until the workspace is back within its limits."));
+
+    // The list and the page say which pages are read-only, and why.
+    let list: Vec<app::bio::BioPageSummary> = owner.ok("list_bio_pages", &[("workspace", &ws)]).await;
+    let ro = |id: &str| list.iter().find(|p| p.id == id).unwrap().read_only.clone();
+    assert_eq!(ro(&pages[0]), None);
+    let why = "This page is read-only: the Free plan includes 1 link-in-bio page. Upgrade to Pro to edit it.";
+    assert_eq!(ro(&pages[1]).as_deref(), Some(why));
+    assert_eq!(ro(&pages[2]).as_deref(), Some(why));
+    assert_eq!(page_of(&owner, &ws, &pages[1]).await.read_only.as_deref(), Some(why));
+
+    // The oldest page stays editable: it saves and publishes.
+    save_and_publish(&owner, &ws, &pages[0], "Still mine").await;
+    assert!(page_of(&owner, &ws, &pages[0]).await.read_only.is_none());
+
+    // Pages two and three refuse every change, with the named limit, and nothing is written.
+    env.jobs_settled().await;
+    for page in &pages[1..] {
+        let before = probe::snapshot(&env).await;
+        let p = page_of(&owner, &ws, page).await;
+        let v = p.version.to_string();
+        let e = owner.fails("save_bio_draft", &[("workspace", &ws), ("page", page), ("content", &content_with("Sneaky")), ("version", &v)], 402).await;
+        assert!(is_read_only_error(&e), "{e:?}");
+        assert_eq!(e.to_string(), why);
+        let e = owner.fails("publish_bio_page", &[("workspace", &ws), ("page", page), ("version", &v)], 402).await;
+        assert!(is_read_only_error(&e), "{e:?}");
+        let e = owner.fails("change_bio_handle", &[("workspace", &ws), ("page", page), ("handle", "rita_new")], 402).await;
+        assert!(is_read_only_error(&e), "{e:?}");
+        let e = owner.fails("add_bio_domain", &[("workspace", &ws), ("page", page), ("domain", "links.rita.example")], 402).await;
+        assert!(is_read_only_error(&e), "{e:?}");
+        let e = owner.fails("verify_bio_domain", &[("workspace", &ws), ("page", page), ("domain", "links.rita.example")], 402).await;
+        assert!(is_read_only_error(&e), "{e:?}");
+        // Looking stays allowed.
+        let _: Vec<app::bio::BioSignup> = owner.ok("list_bio_signups", &[("workspace", &ws), ("page", page)]).await;
+        let _: app::bio::BioStats = owner.ok("get_bio_stats", &[("workspace", &ws), ("page", page), ("from", "2024-01-01"), ("to", "2024-01-07")]).await;
+        probe::assert_unchanged(&probe::snapshot(&env).await, &before, "a change to a read-only page");
+    }
+    // Their published pages are still served: the data is kept.
+    let anon = env.browser();
+    for (h, title) in [("rita_one", "Still mine"), ("rita_two", "Page rita_two"), ("rita_three", "Lea was here")] {
+        let res = anon.get(&format!("/{h}")).await;
+        assert_eq!(res.status().as_u16(), 200, "{h}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(title) || h == "rita_three", "{h}");
+    }
+
+    // Visits are counted after the answer: wait until they are stored.
+    settle(&env).await;
+
+    // Seats: the owner and the first member are within Free's two; the later member acts as
+    // a viewer (on the server, in every module), and is told why.
+    save_draft(&first, &ws, &pages[0], "Ed edits").await;
+    let before = probe::snapshot(&env).await;
+    let e = late.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[0]), ("content", &content_with("Lea edits")), ("version", &page_of(&late, &ws, &pages[0]).await.version.to_string())], 403).await;
+    assert_eq!(e, AppError::Forbidden);
+    late.fails("create_short_link", &[("workspace", &ws), ("url", "https://example.com/"), ("slug", "")], 403).await;
+    probe::assert_unchanged(&probe::snapshot(&env).await, &before, "an edit by a member beyond the seat limit");
+    let mine: Vec<app::workspaces::WorkspaceSummary> = late.ok("list_workspaces", &[]).await;
+    let here = mine.iter().find(|w| w.id == ws).unwrap();
+    assert_eq!(here.role, app::workspaces::WorkspaceRole::Viewer);
+    assert!(here.view_only_reason.as_deref().unwrap().contains("its Free plan includes 2 team members, and you joined after them"), "{:?}", here.view_only_reason);
+    let detail: WorkspaceDetail = late.ok("get_workspace", &[("workspace", &ws)]).await;
+    assert_eq!(detail.role, app::workspaces::WorkspaceRole::Viewer);
+    let ed_sees: Vec<app::workspaces::WorkspaceSummary> = first.ok("list_workspaces", &[]).await;
+    assert_eq!(ed_sees.iter().find(|w| w.id == ws).unwrap().view_only_reason, None);
+    // Their stored role is unchanged: nothing was migrated.
+    let stored = env.srv.db().await.collection::<Document>("members").find_one(doc! { "workspace_id": &ws, "user_id": &lea_id }).await.unwrap().unwrap();
+    assert_eq!(stored.get_str("role").unwrap(), "editor");
+
+    // Deleting page three works (getting back under the limit); page two is still over.
+    owner.ok::<()>("delete_bio_page", &[("workspace", &ws), ("page", &pages[2])]).await;
+    // (An unknown handle falls through to the app's shell; the page itself is gone.)
+    let gone = anon.get("/rita_three").await.text().await.unwrap();
+    assert!(!gone.contains("Page rita_three"), "{gone}");
+    assert_eq!(env.count("bio_pages", doc! { "workspace_id": &ws }).await, 2);
+    assert!(page_of(&owner, &ws, &pages[1]).await.read_only.is_some());
+    // Taking a read-only page offline is allowed too.
+    let p: BioPage = owner.ok("unpublish_bio_page", &[("workspace", &ws), ("page", &pages[1])]).await;
+    assert!(p.published.is_none());
+
+    // Paid again: everything is editable, with no migration.
+    fake.set_subscription(subscription_json("sub_r", "cus_x", "active", "price_pro_m", &ws, false));
+    let paid = event_json("evt_r_paid", "invoice.paid", json!({ "id": "in_r2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_r" } } }));
+    assert_eq!(deliver(&env, &paid).await, 200);
+    let b = billing(&owner, &ws).await;
+    assert_eq!((b.status.as_str(), b.effective_plan.as_str()), ("active", "pro"));
+    assert!(b.read_only.is_empty() && b.read_only_notice.is_none());
+    save_and_publish(&owner, &ws, &pages[1], "Back to normal").await;
+    let _: BioPage = owner.ok("change_bio_handle", &[("workspace", &ws), ("page", &pages[1]), ("handle", "rita_two_again")]).await;
+    save_draft(&late, &ws, &pages[1], "Lea again").await;
+    let mine: Vec<app::workspaces::WorkspaceSummary> = late.ok("list_workspaces", &[]).await;
+    let here = mine.iter().find(|w| w.id == ws).unwrap();
+    assert_eq!((here.role, here.view_only_reason.clone()), (app::workspaces::WorkspaceRole::Editor, None));
+}
+
+#[tokio::test]
+async fn an_admin_lowering_a_limit_makes_what_exceeds_it_read_only_until_it_is_raised() {
+    let (env, _fake) = setup("bill_override_ro").await;
+    let (owner, ws) = owner_workspace(&env, "Omar Override", "omar@example.com").await;
+    let _ = person(&env, "Root Admin", "root2@example.com").await;
+    env.srv.db().await.collection::<Document>("users").update_one(doc! { "email": "root2@example.com" }, doc! { "$set": { "role": "admin" } }).await.unwrap();
+    let admin = signed_in(&env, "root2@example.com", PASSWORD).await;
+    // Enterprise for free: room for pages and people.
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_complimentary", &[("workspace_id", &ws), ("plan", "enterprise"), ("until", "")]).await;
+    let mut pages = vec![];
+    for (i, h) in ["omar_a", "omar_b"].into_iter().enumerate() {
+        let p: BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", h)]).await;
+        set_time(&env, "bio_pages", doc! { "_id": &p.id }, "created_at", 1_700_000_000_000 + i as i64 * 60_000).await;
+        pages.push(p.id);
+    }
+    let member = join(&env, &owner, &ws, "Mia Member", "mia@example.com", "editor").await;
+    save_draft(&member, &ws, &pages[0], "Mia's first").await;
+
+    // The admin lowers the page limit to 1 and the seats to 1 (the owner's).
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "bio_pages"), ("value", "1")]).await;
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "members"), ("value", "1")]).await;
+    save_draft(&owner, &ws, &pages[0], "Owner's first").await;
+    let before = probe::snapshot(&env).await;
+    let v = page_of(&owner, &ws, &pages[1]).await.version.to_string();
+    let e = owner.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[1]), ("content", &content_with("No")), ("version", &v)], 402).await;
+    // An override decides the limit: upgrading would not lift it, so none is named.
+    assert!(matches!(&e, AppError::ReadOnly { included: 1, plan, upgrade_to: None, .. } if plan == "Enterprise"), "{e:?}");
+    assert_eq!(e.to_string(), "This page is read-only: the Enterprise plan includes 1 link-in-bio page. It can be edited again once the workspace is within the limit.");
+    let e = member.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[0]), ("content", &content_with("No")), ("version", &page_of(&member, &ws, &pages[0]).await.version.to_string())], 403).await;
+    assert_eq!(e, AppError::Forbidden);
+    probe::assert_unchanged(&probe::snapshot(&env).await, &before, "changes beyond a lowered override");
+    let b = billing(&owner, &ws).await;
+    assert_eq!(b.read_only_notice.as_deref(), Some("1 link-in-bio page and 1 team member are read-only until the workspace is back within its limits."));
+
+    // The override is removed: the plan's limits apply again and everything is editable.
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "bio_pages"), ("value", "")]).await;
+    let _: AdminWorkspaceBilling = admin.ok("admin_set_limit_override", &[("workspace_id", &ws), ("key", "members"), ("value", "unlimited")]).await;
+    save_draft(&owner, &ws, &pages[1], "Editable again").await;
+    save_draft(&member, &ws, &pages[0], "Mia again").await;
+    assert!(billing(&owner, &ws).await.read_only.is_empty());
+}
+
 #[tokio::test]
 async fn platform_admins_grant_plans_overrides_and_coupons_and_nobody_else_can() {
     let (env, fake) = setup("bill_admin").await;
@@ -368,5 +611,4 @@ async fn no_billing_fn_reaches_into_another_workspace_or_past_the_callers_role()
         let e = b.fails("admin_find_workspace", &[("query", &fx.victim.workspace_id)], 403).await;
         assert_eq!(e, AppError::Forbidden);
     }
-    let _ = Duration::from_secs(0);
 }

@@ -97,6 +97,8 @@ async fn a_domain_is_verified_by_its_txt_record_and_only_then_routes_to_the_page
     let env = start("bio_domains_verify", &[("DNS_RESOLVER_URL", &dns_url)]).await;
     env.load_default_plans().await;
     let (olga, ws) = owner_with_workspace(&env, "Olga", "olga@example.com").await;
+    // Pro: this workspace holds two pages (on Free the second would be read-only).
+    env.srv.db().await.collection::<mongodb::bson::Document>("workspaces").update_one(mongodb::bson::doc! { "_id": &ws }, mongodb::bson::doc! { "$set": { "plan": "pro" } }).await.unwrap();
     let page = seed_bio_page(&env, &ws, "olga", BioContent::default()).await;
     let state = replica(&env).await;
 

@@ -147,6 +147,7 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
             Err(e) => invoices_error = Some(e.to_string()),
         }
     }
+    let read_only = read_only_lines(ctx, &w).await?;
     let plan_name = |id: &str| all.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string());
     let shown_plan = account.as_ref().and_then(|a| a.complimentary_active(now).map(str::to_string)).unwrap_or_else(|| w.plan.clone());
     Ok(BillingOverview {
@@ -167,7 +168,26 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
         invoices,
         invoices_error,
         catalog: plans::catalog(&ctx.state).await?,
+        read_only_notice: read_only_sentence(&read_only.0, read_only.1),
+        read_only: read_only.0,
     })
+}
+
+/// What is beyond the effective limits (and so read-only), and whether a higher plan lifts
+/// any of it. Counted with the same allowance the bio pages and the seats are held to.
+async fn read_only_lines(ctx: &Ctx, w: &WorkspaceDoc) -> Result<(Vec<ReadOnlyLine>, bool), AppError> {
+    let pages = crate::bio::domain::page_allowance(ctx).await?;
+    let seats = plans::seat_allowance(ctx.db(), w).await?;
+    let mut upgrade = false;
+    let mut lines = vec![];
+    for (a, one, many, href) in [(&pages, "link-in-bio page", "link-in-bio pages", "/bio"), (&seats, "team member", "team members", "/workspace/team")] {
+        let n = a.read_only.len() as i64;
+        if n > 0 {
+            upgrade |= a.upgrade_to.is_some();
+            lines.push(ReadOnlyLine { key: a.key.clone(), count: n, text: format!("{n} {}", if n == 1 { one } else { many }), href: href.into() });
+        }
+    }
+    Ok((lines, upgrade))
 }
 
 // ---------------------------------------------------------------- Checkout and the portal
@@ -648,6 +668,17 @@ pub async fn admin_list_coupons(ctx: &Ctx) -> Result<Vec<Coupon>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_read_only_sentence_lists_what_is_read_only() {
+        let line = |key: &str, count: i64, text: &str| ReadOnlyLine { key: key.into(), count, text: text.into(), href: "/".into() };
+        assert_eq!(read_only_sentence(&[], true), None);
+        assert_eq!(
+            read_only_sentence(&[line("bio_pages", 2, "2 link-in-bio pages"), line("members", 1, "1 team member")], true).unwrap(),
+            "2 link-in-bio pages and 1 team member are read-only until you upgrade, or until the workspace is back within its limits."
+        );
+        assert_eq!(read_only_sentence(&[line("bio_pages", 1, "1 link-in-bio page")], false).unwrap(), "1 link-in-bio page is read-only until the workspace is back within its limits.");
+    }
 
     #[test]
     fn excess_lists_what_is_over() {

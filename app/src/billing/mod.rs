@@ -33,7 +33,9 @@ pub mod status {
     /// A paid subscription in good standing.
     pub const ACTIVE: &str = "active";
     /// A payment failed and the grace period is over: the workspace has Free's limits until
-    /// it pays (its data is kept; what exceeds Free's limits cannot grow).
+    /// it pays. Its data is kept; what exceeds Free's limits cannot grow, and the records
+    /// beyond them (later bio pages, later members' seats) are read-only
+    /// ([`crate::workspaces::plans::beyond_allowance`]).
     pub const PAST_DUE: &str = "past_due";
     /// A payment failed; the paid plan still applies until `grace_ends_at_ms`.
     pub const GRACE: &str = "grace";
@@ -100,6 +102,42 @@ pub struct BillingOverview {
     /// Set when Stripe could not be asked for the invoices (the rest of the page still works).
     pub invoices_error: Option<String>,
     pub catalog: PlanCatalog,
+    /// What is beyond the effective plan's limits and so read-only (kept, not changeable),
+    /// one line per limit; empty when everything is within.
+    #[serde(default)]
+    pub read_only: Vec<ReadOnlyLine>,
+    /// The same as one sentence, e.g. "2 link-in-bio pages and 1 team member are read-only
+    /// until you upgrade."; `None` when nothing is.
+    #[serde(default)]
+    pub read_only_notice: Option<String>,
+}
+
+/// Records of one limit that are beyond the effective plan's allowance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadOnlyLine {
+    /// The limit key, e.g. "bio_pages".
+    pub key: String,
+    /// How many records are read-only.
+    pub count: i64,
+    /// The same in words: "2 link-in-bio pages", "1 team member".
+    pub text: String,
+    /// Where they are managed, e.g. "/bio".
+    pub href: String,
+}
+
+/// "2 link-in-bio pages and 1 team member are read-only until you upgrade." `upgrade`: a
+/// higher plan lifts the limits (otherwise only getting back within them does).
+pub fn read_only_sentence(lines: &[ReadOnlyLine], upgrade: bool) -> Option<String> {
+    let texts: Vec<&str> = lines.iter().filter(|l| l.count > 0).map(|l| l.text.as_str()).collect();
+    let list = match texts.as_slice() {
+        [] => return None,
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let single = texts.len() == 1 && lines.iter().find(|l| l.count > 0).is_some_and(|l| l.count == 1);
+    let verb = if single { "is" } else { "are" };
+    let until = if upgrade { "until you upgrade, or until the workspace is back within its limits" } else { "until the workspace is back within its limits" };
+    Some(format!("{list} {verb} read-only {until}."))
 }
 
 /// A plan as the platform admin screen edits it.

@@ -227,6 +227,7 @@ fn Billing(workspace: String, manage: bool) -> impl IntoView {
                         </div>
                     })}
                     <CurrentPlan o=o.clone() workspace=workspace.clone() can_manage=can_manage busy=busy/>
+                    <ReadOnlyNotice o=o.clone()/>
                     <Usage lines=o.usage.clone() effective=o.effective_plan_name.clone()/>
                     <Plans o=o.clone() workspace=workspace can_manage=can_manage interval=interval coupon=coupon busy=busy note=note overview=overview/>
                     <Invoices invoices=o.invoices.clone() error=o.invoices_error.clone()/>
@@ -369,6 +370,26 @@ fn CurrentPlan(o: BillingOverview, workspace: String, can_manage: bool, busy: Rw
             })}
         </section>
     }
+}
+
+/// After the plan dropped: what is kept but read-only until the workspace upgrades (or is
+/// back within its limits), as the server counted it.
+#[component]
+fn ReadOnlyNotice(o: BillingOverview) -> impl IntoView {
+    o.read_only_notice.clone().map(|sentence| {
+        view! {
+            <section class="notice notice-warn read-only-notice" role="status" aria-labelledby="bill-read-only-title">
+                <h2 id="bill-read-only-title" class="small-title"><span class="badge read-only">"Read-only"</span>" Over the "{o.effective_plan_name.clone()}" plan's limits"</h2>
+                <p>{sentence}</p>
+                <ul class="read-only-list">
+                    {o.read_only.iter().map(|l| view! {
+                        <li><a href=l.href.clone()>{l.text.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">"Nothing was deleted: read-only items can still be viewed, taken offline or deleted. The oldest ones, up to the limit, stay editable."</p>
+            </section>
+        }
+    })
 }
 
 #[component]

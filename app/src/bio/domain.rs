@@ -15,7 +15,7 @@ fn now() -> DateTime {
     DateTime::now()
 }
 
-fn to_page(d: PageDoc, domains: Vec<super::CustomDomain>) -> BioPage {
+fn to_page(d: PageDoc, domains: Vec<super::CustomDomain>, read_only: Option<String>) -> BioPage {
     BioPage {
         id: d.id,
         handle: d.handle,
@@ -25,10 +25,11 @@ fn to_page(d: PageDoc, domains: Vec<super::CustomDomain>) -> BioPage {
         version: d.version,
         updated_at: d.updated_at.timestamp_millis(),
         domains,
+        read_only,
     }
 }
 
-fn summary(d: &PageDoc) -> BioPageSummary {
+fn summary(d: &PageDoc, read_only: Option<String>) -> BioPageSummary {
     BioPageSummary {
         id: d.id.clone(),
         handle: d.handle.clone(),
@@ -36,7 +37,43 @@ fn summary(d: &PageDoc) -> BioPageSummary {
         published: d.published.is_some(),
         unpublished_changes: d.published.as_ref() != Some(&d.draft),
         updated_at: d.updated_at.timestamp_millis(),
+        read_only,
     }
+}
+
+/// What a page is called in a read-only refusal.
+const PAGE: &str = "page";
+
+/// The workspace's bio-page allowance: after its plan dropped, the oldest pages up to the
+/// limit stay editable and later ones are read-only (kept, served, viewable, deletable).
+pub(crate) async fn page_allowance(ctx: &Ctx) -> Result<crate::workspaces::plans::Allowance, AppError> {
+    use futures_util::TryStreamExt;
+    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
+    let filter = ctx.scoped::<PageDoc>(PAGES)?.filter(doc! {});
+    let docs: Vec<mongodb::bson::Document> = ctx
+        .db()
+        .collection::<mongodb::bson::Document>(PAGES)
+        .find(filter)
+        .projection(doc! { "_id": 1, "created_at": 1 })
+        .limit(10_000)
+        .await?
+        .try_collect()
+        .await?;
+    let records = docs
+        .iter()
+        .filter_map(|d| Some((d.get_datetime("created_at").map(|t| t.timestamp_millis()).unwrap_or(0), d.get_str("_id").ok()?.to_string())))
+        .collect();
+    crate::workspaces::plans::allowance(ctx.db(), &workspace, "bio_pages", records).await
+}
+
+/// Refuses changing `page` while it is beyond the plan's bio-page limit. Called before
+/// anything is written.
+pub(crate) async fn require_editable(ctx: &Ctx, page: &str) -> Result<(), AppError> {
+    let allowance = page_allowance(ctx).await?;
+    if allowance.is_read_only(page.trim()) {
+        return Err(allowance.error(PAGE));
+    }
+    Ok(())
 }
 
 async fn load(ctx: &Ctx, page: &str) -> Result<PageDoc, AppError> {
@@ -45,7 +82,8 @@ async fn load(ctx: &Ctx, page: &str) -> Result<PageDoc, AppError> {
 
 async fn full(ctx: &Ctx, d: PageDoc) -> Result<BioPage, AppError> {
     let domains = super::domains::for_page(ctx, &d.id).await?;
-    Ok(to_page(d, domains))
+    let read_only = page_allowance(ctx).await?.reason(&d.id, PAGE);
+    Ok(to_page(d, domains, read_only))
 }
 
 /// Whether `handle` is held by a page or by an old handle that still redirects to a page
@@ -64,7 +102,8 @@ const TAKEN: &str = "That handle is taken. Choose another.";
 pub async fn list_pages(ctx: &Ctx) -> Result<Vec<BioPageSummary>, AppError> {
     ctx.require(MODULE, Action::View)?;
     let docs = ctx.scoped::<PageDoc>(PAGES)?.find(doc! {}, doc! { "updated_at": -1 }, 500).await?;
-    Ok(docs.iter().map(summary).collect())
+    let allowance = page_allowance(ctx).await?;
+    Ok(docs.iter().map(|d| summary(d, allowance.reason(&d.id, PAGE))).collect())
 }
 
 pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError> {
@@ -118,6 +157,7 @@ async fn conflict(ctx: &Ctx, page: &str) -> AppError {
 /// Saves the draft. `content` is JSON; unfinished blocks are fine, unsafe values are not.
 pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) -> Result<BioPage, AppError> {
     ctx.require(MODULE, Action::Edit)?;
+    require_editable(ctx, &page).await?;
     if content.len() > 512 * 1024 {
         return Err(AppError::field("content", "This page is too large to save (512 KB at most). Remove some blocks."));
     }
@@ -139,6 +179,7 @@ pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) 
 pub async fn publish(ctx: &Ctx, page: String, version: i64) -> Result<BioPage, AppError> {
     ctx.require(MODULE, Action::Edit)?;
     let d = load(ctx, &page).await?;
+    require_editable(ctx, &d.id).await?;
     if d.version != version {
         return Err(conflict(ctx, &page).await);
     }
@@ -171,6 +212,7 @@ pub async fn unpublish(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
 /// else can take it in that time.
 pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<BioPage, AppError> {
     ctx.require(MODULE, Action::Edit)?;
+    require_editable(ctx, &page).await?;
     let handle = handle.trim().to_string();
     AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
     let d = load(ctx, &page).await?;

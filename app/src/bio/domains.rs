@@ -157,6 +157,7 @@ pub async fn page_for_host(state: &AppState, host: &str) -> Result<Option<String
 pub async fn add(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, AppError> {
     ctx.require(super::MODULE, Action::Manage)?;
     let page_doc = own_page(ctx, &page).await?;
+    super::domain::require_editable(ctx, &page_doc.id).await?;
     let domain = check_domain(&domain, &app_host(&ctx.state))?;
     let scoped = ctx.scoped::<DomainDoc>(DOMAINS)?;
     if scoped.count(doc! { "page_id": &page_doc.id }).await? >= MAX_DOMAINS_PER_PAGE {
@@ -188,6 +189,7 @@ pub async fn add(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, App
 pub async fn verify(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, AppError> {
     ctx.require(super::MODULE, Action::Manage)?;
     let page_doc = own_page(ctx, &page).await?;
+    super::domain::require_editable(ctx, &page_doc.id).await?;
     let domain = named(&domain);
     let scoped = ctx.scoped::<DomainDoc>(DOMAINS)?;
     let d = scoped.find_one(doc! { "page_id": &page_doc.id, "domain": &domain }).await?.ok_or_else(|| AppError::not_found("That domain"))?;

@@ -51,6 +51,10 @@ pub struct BioPage {
     /// Custom domains attached to this page.
     #[serde(default)]
     pub domains: Vec<CustomDomain>,
+    /// Set when the page is beyond the plan's bio-page limit (after the plan dropped): why it
+    /// is read-only. It can still be viewed, taken offline and deleted.
+    #[serde(default)]
+    pub read_only: Option<String>,
 }
 
 /// A line in the list of a workspace's pages.
@@ -63,6 +67,9 @@ pub struct BioPageSummary {
     /// True when the draft differs from what is published.
     pub unpublished_changes: bool,
     pub updated_at: i64,
+    /// Set when the page is beyond the plan's bio-page limit: why it is read-only.
+    #[serde(default)]
+    pub read_only: Option<String>,
 }
 
 /// Everything a page shows: its blocks, its look and its search/social metadata.

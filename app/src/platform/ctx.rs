@@ -11,7 +11,11 @@ use crate::workspaces::{allows, Action, WorkspaceRole};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Membership {
     pub workspace_id: String,
+    /// The role the caller acts with: their stored role, lowered to viewer while they hold
+    /// a seat beyond the plan's seat limit (see [`crate::workspaces::plans::seat_role`]).
     pub role: WorkspaceRole,
+    /// Set when `role` was lowered for the seat limit: why, as a sentence.
+    pub seat_limited: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -95,12 +99,15 @@ pub async fn require_member(workspace_id: &str) -> Result<Ctx, AppError> {
 }
 
 /// Resolves `ctx`'s membership in `workspace_id` (for callers that already hold a `Ctx`,
-/// such as plain HTTP routes).
+/// such as plain HTTP routes). A member beyond the plan's seat limit acts as a viewer, so
+/// every module's permission checks follow the plan.
 pub async fn enter_workspace(ctx: &mut Ctx, workspace_id: &str) -> Result<(), AppError> {
-    let role = crate::workspaces::store::member_role(ctx.db(), workspace_id.trim(), &ctx.user_id).await?;
+    let workspace_id = workspace_id.trim();
+    let role = crate::workspaces::store::member_role(ctx.db(), workspace_id, &ctx.user_id).await?;
     match role {
         Some(role) => {
-            ctx.workspace = Some(Membership { workspace_id: workspace_id.trim().to_string(), role });
+            let (role, seat_limited) = crate::workspaces::plans::seat_role(ctx.db(), workspace_id, &ctx.user_id, role).await?;
+            ctx.workspace = Some(Membership { workspace_id: workspace_id.to_string(), role, seat_limited });
             Ok(())
         }
         None => Err(AppError::not_found("That workspace")),

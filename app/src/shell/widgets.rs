@@ -27,6 +27,7 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         AppError::NotFound { .. } => "Not found",
         AppError::RateLimited { .. } => "Please wait a moment",
         AppError::LimitReached { .. } => "Plan limit reached",
+        AppError::ReadOnly { .. } => "Read-only on this plan",
         AppError::Conflict { .. } => "Changed elsewhere",
         _ => "Something went wrong",
     };

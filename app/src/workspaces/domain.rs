@@ -108,8 +108,8 @@ async fn detail(ctx: &Ctx, w: &WorkspaceDoc) -> Result<WorkspaceDetail, AppError
     })
 }
 
-fn summary(w: &WorkspaceDoc, role: WorkspaceRole) -> WorkspaceSummary {
-    WorkspaceSummary { id: w.id.clone(), name: w.name.clone(), slug: w.slug.clone(), role, setup_done: w.setup.completed }
+fn summary(w: &WorkspaceDoc, role: WorkspaceRole, view_only_reason: Option<String>) -> WorkspaceSummary {
+    WorkspaceSummary { id: w.id.clone(), name: w.name.clone(), slug: w.slug.clone(), role, setup_done: w.setup.completed, view_only_reason }
 }
 
 /// `my-shop` from "My Shop!". Empty when nothing usable is left.
@@ -184,10 +184,15 @@ pub async fn list_workspaces(ctx: &Ctx) -> Result<Vec<WorkspaceSummary>, AppErro
     let members = store::memberships_of(ctx.db(), &ctx.user_id).await?;
     let ids: Vec<&str> = members.iter().map(|m| m.workspace_id.as_str()).collect();
     let docs: Vec<WorkspaceDoc> = store::workspaces(ctx.db()).find(doc! { "_id": { "$in": ids } }).sort(doc! { "name": 1 }).await?.try_collect().await?;
-    Ok(docs
-        .iter()
-        .filter_map(|w| members.iter().find(|m| m.workspace_id == w.id).map(|m| summary(w, m.role)))
-        .collect())
+    let mut out = Vec::with_capacity(docs.len());
+    for w in &docs {
+        if let Some(m) = members.iter().find(|m| m.workspace_id == w.id) {
+            // The role that applies now: a seat beyond the plan's limit is view-only.
+            let (role, why) = plans::seat_role(ctx.db(), &w.id, &ctx.user_id, m.role).await?;
+            out.push(summary(w, role, why));
+        }
+    }
+    Ok(out)
 }
 
 /// Step 1 of the wizard for a new workspace: creates it with the caller as its owner.
@@ -831,7 +836,8 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
     let mut joined = ctx.clone();
     crate::platform::enter_workspace(&mut joined, &w.id).await?;
     audit(&joined, "member_joined", format!("{} joined as {}", me.name, role.label())).await;
-    Ok(Joined { workspace: summary(&w, role) })
+    let why = joined.workspace.as_ref().and_then(|m| m.seat_limited.clone());
+    Ok(Joined { workspace: summary(&w, joined.workspace_role()?, why) })
 }
 
 /// Declines an invitation. The link alone is enough: nobody needs an account to say no.

@@ -127,6 +127,10 @@ pub struct WorkspaceSummary {
     pub role: WorkspaceRole,
     /// False while the owner is still in the setup wizard.
     pub setup_done: bool,
+    /// Set while the person holds a seat beyond the plan's seat limit: `role` is then
+    /// viewer whatever their stored role, and this says why.
+    #[serde(default)]
+    pub view_only_reason: Option<String>,
 }
 
 /// Where the setup wizard stands. Saved at every step, so another device resumes there.

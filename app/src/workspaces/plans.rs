@@ -185,3 +185,190 @@ pub async fn check(db: &Db, workspace: &WorkspaceDoc, key: &str, would_be: i64) 
         _ => Ok(()),
     }
 }
+
+// ---------------------------------------------------------------- the allowance after a drop
+//
+// When the effective plan drops (an expired grace period, a downgrade, a complimentary plan
+// that ended, an administrator lowering an override), nothing is deleted. Of the records a
+// countable limit counts, the oldest ones up to the limit stay editable; the rest are
+// read-only until the workspace is within the limit again (it pays, or deletes down to the
+// limit). Nothing is stored about this: it is worked out on every call, so no migration
+// is needed either way.
+
+/// A record counted against a limit: when it was created (ms since the epoch) and its id.
+pub type Counted = (i64, String);
+
+/// The ids of `records` beyond `limit`: the oldest `limit` records (by creation time, ties
+/// by id) are within the allowance, every later one is not. No limit: none.
+pub fn beyond_allowance(limit: Option<i64>, mut records: Vec<Counted>) -> Vec<String> {
+    let Some(n) = limit else { return vec![] };
+    records.sort();
+    records.into_iter().skip(n.max(0) as usize).map(|(_, id)| id).collect()
+}
+
+/// Whether record `id` of `records` is within the allowance of `limit`.
+pub fn within_allowance(limit: Option<i64>, records: Vec<Counted>, id: &str) -> bool {
+    !beyond_allowance(limit, records).iter().any(|r| r == id)
+}
+
+/// One countable limit of a workspace as it applies now, and which of its records are
+/// beyond it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allowance {
+    pub key: String,
+    /// The effective limit (`None`: no limit).
+    pub limit: Option<i64>,
+    /// How many records there are.
+    pub used: i64,
+    /// The name of the effective plan, e.g. "Free".
+    pub plan: String,
+    /// The cheapest higher plan that fits every record, unless an override decides the
+    /// limit (then upgrading would not lift it).
+    pub upgrade_to: Option<String>,
+    /// The records beyond the limit, oldest first.
+    pub read_only: Vec<String>,
+}
+
+impl Allowance {
+    pub fn is_read_only(&self, id: &str) -> bool {
+        self.read_only.iter().any(|r| r == id)
+    }
+
+    /// The refusal for changing a record beyond the allowance; `what` names the record
+    /// ("page").
+    pub fn error(&self, what: &str) -> AppError {
+        AppError::ReadOnly {
+            what: what.to_string(),
+            limit: limit_phrase(&self.key).to_string(),
+            included: self.limit.unwrap_or(0),
+            plan: self.plan.clone(),
+            upgrade_to: self.upgrade_to.clone(),
+        }
+    }
+
+    /// Why record `id` is read-only, as a sentence; `None` when it is editable.
+    pub fn reason(&self, id: &str, what: &str) -> Option<String> {
+        self.is_read_only(id).then(|| self.error(what).to_string())
+    }
+}
+
+/// The effective plan of `workspace`, or `None` when no plans are loaded (then nothing is
+/// limited, as [`check`] cannot limit anything either).
+async fn effective_if_loaded(db: &Db, workspace: &WorkspaceDoc) -> Result<Option<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>)>, AppError> {
+    match effective(db, workspace).await {
+        Ok(e) => Ok(Some(e)),
+        Err(AppError::Unavailable { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The allowance of `key` for `workspace`, over `records` (every record the limit counts).
+pub async fn allowance(db: &Db, workspace: &WorkspaceDoc, key: &str, records: Vec<Counted>) -> Result<Allowance, AppError> {
+    let used = records.len() as i64;
+    let Some((plans, current, overrides)) = effective_if_loaded(db, workspace).await? else {
+        return Ok(Allowance { key: key.to_string(), limit: None, used, plan: String::new(), upgrade_to: None, read_only: vec![] });
+    };
+    let limit = overrides.get(key).copied().unwrap_or_else(|| current.limit(key));
+    let upgrade_to = if overrides.contains_key(key) {
+        None
+    } else {
+        plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| used <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone())
+    };
+    let read_only = beyond_allowance(limit, records);
+    Ok(Allowance { key: key.to_string(), limit, used, plan: current.name, upgrade_to, read_only })
+}
+
+/// The team's seats as records: the owner always first, then members by the time they
+/// joined (ties by id).
+pub async fn seat_records(db: &Db, workspace_id: &str) -> Result<Vec<Counted>, AppError> {
+    use super::store::{MemberDoc, MEMBERS};
+    let members: Vec<MemberDoc> = db.collection::<MemberDoc>(MEMBERS).find(doc! { "workspace_id": workspace_id }).limit(10_000).await?.try_collect().await?;
+    Ok(members
+        .into_iter()
+        .map(|m| (if m.role == super::WorkspaceRole::Owner { i64::MIN } else { m.joined_at.timestamp_millis() }, m.user_id))
+        .collect())
+}
+
+/// The seat allowance of `workspace`: which members (by user id) are beyond it.
+pub async fn seat_allowance(db: &Db, workspace: &WorkspaceDoc) -> Result<Allowance, AppError> {
+    allowance(db, workspace, "members", seat_records(db, &workspace.id).await?).await
+}
+
+/// The role `user_id` acts with in `workspace_id`, given their stored `role`: a member
+/// beyond the seat allowance acts as a viewer until the workspace is within the limit again
+/// (the owner is always within). The second value says why, when the role was lowered.
+pub async fn seat_role(db: &Db, workspace_id: &str, user_id: &str, role: super::WorkspaceRole) -> Result<(super::WorkspaceRole, Option<String>), AppError> {
+    use super::WorkspaceRole;
+    // The owner is always within; a viewer has nothing to lose.
+    if role == WorkspaceRole::Owner || role == WorkspaceRole::Viewer {
+        return Ok((role, None));
+    }
+    let Some(w) = super::store::workspaces(db).find_one(doc! { "_id": workspace_id }).await? else { return Ok((role, None)) };
+    let Some((_, current, overrides)) = effective_if_loaded(db, &w).await? else { return Ok((role, None)) };
+    let Some(limit) = overrides.get("members").copied().unwrap_or_else(|| current.limit("members")) else { return Ok((role, None)) };
+    let count = db.collection::<mongodb::bson::Document>(super::store::MEMBERS).count_documents(doc! { "workspace_id": workspace_id }).await? as i64;
+    if count <= limit {
+        return Ok((role, None));
+    }
+    let seats = seat_allowance(db, &w).await?;
+    if !seats.is_read_only(user_id) {
+        return Ok((role, None));
+    }
+    Ok((WorkspaceRole::Viewer, Some(seat_reason(&seats))))
+}
+
+/// Why a member beyond the seat allowance has view-only access, as a sentence.
+pub fn seat_reason(seats: &Allowance) -> String {
+    let included = match seats.limit.unwrap_or(0) {
+        1 => "1 team member".to_string(),
+        n => format!("{n} team members"),
+    };
+    let back = match &seats.upgrade_to {
+        Some(p) => format!("upgrades to {p} or makes room"),
+        None => "makes room".to_string(),
+    };
+    format!("Your access to this workspace is view-only: its {} plan includes {included}, and you joined after them. Full access comes back when the workspace {back}.", seats.plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recs(list: &[(i64, &str)]) -> Vec<Counted> {
+        list.iter().map(|(t, id)| (*t, id.to_string())).collect()
+    }
+
+    #[test]
+    fn the_oldest_records_stay_within_the_allowance() {
+        let r = recs(&[(30, "c"), (10, "a"), (20, "b")]);
+        assert_eq!(beyond_allowance(Some(1), r.clone()), vec!["b", "c"]);
+        assert_eq!(beyond_allowance(Some(2), r.clone()), vec!["c"]);
+        assert!(beyond_allowance(Some(3), r.clone()).is_empty());
+        assert!(beyond_allowance(Some(10), r.clone()).is_empty());
+        assert!(beyond_allowance(None, r.clone()).is_empty(), "no limit: everything editable");
+        assert_eq!(beyond_allowance(Some(0), r.clone()), vec!["a", "b", "c"]);
+        assert_eq!(beyond_allowance(Some(-1), r.clone()), vec!["a", "b", "c"]);
+        assert!(within_allowance(Some(1), r.clone(), "a"));
+        assert!(!within_allowance(Some(1), r.clone(), "b"));
+        assert!(within_allowance(Some(1), r, "not-counted"));
+    }
+
+    #[test]
+    fn ties_in_time_are_decided_by_id_and_the_owner_counts_first() {
+        let r = recs(&[(10, "z"), (10, "m"), (5, "late-id-early-time")]);
+        assert_eq!(beyond_allowance(Some(2), r), vec!["z"]);
+        // Seat records put the owner at i64::MIN, whenever they joined.
+        let seats = recs(&[(100, "first-member"), (i64::MIN, "owner"), (200, "second-member")]);
+        assert_eq!(beyond_allowance(Some(2), seats.clone()), vec!["second-member"]);
+        assert_eq!(beyond_allowance(Some(1), seats), vec!["first-member", "second-member"]);
+    }
+
+    #[test]
+    fn refusals_name_the_limit_and_the_plan() {
+        let a = Allowance { key: "bio_pages".into(), limit: Some(1), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["b".into(), "c".into()] };
+        assert_eq!(a.reason("b", "page").unwrap(), "This page is read-only: the Free plan includes 1 link-in-bio page. Upgrade to Pro to edit it.");
+        assert_eq!(a.reason("a", "page"), None);
+        let seats = Allowance { key: "members".into(), limit: Some(2), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["u3".into()] };
+        assert_eq!(seat_reason(&seats), "Your access to this workspace is view-only: its Free plan includes 2 team members, and you joined after them. Full access comes back when the workspace upgrades to Pro or makes room.");
+    }
+}

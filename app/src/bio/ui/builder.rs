@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::blocks::BuildTab;
 use super::editor::{follow_outbox, now_ms, Editor};
-use super::panels::{DesignTab, SettingsTab, SignupsTab};
+use super::panels::{DesignTab, PageDangerZone, SettingsTab, SignupsTab};
 use crate::bio::api::publish_bio_page;
 use crate::bio::render::{render_page, RenderOptions};
 use crate::bio::{BioContent, BioPage};
@@ -178,7 +178,18 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                     <a href=move || format!("/{}/qr.svg", handle()) target="_blank" rel="noopener">"View QR code"</a>
                 </p>
             })}
-            {(!ed.editable).then(|| view! { <p class="notice">"You can look at this page but not change it: your role in this workspace is read-only."</p> })}
+            {match (ed.page.with_untracked(|p| p.read_only.clone()), ed.editable) {
+                (Some(why), _) => view! {
+                    <div class="notice notice-warn" role="note" data-testid="bio-read-only">
+                        <p><span class="badge read-only">"Read-only"</span></p>
+                        <p>{why}</p>
+                        <p>"The published page stays online. You can still view it, see its statistics and sign-ups, take it offline or delete it. "
+                            <a href="/billing">"See plans and billing"</a></p>
+                    </div>
+                }.into_any(),
+                (None, false) => view! { <p class="notice">"You can look at this page but not change it: your role in this workspace is read-only."</p> }.into_any(),
+                (None, true) => ().into_any(),
+            }}
             {restored.then(|| view! { <p class="notice" role="status">"Your unsent changes on this device were restored. They are being saved now."</p> })}
             <div class="row bio-actions">
                 {ed.editable.then(|| view! {
@@ -219,6 +230,9 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                             _ => ().into_any(),
                         }}
                     </fieldset>
+                    // Outside the fieldset: a page that is read-only on the plan can still be
+                    // taken offline or deleted, to get back within the limit.
+                    {move || (tab.get() == "settings" && ed.role_can_edit).then(|| view! { <PageDangerZone ed=ed/> })}
                     {move || match tab.get() {
                         "analytics" => view! { <crate::bio::ui_stats::StatsPanel workspace=ed.workspace() page=ed.id()/> }.into_any(),
                         "signups" => view! { <SignupsTab workspace=ed.workspace() page=ed.id()/> }.into_any(),

@@ -137,6 +137,9 @@ pub struct Editor {
     /// A save was handed to the outbox and no answer has come yet.
     pub in_flight: RwSignal<bool>,
     pub editable: bool,
+    /// The caller's role may edit bio pages (even when this page is read-only on the plan,
+    /// it can then still be taken offline or deleted).
+    pub role_can_edit: bool,
     /// Said to screen readers after moves and removals.
     pub announce: RwSignal<String>,
     pub list_ref: NodeRef<leptos::html::Ol>,
@@ -181,6 +184,7 @@ impl Editor {
             waiting: RwSignal::new(false),
             in_flight: RwSignal::new(false),
             editable,
+            role_can_edit: editable,
             announce: RwSignal::new(String::new()),
             list_ref: NodeRef::new(),
             remove_ref: NodeRef::new(),

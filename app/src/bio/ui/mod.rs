@@ -73,13 +73,20 @@ pub fn BioPagesPage() -> impl IntoView {
                             }.into_any(),
                             Some(Ok(list)) => view! {
                                 <ul class="list bio-page-list">
-                                    {list.into_iter().map(|p| view! {
+                                    {list.into_iter().map(|p| {
+                                        let reason_id = format!("bio-ro-{}", p.id);
+                                        view! {
                                         <li>
                                             <div>
-                                                <a href=format!("/bio/{}", p.id) class="bio-page-link">{format!("@{}", p.handle)}</a>
+                                                <a href=format!("/bio/{}", p.id) class="bio-page-link"
+                                                    aria-describedby=p.read_only.is_some().then(|| reason_id.clone())>{format!("@{}", p.handle)}</a>
                                                 {(!p.title.is_empty()).then(|| view! { <p class="muted small">{p.title.clone()}</p> })}
+                                                {p.read_only.clone().map(|why| view! {
+                                                    <p class="muted small" id=reason_id.clone()>{why}" "<a href="/billing">"See plans and billing"</a></p>
+                                                })}
                                             </div>
                                             <div class="row">
+                                                {p.read_only.is_some().then(|| view! { <span class="badge read-only">"Read-only"</span> })}
                                                 {if p.published {
                                                     view! { <span class="badge ok">"Published"</span> }.into_any()
                                                 } else {
@@ -88,7 +95,7 @@ pub fn BioPagesPage() -> impl IntoView {
                                                 {(p.published && p.unpublished_changes).then(|| view! { <span class="badge warn">"Unpublished changes"</span> })}
                                             </div>
                                         </li>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </ul>
                             }.into_any(),
                         }}
@@ -200,8 +207,12 @@ pub fn BuilderPage() -> impl IntoView {
                     <p><a href="/bio">"Back to all bio pages"</a></p>
                 }.into_any(),
                 (true, Some(w), Some(Ok((page, content, restored)))) => {
-                    let editable = untrack(|| ws.can(MODULE, Action::Edit));
-                    let ed = Editor::new(w, page, content, editable);
+                    // A page beyond the plan's limit opens read-only (the server refuses changes
+                    // anyway); taking it offline and deleting it stay possible.
+                    let role_can_edit = untrack(|| ws.can(MODULE, Action::Edit));
+                    let editable = role_can_edit && page.read_only.is_none();
+                    let mut ed = Editor::new(w, page, content, editable);
+                    ed.role_can_edit = role_can_edit;
                     if let (Some(v), true) = (restored, editable) {
                         ed.resend_restored(v);
                     }

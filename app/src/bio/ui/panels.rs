@@ -166,7 +166,6 @@ pub fn DesignTab(ed: Editor) -> impl IntoView {
 
 #[component]
 pub fn SettingsTab(ed: Editor) -> impl IntoView {
-    let navigate = use_navigate();
     let seo_title = move || ed.content.with(|c| c.seo.title.clone());
     let seo_desc = move || ed.content.with(|c| c.seo.description.clone());
     let seo_image = Signal::derive(move || ed.content.with(|c| c.seo.image.clone()));
@@ -198,34 +197,6 @@ pub fn SettingsTab(ed: Editor) -> impl IntoView {
     };
     let handle_msg = move || handle_error.get().and_then(|e| e.field_message("handle"));
     let other_error = move || handle_error.get().filter(|e| e.field_message("handle").is_none());
-    let page_error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let unpublish = move |_| {
-        leptos::task::spawn_local(async move {
-            match unpublish_bio_page(ed.workspace(), ed.id()).await {
-                Ok(p) => {
-                    page_error.set(None);
-                    ed.apply_server(p, false);
-                }
-                Err(e) => page_error.set(Some(e)),
-            }
-        });
-    };
-    let delete = move |_| {
-        let ok = web_sys::window().and_then(|w| w.confirm_with_message("Delete this page for good? Visitors will get “not found”.").ok()).unwrap_or(false);
-        if !ok {
-            return;
-        }
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match delete_bio_page(ed.workspace(), ed.id()).await {
-                Ok(()) => {
-                    crate::offline::discard_draft(&ed.doc());
-                    navigate("/bio", Default::default());
-                }
-                Err(e) => page_error.set(Some(e)),
-            }
-        });
-    };
     let on_domains = Callback::new(move |p: crate::bio::BioPage| ed.apply_server(p, false));
     view! {
         <section class="card" aria-labelledby="seo-title">
@@ -268,6 +239,43 @@ pub fn SettingsTab(ed: Editor) -> impl IntoView {
             </form>
         </section>
         <crate::bio::ui_domains::DomainsPanel workspace=ed.workspace() page=ed.id() domains=ed.page.get_untracked().domains on_change=on_domains/>
+    }
+}
+
+/// Unpublish and delete. Shown outside the builder's disabled fieldset, so a page that is
+/// read-only on the plan can still be taken offline or deleted.
+#[component]
+pub fn PageDangerZone(ed: Editor) -> impl IntoView {
+    let navigate = use_navigate();
+    let page_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let unpublish = move |_| {
+        leptos::task::spawn_local(async move {
+            match unpublish_bio_page(ed.workspace(), ed.id()).await {
+                Ok(p) => {
+                    page_error.set(None);
+                    ed.apply_server(p, false);
+                }
+                Err(e) => page_error.set(Some(e)),
+            }
+        });
+    };
+    let delete = move |_| {
+        let ok = web_sys::window().and_then(|w| w.confirm_with_message("Delete this page for good? Visitors will get “not found”.").ok()).unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match delete_bio_page(ed.workspace(), ed.id()).await {
+                Ok(()) => {
+                    crate::offline::discard_draft(&ed.doc());
+                    navigate("/bio", Default::default());
+                }
+                Err(e) => page_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
         <section class="card danger" aria-labelledby="page-danger-title">
             <h2 id="page-danger-title">"Unpublish or delete"</h2>
             {move || page_error.get().map(|e| view! { <ErrorNote error=e/> })}

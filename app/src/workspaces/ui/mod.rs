@@ -167,6 +167,13 @@ pub fn WorkspaceBar() -> impl IntoView {
                 <option value="__new">"+ New workspace"</option>
             </select>
         </div>
+        // A seat beyond the plan's seat limit: the server lets this member only look.
+        {move || ws.current_summary().and_then(|w| w.view_only_reason).map(|why| view! {
+            <div class="notice notice-warn ws-view-only" role="note" data-testid="ws-view-only">
+                <p><span class="badge read-only">"View-only"</span></p>
+                <p>{why}</p>
+            </div>
+        })}
     }
 }
 
