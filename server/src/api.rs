@@ -51,11 +51,48 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         };
     }
 
+    let req = match readable_body(req).await {
+        Ok(req) => req,
+        Err(res) => return res,
+    };
     let ctx_state = state.clone();
     let res = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req)
         .await
         .into_response();
     with_error_status(res).await
+}
+
+/// Reads the body before server_fn does: server_fn answers a body it cannot read (over the
+/// size limit when sent without `Content-Length`, or bytes that are not UTF-8 where it
+/// expects a form) with an internal error, a 500. Here they get the shared error: 413, or
+/// the same "could not be read" validation error as a form that does not deserialize.
+async fn readable_body(req: Request) -> Result<Request, Response> {
+    let (parts, body) = req.into_parts();
+    // The size limit is applied around this handler (see `body_limit` in lib.rs).
+    let bytes = match to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            let too_large = std::iter::successors(std::error::Error::source(&e), |e| e.source()).any(|e| e.is::<http_body_util::LengthLimitError>());
+            let (status, message) = if too_large {
+                (StatusCode::PAYLOAD_TOO_LARGE, "That request is larger than this server accepts.")
+            } else {
+                (StatusCode::BAD_REQUEST, "The request could not be read. Check the values and try again.")
+            };
+            return Err(error_response(AppError::Validation { message: message.into(), fields: vec![] }, Some(status)));
+        }
+    };
+    let binary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/") || t.starts_with("application/octet-stream") || t.starts_with("application/cbor"));
+    if !binary && std::str::from_utf8(&bytes).is_err() {
+        return Err(error_response(
+            AppError::Validation { message: "The request could not be read. Check the values and try again.".into(), fields: vec![] },
+            None,
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 fn error_response(err: AppError, status: Option<StatusCode>) -> Response {
