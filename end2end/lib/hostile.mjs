@@ -36,3 +36,34 @@ export async function findScript(page) {
     return found;
   });
 }
+
+/** Records every dialog (alert, confirm, prompt) the page opens, and dismisses it. */
+export function watchDialogs(page) {
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return dialogs;
+}
+
+/** Runs in the page (with `until`): true when `text` is shown as text, in the page's text or
+ *  as the value of a form field. */
+export function showsText(text) {
+  if (document.body && document.body.innerText.includes(text)) return true;
+  return [...document.querySelectorAll('input, textarea')].some((el) => el.value.includes(text));
+}
+
+/** Calls a server fn from the open (signed-in) page, form-encoded as the client does.
+ *  Returns the status and the decoded JSON answer (null when it is not JSON). */
+export async function callFn(page, endpoint, fields) {
+  return page.evaluate(async ([endpoint, fields]) => {
+    const res = await fetch(`/api/${endpoint}`, { method: 'POST', body: new URLSearchParams(fields) });
+    const text = await res.text();
+    let body = null;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body };
+  }, [endpoint, fields]);
+}
