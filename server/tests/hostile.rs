@@ -684,11 +684,12 @@ async fn every_server_fn_refuses_hostile_input_clearly_and_never_fails() {
         }
     }
 
-    let total_cases = corpus.len() + bodies.len() + 2;
+    // The corpus, the whole bodies, the extra operator fields, and the two over-limit bodies.
+    let total_cases = corpus.len() + bodies.len() + 3;
     eprintln!("\n==== hostile input: server fns ====");
     eprintln!("server fns: {} (all registered fns; the scan found every one)", declared.len());
     eprintln!("arguments: {}", declared.iter().map(|d| d.args.len()).sum::<usize>());
-    eprintln!("corpus values per argument: {}; whole-body cases per fn: {} (+ extra operator fields, + over the limit)", corpus.len(), bodies.len());
+    eprintln!("corpus values per argument: {}; whole-body cases per fn: {} (+ extra operator fields, + over the limit with and without Content-Length)", corpus.len(), bodies.len());
     eprintln!("corpus cases in all: {total_cases}");
     eprintln!("requests: {} ({} signed in, {} anonymous)", tally.requests, signed_in_requests, tally.requests - signed_in_requests);
     for (k, v) in &tally.by_outcome {
