@@ -3,7 +3,7 @@
 // opens /{handle}, follows a link, and the click is counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, openPage, screenshot, until } from '../lib/browser.mjs';
+import { BASE_URL, CLIENT_HEADERS, launch, openPage, screenshot, until } from '../lib/browser.mjs';
 import { newOwner, unique } from '../lib/flows.mjs';
 
 let browser;
@@ -110,7 +110,7 @@ test('build a page by drag and drop, publish it, and a visitor without script fo
   await page.getByTestId('bio-save-status').filter({ hasText: /Saved/ }).waitFor({ timeout: 15000 });
 
   // Touch: move the divider to the top by dragging its handle with a finger.
-  const phone = await browser.newContext({ viewport: { width: 1280, height: 900 }, hasTouch: true, storageState: await owner.context.storageState() });
+  const phone = await browser.newContext({ viewport: { width: 1280, height: 900 }, hasTouch: true, storageState: await owner.context.storageState(), extraHTTPHeaders: CLIENT_HEADERS });
   const touchPage = await phone.newPage();
   await touchPage.goto(page.url());
   await touchPage.getByRole('heading', { level: 1, name: `@${handle}` }).waitFor();
@@ -130,7 +130,7 @@ test('build a page by drag and drop, publish it, and a visitor without script fo
   await screenshot(touchPage, 'bio-builder-desktop');
 
   // A visitor, with script turned off, opens the page.
-  const visitorContext = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 } });
+  const visitorContext = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
   const visitor = await visitorContext.newPage();
   const visitorProblems = [];
   visitor.on('console', (m) => m.type() === 'error' && visitorProblems.push(m.text()));
