@@ -225,6 +225,12 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
         created_at: now(),
         updated_at: now(),
     };
+    // The owner's membership is written first. If the database fails between the two
+    // writes, what is left is a membership of a workspace that does not exist, which no
+    // list shows and nothing counts; the other order would leave a workspace nobody can
+    // reach, holding its address for ever.
+    let member = MemberDoc { id: crypto::new_id(), workspace_id: id.clone(), user_id: ctx.user_id.clone(), role: WorkspaceRole::Owner, joined_at: now() };
+    ctx.db().collection::<MemberDoc>(MEMBERS).insert_one(&member).await?;
     // Find a free address: my-shop, my-shop-2, … then a random suffix.
     let mut attempt = 1;
     loop {
@@ -236,14 +242,11 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
                 let trimmed: String = base.chars().take(40 - suffix.len() - 1).collect();
                 w.slug = format!("{}-{suffix}", trimmed.trim_end_matches('-'));
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                let _ = ctx.db().collection::<MemberDoc>(MEMBERS).delete_one(doc! { "_id": &member.id }).await;
+                return Err(e.into());
+            }
         }
-    }
-    let member = MemberDoc { id: crypto::new_id(), workspace_id: id.clone(), user_id: ctx.user_id.clone(), role: WorkspaceRole::Owner, joined_at: now() };
-    if let Err(e) = ctx.db().collection::<MemberDoc>(MEMBERS).insert_one(&member).await {
-        // No half-made workspace: without its owner it would be unreachable.
-        let _ = store::workspaces(ctx.db()).delete_one(doc! { "_id": &id }).await;
-        return Err(e.into());
     }
     let mut ctx = ctx.clone();
     crate::platform::enter_workspace(&mut ctx, &id).await?;
