@@ -183,7 +183,11 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                     <div class="notice notice-warn" role="note" data-testid="bio-read-only">
                         <p><span class="badge read-only">"Read-only"</span></p>
                         <p>{why}</p>
-                        <p>"The published page stays online. You can still view it, see its statistics and sign-ups, take it offline or delete it. "
+                        <p>{if ed.page.with_untracked(|p| p.published.is_some()) {
+                                "Its published version stays online. You can still view it, see its statistics and sign-ups, take it offline or delete it. "
+                            } else {
+                                "You can still view it, see its statistics and sign-ups, or delete it. "
+                            }}
                             <a href="/billing">"See plans and billing"</a></p>
                     </div>
                 }.into_any(),
