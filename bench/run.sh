@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
-# Throughput of the public link-in-bio page against a trivial static route (release build).
-# Starts its own database server (throw-away data dir), mail sink and release server on free
-# ports, creates its data through the real HTTP API (sign up, confirm from the captured
-# e-mail, sign in, workspace, bio page, draft, publish), then runs wrk on:
-#   bio        GET /{handle}           the published page (no Accept-Encoding, like wrk does)
-#   bio (br)   GET /{handle}           the same with Accept-Encoding: br (compressed once, when rendered)
-#   static     GET /health             tiny JSON, no database: the server's floor
-#   file       GET /offline.html       a static file from dist/ (only when dist/ is built)
-# Prints one summary table and saves it to bench/results/bio-<date>.txt.
-# Figures, not a test: not part of scripts/test.sh.
+# Load benchmark of the release server (issue 8). Figures, not a test: not part of scripts/test.sh.
 #
-#   DURATION=20s     seconds per wrk run (20 or 20s)
-#   CONNECTIONS=64   wrk -c;  THREADS=2  wrk -t
-#   SKIP_BUILD=1     use the release binaries already in target/release (e.g. while someone's
-#                    unfinished change breaks the build); the summary shows when they were built
+# Builds the release server (first time: 15-20 minutes on 2 cores), starts its own database
+# server (durable storage in a temp dir, --sync-on-commit), mail sink and release server on free
+# ports, creates its data through the real HTTP API (sign up, confirm from the captured e-mail,
+# Pro by an administrator's complimentary plan, workspace, published bio page, short link), then
+# drives each target with wrk, one after the other, with the same settings:
+#   bio        GET  /{handle}               the published page (rendered once, then from memory)
+#   short      GET  /s/{slug}               the short-link redirect (302 is the expected answer)
+#   read fn    POST /api/list_short_links   signed in, a workspace read
+#   write fn   POST /api/update_profile     signed in, a write of the user's profile
+#   file       GET  /offline.html           a small file of the client, from dist/ (if built)
+#   file br    GET  /main-*.css             the stylesheet, Accept-Encoding: br (if built)
+#   static     GET  /health                 tiny JSON, no database: the ceiling
+# Every response's status is counted: "errors" are socket errors plus answers other than the
+# expected status (200, or 302 for the redirect). Peak RSS is the server's VmRSS sampled during
+# each target, and its VmHWM at the end. Prints one table and saves it in bench/results/.
+#
+# wrk waits up to 10 s for an answer (its default, 2 s, would count slow answers as errors).
+#   DURATION=10s     per target (10 or 10s);  CONNECTIONS=32  wrk -c;  THREADS=2  wrk -t
+#   SKIP_BUILD=1     use the release binaries already in target/release (the table says when
+#                    they were built)
+#   SERVER_BIN=path  benchmark that server binary instead (implies SKIP_BUILD), e.g. a copy
+#                    kept from before a change
+# Uses the release client in dist/ when it is there (scripts/dev.sh builds it); it never runs Trunk.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 
-DURATION="${DURATION:-20s}"
+DURATION="${DURATION:-10s}"
 [[ "$DURATION" =~ ^[0-9]+$ ]] && DURATION="${DURATION}s"
-CONNECTIONS="${CONNECTIONS:-64}"
+CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -30,24 +40,33 @@ if ! command -v wrk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
 fi
 need_cmd curl "Install curl."
+need_cmd python3 "Install Python 3."
 ensure_database_server
 
-SERVER_BIN="$ROOT/target/release/mewayz-server"
 SINK_BIN="$ROOT/target/release/mail-sink"
+if [[ -n "${SERVER_BIN:-}" ]]; then
+  # Another build of the server (e.g. a copy from before a change), for a before/after comparison.
+  [[ -x "$SERVER_BIN" && -x "$SINK_BIN" ]] || die "SERVER_BIN=$SERVER_BIN is not an executable, or target/release has no mail-sink"
+  SKIP_BUILD=1
+  warn "SERVER_BIN: benchmarking $SERVER_BIN, built $(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
+fi
+SERVER_BIN="${SERVER_BIN:-$ROOT/target/release/mewayz-server}"
 if [[ -n "${SKIP_BUILD:-}" ]]; then
   [[ -x "$SERVER_BIN" && -x "$SINK_BIN" ]] || die "SKIP_BUILD is set but target/release has no mewayz-server and mail-sink"
   warn "SKIP_BUILD: using the release binaries built $(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 else
-  say "Building the release server (cargo build --release -p server; the first time takes several minutes)"
-  cargo build --quiet --release -p server
+  say "Building the release server (cargo build --release -p server --bins; the first time takes 15-20 minutes on 2 cores)"
+  cargo build --quiet --release -p server --bins
 fi
 BUILT_AT="$(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/mewayz-bio-bench.XXXXXX")"
-LOG_DIR="$ROOT/target/bench-bio"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mewayz-bench.XXXXXX")"
+LOG_DIR="$ROOT/target/bench"
 mkdir -p "$LOG_DIR"
+SAMPLER_PID=""
 cleanup() {
   trap - INT TERM EXIT
+  stop_pid "$SAMPLER_PID"
   stop_started
   rm -rf "$WORK"
 }
@@ -57,11 +76,11 @@ trap 'echo; warn "interrupted: stopping what this benchmark started"; exit 130' 
 # ---------------------------------------------------------------- services
 
 DB_PORT="$(free_port)"
-say "Starting a throw-away MongoDB wire server on 127.0.0.1:$DB_PORT (data in $WORK/db)"
+say "Starting a throw-away MongoDB wire server on 127.0.0.1:$DB_PORT (durable writes, data in $WORK/db)"
 mkdir -p "$WORK/db"
-start_database "$DB_PORT" "$WORK/db"
+start_database "$DB_PORT" "$WORK/db" --sync-on-commit
 export MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
-export MONGODB_DB="bench_bio"
+export MONGODB_DB="bench"
 
 MAIL_PORT="$(free_port)"
 MAIL_DIR="$WORK/mail"
@@ -76,14 +95,16 @@ RUST_LOG=warn "$SERVER_BIN" plans load "$ROOT/config/plans.json" >/dev/null || d
 if [[ -f "$ROOT/dist/index.html" ]]; then
   DIST="$ROOT/dist"
 else
-  DIST="$WORK/no-dist" # the server runs without a built client; only /health is benched then
+  DIST="$WORK/no-dist" # no built client: the file targets are left out
   mkdir -p "$DIST"
+  warn "dist/ has no built client (scripts/dev.sh builds it): the static file targets are left out"
 fi
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
-say "Starting the release server on $BASE (log: target/bench-bio/server.log)"
-HOST=127.0.0.1 PORT="$PORT" PUBLIC_URL="$BASE" DIST_DIR="$DIST" RUST_LOG="${RUST_LOG:-warn}" \
-  SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" \
+say "Starting the release server on $BASE (RUST_LOG=warn; log: target/bench/server.log)"
+# Access tokens live a day here, so the signed-in targets never run into a refresh.
+HOST=127.0.0.1 PORT="$PORT" PUBLIC_URL="$BASE" DIST_DIR="$DIST" RUST_LOG=warn \
+  SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" ACCESS_TOKEN_TTL_SECS=86400 \
   JWT_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
   "$SERVER_BIN" >"$LOG_DIR/server.log" 2>&1 &
 SERVER_PID=$!
@@ -99,9 +120,9 @@ done
 # ---------------------------------------------------------------- data, like a user
 
 HANDLE="bench_$(python3 -c 'import secrets,string; print("".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8)))')"
-say "Creating the data over HTTP: sign up, confirm, sign in, workspace, bio page /$HANDLE, draft, publish"
-BASE="$BASE" MAIL_DIR="$MAIL_DIR" HANDLE="$HANDLE" python3 - <<'PY' || die "creating the benchmark's data failed (server log: target/bench-bio/server.log)"
-import email, email.policy, glob, json, os, re, sys, time
+say "Creating the data over HTTP: account, Pro workspace, bio page /$HANDLE, short link"
+BASE="$BASE" MAIL_DIR="$MAIL_DIR" HANDLE="$HANDLE" SERVER_BIN="$SERVER_BIN" OUT="$WORK/data.env" python3 - <<'PY' || die "creating the benchmark's data failed (server log: target/bench/server.log)"
+import datetime, email, email.policy, glob, json, os, re, subprocess, sys, time
 import urllib.error, urllib.parse, urllib.request
 
 BASE, MAIL_DIR, HANDLE = os.environ["BASE"], os.environ["MAIL_DIR"], os.environ["HANDLE"]
@@ -109,9 +130,10 @@ EMAIL, PASSWORD = f"{HANDLE}@example.com", "juniper canal whistle 77"
 cookies = {}
 
 def call(fn, **form):
-    """POSTs a server fn form-encoded, as the client does (no Origin header), with the cookies."""
+    """POSTs a server fn form-encoded, as the client does, with the cookies and the Origin."""
     req = urllib.request.Request(f"{BASE}/api/{fn}", data=urllib.parse.urlencode(form).encode(), method="POST")
     req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    req.add_header("Origin", BASE)
     if cookies:
         req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
     try:
@@ -129,11 +151,8 @@ def verification_token(timeout=20):
     while time.time() < end:
         for path in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml"))):
             with open(path, "rb") as f:
-                raw = f.read()
-            if EMAIL.encode() not in raw.lower():
-                continue
-            msg = email.message_from_bytes(raw, policy=email.policy.default)
-            if EMAIL not in str(msg.get("To", "")).lower() and EMAIL not in open(path, errors="replace").read().lower():
+                msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+            if EMAIL not in str(msg.get("To", "")).lower():
                 continue
             for part in msg.walk():
                 if part.is_multipart():
@@ -149,10 +168,18 @@ out = call("sign_up", name="Bench Person", email=EMAIL, password=PASSWORD)
 if not out.get("email_configured"):
     sys.exit(f"sign_up says e-mail is not configured: {out}")
 call("verify_email", token=verification_token())
+# The bench account is a platform admin, so it can give its workspace Pro (complimentary).
+subprocess.run([os.environ["SERVER_BIN"], "promote", EMAIL, "admin"], check=True, stdout=subprocess.DEVNULL,
+               env={**os.environ, "RUST_LOG": "warn"})
 out = call("sign_in", email=EMAIL, password=PASSWORD)
 if "SignedIn" not in json.dumps(out):
     sys.exit(f"sign_in did not sign in: {out}")
 ws = call("create_workspace", name="Bench Studio", kind="creator")["id"]
+until = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+call("admin_set_complimentary", workspace_id=ws, plan="pro", until=until)
+billing = call("get_billing", workspace=ws)
+if billing.get("effective_plan") != "pro":
+    sys.exit(f"the workspace did not move to Pro: {billing}")
 page = call("create_bio_page", workspace=ws, handle=HANDLE)
 
 links = [
@@ -162,21 +189,16 @@ links = [
     ("Free guide: lighting on a budget", "https://example.com/guides/lighting"),
     ("My camera gear list", "https://example.com/gear"),
     ("Podcast: Making Things, episode 42", "https://podcast.example.com/episodes/42"),
-    ("Newsletter archive", "https://news.example.com/archive"),
-    ("Support the channel", "https://example.com/support"),
 ]
 blocks = [{"id": "hdr", "type": "header", "text": "Sam Rivera: photographer and teacher"}]
 blocks += [{"id": f"link{i}", "type": "link", "title": t, "url": u, "enabled": True} for i, (t, u) in enumerate(links, 1)]
 blocks += [
     {"id": "about", "type": "text", "text": "I teach **photography** to people who *just started*.\n\n"
-        "New lessons every Tuesday. Questions? Read the [FAQ](https://example.com/faq) first.\nThank you for being here!"},
+        "New lessons every Tuesday. Questions? Read the [FAQ](https://example.com/faq) first."},
     {"id": "social", "type": "social", "links": [
         {"network": "instagram", "url": "https://instagram.com/bench"},
         {"network": "youtube", "url": "https://youtube.com/@bench"},
-        {"network": "tiktok", "url": "https://tiktok.com/@bench"},
-        {"network": "github", "url": "https://github.com/bench"},
     ]},
-    {"id": "div", "type": "divider"},
     {"id": "signup", "type": "email_capture", "heading": "Get the weekly photo tip", "button": "Subscribe",
         "consent": "I agree to receive e-mails from Sam Rivera and can unsubscribe at any time."},
 ]
@@ -185,113 +207,151 @@ page = call("save_bio_draft", workspace=ws, page=page["id"], content=json.dumps(
 page = call("publish_bio_page", workspace=ws, page=page["id"], version=page["version"])
 if not page.get("published"):
     sys.exit(f"publish_bio_page did not publish: {page}")
-print(f"    page /{HANDLE}: {len(blocks)} blocks published")
+link = call("create_short_link", workspace=ws, url="https://example.com/spring-sale?utm_source=bench", slug="")
+
+with open(os.environ["OUT"], "w") as f:
+    f.write(f"WS={ws}\nSLUG={link['slug']}\nBLOCKS={len(blocks)}\n")
+    f.write("COOKIE='" + "; ".join(f"{k}={v}" for k, v in cookies.items()) + "'\n")
+print(f"    page /{HANDLE} ({len(blocks)} blocks, published), short link /s/{link['slug']}, workspace on Pro until {until}")
 PY
+# shellcheck disable=SC1091
+source "$WORK/data.env"
 
-# ---------------------------------------------------------------- sizes
+# ---------------------------------------------------------------- targets, checked once by hand
 
-BIO_URL="$BASE/$HANDLE"
-status="$(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BIO_URL")"
+READ_BODY="workspace=$WS"
+WRITE_BODY="name=Bench+Person&locale=en&time_zone=Europe%2FParis"
+post() { # fn body -> status
+  curl -s -o "$WORK/post.out" -w '%{http_code}' -X POST "$BASE/api/$1" -H "Origin: $BASE" -H "Cookie: $COOKIE" \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data "$2"
+}
+status="$(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BASE/$HANDLE")"
 [[ "$status" == 200 ]] || die "GET /$HANDLE answered $status"
 grep -q "Book a 1:1 coaching call" "$WORK/page.html" || die "the published page does not show its links"
-# Body bytes on the wire: curl without --compressed neither asks for nor decodes compression.
-size_of() { # URL [Accept-Encoding] -> "bytes encoding"
-  local enc="${2:-}" args=(-s -o /dev/null -D "$WORK/headers" -w '%{size_download}')
-  [[ -n "$enc" ]] && args+=(-H "Accept-Encoding: $enc")
-  local n; n="$(curl "${args[@]}" "$1")"
-  local ce; ce="$(grep -i '^content-encoding:' "$WORK/headers" | tr -d '\r' | awk '{print $2}' || true)"
-  echo "$n ${ce:-identity}"
-}
-read -r RAW_BYTES _ <<<"$(size_of "$BIO_URL")"
-read -r BR_BYTES BR_ENC <<<"$(size_of "$BIO_URL" br)"
-read -r GZ_BYTES GZ_ENC <<<"$(size_of "$BIO_URL" gzip)"
-HEALTH_BYTES="$(curl -s -o /dev/null -w '%{size_download}' "$BASE/health")"
+location="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$BASE/s/$SLUG")"
+[[ "$location" == "302 https://example.com/spring-sale?utm_source=bench" ]] || die "GET /s/$SLUG answered: $location"
+[[ "$(post list_short_links "$READ_BODY")" == 200 ]] && grep -q "\"$SLUG\"" "$WORK/post.out" || die "list_short_links failed: $(cat "$WORK/post.out")"
+[[ "$(post update_profile "$WRITE_BODY")" == 200 ]] && grep -q "Europe/Paris" "$WORK/post.out" || die "update_profile failed: $(cat "$WORK/post.out")"
 
-STATIC_FILE=""
-if [[ -f "$DIST/offline.html" ]]; then
-  STATIC_FILE="/offline.html"
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE$STATIC_FILE")" == 200 ]] || STATIC_FILE=""
-fi
+STATIC_FILE="" CSS_FILE=""
+if [[ -f "$DIST/offline.html" ]]; then STATIC_FILE="/offline.html"; fi
+CSS_FILE="$(cd "$DIST" && find . -maxdepth 1 -name 'main-*.css' -printf '/%P\n' | head -1)"
 
 # ---------------------------------------------------------------- wrk
 
-cat >"$WORK/report.lua" <<'LUA'
--- One machine-readable line after wrk's own report.
-done = function(summary, latency, requests)
+# Counts every response's status per wrk thread and prints one machine-readable line at the end.
+cat >"$WORK/count.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local all, text = {}, ""
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("statuses")) do all[code] = (all[code] or 0) + n end
+  end
+  for code, n in pairs(all) do text = text .. code .. ":" .. n .. "," end
   local e = summary.errors
-  io.write(string.format("BENCH requests=%d duration_us=%d bytes=%d connect=%d read=%d write=%d status=%d timeout=%d p50_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
+  io.write(string.format("BENCH requests=%d duration_us=%d bytes=%d socket=%d status_errors=%d p50_us=%d p99_us=%d statuses=%s\n",
+    summary.requests, summary.duration, summary.bytes, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), text))
 end
 LUA
+post_lua() { # file body
+  cat "$WORK/count.lua" >"$1"
+  cat >>"$1" <<LUA
+wrk.method = "POST"
+wrk.body = "$2"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Origin"] = "$BASE"
+wrk.headers["Cookie"] = "$COOKIE"
+LUA
+}
+post_lua "$WORK/read.lua" "$READ_BODY"
+post_lua "$WORK/write.lua" "$WRITE_BODY"
 
 CORES="$(nproc)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 BUILDS_BEFORE="$(pgrep -c -x rustc || true)"
 BUSY_MAX="$BUILDS_BEFORE"
+rss_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVER_PID/status"; }
 
-declare -A RPS P50 P99 ERRS BPR
-run_wrk() { # label url [header]
-  local label="$1" url="$2" out="$WORK/wrk-$1.txt"
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/report.lua")
-  [[ -n "${3:-}" ]] && args+=(-H "$3")
-  say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${3:+-H '$3' }$url"
+declare -A RPS P50 P99 ERRS STATUSES RSS NAME
+ORDER=()
+run_wrk() { # key "label" expected-status lua url [header]
+  local key="$1" label="$2" want="$3" lua="$4" url="$5" out="$WORK/wrk-$1.txt"
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s "$lua")
+  [[ -n "${6:-}" ]] && args+=(-H "$6")
+  say "$label: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout 10s --latency ${6:+-H '$6' }$url"
+  # The server's resident memory, sampled while wrk runs.
+  (while sleep 0.2; do rss_kb VmRSS; done >"$WORK/rss-$key.txt" 2>/dev/null) &
+  SAMPLER_PID=$!
   wrk "${args[@]}" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
-  grep -E '^(Running|  [0-9]+ requests|Requests/sec|Transfer/sec)' "$out" | sed 's/^ */    /'
-  local line; line="$(grep '^BENCH ' "$out")" || die "no summary from wrk (see $out)"
+  stop_pid "$SAMPLER_PID"; SAMPLER_PID=""
+  kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during '$label' (see target/bench/server.log)"
+  local line; line="$(grep '^BENCH ' "$out")" || { cat "$out" >&2; die "no summary from wrk (see above)"; }
   local -A v
   for kv in ${line#BENCH }; do v[${kv%%=*}]="${kv#*=}"; done
-  RPS[$label]="$(awk -v r="${v[requests]}" -v d="${v[duration_us]}" 'BEGIN{printf "%.0f", r/(d/1e6)}')"
-  P50[$label]="$(awk -v u="${v[p50_us]}" 'BEGIN{printf "%.2f", u/1000}')"
-  P99[$label]="$(awk -v u="${v[p99_us]}" 'BEGIN{printf "%.2f", u/1000}')"
-  ERRS[$label]=$(( ${v[connect]} + ${v[read]} + ${v[write]} + ${v[status]} + ${v[timeout]} ))
-  BPR[$label]="$(awk -v b="${v[bytes]}" -v r="${v[requests]}" 'BEGIN{printf "%.0f", (r ? b/r : 0)}')"
+  # Errors: socket errors plus every answer that is not the expected status.
+  local unexpected=0 code n
+  for pair in ${v[statuses]//,/ }; do
+    code="${pair%%:*}"; n="${pair#*:}"
+    [[ "$code" == "$want" ]] || unexpected=$((unexpected + n))
+  done
+  NAME[$key]="$label"
+  RPS[$key]="$(awk -v r="${v[requests]}" -v d="${v[duration_us]}" 'BEGIN{printf "%.0f", r/(d/1e6)}')"
+  P50[$key]="$(awk -v u="${v[p50_us]}" 'BEGIN{printf "%.2f", u/1000}')"
+  P99[$key]="$(awk -v u="${v[p99_us]}" 'BEGIN{printf "%.2f", u/1000}')"
+  ERRS[$key]=$(( ${v[socket]} + unexpected ))
+  STATUSES[$key]="$(tr ',' '\n' <<<"${v[statuses]}" | grep . | sort | sed 's/:/ x/' | paste -sd, - | sed 's/,/, /g')"
+  RSS[$key]="$(sort -n "$WORK/rss-$key.txt" | tail -1 | awk '{printf "%.1f", $1/1024}')"
+  ORDER+=("$key")
+  printf '    %s req/s, p50 %s ms, p99 %s ms, statuses: %s\n' "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "${STATUSES[$key]}"
   local busy; busy="$(pgrep -c -x rustc || true)"
   (( busy > BUSY_MAX )) && BUSY_MAX=$busy
   return 0
 }
 
-curl -s -o /dev/null "$BIO_URL" # the page is rendered once and then served from memory
-run_wrk bio "$BIO_URL"
-run_wrk bio-br "$BIO_URL" "Accept-Encoding: br"
-run_wrk static "$BASE/health"
-[[ -n "$STATIC_FILE" ]] && run_wrk file "$BASE$STATIC_FILE"
+run_wrk bio "GET /{handle} (bio page)" 200 "$WORK/count.lua" "$BASE/$HANDLE"
+run_wrk short "GET /s/{slug} (redirect)" 302 "$WORK/count.lua" "$BASE/s/$SLUG"
+run_wrk read "POST list_short_links (read)" 200 "$WORK/read.lua" "$BASE/api/list_short_links"
+run_wrk write "POST update_profile (write)" 200 "$WORK/write.lua" "$BASE/api/update_profile"
+[[ -n "$STATIC_FILE" ]] && run_wrk file "GET $STATIC_FILE" 200 "$WORK/count.lua" "$BASE$STATIC_FILE"
+[[ -n "$CSS_FILE" ]] && run_wrk css "GET /main-….css (br)" 200 "$WORK/count.lua" "$BASE$CSS_FILE" "Accept-Encoding: br"
+run_wrk static "GET /health (ceiling)" 200 "$WORK/count.lua" "$BASE/health"
 
-RSS_PEAK_KB="$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")"
-RSS_NOW_KB="$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")"
-kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during the benchmark (see target/bench-bio/server.log)"
-RATIO="$(awk -v a="${RPS[bio]}" -v b="${RPS[static]}" 'BEGIN{printf "%.2f", (b ? a/b : 0)}')"
+# The kernel updates VmHWM lazily, so the peak is the larger of it and the samples.
+RSS_PEAK_KB="$( (rss_kb VmHWM; cat "$WORK"/rss-*.txt) | sort -n | tail -1)"
+# What the writes and clicks left in the database (the write target's count is its own check).
+CLICKS="$(curl -s -X POST "$BASE/api/list_short_links" -H "Origin: $BASE" -H "Cookie: $COOKIE" \
+  -H 'Content-Type: application/x-www-form-urlencoded' --data "$READ_BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["clicks"])' 2>/dev/null || echo '?')"
 
 # ---------------------------------------------------------------- summary
 
 mkdir -p "$ROOT/bench/results"
-RESULT="$ROOT/bench/results/bio-$(date +%Y-%m-%d-%H%M%S).txt"
+RESULT="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S).md"
 {
-  echo "Mewayz public bio page benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git status --porcelain 2>/dev/null | head -1)" ]] && echo ' (+ uncommitted changes)')"
-  echo "release build of $BUILT_AT${SKIP_BUILD:+ (SKIP_BUILD: not rebuilt for this run)}; wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; server, database and wrk share this machine"
-  echo "machine: $CORES cores; load average before: $LOAD_BEFORE; rustc processes running: $BUILDS_BEFORE before, up to $BUSY_MAX during"
+  echo "# Mewayz load benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "server ${SERVER_BIN#"$ROOT"/}; commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git status --porcelain 2>/dev/null | head -1)" ]] && echo ' (+ uncommitted changes)'); built $BUILT_AT${SKIP_BUILD:+ (SKIP_BUILD: not rebuilt for this run)}"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout 10s --latency per target, one after the other; server, database (--sync-on-commit) and wrk share this machine ($CORES cores)"
+  echo "load average before: $LOAD_BEFORE; rustc processes running: $BUILDS_BEFORE before, up to $BUSY_MAX during"
   if (( BUSY_MAX > 0 )); then
     echo "NOTE: other cargo builds were running on the same cores, so these figures are lower than on an idle machine."
   fi
   echo
-  printf '%-24s %10s %9s %9s %8s %12s\n' "target" "req/s" "p50 ms" "p99 ms" "errors" "bytes/resp*"
-  row() { printf '%-24s %10s %9s %9s %8s %12s\n' "$1" "${RPS[$2]}" "${P50[$2]}" "${P99[$2]}" "${ERRS[$2]}" "${BPR[$2]}"; }
-  row "bio /$HANDLE" bio
-  row "bio, Accept-Enc: br" bio-br
-  row "static /health" static
-  [[ -n "$STATIC_FILE" ]] && row "static $STATIC_FILE" file
-  echo "* bytes/resp: what wrk read per response, headers included."
-  echo "errors: socket errors (connect, read, write, timeout) plus responses with status >= 400."
+  echo "| target | req/s | p50 ms | p99 ms | errors | ratio to static | RSS max MB | statuses |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  for key in "${ORDER[@]}"; do
+    ratio="$(awk -v a="${RPS[$key]}" -v b="${RPS[static]}" 'BEGIN{printf "%.2f", (b ? a/b : 0)}')"
+    echo "| ${NAME[$key]} | ${RPS[$key]} | ${P50[$key]} | ${P99[$key]} | ${ERRS[$key]} | $ratio | ${RSS[$key]} | ${STATUSES[$key]} |"
+  done
   echo
-  echo "bio page body: $RAW_BYTES bytes uncompressed, $BR_BYTES with Accept-Encoding: br ($BR_ENC), $GZ_BYTES with gzip ($GZ_ENC); /health body: $HEALTH_BYTES bytes"
-  echo "bio / static (/health) throughput: $RATIO"
-  echo "server peak RSS (VmHWM): $(awk -v k="$RSS_PEAK_KB" 'BEGIN{printf "%.1f", k/1024}') MB (now $(awk -v k="$RSS_NOW_KB" 'BEGIN{printf "%.1f", k/1024}') MB)"
-  if [[ -n "$STATIC_FILE" ]]; then
-    echo "static routes: /health (tiny JSON, no database) and $STATIC_FILE (a file from dist/)"
-  else
-    echo "static route: /health (tiny JSON, no database); dist/ is not built, so no static file was measured"
-  fi
-} | tee "$WORK/summary.txt"
-cp "$WORK/summary.txt" "$RESULT"
+  echo "server peak RSS (whole run, VmHWM or the largest sample): $(awk -v k="$RSS_PEAK_KB" 'BEGIN{printf "%.1f", k/1024}') MB"
+  echo "errors: socket errors plus answers other than the expected status (302 for the redirect, 200 otherwise)."
+  echo "RSS max: the server's VmRSS, sampled every 0.2 s during the target. Ratio: req/s over GET /health's."
+  echo "short link clicks counted in the database afterwards: $CLICKS"
+} | tee "$WORK/summary.md"
+cp "$WORK/summary.md" "$RESULT"
 echo
 say "Saved to ${RESULT#"$ROOT"/}"
