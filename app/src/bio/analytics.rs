@@ -83,7 +83,7 @@ fn country_code(raw: &str) -> Option<String> {
 }
 
 /// The host of an absolute http(s) URL, lowercased, without port, `www.` kept.
-fn url_host(url: &str) -> Option<String> {
+pub fn url_host(url: &str) -> Option<String> {
     let rest = url.trim();
     let lower = rest.to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
@@ -100,7 +100,7 @@ fn url_host(url: &str) -> Option<String> {
 }
 
 /// `Example.com:8080` → `example.com`, `[::1]:80` → `[::1]`, trailing dot removed.
-pub(crate) fn strip_port(host: &str) -> String {
+pub fn strip_port(host: &str) -> String {
     let h = host.trim();
     let h = if h.starts_with('[') {
         match h.find(']') {
