@@ -48,7 +48,8 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now_secs: i64) -> Result<
     if signatures.is_empty() {
         return Err("no v1 signature in the signature header");
     }
-    if (now_secs - t).abs() > TOLERANCE_SECS {
+    // abs_diff: a timestamp near i64::MIN or i64::MAX must not overflow (found by fuzz/stripe_signature).
+    if now_secs.abs_diff(t) > TOLERANCE_SECS.unsigned_abs() {
         return Err("the signature's timestamp is outside the tolerance");
     }
     let expected = sign(secret, t, body);
@@ -202,5 +203,10 @@ mod tests {
         assert!(verify("whsec_test", &h, body, 1_700_000_000 + TOLERANCE_SECS + 1).is_err());
         assert!(verify("whsec_test", "v1=abcd", body, 1_700_000_000).is_err());
         assert!(verify("whsec_test", "t=1700000000", body, 1_700_000_000).is_err());
+        // Extreme timestamps are refused as stale, without overflowing (found by fuzzing).
+        for t in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            assert_eq!(verify("whsec_test", &format!("t={t},v1=00"), body, 1_700_000_000), Err("the signature's timestamp is outside the tolerance"));
+            assert!(verify("whsec_test", &signature_header("whsec_test", t, body), body, 1_700_000_000).is_err());
+        }
     }
 }

@@ -134,7 +134,8 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, image::ImageFormat)> {
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let no_ctrl: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')).collect();
-    let trimmed = no_ctrl.trim().trim_start_matches('.').trim();
+    // Dots and spaces together: ". .x" must not keep its dot (found by fuzz/media_name).
+    let trimmed = no_ctrl.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let mut name: String = trimmed.to_string();
     if name.chars().count() > NAME_MAX_CHARS {
         let ext: String = match name.rsplit_once('.') {
@@ -409,6 +410,8 @@ mod tests {
         assert_eq!(clean_name("a\u{0}b\nc.png"), "abc.png");
         assert_eq!(clean_name("..."), "image");
         assert_eq!(clean_name(".hidden.png"), "hidden.png");
+        assert_eq!(clean_name(". .hidden"), "hidden");
+        assert_eq!(clean_name(" . . .x.png "), "x.png");
         let long = format!("{}.jpeg", "x".repeat(300));
         let c = clean_name(&long);
         assert_eq!(c.chars().count(), NAME_MAX_CHARS);
