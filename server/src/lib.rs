@@ -198,6 +198,8 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Views and clicks of public bio pages are counted in memory and written every 2 s.
     app::bio::analytics::spawn_flusher(state.clone(), stop_rx.clone());
+    // So are short-link clicks.
+    app::shortlinks::redirect::spawn_flusher(state.clone(), stop_rx.clone());
     watch_database(state.clone(), stop_rx);
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;

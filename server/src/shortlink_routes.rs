@@ -1,5 +1,5 @@
 //! `GET /s/{slug}`: the public redirect of M23 short links. Only stored links redirect (no
-//! open redirect); the click is counted on the link at once and per day right after.
+//! open redirect); clicks are counted in memory and written every 2 s (app::shortlinks::redirect).
 
 use app::platform::AppState;
 use axum::extract::{Path, State};
@@ -17,13 +17,12 @@ fn plain(status: StatusCode, body: &'static str) -> Response {
 }
 
 pub async fn follow(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    match app::shortlinks::domain::follow(&state.db, &slug).await {
-        Ok(Some((url, count_day))) => {
+    match app::shortlinks::redirect::follow(&state, &slug).await {
+        Ok(Some(url)) => {
             let Ok(location) = HeaderValue::from_str(&url) else {
                 tracing::error!(%slug, "stored short link address is not a valid header value");
                 return plain(StatusCode::NOT_FOUND, NOT_FOUND_PAGE);
             };
-            tokio::spawn(count_day);
             let mut res = StatusCode::FOUND.into_response();
             res.headers_mut().insert(header::LOCATION, location);
             res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

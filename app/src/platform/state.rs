@@ -22,6 +22,8 @@ pub struct AppState {
     pub bio_cache: Arc<crate::bio::public::PageCache>,
     /// Page views and clicks not yet written (M05 analytics).
     pub analytics: Arc<crate::bio::analytics::Buffer>,
+    /// Short links being followed, and their clicks not yet written (M23).
+    pub short_links: Arc<crate::shortlinks::redirect::Redirects>,
     indexes_ready: Arc<AtomicBool>,
 }
 
@@ -40,6 +42,7 @@ impl AppState {
             jwks: Arc::new(crate::accounts::google::JwksCache::new()),
             bio_cache: Arc::default(),
             analytics: Arc::default(),
+            short_links: Arc::default(),
             indexes_ready: Arc::new(AtomicBool::new(false)),
         }
     }

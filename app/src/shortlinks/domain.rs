@@ -1,5 +1,5 @@
-//! M23 rules and storage: creating, listing, deleting short links, their statistics, and
-//! following a link (the public redirect, which counts the click).
+//! M23 rules and storage: creating, listing, deleting short links and their statistics.
+//! Following a link (the public redirect, which counts the click) is in [`super::redirect`].
 //!
 //! Each call to [`create_short_link`] makes a new link, even for a URL the workspace has
 //! shortened before: two buttons with the same destination get their own counts.
@@ -11,10 +11,10 @@ use mongodb::bson::{doc, DateTime};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{check_slug, day_of_ms, day_string, ShortLink, ShortLinkStats, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS, MODULE};
+use super::{check_slug, day_string, ShortLink, ShortLinkStats, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS, MODULE};
 use crate::error::{AppError, FieldError};
-use crate::platform::db::{internal, is_duplicate_key, IndexSpec};
-use crate::platform::{crypto, Ctx, Db};
+use crate::platform::db::{internal, IndexSpec};
+use crate::platform::{crypto, Ctx};
 use crate::workspaces::Action;
 
 /// The links.
@@ -158,6 +158,8 @@ pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<S
 pub async fn list_short_links(ctx: &Ctx) -> Result<Vec<ShortLink>, AppError> {
     ctx.require(MODULE, Action::View)?;
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
+    // Clicks this server has answered but not yet written are counted too.
+    super::redirect::flush(&ctx.state).await?;
     Ok(links.find(doc! {}, doc! { "created_at": -1, "_id": -1 }, MAX_LIST).await?.iter().map(LinkDoc::public).collect())
 }
 
@@ -165,9 +167,13 @@ pub async fn list_short_links(ctx: &Ctx) -> Result<Vec<ShortLink>, AppError> {
 pub async fn delete_short_link(ctx: &Ctx, id: String) -> Result<(), AppError> {
     ctx.require(MODULE, Action::Edit)?;
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
-    if links.delete_one(doc! { "_id": id.trim() }).await? == 0 {
+    let Some(link) = links.find_one(doc! { "_id": id.trim() }).await? else {
+        return Err(AppError::not_found("That short link"));
+    };
+    if links.delete_one(doc! { "_id": &link.id }).await? == 0 {
         return Err(AppError::not_found("That short link"));
     }
+    ctx.state.short_links.forget(&link.slug);
     ctx.scoped::<DayDoc>(DAYS)?.delete_many(doc! { "link_id": id.trim() }).await?;
     Ok(())
 }
@@ -178,6 +184,7 @@ pub async fn short_link_stats(ctx: &Ctx, id: String, days: u32) -> Result<ShortL
     if !(1..=MAX_STATS_DAYS).contains(&days) {
         return Err(AppError::field("days", "Choose between 1 and 365 days."));
     }
+    super::redirect::flush(&ctx.state).await?;
     let link = ctx
         .scoped::<LinkDoc>(LINKS)?
         .find_one(doc! { "_id": id.trim() })
@@ -199,42 +206,6 @@ pub async fn short_link_stats(ctx: &Ctx, id: String, days: u32) -> Result<ShortL
         .collect();
     let total = days.iter().map(|(_, n)| n).sum();
     Ok(ShortLinkStats { link: Some(link.public()), days, total })
-}
-
-// ---------------------------------------------------------------- the public redirect
-
-/// Follows `/s/{slug}`: counts the click on the link and returns where it leads, or `None`
-/// for an unknown slug. Reads by slug alone (public route, no workspace). The per-day count
-/// is returned as a future the caller may run after answering.
-pub async fn follow(db: &Db, slug: &str) -> Result<Option<(String, impl std::future::Future<Output = ()> + Send + 'static)>, AppError> {
-    if check_slug("slug", slug).is_some() {
-        return Ok(None);
-    }
-    let links = db.collection::<LinkDoc>(LINKS);
-    let found = links.find_one_and_update(doc! { "slug": slug }, doc! { "$inc": { "clicks": 1_i64 } }).await?;
-    let Some(link) = found else { return Ok(None) };
-    let days = db.collection::<mongodb::bson::Document>(DAYS);
-    let url = link.url.clone();
-    let count_day = async move {
-        let day = day_of_ms(DateTime::now().timestamp_millis());
-        let id = format!("{}:{day}", link.id);
-        let update = doc! {
-            "$inc": { "clicks": 1_i64 },
-            "$setOnInsert": { "link_id": &link.id, "workspace_id": &link.workspace_id, "day": &day },
-        };
-        // Two first clicks of a day may race on the upsert: the loser retries as an update.
-        for _ in 0..2 {
-            match days.update_one(doc! { "_id": &id }, update.clone()).upsert(true).await {
-                Ok(_) => return,
-                Err(e) if is_duplicate_key(&e) => continue,
-                Err(e) => {
-                    tracing::warn!(error = %e, link = %link.id, "could not count a short link click for the day");
-                    return;
-                }
-            }
-        }
-    };
-    Ok(Some((url, count_day)))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod redirect;
 
 use serde::{Deserialize, Serialize};
 
