@@ -28,6 +28,9 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const NO_CACHE: &str = "no-cache";
 const SHORT: &str = "public, max-age=3600";
 
+/// Answers `/favicon.ico` when dist/ has none.
+const FAVICON: &str = "/icons/icon-192.png";
+
 /// Larger files stay on disk and are read per request.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The most of dist/ held in memory, before compression (the whole client is about 3 MB).
@@ -43,6 +46,8 @@ struct Asset {
     etag: HeaderValue,
     /// The file's modification time (absent for the shell, which never had one).
     last_modified: Option<(SystemTime, HeaderValue)>,
+    /// The file's modification time as read, to notice a file rewritten since the start.
+    modified: Option<SystemTime>,
     compressible: bool,
     /// Set by the background thread; `None` inside when compressing did not make it smaller.
     br: OnceLock<Option<Bytes>>,
@@ -60,7 +65,7 @@ impl Asset {
             Some((whole_seconds, HeaderValue::from_str(&text).ok()?))
         });
         let compressible = body.len() >= MIN_COMPRESS_BYTES && is_compressible(content_type.to_str().unwrap_or(""));
-        Asset { body, content_type, cache_control, etag, last_modified, compressible, br: OnceLock::new(), gzip: OnceLock::new() }
+        Asset { body, content_type, cache_control, etag, last_modified, modified, compressible, br: OnceLock::new(), gzip: OnceLock::new() }
     }
 
     fn compress(&self) {
@@ -207,6 +212,19 @@ impl Site {
         }
     }
 
+    /// Hashed files never change under their name. The others (sw.js, the manifest,
+    /// offline.html, icons) may be rewritten in place by a new build while the server runs:
+    /// one `stat` per request tells, and a changed file is then served from disk.
+    fn unchanged(&self, path: &str, asset: &Asset) -> bool {
+        if asset.cache_control == IMMUTABLE || path == "/favicon.ico" {
+            return true;
+        }
+        match std::fs::metadata(self.dir.join(path.trim_start_matches('/'))) {
+            Ok(meta) => meta.len() == asset.body.len() as u64 && meta.modified().ok() == asset.modified,
+            Err(_) => false,
+        }
+    }
+
     fn shell(&self, headers: &HeaderMap, head_only: bool) -> Response {
         match &self.index {
             Some(html) => html.respond(headers, head_only),
@@ -306,8 +324,11 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
     if path == "/" || path == "/index.html" {
         return site.shell(req.headers(), head_only);
     }
-    if let Some(asset) = site.files.get(&path) {
-        if !req.headers().contains_key(header::RANGE) {
+    // Browsers ask for /favicon.ico on their own (for JSON answers and pages without an
+    // icon link too): the app icon answers instead of a 404.
+    let known = if path == "/favicon.ico" && !site.files.contains_key(&path) { site.files.get(FAVICON) } else { site.files.get(&path) };
+    if let Some(asset) = known {
+        if !req.headers().contains_key(header::RANGE) && site.unchanged(&path, asset) {
             return asset.respond(req.headers(), head_only);
         }
     }

@@ -260,6 +260,31 @@ async fn static_files_are_compressed_once_and_decode_to_the_file() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(r.text().await.unwrap(), "export const later = 1;\n");
+
+    // A file without a hash in its name rewritten in place (a new build's sw.js) is served
+    // as it now is, not as it was read at the start.
+    let before = http.get(srv.url("/sw.js")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(before, "self.addEventListener('fetch', () => {});");
+    std::fs::write(dist.join("sw.js"), "const VERSION = 'rebuilt';\nself.addEventListener('fetch', () => {});").unwrap();
+    let r = http.get(srv.url("/sw.js")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.text().await.unwrap(), "const VERSION = 'rebuilt';\nself.addEventListener('fetch', () => {});");
+}
+
+#[tokio::test]
+async fn favicon_ico_answers_with_the_app_icon() {
+    let dist = fixture_dist();
+    std::fs::create_dir_all(dist.join("icons")).unwrap();
+    let png = [0x89u8, b'P', b'N', b'G', 13, 10, 26, 10, 1, 2, 3];
+    std::fs::write(dist.join("icons/icon-192.png"), png).unwrap();
+    let srv = TestServer::start_with(&shared_db_uri(), "favicon", &[("DIST_DIR", dist.to_str().unwrap())]).await;
+    let r = client().get(srv.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &png[..]);
+    // Other missing files stay 404.
+    assert_eq!(client().get(srv.url("/nothing-here.ico")).send().await.unwrap().status(), 404);
 }
 
 #[tokio::test]
