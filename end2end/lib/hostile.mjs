@@ -1,5 +1,8 @@
 // Hostile strings shared by the browser tests: each tries to run script if it ever reached
 // a page unescaped. The marker `__pwned` is what a successful payload would set.
+/** A 1×1 PNG as a data URL, as the browser's file reader hands an upload over. */
+export const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+
 export const XSS = [
   '<script>window.__pwned = 1</script>',
   '"><img src=x onerror="window.__pwned=1">',

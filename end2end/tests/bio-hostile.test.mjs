@@ -5,9 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, openPage, screenshot } from '../lib/browser.mjs';
 import { newOwner } from '../lib/flows.mjs';
-import { XSS, BAD_URLS, findScript } from '../lib/hostile.mjs';
-
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+import { XSS, BAD_URLS, PNG, findScript, callFn as call } from '../lib/hostile.mjs';
 
 let browser;
 before(async () => {
@@ -16,15 +14,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Calls a server fn from the signed-in page, as the client does. */
-async function call(page, endpoint, fields) {
-  return page.evaluate(async ([endpoint, fields]) => {
-    const body = new URLSearchParams(fields);
-    const res = await fetch(`/api/${endpoint}`, { method: 'POST', body });
-    return { status: res.status, body: await res.json() };
-  }, [endpoint, fields]);
-}
 
 test('XSS payloads in every field of a published bio page never run for a visitor', async () => {
   const owner = await newOwner(browser);

@@ -10,9 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, openPage, screenshot, waitForApp, until } from '../lib/browser.mjs';
 import { newOwner } from '../lib/flows.mjs';
-import { XSS, findScript, watchDialogs, showsText, callFn } from '../lib/hostile.mjs';
-
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+import { XSS, PNG, findScript, watchDialogs, showsText, callFn } from '../lib/hostile.mjs';
 
 let browser;
 before(async () => {

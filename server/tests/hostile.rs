@@ -474,17 +474,7 @@ async fn set_up() -> (Env, FakeStripe, World, Browser, Browser, Browser) {
     assert_eq!(w.plan, "pro", "the caller's workspace is on Pro");
 
     // A published bio page with a link and an e-mail sign-up, a short link, a media file.
-    let page: BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "hana")]).await;
-    let content = BioContent {
-        blocks: vec![
-            Block { id: "l1".into(), kind: BlockKind::Link { title: "Shop".into(), url: "https://example.com/shop".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } },
-            Block { id: "e1".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree.".into() } },
-        ],
-        ..Default::default()
-    };
-    let content = serde_json::to_string(&content).unwrap();
-    let saved: BioPage = owner.ok("save_bio_draft", &[("workspace", &ws), ("page", &page.id), ("content", &content), ("version", &page.version.to_string())]).await;
-    let _: BioPage = owner.ok("publish_bio_page", &[("workspace", &ws), ("page", &page.id), ("version", &saved.version.to_string())]).await;
+    let (page, content) = published_page(&owner, &ws, "hana").await;
     let link: ShortLink = owner.ok("create_short_link", &[("workspace", &ws), ("url", "https://example.com/a"), ("slug", "plain-link")]).await;
     let media: MediaFile = owner.ok("upload_media", &[("workspace", &ws), ("name", "dot.png"), ("data", PNG_DATA_URL)]).await;
 
@@ -579,6 +569,23 @@ fn the_scan_finds_every_registered_fn_with_its_arguments() {
     let goals = declared.iter().find(|d| d.endpoint == "setup_goals").expect("setup_goals");
     assert_eq!(goals.args.iter().map(|a| (a.name.as_str(), a.ty.as_str())).collect::<Vec<_>>(), [("workspace", "String"), ("goals", "Vec<String>")]);
     assert!(declared.iter().all(|d| d.args.iter().all(|a| !a.name.is_empty() && !a.ty.is_empty() && !a.name.contains(' '))), "{declared:?}");
+}
+
+/// A bio page published through the fns, with a link block (`l1`) and an e-mail sign-up
+/// block (`e1`), and its content as the JSON the fns take.
+async fn published_page(owner: &Browser, ws: &str, handle: &str) -> (BioPage, String) {
+    let page: BioPage = owner.ok("create_bio_page", &[("workspace", ws), ("handle", handle)]).await;
+    let content = BioContent {
+        blocks: vec![
+            Block { id: "l1".into(), kind: BlockKind::Link { title: "Shop".into(), url: "https://example.com/shop".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } },
+            Block { id: "e1".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree.".into() } },
+        ],
+        ..Default::default()
+    };
+    let content = serde_json::to_string(&content).unwrap();
+    let saved: BioPage = owner.ok("save_bio_draft", &[("workspace", ws), ("page", &page.id), ("content", &content), ("version", &page.version.to_string())]).await;
+    let _: BioPage = owner.ok("publish_bio_page", &[("workspace", ws), ("page", &page.id), ("version", &saved.version.to_string())]).await;
+    (page, content)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -758,17 +765,7 @@ async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
     let env = start("hostile_public", &[("STRIPE_SECRET_KEY", "sk_test_hostile"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("DNS_RESOLVER_URL", &dns)]).await;
     env.load_default_plans().await;
     let (owner, ws) = owner_with_workspace(&env, "Pia Public", "pia@example.com").await;
-    let page: BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "pia")]).await;
-    let content = BioContent {
-        blocks: vec![
-            Block { id: "l1".into(), kind: BlockKind::Link { title: "Shop".into(), url: "https://example.com/shop".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } },
-            Block { id: "e1".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree.".into() } },
-        ],
-        ..Default::default()
-    };
-    let content = serde_json::to_string(&content).unwrap();
-    let saved: BioPage = owner.ok("save_bio_draft", &[("workspace", &ws), ("page", &page.id), ("content", &content), ("version", &page.version.to_string())]).await;
-    let _: BioPage = owner.ok("publish_bio_page", &[("workspace", &ws), ("page", &page.id), ("version", &saved.version.to_string())]).await;
+    let (page, _) = published_page(&owner, &ws, "pia").await;
     let link: ShortLink = owner.ok("create_short_link", &[("workspace", &ws), ("url", "https://example.com/a"), ("slug", "pia-link")]).await;
     let media: MediaFile = owner.ok("upload_media", &[("workspace", &ws), ("name", "dot.png"), ("data", PNG_DATA_URL)]).await;
     let anon = env.browser();

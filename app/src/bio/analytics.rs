@@ -493,37 +493,14 @@ async fn write(state: &AppState, p: &mut Pending) -> Result<(), AppError> {
 }
 
 /// Flushes this server's buffer every [`FLUSH_EVERY`] until `stop` turns true, then once more.
-pub fn spawn_flusher(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut failing = false;
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        let _ = flush(&state).await;
-                        return;
-                    }
-                }
-            }
-            // Have today's salt ready so views are hashed as they arrive.
-            let warm = salt_for(&state, &today()).await.map(|_| ());
-            match warm.and(flush(&state).await) {
-                Ok(()) => {
-                    if failing {
-                        tracing::info!("analytics flush recovered");
-                    }
-                    failing = false;
-                }
-                Err(e) => {
-                    if !failing {
-                        tracing::warn!(reason = %e, "analytics flush failed: counts stay in memory and are retried");
-                    }
-                    failing = true;
-                }
-            }
+pub fn spawn_flusher(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::platform::flusher::spawn_flusher("bio page analytics", FLUSH_EVERY, stop, move |last| {
+        let state = state.clone();
+        async move {
+            // Have today's salt ready so views are hashed as they arrive; flush either way.
+            let warm = if last { Ok(()) } else { salt_for(&state, &today()).await.map(|_| ()) };
+            let flushed = flush(&state).await;
+            warm.and(flushed)
         }
     });
 }

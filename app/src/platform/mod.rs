@@ -7,6 +7,7 @@ pub mod config;
 pub mod crypto;
 pub mod ctx;
 pub mod db;
+pub mod flusher;
 pub mod jobs;
 pub mod mail;
 pub mod mailer;

@@ -172,35 +172,9 @@ async fn write(db: &Db, link_id: &str, p: &Pending) -> Result<(), AppError> {
 }
 
 /// Flushes every [`FLUSH_EVERY`] until `stop` turns true, then once more.
-pub fn spawn_flusher(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut failing = false;
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        let _ = flush(&state).await;
-                        return;
-                    }
-                }
-            }
-            match flush(&state).await {
-                Ok(()) => {
-                    if failing {
-                        tracing::info!("short link click counts written again");
-                    }
-                    failing = false;
-                }
-                Err(e) => {
-                    if !failing {
-                        tracing::warn!(reason = %e, "short link clicks could not be written: they stay in memory and are retried");
-                    }
-                    failing = true;
-                }
-            }
-        }
+pub fn spawn_flusher(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::platform::flusher::spawn_flusher("short link clicks", FLUSH_EVERY, stop, move |_| {
+        let state = state.clone();
+        async move { flush(&state).await }
     });
 }
