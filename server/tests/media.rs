@@ -14,7 +14,7 @@ use app::AppError;
 use base64::Engine as _;
 use common::probe::{self, Fixture, ModuleSpec, PNG_DATA_URL};
 use common::web::*;
-use mongodb::bson::{doc, DateTime, Document};
+use mongodb::bson::{doc, Document};
 
 // ---------------------------------------------------------------- helpers
 
@@ -266,18 +266,7 @@ async fn delete_frees_storage_and_refuses_files_still_in_use() {
         blocks: vec![app::bio::Block { id: "b1".into(), kind: app::bio::BlockKind::Image { media: used_img.id.clone(), alt: "Hero".into(), url: None } }],
         ..Default::default()
     };
-    let page = app::bio::store::PageDoc {
-        id: "page1".into(),
-        workspace_id: w.id.clone(),
-        handle: "ana".into(),
-        draft: content.clone(),
-        published: Some(content),
-        published_at: Some(DateTime::now()),
-        version: 1,
-        created_at: DateTime::now(),
-        updated_at: DateTime::now(),
-    };
-    env.srv.db().await.collection::<app::bio::store::PageDoc>(app::bio::store::PAGES).insert_one(&page).await.unwrap();
+    seed_bio_page(&env, &w.id, "ana", content).await;
 
     let before = stored(&env).await;
     let e = owner.fails("delete_media", &[("workspace", &w.id), ("id", &used_img.id)], 422).await;
