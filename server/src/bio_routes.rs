@@ -145,11 +145,6 @@ pub async fn fallback(State(s): State<PublicState>, ConnectInfo(peer): ConnectIn
             }
         }
     }
-    // No file in dist/ has a name longer than the file system allows (255 bytes); asking the
-    // file system anyway fails with an I/O error that the file service answers with a 500.
-    if path.split('/').any(|seg| seg.len() > 255) {
-        return plain(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.", None);
-    }
     crate::static_files::serve(s.site.clone(), req).await
 }
 

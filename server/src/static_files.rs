@@ -332,6 +332,13 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
             return asset.respond(req.headers(), head_only);
         }
     }
+    // No file in dist/ has a name longer than the file system allows (255 bytes); asking the
+    // file system anyway fails with an I/O error that the file service answers with a 500.
+    if path.split('/').any(|seg| seg.len() > 255) {
+        let mut res = (StatusCode::NOT_FOUND, "Not found").into_response();
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return res;
+    }
     let dir = ServeDir::new(&site.dir).append_index_html_on_directories(false);
     let headers = req.headers().clone();
     let res = match dir.oneshot(req).await {
