@@ -390,7 +390,12 @@ async fn after_the_grace_period_what_exceeds_free_is_read_only_until_the_workspa
         assert!(html.contains(title) || h == "rita_three", "{h}");
     }
 
-    // Visits are counted after the answer: wait until they are stored.
+    // Visits are counted in memory and written every few seconds. Reading a page's
+    // statistics writes them first, so after this nothing is left to arrive mid-snapshot.
+    for page in &pages {
+        let _: app::bio::BioStats = owner.ok("get_bio_stats", &[("workspace", &ws), ("page", page), ("from", "2024-01-01"), ("to", "2024-01-07")]).await;
+    }
+    assert_eq!(env.count("bio_days", doc! { "workspace_id": &ws }).await, 3, "one day of visits per page");
     settle(&env).await;
 
     // Seats: the owner and the first member are within Free's two; the later member acts as
