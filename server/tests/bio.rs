@@ -263,6 +263,8 @@ async fn toggle_and_schedule_decide_what_is_shown_and_clicks_only_go_to_stored_l
     let page = create(&ana, &ws, "ana").await;
     let now = DateTime::now().timestamp_millis();
     let hour = 3_600_000;
+    // Long enough for the save, publish and first visit below on a busy machine.
+    const SOON_MS: i64 = 6_000;
     let mut content = BioContent::default();
     let mk = |id: &str, title: &str, enabled: bool, starts: Option<i64>, ends: Option<i64>| Block {
         id: id.into(),
@@ -274,8 +276,8 @@ async fn toggle_and_schedule_decide_what_is_shown_and_clicks_only_go_to_stored_l
         mk("future", "Starts later", true, Some(now + hour), None),
         mk("past", "Already ended", true, None, Some(now - hour)),
         mk("window", "In its window", true, Some(now - hour), Some(now + hour)),
-        // Starts in 3 seconds: the cached page must not outlive the start.
-        mk("soon", "Starting soon", true, Some(now + 3_000), None),
+        // Starts in a few seconds: the cached page must not outlive the start.
+        mk("soon", "Starting soon", true, Some(now + SOON_MS), None),
     ];
     let page = save(&ana, &ws, &page, &content).await;
     let page = publish(&ana, &ws, &page).await;
@@ -285,7 +287,9 @@ async fn toggle_and_schedule_decide_what_is_shown_and_clicks_only_go_to_stored_l
     for hidden in ["Switched off", "Starts later", "Already ended", "Starting soon"] {
         assert!(!html.contains(hidden), "{hidden} shown");
     }
-    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    // Until just after the start, however long the calls above took.
+    let wait = (now + SOON_MS + 500 - DateTime::now().timestamp_millis()).max(0) as u64;
+    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
     let (_, html) = text_of(anon.get("/ana").await).await;
     assert!(html.contains("Starting soon"), "the schedule took effect when it started");
 

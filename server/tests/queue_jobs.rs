@@ -167,12 +167,12 @@ async fn expired_lease_is_re_leased_and_fences_the_old_worker() {
     let db = server.fresh_db("expiry").await;
     let id = jobs::enqueue(&db, "k", doc! {}, "k").await.unwrap();
 
-    let first = jobs::lease_next(&db, Duration::from_millis(300)).await.unwrap().expect("leased");
+    let first = jobs::lease_next(&db, Duration::from_millis(1_500)).await.unwrap().expect("leased");
     assert_eq!((first.id.as_str(), first.attempts), (id.as_str(), 1));
     assert!(first.lease_until.is_some());
     assert!(jobs::lease_next(&db, Duration::from_secs(60)).await.unwrap().is_none(), "leased while the lease holds");
 
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1_650)).await;
     let second = jobs::lease_next(&db, Duration::from_secs(60)).await.unwrap().expect("re-leased after expiry");
     assert_eq!((second.id.as_str(), second.attempts), (id.as_str(), 2));
 
