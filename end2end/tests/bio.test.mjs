@@ -109,6 +109,26 @@ test('build a page by drag and drop, publish it, and a visitor without script fo
   assert.deepEqual(await order(page), ['Header', 'Link button', 'Divider']);
   await page.getByTestId('bio-save-status').filter({ hasText: /Saved/ }).waitFor({ timeout: 15000 });
 
+  // The image library opens as a modal dialog that keeps the keyboard inside it: Tab and
+  // Shift+Tab cycle through its controls, Escape closes it and returns focus to the opener.
+  const chooser = page.getByRole('button', { name: 'Choose thumbnail' });
+  await chooser.click();
+  const dialog = page.getByRole('dialog', { name: 'Choose an image' });
+  await dialog.getByText('No images yet.', { exact: false }).waitFor();
+  const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+  assert.equal(await dialog.getByRole('button', { name: 'Close' }).evaluate((b) => b === document.activeElement), true, 'focus starts on Close');
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await focusInDialog(), `Tab ${i + 1} left the dialog`);
+  }
+  await dialog.getByRole('button', { name: 'Close' }).focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await focusInDialog(), 'Shift+Tab from the first control left the dialog');
+  assert.equal(await dialog.getByRole('button', { name: 'Close' }).evaluate((b) => b === document.activeElement), false, 'Shift+Tab went to the last control');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await chooser.evaluate((b) => b === document.activeElement), true, 'focus is back on the opener');
+
   // Touch: move the divider to the top by dragging its handle with a finger.
   const phone = await browser.newContext({ viewport: { width: 1280, height: 900 }, hasTouch: true, storageState: await owner.context.storageState(), extraHTTPHeaders: CLIENT_HEADERS });
   const touchPage = await phone.newPage();

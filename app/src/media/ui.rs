@@ -277,10 +277,13 @@ pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Ca
             let _ = b.focus();
         }
     });
+    let dialog_ref = NodeRef::<leptos::html::Div>::new();
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             on_close.run(());
+        } else if let Some(d) = dialog_ref.get_untracked() {
+            crate::shell::keep_tab_inside(&ev, &d);
         }
     };
     let on_uploaded = Callback::new(move |f: MediaFile| on_pick.run(f));
@@ -290,7 +293,7 @@ pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Ca
             let on_backdrop = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.class_list().contains("dialog-backdrop"));
             if on_backdrop { on_close.run(()); }
         }>
-            <div class="dialog media-picker" role="dialog" aria-modal="true" aria-labelledby="media-picker-title" on:keydown=on_keydown>
+            <div class="dialog media-picker" role="dialog" aria-modal="true" aria-labelledby="media-picker-title" node_ref=dialog_ref on:keydown=on_keydown>
                 <div class="row spread">
                     <h2 id="media-picker-title">"Choose an image"</h2>
                     <button type="button" class="button secondary compact" node_ref=close_ref on:click=move |_| on_close.run(())>"Close"</button>

@@ -11,7 +11,7 @@ use leptos_router::path;
 
 pub use theme::{Theme, ThemeToggle};
 pub use forms::{action_error, format_time, Field, FormError};
-pub use widgets::{ErrorNote, FieldMessage, Loading};
+pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
 
 use crate::accounts::api::SignOut;
 use crate::accounts::ui::{provide_auth, use_auth, AccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};

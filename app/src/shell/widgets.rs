@@ -52,3 +52,38 @@ pub fn FieldMessage(
         <p id=id class="field-error" aria-live="polite">{msg}</p>
     }
 }
+
+/// Keeps Tab and Shift+Tab inside a modal dialog: from its last focusable control Tab goes
+/// to the first, and from the first Shift+Tab goes to the last. Call it from the dialog's
+/// `keydown` handler with the dialog element; other keys are left alone.
+pub fn keep_tab_inside(ev: &leptos::ev::KeyboardEvent, dialog: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Ok(list) = dialog.query_selector_all(
+        "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        // Hidden controls (no layout box) cannot take focus.
+        .filter(|e| e.offset_parent().is_some())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let is = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>());
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    if ev.shift_key() && (is(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (is(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
