@@ -93,6 +93,11 @@
     clearDraft(doc) {
       return tx('drafts', 'readwrite', (s) => s.delete(doc));
     },
+    /** Forgets every kept copy whose key starts with `prefix` (the reads kept for offline use). */
+    clearDraftsWithPrefix(prefix) {
+      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      return tx('drafts', 'readwrite', (s) => s.delete(IDBKeyRange.bound(prefix, upper, false, true)));
+    },
 
     /** Queues a change. Earlier unsent or refused changes to the same document are replaced. */
     async enqueue(doc, label, endpoint, fields) {

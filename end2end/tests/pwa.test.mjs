@@ -188,6 +188,83 @@ test('two devices edit offline; the second sees the conflict and both versions a
   await b.context.close();
 });
 
+/** The keys of the reads kept on this device for offline use. */
+const keptReads = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('mewayz-offline');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const r = open.result.transaction('drafts').objectStore('drafts').getAllKeys();
+          r.onsuccess = () => resolve(r.result.filter((k) => k.startsWith('read:')));
+          r.onerror = () => reject(r.error);
+        };
+      }),
+  );
+
+test('reloaded with no signal, the builder and settings open from this device; the edit is sent when back online', async () => {
+  const owner = await newOwner(browser, { width: 1280, height: 900 });
+  const { context, page, problems } = owner;
+  await controlled(page);
+  const handle = `off.${Date.now().toString(36)}`;
+  await page.goto(BASE_URL + '/bio');
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByRole('button', { name: 'Create page' }).click();
+  const builderHeading = page.getByRole('heading', { level: 1, name: `@${handle}` });
+  await builderHeading.waitFor();
+  const builderUrl = page.url();
+  await page.getByRole('button', { name: 'Add Header' }).click();
+  await page.getByLabel('Text', { exact: true }).fill('Written online');
+  await page.getByTestId('bio-save-status').filter({ hasText: /Saved/ }).waitFor({ timeout: 15000 });
+  // Settings, opened once online, are kept for later too.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Workspace name').waitFor();
+  await page.goto(builderUrl);
+  await builderHeading.waitFor();
+  await status(page).getByText('Synced').waitFor();
+
+  // No signal, and the app is reloaded: the person stays signed in and the builder opens
+  // with the latest saved version, not the sign-in page.
+  await context.setOffline(true);
+  await page.reload();
+  await waitForApp(page);
+  await builderHeading.waitFor();
+  await status(page).getByText('Offline').waitFor();
+  assert.ok(!page.url().endsWith('/login'), page.url());
+  await page.locator('ol.bio-blocks > li').first().locator('.bio-block-toggle').click();
+  assert.equal(await page.getByLabel('Text', { exact: true }).inputValue(), 'Written online');
+  await page.getByLabel('Text', { exact: true }).fill('Written offline');
+  await status(page).getByText('1 change pending').waitFor({ timeout: 15000 });
+  await screenshot(page, 'offline-builder-reloaded-desktop');
+
+  // Settings open offline from the kept copy too.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Workspace name').waitFor();
+  assert.equal(await page.getByLabel('Workspace name').inputValue(), owner.wsName);
+
+  // Back online: the change is sent, and the server holds it.
+  await context.setOffline(false);
+  await status(page).getByText('Synced').waitFor({ timeout: 20000 });
+  const id = builderUrl.split('/').pop();
+  const draft = await page.evaluate(async (page) => {
+    const workspace = JSON.parse(localStorage.getItem('mewayz.workspace'));
+    const res = await fetch('/api/get_bio_page', { method: 'POST', body: new URLSearchParams({ workspace, page }) });
+    return JSON.stringify((await res.json()).draft);
+  }, id);
+  assert.match(draft, /Written offline/);
+
+  // Signing out forgets who was signed in here and every read kept for offline use.
+  assert.ok((await keptReads(page)).length >= 3, 'reads were kept');
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('E-mail address').waitFor();
+  await until(page, () => localStorage.getItem('mewayz.me') === null);
+  for (let i = 0; i < 50 && (await keptReads(page)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(await keptReads(page), []);
+  assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR|4(01|22)/.test(p)), []);
+  await context.close();
+});
+
 test('a rebuilt shell with a new version shows "Update available — reload"', async () => {
   const dist = process.env.DIST_DIR;
   assert.ok(dist, 'DIST_DIR must point at the served dist/ folder');

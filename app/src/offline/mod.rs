@@ -90,6 +90,8 @@ mod js {
         pub fn get_draft(doc: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = clearDraft)]
         pub fn clear_draft(doc: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_namespace = MewayzOutbox, js_name = clearDraftsWithPrefix)]
+        pub fn clear_drafts_with_prefix(prefix: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_namespace = MewayzOutbox)]
         pub fn enqueue(doc: &str, label: &str, endpoint: &str, fields: JsValue) -> js_sys::Promise;
         #[wasm_bindgen(js_namespace = MewayzOutbox)]
@@ -354,6 +356,49 @@ pub fn discard_draft(doc: &str) {
     let _ = js::clear_draft(doc);
     #[cfg(not(target_arch = "wasm32"))]
     let _ = doc;
+}
+
+/// Where reads kept for offline use live, next to the drafts: `read:{person}:{key}`.
+const READ_PREFIX: &str = "read:";
+
+/// A read that still answers offline: `fetch` goes to the server, and its answer is kept on
+/// this device for `person` under `key`. When the server cannot be reached at all, the
+/// answer kept last time is returned instead, so a page that was open before opens again
+/// after a reload with no signal. Any other error (forbidden, not found…) is returned as is.
+pub async fn read_through<T, F>(person: &str, key: &str, fetch: F) -> Result<T, AppError>
+where
+    T: Serialize + serde::de::DeserializeOwned,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    let doc = format!("{READ_PREFIX}{person}:{key}");
+    match fetch.await {
+        Ok(v) => {
+            keep_read(person, key, &v);
+            Ok(v)
+        }
+        Err(e) if e.is_network() => {
+            let kept = load_draft_fields(&doc).await.and_then(|f| f.into_iter().find(|(k, _)| k == "json")).and_then(|(_, j)| serde_json::from_str(&j).ok());
+            kept.ok_or(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces the copy [`read_through`] keeps for `person` under `key` (after a save answered
+/// with a newer copy, so a reload offline starts from it and not from an older version).
+pub fn keep_read<T: Serialize>(person: &str, key: &str, value: &T) {
+    if person.is_empty() {
+        return;
+    }
+    if let Ok(json) = serde_json::to_string(value) {
+        save_draft_fields(&format!("{READ_PREFIX}{person}:{key}"), &[("json".into(), json)]);
+    }
+}
+
+/// Forgets every read kept for offline use on this device (when nobody is signed in).
+pub fn forget_reads() {
+    #[cfg(target_arch = "wasm32")]
+    let _ = js::clear_drafts_with_prefix(READ_PREFIX);
 }
 
 /// The wiring every outbox-backed editor shares: its form, the restored draft, the refused

@@ -6,6 +6,7 @@ mod recover;
 mod sign_in;
 mod sign_up;
 
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 pub use account::AccountPage;
@@ -24,11 +25,23 @@ pub struct Auth {
     pub ready: RwSignal<bool>,
 }
 
+/// Who was signed in on this device last, for opening the app with no network.
+const KNOWN_USER_KEY: &str = "mewayz.me";
+
 impl Auth {
     pub fn refresh(self) {
         leptos::task::spawn_local(async move {
-            if let Ok(u) = current_user().await {
-                self.user.set(u);
+            match current_user().await {
+                Ok(u) => self.user.set(u),
+                // No network: whoever was signed in here last stays signed in, so the pages
+                // they had open (and their pending changes) are there after a reload. The
+                // server still checks the session on every call once the network is back.
+                Err(e) if e.is_network() => {
+                    if let Ok(u) = LocalStorage::get::<SessionUser>(KNOWN_USER_KEY) {
+                        self.user.set(Some(u));
+                    }
+                }
+                Err(_) => {}
             }
             self.ready.set(true);
         });
@@ -39,6 +52,18 @@ pub fn provide_auth() -> Auth {
     let auth = Auth { user: RwSignal::new(None), ready: RwSignal::new(false) };
     auth.refresh();
     provide_context(auth);
+    // Keep who is signed in on this device; once nobody is, forget them and every read kept
+    // for offline use.
+    Effect::new(move |_| match (auth.ready.get(), auth.user.get()) {
+        (_, Some(u)) => {
+            let _ = LocalStorage::set(KNOWN_USER_KEY, &u);
+        }
+        (true, None) => {
+            LocalStorage::delete(KNOWN_USER_KEY);
+            crate::offline::forget_reads();
+        }
+        (false, None) => {}
+    });
     auth
 }
 

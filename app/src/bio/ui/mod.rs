@@ -44,8 +44,10 @@ pub fn BioPagesPage() -> impl IntoView {
         let id = ws.current.get();
         pages.set(None);
         if let Some(id) = id {
+            let person = ws.person.get_untracked();
             leptos::task::spawn_local(async move {
-                pages.set(Some(list_bio_pages(id).await));
+                let key = format!("bio-list:{id}");
+                pages.set(Some(crate::offline::read_through(&person, &key, list_bio_pages(id)).await));
             });
         }
     });
@@ -171,8 +173,10 @@ pub fn BuilderPage() -> impl IntoView {
     Effect::new(move |_| {
         let (Some(w), id) = (ws.current.get(), page_id.get()) else { return };
         loaded.set(None);
+        let person = ws.person.get_untracked();
         leptos::task::spawn_local(async move {
-            let result = get_bio_page(w, id.clone()).await;
+            let key = format!("bio:{w}:{id}");
+            let result = crate::offline::read_through(&person, &key, get_bio_page(w, id.clone())).await;
             let result = match result {
                 Ok(page) => {
                     let doc = format!("bio:{}", page.id);
@@ -211,8 +215,13 @@ pub fn BuilderPage() -> impl IntoView {
                     // anyway); taking it offline and deleting it stay possible.
                     let role_can_edit = untrack(|| ws.can(MODULE, Action::Edit));
                     let editable = role_can_edit && page.read_only.is_none();
-                    let mut ed = Editor::new(w, page, content, editable);
+                    let mut ed = Editor::new(w.clone(), page, content, editable);
                     ed.role_can_edit = role_can_edit;
+                    // The copy kept for a reload offline follows every newer version of the page.
+                    Effect::new(move |_| {
+                        let p = ed.page.get();
+                        crate::offline::keep_read(&ws.person.get_untracked(), &format!("bio:{w}:{}", p.id), &p);
+                    });
                     if let (Some(v), true) = (restored, editable) {
                         ed.resend_restored(v);
                     }

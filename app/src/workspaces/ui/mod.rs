@@ -37,6 +37,8 @@ pub struct Workspaces {
     /// False until the list has been loaded for the signed-in person.
     pub ready: RwSignal<bool>,
     pub error: RwSignal<Option<AppError>>,
+    /// Who the list belongs to (the signed-in person's id), for the copy kept offline.
+    pub person: RwSignal<String>,
 }
 
 impl Workspaces {
@@ -48,7 +50,8 @@ impl Workspaces {
     /// Reloads the list; resolves once it is in place (navigate only after that, so the
     /// next page does not act on the old list).
     pub async fn reload(self) {
-        match list_workspaces().await {
+        let person = self.person.get_untracked();
+        match crate::offline::read_through(&person, "workspaces", list_workspaces()).await {
             Ok(list) => {
                 self.list.set(list);
                 self.error.set(None);
@@ -103,14 +106,15 @@ impl Workspaces {
 
 pub fn provide_workspaces() {
     let auth = use_auth();
-    let ws = Workspaces { list: RwSignal::new(vec![]), current: RwSignal::new(None), ready: RwSignal::new(false), error: RwSignal::new(None) };
+    let ws = Workspaces { list: RwSignal::new(vec![]), current: RwSignal::new(None), ready: RwSignal::new(false), error: RwSignal::new(None), person: RwSignal::new(String::new()) };
     provide_context(ws);
     // Follow who is signed in: load their workspaces, or forget them on sign-out.
     Effect::new(move |prev: Option<Option<String>>| {
         let who = auth.user.get().map(|u| u.id);
         if prev.as_ref() != Some(&who) {
             match &who {
-                Some(_) => {
+                Some(id) => {
+                    ws.person.set(id.clone());
                     ws.ready.set(false);
                     ws.refresh();
                 }

@@ -20,9 +20,17 @@ pub fn SettingsPage() -> impl IntoView {
         let id = ws.current.get();
         detail.set(None);
         if let Some(id) = id {
+            let person = ws.person.get_untracked();
             leptos::task::spawn_local(async move {
-                detail.set(Some(get_workspace(id).await));
+                let key = format!("workspace:{id}");
+                detail.set(Some(crate::offline::read_through(&person, &key, get_workspace(id)).await));
             });
+        }
+    });
+    // The copy kept for a reload offline follows every newer version shown here.
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = detail.get() {
+            crate::offline::keep_read(&ws.person.get_untracked(), &format!("workspace:{}", d.id), &d);
         }
     });
     view! {
