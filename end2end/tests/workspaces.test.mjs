@@ -115,6 +115,12 @@ test('owner sets up a workspace and invites a viewer, who joins without edit rig
   const goals = page.getByRole('list', { name: 'Your goals' }).getByRole('listitem');
   assert.deepEqual((await goals.allTextContents()).sort(), ['Link in bio', 'Online store']);
   await page.getByRole('link', { name: 'Team', exact: true }).first().waitFor();
+  // The phone's bottom bar: the modules that exist, six at most (Status only on wider screens).
+  const mainNav = page.getByRole('navigation', { name: 'Main' });
+  const navLinks = mainNav.getByRole('link');
+  const shown = [];
+  for (const l of await navLinks.all()) if (await l.isVisible()) shown.push((await l.textContent()).trim());
+  assert.deepEqual(shown, ['Home', 'Bio', 'Links', 'Team', 'Settings', 'Account']);
   await screenshot(page, 'dashboard-owner-phone');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `dashboard overflows by ${overflow}px at 360px`);

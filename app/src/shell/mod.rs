@@ -48,6 +48,8 @@ pub fn App() -> impl IntoView {
                     <ul>
                         <NavItem href="/" label="Home" icon=Icon::Home/>
                         {move || ws.current.get().is_some().then(|| view! {
+                            <NavItem href="/bio" label="Bio" icon=Icon::Page section=true/>
+                            <NavItem href="/links" label="Links" icon=Icon::Link/>
                             <NavItem href="/workspace/team" label="Team" icon=Icon::Team/>
                             <NavItem href="/workspace/settings" label="Settings" icon=Icon::Settings/>
                         })}
@@ -57,7 +59,12 @@ pub fn App() -> impl IntoView {
                             .get()
                             .is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin))
                             .then(|| view! { <NavItem href="/admin/billing" label="Admin" icon=Icon::Shield/> })}
-                        <NavItem href="/status" label="Status" icon=Icon::Pulse/>
+                        // In a workspace the phone's bar is full: Status stays on wider screens.
+                        {move || if ws.current.get().is_some() {
+                            view! { <NavItem href="/status" label="Status" icon=Icon::Pulse wide_only=true/> }.into_any()
+                        } else {
+                            view! { <NavItem href="/status" label="Status" icon=Icon::Pulse/> }.into_any()
+                        }}
                     </ul>
                 </nav>
                 <main id="main" tabindex="-1">
@@ -104,6 +111,8 @@ pub fn App() -> impl IntoView {
 #[derive(Clone, Copy)]
 enum Icon {
     Home,
+    Page,
+    Link,
     Pulse,
     User,
     Team,
@@ -114,6 +123,8 @@ enum Icon {
 fn icon_path(icon: Icon) -> &'static str {
     match icon {
         Icon::Home => "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
+        Icon::Page => "M8 3h8a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM9.5 8h5M9.5 12h5M9.5 16h5",
+        Icon::Link => "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
         Icon::Pulse => "M2 12h4l3-8 6 16 3-8h4",
         Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
         Icon::Team => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
@@ -123,10 +134,20 @@ fn icon_path(icon: Icon) -> &'static str {
 }
 
 #[component]
-fn NavItem(href: &'static str, label: &'static str, icon: Icon) -> impl IntoView {
+fn NavItem(
+    href: &'static str,
+    label: &'static str,
+    icon: Icon,
+    /// Also marked current on the pages below it (`/bio/…` for `/bio`).
+    #[prop(optional)]
+    section: bool,
+    /// Left out of the phone's bottom bar, where there is room for six.
+    #[prop(optional)]
+    wide_only: bool,
+) -> impl IntoView {
     view! {
-        <li>
-            <A href=href exact=true>
+        <li class:nav-wide-only=wide_only>
+            <A href=href exact=!section>
                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                     <path d=icon_path(icon)></path>
                 </svg>
