@@ -250,6 +250,41 @@ async fn uploads_over_the_plan_limits_are_refused_and_store_nothing() {
     assert_eq!(library(&owner, &w.id).await.files.len(), 1);
 }
 
+#[tokio::test]
+async fn uploads_at_the_same_time_cannot_together_pass_the_storage_limit() {
+    let (env, owner, w) = setup("media_race").await;
+    // Pro with 1 MB of storage: one ~600 KB image fits, two do not.
+    let plans = plans_file().replace("\"storage_mb\": 20000,", "\"storage_mb\": 1,");
+    env.load_plans(&plans).await;
+    env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": "pro" } }).await.unwrap();
+    let big = encode(noise(450, 450), image::ImageFormat::Png);
+    let data = data_url("image/png", &big);
+    // Four uploads at once: each is checked before its image is decoded and resized, which
+    // takes long enough for the others to arrive in between.
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..4 {
+        let (b, ws, data) = (owner.clone(), w.id.clone(), data.clone());
+        calls.spawn(async move { b.call("upload_media", &[("workspace", &ws), ("name", &format!("at-once-{i}.png")), ("data", &data)]).await });
+    }
+    let mut statuses = vec![];
+    while let Some(r) = calls.join_next().await {
+        let (status, body) = r.unwrap();
+        if status != 200 {
+            let e: AppError = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{status}: {}", String::from_utf8_lossy(&body)));
+            assert!(matches!(&e, AppError::LimitReached { limit, plan, .. } if limit == "storage" && plan == "Pro"), "{e:?}");
+        }
+        statuses.push(status);
+    }
+    statuses.sort();
+    assert_eq!(statuses, vec![200, 402, 402, 402]);
+    // One image is stored, and the storage use counts exactly it.
+    let lib = library(&owner, &w.id).await;
+    assert_eq!(lib.files.len(), 1);
+    assert_eq!(env.count("media", doc! { "workspace_id": &w.id }).await, 1);
+    assert_eq!(storage_used(&env, &w.id).await, gridfs_bytes(&env, &w.id).await);
+    assert!(storage_used(&env, &w.id).await <= 1024 * 1024);
+}
+
 // ---------------------------------------------------------------- deletion
 
 #[tokio::test]

@@ -27,6 +27,7 @@ use crate::error::AppError;
 use crate::platform::db::{internal, IndexSpec};
 use crate::platform::{crypto, AppState, Ctx, Db};
 use crate::workspaces::domain::{audit, load_workspace};
+use crate::workspaces::store::WorkspaceDoc;
 use crate::workspaces::{plans, store as ws_store, Action};
 
 /// The metadata collection (workspace-scoped).
@@ -268,7 +269,7 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
         .map_err(|e| internal("image processing task", &e))??;
 
     let stored_bytes: i64 = bytes.len() as i64 + processed.variants.iter().map(|v| v.2.len() as i64).sum::<i64>();
-    plans::check(ctx.db(), &w, "storage_mb", mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
+    reserve_storage(ctx, &w, stored_bytes).await?;
 
     let id = crypto::new_id();
     let b = bucket(ctx.db());
@@ -307,14 +308,40 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
     let media = match stored {
         Ok(m) => m,
         Err(e) => {
-            // Leave nothing half-stored behind.
+            // Leave nothing half-stored behind, and give the reserved room back.
             let _ = remove_gridfs_of(&b, &w.id, &id).await;
+            let _ = ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$inc": { "storage_used_bytes": -stored_bytes } }).await;
             return Err(e);
         }
     };
-    ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$inc": { "storage_used_bytes": stored_bytes } }).await?;
     audit(ctx, "media_uploaded", format!("Uploaded the image {}", media.name)).await;
     Ok(media.to_file())
+}
+
+/// Counts `stored_bytes` against the workspace's storage before anything is stored, in one
+/// conditional update: the use grows only while it stays within the effective storage
+/// limit, so two uploads at once cannot both pass a check made on the same old figure.
+async fn reserve_storage(ctx: &Ctx, w: &WorkspaceDoc, stored_bytes: i64) -> Result<(), AppError> {
+    let workspaces = ws_store::workspaces(ctx.db());
+    let mut w = w.clone();
+    for _ in 0..3 {
+        let filter = match plans::effective_limit(ctx.db(), &w, "storage_mb").await? {
+            None => doc! { "_id": &w.id },
+            Some(limit_mb) => {
+                // Within the limit means mb_ceil(used + stored) <= limit, i.e. used <= room.
+                let room = limit_mb.saturating_mul(MB).saturating_sub(stored_bytes);
+                doc! { "_id": &w.id, "$or": [ { "storage_used_bytes": { "$lte": room } }, { "storage_used_bytes": { "$exists": false } } ] }
+            }
+        };
+        if workspaces.update_one(filter, doc! { "$inc": { "storage_used_bytes": stored_bytes } }).await?.matched_count == 1 {
+            return Ok(());
+        }
+        // No room: name the limit and the plan that lifts it, from the figure as it is now.
+        // If there is room after all (a deletion freed some), try again with that figure.
+        w = load_workspace(ctx).await?;
+        plans::check(ctx.db(), &w, "storage_mb", mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
+    }
+    Err(AppError::unavailable("Many changes to this workspace's storage are arriving at once. Try the upload again in a moment."))
 }
 
 /// Stores one GridFS file and returns its id.
