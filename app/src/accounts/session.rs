@@ -162,9 +162,39 @@ async fn active_session(state: &AppState, sid: &str) -> Result<bool, AppError> {
     Ok(found.is_some())
 }
 
+/// How often a session's "last seen" time is written: the sessions list shows it to the
+/// minute.
+const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// Sessions remembered by [`Touched`]; past this, it starts afresh (costing one write each).
+const TOUCHED_MAX: usize = 100_000;
+
+/// When this server last wrote each session's "last seen" time, so a signed-in request does
+/// not cost a database write (or a round trip that finds nothing to write) every time.
+#[derive(Debug, Default)]
+pub struct Touched(std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>);
+
+impl Touched {
+    /// True when `sid` was not written by this server within [`TOUCH_EVERY`]; records it.
+    fn due(&self, sid: &str) -> bool {
+        let now = std::time::Instant::now();
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(sid).is_some_and(|at| now.duration_since(*at) < TOUCH_EVERY) {
+            return false;
+        }
+        if map.len() >= TOUCHED_MAX {
+            map.clear();
+        }
+        map.insert(sid.to_string(), now);
+        true
+    }
+}
+
 async fn touch(state: &AppState, sid: &str) {
+    if !state.sessions_touched.due(sid) {
+        return;
+    }
     let now = store::now();
-    let stale = DateTime::from_millis(now.timestamp_millis() - 60_000);
+    let stale = DateTime::from_millis(now.timestamp_millis() - TOUCH_EVERY.as_millis() as i64);
     let _ = store::sessions(&state.db)
         .update_one(doc! { "_id": sid, "last_seen": { "$lt": stale } }, doc! { "$set": { "last_seen": now } })
         .await;
@@ -273,4 +303,21 @@ pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<&str>, rea
         .update_many(filter, doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } })
         .await?;
     Ok(r.modified_count)
+}
+
+#[cfg(test)]
+mod touched_tests {
+    use super::Touched;
+
+    #[test]
+    fn a_session_is_written_once_per_interval_per_server() {
+        let t = Touched::default();
+        assert!(t.due("s1"), "first sight writes");
+        assert!(!t.due("s1"), "again within the interval does not");
+        assert!(t.due("s2"), "another session writes");
+        // Seen long ago: due again.
+        t.0.lock().unwrap().insert("s1".into(), std::time::Instant::now() - super::TOUCH_EVERY - std::time::Duration::from_secs(1));
+        assert!(t.due("s1"));
+        assert!(!t.due("s1"));
+    }
 }

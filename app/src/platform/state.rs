@@ -24,6 +24,8 @@ pub struct AppState {
     pub analytics: Arc<crate::bio::analytics::Buffer>,
     /// Short links being followed, and their clicks not yet written (M23).
     pub short_links: Arc<crate::shortlinks::redirect::Redirects>,
+    /// When this server last wrote each session's "last seen" time (M01).
+    pub sessions_touched: Arc<crate::accounts::session::Touched>,
     indexes_ready: Arc<AtomicBool>,
 }
 
@@ -43,6 +45,7 @@ impl AppState {
             bio_cache: Arc::default(),
             analytics: Arc::default(),
             short_links: Arc::default(),
+            sessions_touched: Arc::default(),
             indexes_ready: Arc::new(AtomicBool::new(false)),
         }
     }
