@@ -56,6 +56,22 @@ fn gif(w: u32, h: u32) -> Vec<u8> {
     encode(rgba, image::ImageFormat::Gif)
 }
 
+/// A GIF of two frames (the second one inverted), looping.
+fn animated_gif(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new(&mut out);
+        enc.set_repeat(image::codecs::gif::Repeat::Infinite).unwrap();
+        let first = gradient(w, h).to_rgba8();
+        let mut second = first.clone();
+        image::imageops::invert(&mut second);
+        for f in [first, second] {
+            enc.encode_frame(image::Frame::new(f)).unwrap();
+        }
+    }
+    out
+}
+
 /// What the browser's file reader hands over. The browser names the type from the file
 /// name, so a lie there is passed on as it is.
 fn data_url(claimed_type: &str, bytes: &[u8]) -> String {
@@ -248,6 +264,28 @@ async fn uploads_over_the_plan_limits_are_refused_and_store_nothing() {
     assert_eq!(stored(&env).await, before, "nothing more stored");
     assert_eq!(storage_used(&env, &w.id).await, used);
     assert_eq!(library(&owner, &w.id).await.files.len(), 1);
+}
+
+#[tokio::test]
+async fn an_animated_gif_keeps_its_animation_at_every_width() {
+    let (env, owner, w) = setup("media_animated").await;
+    let moving = animated_gif(400, 300);
+    let still = gif(400, 300);
+    let m = upload(&owner, &w.id, "moving.gif", "image/gif", &moving).await;
+    let s = upload(&owner, &w.id, "still.gif", "image/gif", &still).await;
+    // A still GIF gets a smaller variant (as PNG); an animated one is served as it was
+    // uploaded at every width, so it still moves.
+    let (ct, bytes) = fetch(&owner, &s.url(Some(160))).await;
+    assert_eq!(ct, "image/png");
+    assert_eq!(dimensions(&bytes), (160, 120));
+    for width in [Some(160), Some(480), None] {
+        let (ct, bytes) = fetch(&owner, &m.url(width)).await;
+        assert_eq!(ct, "image/gif", "{width:?}");
+        assert_eq!(bytes, moving, "{width:?}: the original, with both frames");
+    }
+    let doc = env.srv.db().await.collection::<Document>("media").find_one(doc! { "_id": &m.id }).await.unwrap().unwrap();
+    assert_eq!(doc.get_array("variants").unwrap().len(), 1, "only the original is stored");
+    assert_eq!(storage_used(&env, &w.id).await, gridfs_bytes(&env, &w.id).await);
 }
 
 #[tokio::test]

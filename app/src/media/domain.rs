@@ -202,6 +202,11 @@ fn process(bytes: &[u8], format: image::ImageFormat) -> Result<Processed, AppErr
         return Err(not_an_image());
     }
     let mut variants = vec![];
+    // An animated GIF or WebP keeps its animation: resizing would keep only the first frame,
+    // so the original serves every width.
+    if is_animated(bytes, format) {
+        return Ok(Processed { width, height, variants });
+    }
     for &w in VARIANT_WIDTHS {
         if w >= width {
             continue; // never upscaled: the original serves this width
@@ -221,6 +226,19 @@ fn process(bytes: &[u8], format: image::ImageFormat) -> Result<Processed, AppErr
         variants.push((w, content_type, out.into_inner(), h));
     }
     Ok(Processed { width, height, variants })
+}
+
+/// Whether a GIF or WebP has more than one frame. Called after the first frame decoded
+/// within the limits, so the canvas is known to be within them.
+fn is_animated(bytes: &[u8], format: image::ImageFormat) -> bool {
+    use image::AnimationDecoder as _;
+    match format {
+        image::ImageFormat::Gif => image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
+            .map(|d| d.into_frames().take(2).filter(|f| f.is_ok()).count() == 2)
+            .unwrap_or(false),
+        image::ImageFormat::WebP => image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).map(|d| d.has_animation()).unwrap_or(false),
+        _ => false,
+    }
 }
 
 fn mb_ceil(bytes: i64) -> i64 {
