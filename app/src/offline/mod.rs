@@ -361,37 +361,50 @@ pub fn discard_draft(doc: &str) {
 /// Where reads kept for offline use live, next to the drafts: `read:{person}:{key}`.
 const READ_PREFIX: &str = "read:";
 
-/// A read that still answers offline: `fetch` goes to the server, and its answer is kept on
-/// this device for `person` under `key`. When the server cannot be reached at all, the
-/// answer kept last time is returned instead, so a page that was open before opens again
-/// after a reload with no signal. Any other error (forbidden, not found…) is returned as is.
+fn read_doc(person: &str, key: &str) -> String {
+    format!("{READ_PREFIX}{person}:{key}")
+}
+
+/// `fetch`, or, when the server cannot be reached at all, the answer kept on this device for
+/// `person` under `key` (by [`keep_read`]), so a page that was open before opens again after
+/// a reload with no signal. Any other error (forbidden, not found…) is returned as is. Keeps
+/// nothing itself: for pages that keep every version they show.
+pub async fn read_or_kept<T, F>(person: &str, key: &str, fetch: F) -> Result<T, AppError>
+where
+    T: serde::de::DeserializeOwned,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    match fetch.await {
+        Err(e) if e.is_network() => {
+            let kept = load_draft_fields(&read_doc(person, key)).await.and_then(|f| f.into_iter().find(|(k, _)| k == "json")).and_then(|(_, j)| serde_json::from_str(&j).ok());
+            kept.ok_or(e)
+        }
+        other => other,
+    }
+}
+
+/// [`read_or_kept`], keeping each answer from the server for the next time.
 pub async fn read_through<T, F>(person: &str, key: &str, fetch: F) -> Result<T, AppError>
 where
     T: Serialize + serde::de::DeserializeOwned,
     F: std::future::Future<Output = Result<T, AppError>>,
 {
-    let doc = format!("{READ_PREFIX}{person}:{key}");
-    match fetch.await {
-        Ok(v) => {
-            keep_read(person, key, &v);
-            Ok(v)
-        }
-        Err(e) if e.is_network() => {
-            let kept = load_draft_fields(&doc).await.and_then(|f| f.into_iter().find(|(k, _)| k == "json")).and_then(|(_, j)| serde_json::from_str(&j).ok());
-            kept.ok_or(e)
-        }
-        Err(e) => Err(e),
-    }
+    read_or_kept(person, key, async {
+        let v = fetch.await?;
+        keep_read(person, key, &v);
+        Ok(v)
+    })
+    .await
 }
 
-/// Replaces the copy [`read_through`] keeps for `person` under `key` (after a save answered
-/// with a newer copy, so a reload offline starts from it and not from an older version).
+/// Replaces the copy kept for `person` under `key` (after a save answered with a newer copy,
+/// so a reload offline starts from it and not from an older version).
 pub fn keep_read<T: Serialize>(person: &str, key: &str, value: &T) {
     if person.is_empty() {
         return;
     }
     if let Ok(json) = serde_json::to_string(value) {
-        save_draft_fields(&format!("{READ_PREFIX}{person}:{key}"), &[("json".into(), json)]);
+        save_draft_fields(&read_doc(person, key), &[("json".into(), json)]);
     }
 }
 

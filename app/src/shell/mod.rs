@@ -60,11 +60,7 @@ pub fn App() -> impl IntoView {
                             .is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin))
                             .then(|| view! { <NavItem href="/admin/billing" label="Admin" icon=Icon::Shield/> })}
                         // In a workspace the phone's bar is full: Status stays on wider screens.
-                        {move || if ws.current.get().is_some() {
-                            view! { <NavItem href="/status" label="Status" icon=Icon::Pulse wide_only=true/> }.into_any()
-                        } else {
-                            view! { <NavItem href="/status" label="Status" icon=Icon::Pulse/> }.into_any()
-                        }}
+                        <NavItem href="/status" label="Status" icon=Icon::Pulse wide_only=Signal::derive(move || ws.current.get().is_some())/>
                     </ul>
                 </nav>
                 <main id="main" tabindex="-1">
@@ -142,8 +138,8 @@ fn NavItem(
     #[prop(optional)]
     section: bool,
     /// Left out of the phone's bottom bar, where there is room for six.
-    #[prop(optional)]
-    wide_only: bool,
+    #[prop(optional, into)]
+    wide_only: Signal<bool>,
 ) -> impl IntoView {
     view! {
         <li class:nav-wide-only=wide_only>

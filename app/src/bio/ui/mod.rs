@@ -161,6 +161,11 @@ fn CreatePage(workspace: String) -> impl IntoView {
     }
 }
 
+/// Where bio page `id` of workspace `w` is kept for offline use.
+fn kept_key(w: &str, id: &str) -> String {
+    format!("bio:{w}:{id}")
+}
+
 /// `/bio/:id`: loads the page (and a draft kept on this device), then shows the builder.
 #[component]
 pub fn BuilderPage() -> impl IntoView {
@@ -175,8 +180,8 @@ pub fn BuilderPage() -> impl IntoView {
         loaded.set(None);
         let person = ws.person.get_untracked();
         leptos::task::spawn_local(async move {
-            let key = format!("bio:{w}:{id}");
-            let result = crate::offline::read_through(&person, &key, get_bio_page(w, id.clone())).await;
+            let key = kept_key(&w, &id);
+            let result = crate::offline::read_or_kept(&person, &key, get_bio_page(w, id.clone())).await;
             let result = match result {
                 Ok(page) => {
                     let doc = format!("bio:{}", page.id);
@@ -217,10 +222,10 @@ pub fn BuilderPage() -> impl IntoView {
                     let editable = role_can_edit && page.read_only.is_none();
                     let mut ed = Editor::new(w.clone(), page, content, editable);
                     ed.role_can_edit = role_can_edit;
-                    // The copy kept for a reload offline follows every newer version of the page.
+                    // The copy kept for a reload offline is every version of the page shown here.
                     Effect::new(move |_| {
                         let p = ed.page.get();
-                        crate::offline::keep_read(&ws.person.get_untracked(), &format!("bio:{w}:{}", p.id), &p);
+                        crate::offline::keep_read(&ws.person.get_untracked(), &kept_key(&w, &p.id), &p);
                     });
                     if let (Some(v), true) = (restored, editable) {
                         ed.resend_restored(v);

@@ -11,6 +11,11 @@ use crate::shell::{ErrorNote, Field, FieldMessage, FormError, Loading};
 use crate::workspaces::api::{get_workspace, DeleteWorkspace, RemoveWorkspaceLogo, SetWorkspaceLogo};
 use crate::workspaces::{label_of, Action, WorkspaceDetail, CURRENCIES, KINDS};
 
+/// Where the settings of workspace `id` are kept for offline use.
+fn kept_key(id: &str) -> String {
+    format!("workspace:{id}")
+}
+
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let _signed_in = require_signed_in();
@@ -22,15 +27,15 @@ pub fn SettingsPage() -> impl IntoView {
         if let Some(id) = id {
             let person = ws.person.get_untracked();
             leptos::task::spawn_local(async move {
-                let key = format!("workspace:{id}");
-                detail.set(Some(crate::offline::read_through(&person, &key, get_workspace(id)).await));
+                let key = kept_key(&id);
+                detail.set(Some(crate::offline::read_or_kept(&person, &key, get_workspace(id)).await));
             });
         }
     });
-    // The copy kept for a reload offline follows every newer version shown here.
+    // The copy kept for a reload offline is every version shown here, the latest last.
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
-            crate::offline::keep_read(&ws.person.get_untracked(), &format!("workspace:{}", d.id), &d);
+            crate::offline::keep_read(&ws.person.get_untracked(), &kept_key(&d.id), &d);
         }
     });
     view! {
