@@ -26,6 +26,14 @@ ensure_rust() {
     say "Adding the wasm32-unknown-unknown Rust target"
     rustup target add wasm32-unknown-unknown
   fi
+  local installed
+  installed="$(rustup component list --installed 2>/dev/null)"
+  for component in rustfmt clippy; do
+    if [[ "$installed" != *"$component"* ]]; then
+      say "Adding the Rust component $component (for the lint step)"
+      rustup component add "$component"
+    fi
+  done
 }
 
 ensure_trunk() {

@@ -17,6 +17,25 @@ build_server
 trap stop_started EXIT
 trap 'exit 130' INT TERM
 
+# Lints first: formatting, then clippy with warnings as errors, for the server build (ssr)
+# and for the WASM client (csr). Each counts as one test in the summary.
+LINT_PASSED=0
+LINT_FAILED=0
+lint() { # name command...
+  local name="$1"; shift
+  say "Lint: $name"
+  if "$@" >"$ROOT/target/lint-$name.log" 2>&1; then
+    LINT_PASSED=$((LINT_PASSED + 1))
+  else
+    tail -60 "$ROOT/target/lint-$name.log"
+    warn "lint $name failed (full output in target/lint-$name.log)"
+    LINT_FAILED=$((LINT_FAILED + 1))
+  fi
+}
+lint fmt cargo fmt --all --check
+lint clippy-server cargo clippy --quiet -p app -p server --tests --bins -- -D warnings
+lint clippy-client cargo clippy --quiet -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 DB_PORT="$(free_port)"
 say "Starting a throw-away MongoDB wire server on 127.0.0.1:$DB_PORT (in memory)"
 start_database "$DB_PORT" ":memory:"
@@ -77,9 +96,9 @@ E2E_PASSED=${E2E_PASSED:-0}
 E2E_FAILED=${E2E_FAILED:-0}
 if [[ $E2E_RC -ne 0 && $E2E_FAILED -eq 0 ]]; then E2E_FAILED=1; fi
 
-PASSED=$((RUST_PASSED + E2E_PASSED))
-FAILED=$((RUST_FAILED + E2E_FAILED))
+PASSED=$((LINT_PASSED + RUST_PASSED + E2E_PASSED))
+FAILED=$((LINT_FAILED + RUST_FAILED + E2E_FAILED))
 echo
-say "cargo tests: $RUST_PASSED passed, $RUST_FAILED failed; browser tests: $E2E_PASSED passed, $E2E_FAILED failed"
+say "lints: $LINT_PASSED passed, $LINT_FAILED failed; cargo tests: $RUST_PASSED passed, $RUST_FAILED failed; browser tests: $E2E_PASSED passed, $E2E_FAILED failed"
 echo "Summary: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 && $CARGO_RC -eq 0 && $E2E_RC -eq 0 ]]

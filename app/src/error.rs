@@ -21,77 +21,92 @@ pub struct FieldError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
     /// No valid session.
-    #[error("Please sign in to continue.")]
     Unauthenticated,
     /// Signed in, but the role does not allow this.
-    #[error("You do not have permission to do that.")]
     Forbidden,
     /// The record does not exist, or is not visible to the caller.
-    #[error("{what} was not found.")]
     NotFound { what: String },
     /// Bad input. `fields` says which inputs and why.
-    #[error("{message}")]
     Validation { message: String, fields: Vec<FieldError> },
     /// A write carried a stale version. `current` is the server's copy as JSON.
-    #[error("This was changed somewhere else in the meantime.")]
     Conflict { current: serde_json::Value },
     /// A plan limit was reached.
-    #[error("You have reached the {limit} limit of the {plan} plan.{}", upgrade_hint(.upgrade_to))]
     LimitReached { limit: String, plan: String, upgrade_to: Option<String> },
     /// A record beyond a plan limit, after the workspace's plan dropped (an expired grace
     /// period, a downgrade, a lowered override): it is kept and can be viewed, deleted or
     /// taken offline, but not changed until the workspace is within the limit again.
     /// `what` is the record ("page"), `limit` the counted things ("link-in-bio pages"),
     /// `included` how many the `plan` includes.
-    #[error("This {what} is read-only: the {plan} plan includes {}.{}", counted(*.included, .limit), edit_hint(.upgrade_to))]
     ReadOnly { what: String, limit: String, included: i64, plan: String, upgrade_to: Option<String> },
     /// Too many attempts.
-    #[error("Too many attempts. Try again in {}.", human_seconds(*.retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     /// A dependency (the database, an external service) is not available right now.
-    #[error("{message}")]
     Unavailable { message: String },
     /// The browser could not reach the server (offline, DNS, connection refused).
-    #[error("You appear to be offline. Your change was not sent.")]
     Network { detail: String },
     /// Something failed on the server. The cause is in the server log under `reference`.
-    #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
 }
 
-fn upgrade_hint(upgrade_to: &Option<String>) -> String {
-    match upgrade_to {
-        Some(p) => format!(" Upgrade to {p} to lift it."),
-        None => String::new(),
+use crate::i18n::{fill, CommonTexts};
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = CommonTexts::now();
+        let text = match self {
+            AppError::Unauthenticated => t.err_unauthenticated.to_string(),
+            AppError::Forbidden => t.err_forbidden.to_string(),
+            AppError::NotFound { what } => fill(t.err_not_found, &[("what", what)]),
+            AppError::Validation { message, .. } => message.clone(),
+            AppError::Conflict { .. } => t.err_conflict.to_string(),
+            AppError::LimitReached { limit, plan, upgrade_to } => {
+                let mut s = fill(t.err_limit, &[("limit", limit), ("plan", plan)]);
+                if let Some(p) = upgrade_to {
+                    s.push_str(&fill(t.err_limit_upgrade, &[("plan", p)]));
+                }
+                s
+            }
+            AppError::ReadOnly { what, limit, included, plan, upgrade_to } => {
+                let mut s = fill(t.err_read_only, &[("what", what), ("plan", plan), ("included", &counted(*included, limit))]);
+                match upgrade_to {
+                    Some(p) => s.push_str(&fill(t.err_read_only_upgrade, &[("plan", p)])),
+                    None => s.push_str(t.err_read_only_wait),
+                }
+                s
+            }
+            AppError::RateLimited { retry_after_secs } => fill(t.err_rate_limited, &[("wait", &human_seconds(*retry_after_secs))]),
+            AppError::Unavailable { message } => message.clone(),
+            AppError::Network { .. } => t.err_network.to_string(),
+            AppError::Internal { reference } => fill(t.err_internal, &[("reference", reference)]),
+        };
+        f.write_str(&text)
     }
 }
+
+impl std::error::Error for AppError {}
 
 /// "1 link-in-bio page", "2 link-in-bio pages", "no link-in-bio pages".
 fn counted(n: i64, things: &str) -> String {
+    let t = CommonTexts::now();
     match n {
-        i64::MIN..=0 => format!("no {things}"),
-        1 => format!("1 {}", things.strip_suffix('s').unwrap_or(things)),
-        n => format!("{n} {things}"),
+        i64::MIN..=0 => fill(t.counted_none, &[("things", &things)]),
+        1 => fill(t.counted_one, &[("thing", &things.strip_suffix('s').unwrap_or(things))]),
+        n => fill(t.counted_many, &[("n", &n), ("things", &things)]),
     }
 }
 
-fn edit_hint(upgrade_to: &Option<String>) -> String {
-    match upgrade_to {
-        Some(p) => format!(" Upgrade to {p} to edit it."),
-        None => " It can be edited again once the workspace is within the limit.".to_string(),
-    }
-}
-
-fn human_seconds(secs: u64) -> String {
+/// "a second", "30 seconds", "2 minutes", in the current language.
+pub fn human_seconds(secs: u64) -> String {
+    let t = CommonTexts::now();
     match secs {
-        0..=1 => "a second".to_string(),
-        2..=59 => format!("{secs} seconds"),
-        60 => "a minute".to_string(),
-        _ => format!("{} minutes", secs.div_ceil(60)),
+        0..=1 => t.wait_second.to_string(),
+        2..=59 => fill(t.wait_seconds, &[("n", &secs)]),
+        60 => t.wait_minute.to_string(),
+        _ => fill(t.wait_minutes, &[("n", &secs.div_ceil(60))]),
     }
 }
 
@@ -113,7 +128,7 @@ impl AppError {
         let message = if fields.len() == 1 {
             fields[0].message.clone()
         } else {
-            "Please correct the highlighted fields.".to_string()
+            CommonTexts::now().err_fix_fields.to_string()
         };
         Err(AppError::Validation { message, fields })
     }
@@ -170,12 +185,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(detail) => AppError::Network { detail },
             // The server could not read the arguments: bad or hostile input.
             ServerFnErrorErr::Args(_) => AppError::Validation {
-                message: "The request could not be read. Check the values and try again.".into(),
+                message: CommonTexts::now().err_unreadable.to_string(),
                 fields: vec![],
             },
             ServerFnErrorErr::MissingArg(name) => AppError::Validation {
-                message: format!("The value for {name} is missing."),
-                fields: vec![FieldError { field: name, message: "This field is required.".into() }],
+                message: fill(CommonTexts::now().err_missing_value, &[("name", &name)]),
+                fields: vec![FieldError { field: name, message: CommonTexts::now().err_required.to_string() }],
             },
             other => AppError::Internal { reference: short_reference(&other.to_string()) },
         }

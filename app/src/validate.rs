@@ -2,6 +2,7 @@
 //! Each rule returns a [`FieldError`] naming the field, with a sentence a person can act on.
 
 use crate::error::FieldError;
+use crate::i18n::{fill, CommonTexts};
 
 fn err(field: &str, message: impl Into<String>) -> Option<FieldError> {
     Some(FieldError { field: field.to_string(), message: message.into() })
@@ -11,13 +12,13 @@ fn err(field: &str, message: impl Into<String>) -> Option<FieldError> {
 pub fn required_text(field: &str, label: &str, value: &str, max: usize) -> Option<FieldError> {
     let v = value.trim();
     if v.is_empty() {
-        return err(field, format!("Enter {label}."));
+        return err(field, fill(CommonTexts::now().val_enter, &[("label", &label)]));
     }
     if v.chars().count() > max {
-        return err(field, format!("Use at most {max} characters for {label}."));
+        return err(field, fill(CommonTexts::now().val_too_long, &[("max", &max), ("label", &label)]));
     }
     if v.chars().any(|c| c.is_control()) {
-        return err(field, format!("Remove line breaks and control characters from {label}."));
+        return err(field, fill(CommonTexts::now().val_control_chars, &[("label", &label)]));
     }
     None
 }
@@ -27,10 +28,10 @@ pub fn required_text(field: &str, label: &str, value: &str, max: usize) -> Optio
 pub fn email(field: &str, value: &str) -> Option<FieldError> {
     let v = value.trim();
     if v.is_empty() {
-        return err(field, "Enter your e-mail address.");
+        return err(field, CommonTexts::now().val_email_missing);
     }
     if v.len() > 254 {
-        return err(field, "That e-mail address is too long.");
+        return err(field, CommonTexts::now().val_email_too_long);
     }
     let ok = match v.split_once('@') {
         Some((local, domain)) => {
@@ -49,7 +50,7 @@ pub fn email(field: &str, value: &str) -> Option<FieldError> {
     if ok {
         None
     } else {
-        err(field, "Enter an e-mail address like name@example.com.")
+        err(field, CommonTexts::now().val_email_invalid)
     }
 }
 
@@ -67,11 +68,11 @@ pub fn http_url(field: &str, value: &str) -> Option<FieldError> {
     } else if let Some(r) = lower.strip_prefix("http://") {
         r
     } else {
-        return err(field, "Enter a web address starting with https:// or http://.");
+        return err(field, CommonTexts::now().val_url_scheme);
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || host.contains(char::is_whitespace) || v.len() > 2048 {
-        return err(field, "Enter a complete web address, such as https://example.com.");
+        return err(field, CommonTexts::now().val_url_incomplete);
     }
     None
 }

@@ -6,5 +6,8 @@ fn main() {
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
     }
+    // The language (the profile's choice kept on this device, or the browser's) before the
+    // first screen is drawn.
+    app::i18n::init_client();
     leptos::mount::mount_to_body(app::App);
 }
