@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use app::i18n::CommonTexts;
 use app::platform::AppState;
 use app::AppError;
 use axum::body::{to_bytes, Body};
@@ -18,16 +19,12 @@ static SERVER_FNS: OnceLock<HashSet<(String, Method)>> = OnceLock::new();
 
 /// Indexes the registered server fns (path and method). Called once at start.
 pub fn index_server_fns() {
-    SERVER_FNS.get_or_init(|| {
-        server_fn_paths().into_iter().collect()
-    });
+    SERVER_FNS.get_or_init(|| server_fn_paths().into_iter().collect());
 }
 
 /// Every registered server fn, as (path, method). The probe tests enumerate this.
 pub fn server_fn_paths() -> Vec<(String, Method)> {
-    let mut v: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(p, m)| (p.to_string(), m))
-        .collect();
+    let mut v: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths().map(|(p, m)| (p.to_string(), m)).collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
@@ -42,12 +39,12 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     let known = SERVER_FNS.get_or_init(|| server_fn_paths().into_iter().collect());
     if !known.contains(&(path.clone(), req.method().clone())) {
         return if known.iter().any(|(p, _)| *p == path) {
-            error_response(AppError::Validation {
-                message: format!("{} is not allowed here.", req.method()),
-                fields: vec![],
-            }, Some(StatusCode::METHOD_NOT_ALLOWED))
+            error_response(
+                AppError::Validation { message: format!("{} is not allowed here.", req.method()), fields: vec![] },
+                Some(StatusCode::METHOD_NOT_ALLOWED),
+            )
         } else {
-            error_response(AppError::not_found("This API endpoint"), None)
+            error_response(AppError::not_found(app::i18n::CommonTexts::now().api_endpoint), None)
         };
     }
 
@@ -56,18 +53,39 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         Err(res) => return res,
     };
     let ctx_state = state.clone();
-    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req)
-        .await
-        .into_response();
+    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req).await.into_response();
     with_error_status(res).await
 }
 
-/// Reads the body before server_fn does: server_fn answers a body it cannot read (over the
-/// size limit when sent without `Content-Length`, or bytes that are not UTF-8 where it
-/// expects a form) with an internal error, a 500. Here they get the shared error: 413, or
-/// the same "could not be read" validation error as a form that does not deserialize.
+/// True when a server fn can read a body sent with `content_type`. Every server fn takes its
+/// arguments as a form (server_fn's default `PostUrl` encoding), and server_fn reads any body
+/// as text whatever its type, then answers one it cannot read as text with an internal error
+/// (a 500). So the body types are checked here: a form (what the client sends), no type at
+/// all (a bodiless call), or JSON (text, which fails to read as a form with the shared
+/// validation error, as a malformed form does). Anything else (raw bytes, multipart, XML, images,
+/// text/plain, which browsers may send across origins without asking) is refused with 415
+/// before server_fn sees it. A fn declared later with another input encoding must be added
+/// here.
+fn readable_content_type(content_type: Option<&str>) -> bool {
+    let Some(t) = content_type else { return true };
+    let essence = t.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    matches!(essence.as_str(), "" | "application/x-www-form-urlencoded" | "application/json")
+}
+
+/// Reads the body before server_fn does: server_fn answers a body it cannot read (of a type
+/// it does not take, over the size limit when sent without `Content-Length`, or bytes that
+/// are not UTF-8 where it expects a form) with an internal error, a 500. Here they get the
+/// shared error: 415, 413, or the same "could not be read" validation error as a form that
+/// does not deserialize.
 async fn readable_body(req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
+    let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    if !readable_content_type(content_type) {
+        return Err(error_response(
+            AppError::Validation { message: CommonTexts::now().err_body_type.into(), fields: vec![] },
+            Some(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ));
+    }
     // The size limit is applied around this handler (see `body_limit` in lib.rs).
     let bytes = match to_bytes(body, usize::MAX).await {
         Ok(b) => b,
@@ -76,21 +94,13 @@ async fn readable_body(req: Request) -> Result<Request, Response> {
             let (status, message) = if too_large {
                 (StatusCode::PAYLOAD_TOO_LARGE, "That request is larger than this server accepts.")
             } else {
-                (StatusCode::BAD_REQUEST, "The request could not be read. Check the values and try again.")
+                (StatusCode::BAD_REQUEST, CommonTexts::now().err_unreadable)
             };
             return Err(error_response(AppError::Validation { message: message.into(), fields: vec![] }, Some(status)));
         }
     };
-    let binary = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("multipart/") || t.starts_with("application/octet-stream") || t.starts_with("application/cbor"));
-    if !binary && std::str::from_utf8(&bytes).is_err() {
-        return Err(error_response(
-            AppError::Validation { message: "The request could not be read. Check the values and try again.".into(), fields: vec![] },
-            None,
-        ));
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(error_response(AppError::Validation { message: CommonTexts::now().err_unreadable.into(), fields: vec![] }, None));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
@@ -119,4 +129,21 @@ async fn with_error_status(res: Response) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_content_type;
+
+    #[test]
+    fn only_forms_json_and_no_type_reach_the_fns() {
+        for ok in
+            [None, Some(""), Some("application/x-www-form-urlencoded"), Some("Application/X-WWW-Form-Urlencoded; charset=UTF-8"), Some("application/json")]
+        {
+            assert!(readable_content_type(ok), "{ok:?}");
+        }
+        for refused in ["application/octet-stream", "multipart/form-data; boundary=x", "text/plain", "application/cbor", "image/png", "\u{fffd}"] {
+            assert!(!readable_content_type(Some(refused)), "{refused}");
+        }
+    }
 }

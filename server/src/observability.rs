@@ -1,13 +1,18 @@
 //! Logs and metrics: structured tracing, and Prometheus text at `/metrics` with request
-//! counts and latencies by route, and database errors.
+//! counts and latencies by route, and database errors. The metrics tell how the service is
+//! used (routes, failed sign-ins), so they are served only to a scraper that presents the
+//! configured `METRICS_TOKEN` as a bearer token; without one configured, `/metrics` is 404.
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::{header, StatusCode};
+use app::platform::{crypto, AppState};
+use app::AppError;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
@@ -43,7 +48,24 @@ pub fn install_metrics() {
     });
 }
 
-pub async fn metrics_handler() -> Response {
+/// True when `headers` carry `Authorization: Bearer <expected>`. The comparison is of the
+/// two tokens' SHA-256 digests, in constant time, so neither the token's bytes nor its
+/// length can be found by timing.
+fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+    let (given, expected) = (crypto::sha256_hex(given), crypto::sha256_hex(expected));
+    crypto::ct_eq(given.as_bytes(), expected.as_bytes())
+}
+
+pub async fn metrics_handler(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.config.metrics_token.as_deref() else {
+        return (StatusCode::NOT_FOUND, Json(AppError::not_found("/metrics"))).into_response();
+    };
+    if !bearer_matches(&headers, token) {
+        let mut res = (StatusCode::UNAUTHORIZED, Json(AppError::Unauthenticated)).into_response();
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"metrics\""));
+        return res;
+    }
     match PROMETHEUS.get() {
         Some(h) => {
             h.run_upkeep();
@@ -71,9 +93,7 @@ pub async fn track_requests(req: Request, next: Next) -> Response {
     let route = route_label(&req);
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
-        .record(start.elapsed().as_secs_f64());
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
     res
 }

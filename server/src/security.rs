@@ -1,4 +1,4 @@
-//! Security headers on every response.
+//! Security headers on every response, and the same-origin check of writes.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
@@ -21,17 +21,36 @@ pub fn content_security_policy(inline_script_hashes: &[String]) -> HeaderValue {
     HeaderValue::from_str(&policy).expect("policy is ASCII")
 }
 
-pub async fn headers(State(csp): State<HeaderValue>, req: Request, next: Next) -> Response {
+/// `Strict-Transport-Security`, sent only when the app is served over https (`PUBLIC_URL`):
+/// browsers then refuse plain http to this host (and its subdomains) for a year. Over plain
+/// http (local runs) it would be ignored, or pin a host that cannot serve https.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// The headers every response gets: the policy, and HSTS when served over https.
+#[derive(Clone, Debug)]
+pub struct PolicyHeaders {
+    pub csp: HeaderValue,
+    pub hsts: Option<HeaderValue>,
+}
+
+impl PolicyHeaders {
+    pub fn new(inline_script_hashes: &[String], public_url: &str) -> PolicyHeaders {
+        let https = public_url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        PolicyHeaders { csp: content_security_policy(inline_script_hashes), hsts: https.then(|| HeaderValue::from_static(HSTS)) }
+    }
+}
+
+pub async fn headers(State(policy): State<PolicyHeaders>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(csp);
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(policy.csp);
+    if let Some(hsts) = policy.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
-    );
+    h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     res
 }
@@ -61,10 +80,7 @@ pub async fn same_origin_writes(State(allowed): State<AllowedOrigin>, req: Reque
         let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
         let fetch_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or("");
         let ok = match origin.as_deref() {
-            Some(o) => {
-                o == allowed.0
-                    || host.as_deref().is_some_and(|h| o == format!("http://{h}") || o == format!("https://{h}"))
-            }
+            Some(o) => o == allowed.0 || host.as_deref().is_some_and(|h| o == format!("http://{h}") || o == format!("https://{h}")),
             None => fetch_site != "cross-site",
         };
         if !ok {

@@ -1,5 +1,7 @@
 //! The built client in `dist/`: hashed assets cached as immutable, the shell and the
-//! service worker never cached stale, client routes falling back to the shell.
+//! service worker never cached stale, the client's routes ([`app::shell::routes`]) answered
+//! with the shell, `/robots.txt`, and for anything else a small server-rendered 404 page in
+//! the visitor's language (no WebAssembly to load just to say "not found").
 //!
 //! The files are read into memory once, at startup (up to [`MAX_FILE_BYTES`] each and
 //! [`MAX_TOTAL_BYTES`] in all), each with an ETag, and the compressible ones are compressed
@@ -78,9 +80,7 @@ impl Asset {
         // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison.
         if let Some(v) = headers.get(header::IF_NONE_MATCH) {
             let ours = self.etag.as_bytes();
-            return v.to_str().is_ok_and(|v| {
-                v.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t).as_bytes() == ours)
-            });
+            return v.to_str().is_ok_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t).as_bytes() == ours));
         }
         match (&self.last_modified, headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok())) {
             (Some((modified, _)), Some(since)) => httpdate::parse_http_date(since).is_ok_and(|since| *modified <= since),
@@ -225,6 +225,19 @@ impl Site {
         }
     }
 
+    /// True when `path` is a file of the client build (the shell, a file read at the start,
+    /// or a file on disk under plain names), which no other route may shadow.
+    pub fn has_file(&self, path: &str) -> bool {
+        if path == "/" || path == "/index.html" || path == "/favicon.ico" || self.files.contains_key(path) {
+            return true;
+        }
+        let rel = path.strip_prefix('/').unwrap_or("");
+        let plain = |seg: &str| {
+            !seg.is_empty() && !seg.starts_with('.') && seg.len() <= 255 && seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        };
+        !rel.is_empty() && rel.split('/').all(plain) && self.dir.join(rel).is_file()
+    }
+
     fn shell(&self, headers: &HeaderMap, head_only: bool) -> Response {
         match &self.index {
             Some(html) => html.respond(headers, head_only),
@@ -236,6 +249,98 @@ impl Site {
                 .into_response(),
         }
     }
+}
+
+impl axum::extract::FromRef<crate::bio_routes::PublicState> for Arc<Site> {
+    fn from_ref(s: &crate::bio_routes::PublicState) -> Arc<Site> {
+        s.site.clone()
+    }
+}
+
+/// The 404 page: a few hundred bytes of HTML with inline CSS (light and dark), no script,
+/// in the visitor's language (`Accept-Language`), with a link to the home page.
+pub fn not_found_page(headers: &HeaderMap, head_only: bool) -> Response {
+    let lang = app::i18n::from_accept_language(headers);
+    let t = crate::site_texts::SiteTexts::of(lang);
+    let esc = app::bio::markdown::escape;
+    let html = format!(
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<meta name=\"robots\" content=\"noindex\"><meta name=\"color-scheme\" content=\"light dark\"><title>{title} · Mewayz</title><style>\
+:root{{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--link:#0b5cad}}\
+@media (prefers-color-scheme: dark){{:root{{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--link:#6cb6ff}}}}\
+body{{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif}}\
+main{{max-width:32rem;margin:0 auto;padding:4rem 1.25rem}}h1{{font-size:1.6rem;line-height:1.25;margin:.25rem 0 1rem}}\
+.code{{margin:0;color:var(--muted);font-weight:600;letter-spacing:.08em}}a{{color:var(--link);font-weight:600}}</style></head>\
+<body><main><p class=\"code\">404</p><h1>{title}</h1><p>{body}</p><p><a href=\"/\">{home}</a></p></main></body></html>",
+        code = lang.code(),
+        title = esc(t.not_found_title),
+        body = esc(t.not_found_body),
+        home = esc(t.not_found_home),
+    );
+    let mut res = if head_only { Response::new(Body::empty()) } else { Response::new(Body::from(html)) };
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-language"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    );
+    res
+}
+
+/// Paths of the server that crawlers have no business with: the API, sign-in, webhooks,
+/// the counted redirects of bio links (`/l/`) and short links (`/s/`), and the probes.
+/// Public files (`/files/`, `/logos/`) and pages stay open.
+const ROBOTS_CLOSED_PREFIXES: &[&str] = &["/api/", "/auth/", "/l/", "/s/", "/webhooks/"];
+const ROBOTS_CLOSED_EXACT: &[&str] = &["/health", "/ready", "/metrics"];
+
+/// `/robots.txt`: public pages (bio handles, the home page) are open; the app is not. Rules
+/// match by prefix, so a one-segment route is closed with `$` (and `?` for its query
+/// strings), never as a bare prefix that would also close handles starting with it. No
+/// Sitemap line: there is no sitemap.
+pub fn robots_txt() -> String {
+    let mut lines = vec![
+        "# Public bio pages are open to crawlers; the app, its API and its redirects are not.".to_string(),
+        "User-agent: *".to_string(),
+        "Allow: /".to_string(),
+    ];
+    let mut closed: Vec<String> = ROBOTS_CLOSED_PREFIXES.iter().map(|p| p.to_string()).collect();
+    let exact =
+        ROBOTS_CLOSED_EXACT.iter().copied().chain(app::shell::routes::CLIENT_ROUTES.iter().copied().filter(|r| *r != "/" && r.matches('/').count() == 1));
+    for p in exact {
+        closed.push(format!("{p}$"));
+        closed.push(format!("{p}?"));
+    }
+    // Routes of two segments or more live under a first segment that no handle can take,
+    // so the whole folder is closed.
+    for r in app::shell::routes::CLIENT_ROUTES.iter().filter(|r| r.matches('/').count() > 1) {
+        let first = r.trim_start_matches('/').split('/').next().unwrap_or("");
+        let folder = format!("/{first}/");
+        if !closed.contains(&folder) {
+            closed.push(folder);
+        }
+    }
+    lines.extend(closed.into_iter().map(|p| format!("Disallow: {p}")));
+    lines.push(String::new());
+    lines.join("\n")
+}
+
+/// `GET /robots.txt`: a `robots.txt` of the build wins; otherwise [`robots_txt`].
+pub async fn robots(axum::extract::State(site): axum::extract::State<Arc<Site>>, req: Request) -> Response {
+    if site.has_file("/robots.txt") {
+        return serve(site, req).await;
+    }
+    let head_only = req.method() == Method::HEAD;
+    let body = robots_txt();
+    let len = HeaderValue::from(body.len());
+    let mut res = if head_only { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    h.insert(header::CONTENT_LENGTH, len);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(SHORT));
+    res
 }
 
 /// Reads the files under `dir/prefix` into `files`, within `budget` bytes. Only plain names
@@ -264,10 +369,8 @@ fn read_files(dir: &Path, prefix: &str, depth: usize, budget: &mut u64, files: &
         }
         let Ok(body) = std::fs::read(entry.path()) else { continue };
         *budget = budget.saturating_sub(body.len() as u64);
-        let content_type = mime_guess::from_path(&name)
-            .first_raw()
-            .map(HeaderValue::from_static)
-            .unwrap_or_else(|| HeaderValue::from_static("application/octet-stream"));
+        let content_type =
+            mime_guess::from_path(&name).first_raw().map(HeaderValue::from_static).unwrap_or_else(|| HeaderValue::from_static("application/octet-stream"));
         let path = format!("/{rel}");
         let asset = Asset::new(Bytes::from(body), content_type, cache_control_for(&path), meta.modified().ok());
         files.insert(path, Arc::new(asset));
@@ -335,9 +438,7 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
     // No file in dist/ has a name longer than the file system allows (255 bytes); asking the
     // file system anyway fails with an I/O error that the file service answers with a 500.
     if path.split('/').any(|seg| seg.len() > 255) {
-        let mut res = (StatusCode::NOT_FOUND, "Not found").into_response();
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        return res;
+        return not_found_page(req.headers(), head_only);
     }
     let dir = ServeDir::new(&site.dir).append_index_html_on_directories(false);
     let headers = req.headers().clone();
@@ -345,15 +446,12 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
         Ok(r) => r.map(Body::new),
         Err(never) => match never {},
     };
-    let last = path.rsplit('/').next().unwrap_or("");
     if res.status() == StatusCode::NOT_FOUND {
-        // A client route (no file extension) gets the shell; a missing file stays a 404.
-        if !last.contains('.') {
+        // A client route gets the shell; anything else is not found.
+        if app::shell::routes::is_client_route(&path) {
             return site.shell(&headers, head_only);
         }
-        let mut res = (StatusCode::NOT_FOUND, "Not found").into_response();
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        return res;
+        return not_found_page(&headers, head_only);
     }
     let mut res = res;
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
@@ -365,6 +463,51 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file the client build puts at the root of dist/ (Trunk's copied files, the
+    /// shell, what the post-build hook writes) is a name no bio handle can take.
+    #[test]
+    fn no_handle_can_take_a_file_of_the_build() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let mut names = vec!["index.html".to_string()];
+        for link in read("frontend/index.html").split("<link ").filter(|l| l.contains("data-trunk") && l.contains("rel=\"copy-")) {
+            let href = link.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
+            names.push(href.rsplit('/').next().unwrap_or_default().to_string());
+        }
+        for part in read("scripts/pwa-build.py").split("staging / \"").skip(1) {
+            names.push(part.split('"').next().unwrap_or_default().to_string());
+        }
+        for must in ["sw.js", "manifest.webmanifest", "icons", "precache.txt", "offline.html"] {
+            assert!(names.iter().any(|n| n == must), "the scan missed {must}: {names:?}");
+        }
+        for name in &names {
+            assert!(app::bio::check_handle("handle", name).is_some(), "/{name} is a file of the build but a valid handle: add it to app::bio::APP_PATHS");
+        }
+    }
+
+    #[test]
+    fn robots_txt_closes_the_app_and_only_the_app() {
+        let robots = robots_txt();
+        assert!(robots.starts_with("# ") && robots.contains("\nUser-agent: *\nAllow: /\n"), "{robots}");
+        for line in [
+            "Disallow: /api/",
+            "Disallow: /auth/",
+            "Disallow: /login$",
+            "Disallow: /login?",
+            "Disallow: /bio$",
+            "Disallow: /bio/",
+            "Disallow: /workspace/",
+            "Disallow: /health$",
+        ] {
+            assert!(robots.lines().any(|l| l == line), "{line} missing:\n{robots}");
+        }
+        // A rule that is a bare prefix of a handle would close public pages too.
+        for line in robots.lines().filter_map(|l| l.strip_prefix("Disallow: ")) {
+            assert!(line.ends_with('$') || line.ends_with('?') || line.ends_with('/'), "{line} also closes handles that start with it");
+        }
+        assert!(!robots.to_ascii_lowercase().contains("sitemap"));
+    }
 
     #[test]
     fn hashed_names_are_recognised() {

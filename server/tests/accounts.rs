@@ -47,7 +47,7 @@ async fn sign_up_sends_a_link_and_only_a_verified_address_can_sign_in() {
     let first = nth_mail(&env.sink, email, VERIFY_SUBJECT, 1).await;
     assert!(first.to_header().unwrap().contains(email), "{:?}", first.to_header());
     assert!(first.links().iter().any(|l| l.contains("/verify-email?token=")), "{:?}", first.links());
-    assert_eq!(env.user_doc(email).await.get_bool("email_verified").unwrap(), false);
+    assert!(!env.user_doc(email).await.get_bool("email_verified").unwrap());
 
     // Before verifying: refused on `email`, no session, and a fresh link is on its way.
     let err = b.fails("sign_in", &[("email", email), ("password", PASSWORD)], 422).await;
@@ -215,36 +215,141 @@ async fn sign_in_failures_are_generic_and_sign_out_ends_sessions() {
 
 // ---------------------------------------------------------------- 4. rate limit
 
-#[tokio::test]
-async fn the_eleventh_sign_in_attempt_for_an_account_is_rate_limited() {
-    // Limits count in fixed 15-minute windows. Start the attempts early in a window, so they
-    // cannot straddle two windows (which would split the count and let the 11th through).
-    let into_window = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() % (15 * 60);
-    if into_window > 15 * 60 - 60 {
-        tokio::time::sleep(Duration::from_secs(15 * 60 - into_window + 1)).await;
+/// The header the throttling tests' servers take the client's address from.
+const CLIENT_IP: &str = "x-test-client";
+
+/// A browser whose requests come from `address` (through `CLIENT_IP_HEADER`).
+fn browser_from(env: &Env, address: &str) -> Browser {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(CLIENT_IP, address.parse().unwrap());
+    let http = reqwest::Client::builder().cookie_provider(jar.clone()).default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    Browser { http, jar, base: env.srv.base.clone() }
+}
+
+/// A sign-in refused by a limit: its `retry_after_secs`, checked against `Retry-After`.
+async fn refused(b: &Browser, email: &str, password: &str, what: &str) -> u64 {
+    let res = b.post("sign_in", &[("email", email), ("password", password)]).await;
+    let header: Option<u64> = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    let err = expect_error(res, 429, what).await;
+    let AppError::RateLimited { retry_after_secs } = err else { panic!("{what}: {err:?}") };
+    assert_eq!(header, Some(retry_after_secs), "{what}: Retry-After");
+    retry_after_secs
+}
+
+async fn wrong_password(b: &Browser, email: &str, what: &str) {
+    let err = b.fails("sign_in", &[("email", email), ("password", "a wrong guess at it")], 422).await;
+    assert_eq!(err.field_message("password").as_deref(), Some(WRONG_CREDENTIALS), "{what}");
+}
+
+/// Waits, when fewer than 60 s are left of the current fixed window of `window_secs`, for
+/// the next one: attempts that straddle two windows would split their count.
+async fn early_in_window(window_secs: u64) {
+    let into = unix_now() % window_secs;
+    if into > window_secs - 60 {
+        tokio::time::sleep(Duration::from_secs(window_secs - into + 1)).await;
     }
-    let env = start("signin_rate_limit", &[]).await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_slow_that_address_down_but_never_lock_the_owner_out() {
+    let env = start("signin_throttle", &[("CLIENT_IP_HEADER", CLIENT_IP)]).await;
     let email = "carla@example.com";
     create_verified(&env, email, PASSWORD).await;
-    let b = env.browser();
-    for i in 1..=10 {
-        let err = b.fails("sign_in", &[("email", email), ("password", &format!("wrong guess number {i}"))], 422).await;
-        assert_eq!(err.field_message("password").as_deref(), Some(WRONG_CREDENTIALS), "attempt {i}");
-    }
-    // The 11th is refused even with the right password.
-    let res = b.post("sign_in", &[("email", email), ("password", PASSWORD)]).await;
-    let retry_header: u64 = res.headers().get("retry-after").expect("Retry-After header").to_str().unwrap().parse().unwrap();
-    let err = expect_error(res, 429, "11th sign-in").await;
-    let AppError::RateLimited { retry_after_secs } = err else { panic!("{err:?}") };
-    assert!(retry_after_secs > 0 && retry_after_secs <= 15 * 60, "{retry_after_secs}");
-    assert_eq!(retry_header, retry_after_secs);
-    assert_eq!(b.me().await, None);
-    // The same address in another spelling is the same account.
-    b.fails("sign_in", &[("email", " CARLA@example.com"), ("password", PASSWORD)], 429).await;
+    let attacker = browser_from(&env, "198.51.100.7");
+    let owner = browser_from(&env, "203.0.113.20");
 
-    // The limit is per account: another account from the same address still signs in.
+    // Twelve wrong passwords from address A.
+    let mut answers = vec![];
+    for _ in 1..=12 {
+        let res = attacker.post("sign_in", &[("email", email), ("password", "a wrong guess at it")]).await;
+        let status = res.status().as_u16();
+        answers.push((status, serde_json::from_slice::<AppError>(&res.bytes().await.unwrap()).unwrap()));
+    }
+    // The owner, from their own address, signs in at once.
+    let res = owner.post("sign_in", &[("email", email), ("password", PASSWORD)]).await;
+    let (status, body) = (res.status().as_u16(), res.bytes().await.unwrap());
+    assert_eq!(status, 200, "the owner is locked out by another address's failures: {}", String::from_utf8_lossy(&body));
+    let outcome: SignInOutcome = serde_json::from_slice(&body).unwrap();
+    assert!(is_verified_sign_in(&outcome, email), "{outcome:?}");
+    assert!(owner.me().await.is_some());
+
+    // A: the first six wrong passwords are answered (typos happen), then A has to wait.
+    for (i, (status, err)) in answers.iter().enumerate().take(6) {
+        assert_eq!((*status, err.field_message("password").as_deref()), (422, Some(WRONG_CREDENTIALS)), "attempt {}", i + 1);
+    }
+    let first_waits: Vec<Option<u64>> = answers[6..]
+        .iter()
+        .map(|(status, err)| match (status, err) {
+            (429, AppError::RateLimited { retry_after_secs }) => Some(*retry_after_secs),
+            _ => None,
+        })
+        .collect();
+    assert!(first_waits.iter().all(|w| *w == Some(1)), "after 6 failures A waits 1 s: {first_waits:?}");
+    // While it waits, even the right password from A is refused (no oracle).
+    refused(&attacker, email, PASSWORD, "the right password from A while it waits").await;
+    // The same address in another spelling is the same account.
+    refused(&attacker, " CARLA@example.com", PASSWORD, "another spelling").await;
+
+    // A's wait doubles with every further failure: 1 s, 2 s, 4 s.
+    let mut waits = vec![1];
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_secs(*waits.last().unwrap()) + Duration::from_millis(150)).await;
+        wrong_password(&attacker, email, "after the wait").await;
+        waits.push(refused(&attacker, email, "a wrong guess", "right after that failure").await);
+    }
+    assert_eq!(waits, [1, 2, 4], "the retry time grows");
+
+    // Once the wait is over, the right password from A works and clears A's failures.
+    tokio::time::sleep(Duration::from_secs(4) + Duration::from_millis(150)).await;
+    assert!(is_verified_sign_in(&attacker.sign_in(email, PASSWORD).await, email));
+    wrong_password(&attacker, email, "a typo after a good sign-in is answered at once").await;
+
+    // An address with no account is throttled exactly alike, so the answers tell nothing.
+    for i in 1..=6 {
+        let err = attacker.fails("sign_in", &[("email", "nobody@example.com"), ("password", "a wrong guess at it")], 422).await;
+        assert_eq!(err.field_message("password").as_deref(), Some(WRONG_CREDENTIALS), "unknown address, attempt {i}");
+    }
+    assert_eq!(refused(&attacker, "nobody@example.com", "a wrong guess at it", "unknown address, attempt 7").await, 1);
+    assert_eq!(env.event_kinds(email).await.iter().filter(|k| *k == "sign_in_failed").count(), 9);
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_limited_across_them() {
+    early_in_window(15 * 60).await;
+    let env = start("signin_stuffing", &[("CLIENT_IP_HEADER", CLIENT_IP)]).await;
     create_verified(&env, "dora@example.com", PASSWORD).await;
+    let stuffer = browser_from(&env, "198.51.100.66");
+    // 30 attempts in 15 minutes from one address, at 30 different accounts, one guess each.
+    for i in 1..=30 {
+        wrong_password(&stuffer, &format!("person{i}@example.com"), &format!("account {i}")).await;
+    }
+    let wait = refused(&stuffer, "dora@example.com", PASSWORD, "the 31st attempt from that address").await;
+    assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+    // Other addresses are not affected.
     signed_in(&env, "dora@example.com", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn many_addresses_guessing_one_account_hit_its_ceiling_but_its_usual_address_still_gets_in() {
+    early_in_window(60 * 60).await;
+    let env = start("signin_ceiling", &[("CLIENT_IP_HEADER", CLIENT_IP)]).await;
+    let email = "elio@example.com";
+    create_verified(&env, email, PASSWORD).await;
+    // The owner has signed in from home before.
+    let home = browser_from(&env, "203.0.113.5");
+    assert!(is_verified_sign_in(&home.sign_in(email, PASSWORD).await, email));
+    home.ok::<()>("sign_out", &[]).await;
+
+    // 100 wrong passwords from 100 addresses (one each, so no pair and no address limit).
+    for i in 0..100 {
+        wrong_password(&browser_from(&env, &format!("192.0.2.{i}")), email, &format!("address {i}")).await;
+    }
+    // Now an address the account has never used is refused, even with the right password.
+    let wait = refused(&browser_from(&env, "198.51.100.200"), email, PASSWORD, "a new address past the ceiling").await;
+    assert!(wait > 0 && wait <= 60 * 60, "{wait}");
+    // The owner at home still signs in.
+    assert!(is_verified_sign_in(&home.sign_in(email, PASSWORD).await, email));
 }
 
 // ---------------------------------------------------------------- 5. password reset
@@ -309,6 +414,75 @@ async fn password_reset_link_works_once_expires_and_revokes_every_session() {
     assert!(err.field_message("token").unwrap().contains("expired"), "{err:?}");
     signed_in(&env, email, NEW_PASSWORD).await;
     assert!(env.event_kinds(email).await.contains(&"password_reset".to_string()));
+}
+
+/// The password-reset jobs, oldest first.
+async fn reset_jobs(env: &Env) -> Vec<Document> {
+    let db = env.srv.db().await;
+    let mut c = db.collection::<Document>("jobs").find(doc! { "kind": "accounts.password_reset" }).sort(doc! { "created_at": 1 }).await.unwrap();
+    let mut out = vec![];
+    while c.advance().await.unwrap() {
+        out.push(c.deserialize_current().unwrap());
+    }
+    out
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::test]
+async fn a_reset_request_answers_and_works_the_same_whether_or_not_the_address_has_an_account() {
+    let env = start("reset_uniform", &[("CLIENT_IP_HEADER", CLIENT_IP)]).await;
+    // 16 accounts, each signed up from an address of its own (sign-ups are limited per address).
+    let emails: Vec<String> = (0..16).map(|i| format!("gil{i}@example.com")).collect();
+    for (i, email) in emails.iter().enumerate() {
+        let out: SignUpOutcome =
+            browser_from(&env, &format!("203.0.113.{i}")).ok("sign_up", &[("name", "Gil Reset"), ("email", email), ("password", PASSWORD)]).await;
+        assert!(out.email_configured);
+    }
+    let (mut with_account, mut without) = (vec![], vec![]);
+    for (i, email) in emails.iter().enumerate() {
+        let nobody = format!("nobody{i}@example.com");
+        // Each request from its own address, so the limits are the same for both.
+        let (known, unknown) = (browser_from(&env, &format!("198.51.100.{i}")), browser_from(&env, &format!("198.51.100.{}", 100 + i)));
+        let jobs_before = reset_jobs(&env).await;
+        let started = std::time::Instant::now();
+        let a = known.call("request_password_reset", &[("email", email)]).await;
+        with_account.push(started.elapsed());
+        let jobs_between = reset_jobs(&env).await;
+        let started = std::time::Instant::now();
+        let b = unknown.call("request_password_reset", &[("email", &nobody)]).await;
+        without.push(started.elapsed());
+        let jobs_after = reset_jobs(&env).await;
+
+        // The same answer, byte for byte.
+        assert_eq!(a.0, 200, "{}", String::from_utf8_lossy(&a.1));
+        assert_eq!(a, b, "the answers differ for an address with and without an account");
+        // The same work on the request path: one job each, of the same shape.
+        assert_eq!(jobs_between.len(), jobs_before.len() + 1, "the request for an account did not enqueue exactly one job");
+        assert_eq!(jobs_after.len(), jobs_before.len() + 2, "the request for an unknown address did not enqueue exactly one job");
+        let new_in = |jobs: &[Document], since: &[Document]| -> Document {
+            let old: Vec<&str> = since.iter().map(|j| j.get_str("_id").unwrap()).collect();
+            jobs.iter().find(|j| !old.contains(&j.get_str("_id").unwrap())).cloned().unwrap()
+        };
+        let (ja, jb) = (new_in(&jobs_between, &jobs_before), new_in(&jobs_after, &jobs_between));
+        assert_eq!(ja.get_document("payload").unwrap().keys().collect::<Vec<_>>(), jb.get_document("payload").unwrap().keys().collect::<Vec<_>>());
+        assert_eq!(ja.get_document("payload").unwrap().get_str("email").unwrap(), email);
+        assert_eq!(jb.get_document("payload").unwrap().get_str("email").unwrap(), nobody);
+    }
+    eprintln!("request_password_reset, median of 16 pairs: with an account {:?}, without {:?}", median(with_account), median(without));
+
+    // The jobs decide: a link for every account, nothing for the others.
+    for email in &emails {
+        let mail = nth_mail(&env.sink, email, RESET_SUBJECT, 1).await;
+        assert!(mail.links().iter().any(|l| l.contains("/reset-password?token=")), "{:?}", mail.links());
+    }
+    env.jobs_settled().await;
+    assert!(reset_jobs(&env).await.iter().all(|j| j.get_str("status").unwrap() == "done"), "{:?}", reset_jobs(&env).await);
+    assert!(env.sink.messages().iter().all(|m| !m.recipients.iter().any(|r| r.starts_with("nobody"))), "a mail went to an address without an account");
+    assert_eq!(env.count("one_time_tokens", doc! { "kind": "reset_password" }).await, 16);
 }
 
 // ---------------------------------------------------------------- 6. change password
@@ -611,30 +785,27 @@ async fn only_valid_access_tokens_signed_with_our_key_are_accepted() {
 
     let real: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cookie.split('.').nth(1).unwrap()).unwrap()).unwrap();
     let now = unix_now();
-    let claims = |iat: u64, nbf: u64, exp: u64| {
-        serde_json::json!({ "sub": real["sub"], "sid": real["sid"], "role": real["role"], "iss": "mewayz", "iat": iat, "nbf": nbf, "exp": exp })
-    };
+    let claims = |iat: u64, nbf: u64, exp: u64| serde_json::json!({ "sub": real["sub"], "sid": real["sid"], "role": real["role"], "iss": "mewayz", "iat": iat, "nbf": nbf, "exp": exp });
     // Control: a token we sign ourselves with the server's key and good times is accepted,
     // so each refusal below is for the one thing that differs.
     let good = claims(now, now, now + 600);
     assert!(bearer_user(&env.srv, &jwt(Algorithm::HS256, JWT_SECRET, &good)).await.is_some());
 
-    let unsigned = format!(
-        "{}.{}.",
-        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&good).unwrap())
-    );
+    let unsigned = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#), URL_SAFE_NO_PAD.encode(serde_json::to_vec(&good).unwrap()));
     let cases = [
         ("alg none", unsigned),
         ("another key", jwt(Algorithm::HS256, "a-completely-different-secret-key-0123456789", &good)),
         ("HS512 with our key", jwt(Algorithm::HS512, JWT_SECRET, &good)),
         ("expired", jwt(Algorithm::HS256, JWT_SECRET, &claims(now - 600, now - 600, now - 60))),
         ("not yet valid", jwt(Algorithm::HS256, JWT_SECRET, &claims(now, now + 600, now + 1200))),
-        ("another issuer", jwt(Algorithm::HS256, JWT_SECRET, &{
-            let mut c = good.clone();
-            c["iss"] = "someone-else".into();
-            c
-        })),
+        (
+            "another issuer",
+            jwt(Algorithm::HS256, JWT_SECRET, &{
+                let mut c = good.clone();
+                c["iss"] = "someone-else".into();
+                c
+            }),
+        ),
         ("garbage", "not.a.token".to_string()),
     ];
     for (what, token) in cases {
@@ -704,11 +875,7 @@ async fn the_security_log_lists_the_accounts_events_newest_first() {
 
     let log: Vec<SecurityEvent> = b.ok("security_log", &[]).await;
     let oldest_first: Vec<&str> = log.iter().rev().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        oldest_first,
-        ["sign_up", "email_verified", "sign_in", "sign_in_failed", "mfa_enabled", "password_changed"],
-        "{log:?}"
-    );
+    assert_eq!(oldest_first, ["sign_up", "email_verified", "sign_in", "sign_in_failed", "mfa_enabled", "password_changed"], "{log:?}");
     assert!(log.windows(2).all(|w| w[0].at_ms >= w[1].at_ms), "not newest first: {log:?}");
     assert!(log.iter().all(|e| e.ip == "127.0.0.1"), "{log:?}");
     assert_eq!(log[0].describe(), "Password changed");
@@ -739,10 +906,7 @@ fn location(res: &reqwest::Response) -> String {
 }
 
 fn sets_cookie(res: &reqwest::Response, name: &str) -> bool {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .any(|v| v.to_str().unwrap().starts_with(&format!("{name}=")) && !v.to_str().unwrap().contains("Max-Age=0"))
+    res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with(&format!("{name}=")) && !v.to_str().unwrap().contains("Max-Age=0"))
 }
 
 /// Starts at `/auth/google/start`, lets the provider log in, and returns the provider's
@@ -919,7 +1083,6 @@ async fn super_admin_email_is_promoted_once_the_address_is_proven() {
     assert_eq!(boss.me().await.unwrap().role, PlatformRole::SuperAdmin);
 }
 
-
 // ---------------------------------------------------------------- the cross-workspace probe
 
 /// Every accounts fn, through the probe: signed out, person fns answer 401 and link fns
@@ -954,14 +1117,7 @@ async fn no_accounts_fn_reaches_another_persons_account_or_workspace() {
             _ => None,
         }
     };
-    let spec = ModuleSpec {
-        module: "accounts",
-        endpoints: app::accounts::api::ENDPOINTS,
-        view_only: &[],
-        viewer_self_service: &[],
-        routes: &[],
-        args: &args,
-    };
+    let spec = ModuleSpec { module: "accounts", endpoints: app::accounts::api::ENDPOINTS, view_only: &[], viewer_self_service: &[], routes: &[], args: &args };
     probe::run(&env, &fx, &spec).await;
 
     // The victim's owner keeps every session, and their account is theirs.

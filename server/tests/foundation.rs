@@ -21,9 +21,7 @@ async fn ready_follows_the_database_without_a_server_restart() {
     let mut db = DbServer::start_in_memory();
     let srv = TestServer::start(&db.uri(), "ready").await;
     let http = client();
-    let status = |http: reqwest::Client, url: String| async move {
-        http.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
-    };
+    let status = |http: reqwest::Client, url: String| async move { http.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0) };
 
     let up = eventually(Duration::from_secs(10), || status(http.clone(), srv.url("/ready")).map_eq(200)).await;
     assert!(up.is_some(), "/ready never turned 200 with the database up");
@@ -92,14 +90,59 @@ async fn database_down_gives_503_with_the_shared_error_quickly() {
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
 }
 
+const METRICS_TOKEN: &str = "scrape-me-0123456789abcdef";
+
+#[tokio::test]
+async fn metrics_are_served_only_with_the_configured_bearer_token() {
+    let http = client();
+    // Not configured: there is no /metrics.
+    let closed = TestServer::start(&shared_db_uri(), "metrics_closed").await;
+    let res = http.get(closed.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(matches!(res.json::<AppError>().await.unwrap(), AppError::NotFound { .. }));
+    assert_eq!(http.get(closed.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap().status(), 404);
+
+    let srv = TestServer::start_with(&shared_db_uri(), "metrics_token", &[("METRICS_TOKEN", METRICS_TOKEN)]).await;
+    let get = |auth: Option<String>| {
+        let req = http.get(srv.url("/metrics"));
+        let req = match auth {
+            Some(a) => req.header("authorization", a),
+            None => req,
+        };
+        async move { req.send().await.unwrap() }
+    };
+    let wrong = [
+        None,
+        Some("Bearer ".to_string()),
+        Some("Bearer wrong-token-0123456789".to_string()),
+        Some(format!("Bearer {}", &METRICS_TOKEN[..METRICS_TOKEN.len() - 1])),
+        Some(format!("Bearer {METRICS_TOKEN}x")),
+        Some(format!("Basic {METRICS_TOKEN}")),
+        Some(METRICS_TOKEN.to_string()),
+    ];
+    for auth in wrong {
+        let res = get(auth.clone()).await;
+        assert_eq!(res.status(), 401, "{auth:?}");
+        assert!(res.headers().get("www-authenticate").is_some_and(|v| v.to_str().unwrap().starts_with("Bearer")), "{auth:?}");
+        let body = res.text().await.unwrap();
+        assert!(!body.contains("http_requests_total"), "{auth:?}: {body}");
+        assert!(matches!(serde_json::from_str::<AppError>(&body).unwrap(), AppError::Unauthenticated), "{body}");
+    }
+    let res = get(Some(format!("Bearer {METRICS_TOKEN}"))).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("http_requests_total"));
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route() {
-    let srv = TestServer::start(&shared_db_uri(), "metrics").await;
+    let srv = TestServer::start_with(&shared_db_uri(), "metrics", &[("METRICS_TOKEN", METRICS_TOKEN)]).await;
     let http = client();
     for _ in 0..3 {
         http.get(srv.url("/health")).send().await.unwrap();
     }
-    let text = http.get(srv.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let res = http.get(srv.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
     let line = text
         .lines()
         .find(|l| l.starts_with("http_requests_total{") && l.contains("route=\"/health\"") && l.contains("status=\"200\""))
@@ -125,7 +168,7 @@ async fn static_files_have_the_right_cache_rules_and_client_routes_get_the_shell
         assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
     }
 
-    let route = http.get(srv.url("/settings/profile")).send().await.unwrap();
+    let route = http.get(srv.url("/workspace/settings")).send().await.unwrap();
     assert_eq!(route.status(), 200);
     assert!(route.text().await.unwrap().contains("<script type=\"module\">"));
 
@@ -141,12 +184,7 @@ async fn static_files_have_the_right_cache_rules_and_client_routes_get_the_shell
 async fn responses_are_compressed_when_the_client_accepts_it() {
     let srv = TestServer::start(&shared_db_uri(), "compress").await;
     for (enc, want) in [("br", "br"), ("gzip", "gzip")] {
-        let r = client()
-            .get(srv.url("/frontend-0123456789abcdef.js"))
-            .header("accept-encoding", enc)
-            .send()
-            .await
-            .unwrap();
+        let r = client().get(srv.url("/frontend-0123456789abcdef.js")).header("accept-encoding", enc).send().await.unwrap();
         assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(want));
     }
 }
@@ -187,7 +225,7 @@ async fn static_files_revalidate_with_their_etag_or_date() {
     assert_eq!(r.status(), 200);
 
     // The shell (also for client routes) and the service worker: 304 too, and still never cached stale.
-    for p in ["/", "/settings/profile", "/sw.js"] {
+    for p in ["/", "/workspace/settings", "/sw.js"] {
         let r = http.get(srv.url(p)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{p}");
         let tag = r.headers()["etag"].to_str().unwrap().to_string();
@@ -313,6 +351,22 @@ async fn security_headers_and_a_csp_that_allows_only_our_own_scripts() {
 }
 
 #[tokio::test]
+async fn hsts_is_sent_when_the_app_is_served_over_https_and_not_over_http() {
+    let https = TestServer::start_with(&shared_db_uri(), "hsts_https", &[("PUBLIC_URL", "https://app.example.com")]).await;
+    let http_only = TestServer::start_with(&shared_db_uri(), "hsts_http", &[("PUBLIC_URL", "http://app.example.com")]).await;
+    let local = TestServer::start(&shared_db_uri(), "hsts_local").await;
+    let http = client();
+    for path in ["/", "/health", "/api/no_such_fn", "/frontend-0123456789abcdef.js"] {
+        let r = http.get(https.url(path)).send().await.unwrap();
+        assert_eq!(r.headers().get("strict-transport-security").map(|v| v.to_str().unwrap()), Some("max-age=31536000; includeSubDomains"), "{path}");
+        for srv in [&http_only, &local] {
+            let r = http.get(srv.url(path)).send().await.unwrap();
+            assert!(r.headers().get("strict-transport-security").is_none(), "{path} over http: {:?}", r.headers());
+        }
+    }
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused_without_a_5xx() {
     let srv = TestServer::start_with(&shared_db_uri(), "body_limit", &[("MAX_BODY_BYTES", "1024")]).await;
     let res = client()
@@ -329,13 +383,8 @@ async fn oversized_bodies_are_refused_without_a_5xx() {
 /// It lives in the test binary, so it is registered and served only here.
 #[leptos::server(prefix = "/api", endpoint = "test_validate_contact")]
 async fn test_validate_contact(name: String, email: String) -> Result<String, AppError> {
-    let fields: Vec<app::FieldError> = [
-        app::validate::required_text("name", "a name", &name, 80),
-        app::validate::email("email", &email),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let fields: Vec<app::FieldError> =
+        [app::validate::required_text("name", "a name", &name, 80), app::validate::email("email", &email)].into_iter().flatten().collect();
     AppError::check_fields(fields)?;
     Ok(app::validate::normalize_email(&email))
 }
@@ -348,12 +397,7 @@ async fn a_validation_error_reaches_the_client_type_with_its_field_messages() {
 
     // Bad input: 422, and the body decodes (exactly as the WASM client decodes it) into
     // the shared error with one message per field.
-    let res = http
-        .post(srv.url("/api/test_validate_contact"))
-        .form(&[("name", "  "), ("email", "not-an-address")])
-        .send()
-        .await
-        .unwrap();
+    let res = http.post(srv.url("/api/test_validate_contact")).form(&[("name", "  "), ("email", "not-an-address")]).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let err = AppError::de(res.bytes().await.unwrap());
     assert_eq!(err.field_message("name").as_deref(), Some("Enter a name."));
@@ -361,21 +405,46 @@ async fn a_validation_error_reaches_the_client_type_with_its_field_messages() {
     assert!(matches!(&err, AppError::Validation { fields, .. } if fields.len() == 2));
 
     // Operator-shaped input where a string is expected is just a bad string.
-    let res = http
-        .post(srv.url("/api/test_validate_contact"))
-        .form(&[("name", "Ana"), ("email[$gt]", "")])
-        .send()
-        .await
-        .unwrap();
+    let res = http.post(srv.url("/api/test_validate_contact")).form(&[("name", "Ana"), ("email[$gt]", "")]).send().await.unwrap();
     assert_eq!(res.status(), 422, "{:?}", res.text().await);
 
     // Good input passes through.
-    let res = http
-        .post(srv.url("/api/test_validate_contact"))
-        .form(&[("name", "Ana"), ("email", " Ana@Example.com ")])
-        .send()
-        .await
-        .unwrap();
+    let res = http.post(srv.url("/api/test_validate_contact")).form(&[("name", "Ana"), ("email", " Ana@Example.com ")]).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<String>().await.unwrap(), "ana@example.com");
+}
+
+/// Every server fn (the source scan, checked against the registry) answers a body type it
+/// does not read with the shared error and a 4xx, never a 500.
+#[tokio::test]
+async fn an_unsupported_body_type_is_refused_with_the_shared_error_by_every_fn() {
+    let declared = common::server_fns::all_declared();
+    let registered: Vec<(String, axum::http::Method)> = server::api::server_fn_paths();
+    let names: std::collections::BTreeSet<String> = declared.iter().map(|d| d.path()).collect();
+    let paths: std::collections::BTreeSet<String> = registered.iter().map(|(p, _)| p.clone()).collect();
+    // Every fn of the app (and this binary's own `test_validate_contact`) is sent the bodies.
+    let missing: Vec<&String> = names.difference(&paths).collect();
+    assert!(missing.is_empty(), "declared server fns the server does not register: {missing:?}");
+    let extra: Vec<&String> = paths.difference(&names).collect();
+    assert_eq!(extra, ["/api/test_validate_contact"], "registered server fns the source scan did not find");
+    let srv = TestServer::start(&shared_db_uri(), "body_type").await;
+    let http = client();
+    let mut bad = vec![];
+    for (path, method) in &registered {
+        for content_type in ["application/octet-stream", "application/xml", "image/png"] {
+            let res = http.request(method.clone(), srv.url(path)).header("content-type", content_type).body(vec![0x01u8, 0xfe, 0x7f]).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.bytes().await.unwrap();
+            let shared = serde_json::from_slice::<AppError>(&body).is_ok();
+            if !(400..500).contains(&status) || !shared {
+                bad.push(format!("{path} ({content_type}): {status} {}", String::from_utf8_lossy(&body)));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} of {} fns failed:\n{}", bad.len(), registered.len(), bad.join("\n"));
+    // sign_in in particular: 415 with the message that says what to send.
+    let res = http.post(srv.url("/api/sign_in")).header("content-type", "application/octet-stream").body(&b"abc"[..]).send().await.unwrap();
+    assert_eq!(res.status(), 415);
+    let err: AppError = res.json().await.unwrap();
+    assert!(matches!(&err, AppError::Validation { message, .. } if message.contains("form or as JSON")), "{err:?}");
 }

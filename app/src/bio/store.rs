@@ -32,7 +32,11 @@ pub fn indexes() -> Vec<IndexSpec> {
         IndexSpec::unique(REDIRECTS, "old_handle_unique", doc! { "handle": 1 }),
         IndexSpec::ttl(REDIRECTS, "redirect_expiry", "expires_at", std::time::Duration::ZERO),
         IndexSpec::unique(SIGNUPS, "signup_once", doc! { "page_id": 1, "email": 1 }),
-        IndexSpec::unique(DOMAINS, "domain_unique", doc! { "domain": 1 }),
+        // A workspace claims a domain once; many workspaces may claim it while unverified,
+        // but only one claim of a domain can be verified; unverified claims lapse.
+        IndexSpec::unique(DOMAINS, "workspace_domain_unique", doc! { "workspace_id": 1, "domain": 1 }),
+        super::domains::verified_domain_unique(),
+        IndexSpec::ttl(DOMAINS, "claim_expiry", "expires_at", std::time::Duration::ZERO),
         IndexSpec::new(DOMAINS, "by_page", doc! { "page_id": 1 }),
         IndexSpec::unique(DAYS, "page_day", doc! { "page_id": 1, "day": 1 }),
         IndexSpec::unique(VISITORS, "visitor_once", doc! { "page_id": 1, "day": 1, "hash": 1 }),
@@ -99,4 +103,7 @@ pub struct DomainDoc {
     #[serde(default)]
     pub last_error: Option<String>,
     pub created_at: DateTime,
+    /// When an unverified claim lapses (a TTL index removes it); `None` while verified.
+    #[serde(default)]
+    pub expires_at: Option<DateTime>,
 }

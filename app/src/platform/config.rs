@@ -73,6 +73,9 @@ pub struct Config {
     /// Days a workspace keeps its paid plan's limits after a failed payment
     /// (`BILLING_GRACE_DAYS`, default 7).
     pub billing_grace_days: u32,
+    /// Bearer token that opens `/metrics` (`METRICS_TOKEN`, at least 16 characters).
+    /// Unset: `/metrics` is not served at all (404).
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -173,15 +176,17 @@ impl Config {
         let super_admin_email = val("SUPER_ADMIN_EMAIL").map(|e| crate::validate::normalize_email(&e));
         let client_ip_header = val("CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase());
 
-        let google = crate::accounts::google::OidcConfig::from_lookup(&val, &public_url)
-            .map_err(|problem| ConfigError { var: "GOOGLE_CLIENT_ID", problem })?;
+        let google = crate::accounts::google::OidcConfig::from_lookup(val, &public_url).map_err(|problem| ConfigError { var: "GOOGLE_CLIENT_ID", problem })?;
 
         let vapid_private_key = val("VAPID_PRIVATE_KEY");
         if let Some(k) = &vapid_private_key {
             use base64::Engine as _;
             let ok = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k.trim()).is_ok_and(|b| b.len() == 32);
             if !ok {
-                return Err(ConfigError { var: "VAPID_PRIVATE_KEY", problem: "must be the base64url (unpadded) encoding of a 32-byte P-256 private key".into() });
+                return Err(ConfigError {
+                    var: "VAPID_PRIVATE_KEY",
+                    problem: "must be the base64url (unpadded) encoding of a 32-byte P-256 private key".into(),
+                });
             }
         }
         let vapid_subject = val("VAPID_SUBJECT").unwrap_or_else(|| {
@@ -208,13 +213,20 @@ impl Config {
         if !(stripe_api_base.starts_with("https://") || stripe_api_base.starts_with("http://")) {
             return Err(ConfigError { var: "STRIPE_API_BASE", problem: "must be an http(s) URL such as https://api.stripe.com".into() });
         }
-        let stripe = val("STRIPE_SECRET_KEY").map(|secret_key| StripeConfig { secret_key, webhook_secret: val("STRIPE_WEBHOOK_SECRET"), api_base: stripe_api_base });
+        let stripe =
+            val("STRIPE_SECRET_KEY").map(|secret_key| StripeConfig { secret_key, webhook_secret: val("STRIPE_WEBHOOK_SECRET"), api_base: stripe_api_base });
         let billing_grace_days: u32 = parse(&val, "BILLING_GRACE_DAYS", "7", "must be a whole number of days")?;
         if billing_grace_days > 90 {
             return Err(ConfigError { var: "BILLING_GRACE_DAYS", problem: "must be between 0 and 90".into() });
         }
 
+        let metrics_token = val("METRICS_TOKEN");
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16 || !t.bytes().all(|b| b.is_ascii_graphic())) {
+            return Err(ConfigError { var: "METRICS_TOKEN", problem: "must be at least 16 visible ASCII characters without spaces".into() });
+        }
+
         Ok(Config {
+            metrics_token,
             stripe,
             billing_grace_days,
             dns_resolver_url,
@@ -246,12 +258,7 @@ impl Config {
     }
 }
 
-fn parse<T: std::str::FromStr>(
-    val: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    problem: &str,
-) -> Result<T, ConfigError> {
+fn parse<T: std::str::FromStr>(val: &impl Fn(&str) -> Option<String>, var: &'static str, default: &str, problem: &str) -> Result<T, ConfigError> {
     let raw = val(var).unwrap_or_else(|| default.to_string());
     raw.parse().map_err(|_| ConfigError { var, problem: format!("{problem} (got {raw:?})") })
 }
@@ -293,6 +300,9 @@ mod tests {
         assert!(cfg(&[("PUBLIC_URL", "https://app.example.com")]).unwrap().cookie_secure);
         assert!(cfg(&[("PUBLIC_URL", "http://10.0.0.5:3000")]).unwrap().cookie_secure);
         assert_eq!(cfg(&[("SMTP_URL", "mail.example.com")]).unwrap_err().var, "SMTP_URL");
+        assert_eq!(cfg(&[("METRICS_TOKEN", "short")]).unwrap_err().var, "METRICS_TOKEN");
+        assert_eq!(cfg(&[]).unwrap().metrics_token, None);
+        assert_eq!(cfg(&[("METRICS_TOKEN", "0123456789abcdef")]).unwrap().metrics_token.as_deref(), Some("0123456789abcdef"));
     }
 
     #[test]
