@@ -8,9 +8,9 @@
 //! Internal causes are never carried: [`AppError::Internal`] holds only a reference that
 //! matches a line in the server log.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A message about one input field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,10 +114,7 @@ impl AppError {
     /// A validation error about a single field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        AppError::Validation {
-            message: message.clone(),
-            fields: vec![FieldError { field: field.to_string(), message }],
-        }
+        AppError::Validation { message: message.clone(), fields: vec![FieldError { field: field.to_string(), message }] }
     }
 
     /// A validation error from several field messages. Returns `Ok(())` when there are none.
@@ -125,11 +122,7 @@ impl AppError {
         if fields.is_empty() {
             return Ok(());
         }
-        let message = if fields.len() == 1 {
-            fields[0].message.clone()
-        } else {
-            CommonTexts::now().err_fix_fields.to_string()
-        };
+        let message = if fields.len() == 1 { fields[0].message.clone() } else { CommonTexts::now().err_fix_fields.to_string() };
         Err(AppError::Validation { message, fields })
     }
 
@@ -144,10 +137,7 @@ impl AppError {
     /// The message for one field, if this is a validation error that names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Validation { fields, .. } => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| f.message.clone()),
+            AppError::Validation { fields, .. } => fields.iter().find(|f| f.field == field).map(|f| f.message.clone()),
             _ => None,
         }
     }
@@ -184,10 +174,7 @@ impl FromServerFnError for AppError {
             // The client could not reach the server.
             ServerFnErrorErr::Request(detail) => AppError::Network { detail },
             // The server could not read the arguments: bad or hostile input.
-            ServerFnErrorErr::Args(_) => AppError::Validation {
-                message: CommonTexts::now().err_unreadable.to_string(),
-                fields: vec![],
-            },
+            ServerFnErrorErr::Args(_) => AppError::Validation { message: CommonTexts::now().err_unreadable.to_string(), fields: vec![] },
             ServerFnErrorErr::MissingArg(name) => AppError::Validation {
                 message: fill(CommonTexts::now().err_missing_value, &[("name", &name)]),
                 fields: vec![FieldError { field: name, message: CommonTexts::now().err_required.to_string() }],
@@ -238,13 +225,9 @@ mod tests {
 
     #[test]
     fn messages_read_as_sentences() {
+        assert_eq!(AppError::RateLimited { retry_after_secs: 90 }.to_string(), "Too many attempts. Try again in 2 minutes.");
         assert_eq!(
-            AppError::RateLimited { retry_after_secs: 90 }.to_string(),
-            "Too many attempts. Try again in 2 minutes."
-        );
-        assert_eq!(
-            AppError::LimitReached { limit: "members".into(), plan: "Free".into(), upgrade_to: Some("Pro".into()) }
-                .to_string(),
+            AppError::LimitReached { limit: "members".into(), plan: "Free".into(), upgrade_to: Some("Pro".into()) }.to_string(),
             "You have reached the members limit of the Free plan. Upgrade to Pro to lift it."
         );
         assert!(AppError::check_fields(vec![]).is_ok());
@@ -257,6 +240,9 @@ mod tests {
         assert_eq!(e.status_code(), 402);
         assert_eq!(AppError::de(e.ser()), e);
         let e = AppError::ReadOnly { what: "page".into(), limit: "link-in-bio pages".into(), included: 0, plan: "Pro".into(), upgrade_to: None };
-        assert_eq!(e.to_string(), "This page is read-only: the Pro plan includes no link-in-bio pages. It can be edited again once the workspace is within the limit.");
+        assert_eq!(
+            e.to_string(),
+            "This page is read-only: the Pro plan includes no link-in-bio pages. It can be edited again once the workspace is within the limit."
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod bio;
 pub mod calendar;
 pub mod error;
+pub mod i18n;
 pub mod media;
 pub mod notifications;
 pub mod offline;

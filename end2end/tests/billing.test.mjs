@@ -45,6 +45,47 @@ test('owner picks Pro in the wizard, pays on Checkout and the billing page shows
   await page.waitForURL(/\/checkout\/cs_/, { timeout: 20000 });
   await page.getByRole('heading', { name: 'Fake Stripe Checkout' }).waitFor();
   if (process.env.FAKE_STRIPE_URL) assert.ok(page.url().startsWith(process.env.FAKE_STRIPE_URL), `Checkout is the fake Stripe's page: ${page.url()}`);
+
+  // Before paying, the workspace is on Free: in another tab, its billing page names the plan
+  // once (no "Status: Free"), and limits read in units and words, not raw numbers.
+  const free = await page.context().newPage();
+  open.add(free);
+  await free.goto(BASE_URL + '/billing');
+  await waitForApp(free);
+  await free.getByRole('heading', { level: 1, name: 'Plan and billing' }).waitFor();
+  const freeFacts = free.locator('#bill-current-title + dl');
+  await freeFacts.waitFor();
+  assert.match(await freeFacts.textContent(), /^PlanFree$/, 'only the plan, without a status that repeats it');
+  const card = (name) => free.getByRole('listitem').filter({ has: free.getByRole('heading', { level: 3, name }) });
+  await card('Enterprise').getByText('Storage: 200 GB', { exact: true }).waitFor();
+  await card('Enterprise').getByText('AI tokens a month: 5 million', { exact: true }).waitFor();
+  await card('Enterprise').getByText('Team members: Unlimited', { exact: true }).waitFor();
+  await card('Pro').getByText('Storage: 20 GB', { exact: true }).waitFor();
+  assert.equal(await free.getByRole('progressbar', { name: 'Storage' }).getAttribute('aria-valuetext'), '0 MB of 500 MB');
+  // The same page in French (the profile's language, as a person sets it).
+  await free.goto(BASE_URL + '/account');
+  await waitForApp(free);
+  await free.getByLabel('Language').selectOption('fr');
+  await free.getByRole('button', { name: 'Save profile' }).click();
+  await free.waitForFunction(() => document.documentElement.lang === 'fr', null, { timeout: 20000 });
+  await free.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor(); // after the reload
+  await free.goto(BASE_URL + '/billing');
+  await waitForApp(free);
+  await free.getByRole('heading', { level: 1, name: 'Offre et facturation' }).waitFor();
+  await freeFacts.waitFor();
+  assert.match(await freeFacts.textContent(), /^OffreFree$/);
+  await card('Enterprise').getByText(/ : 200 Go$/).waitFor();
+  await card('Enterprise').getByText(/ : 5 millions$/).waitFor();
+  await card('Enterprise').getByText(/ : Illimité$/).first().waitFor();
+  await screenshot(free, 'billing-free-fr-360');
+  await free.goto(BASE_URL + '/account');
+  await waitForApp(free);
+  await free.getByLabel('Langue').selectOption('en');
+  await free.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await free.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 20000 });
+  await free.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+  await free.close();
+  open.delete(free);
   await page.getByRole('button', { name: 'Pay' }).click();
 
   // Back on the app: the return notice, then Pro once the webhook has been applied.

@@ -78,16 +78,28 @@ test('server-fn round trip: the status page reads the live server', async () => 
   await context.close();
 });
 
-test('unknown addresses show the 404 page inside the shell', async () => {
-  const { context, page, problems } = await openPage(browser);
-  const res = await page.goto(BASE_URL + '/no/such/page');
-  assert.equal(res.status(), 200); // the shell answers; the client shows the 404
-  await waitForApp(page);
-  await page.getByRole('heading', { name: 'This page does not exist' }).waitFor();
-  await page.getByRole('link', { name: 'Go to the start' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Welcome to Mewayz' }).waitFor();
-  assert.deepEqual(problems, []);
-  await context.close();
+test('unknown addresses get the server’s small 404 page, readable in light and dark, with a way home', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await openPage(browser, { colorScheme });
+    const res = await page.goto(BASE_URL + '/no/such/page');
+    assert.equal(res.status(), 404); // the server says so itself: no app is loaded to say it
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    assert.equal(await page.locator('script').count(), 0);
+    const [bg, fg] = await page.evaluate(() => {
+      const s = getComputedStyle(document.body);
+      return [s.backgroundColor, s.color];
+    });
+    const lum = (rgb) => rgb.match(/\d+/g).slice(0, 3).reduce((a, b) => a + Number(b), 0) / 3;
+    if (colorScheme === 'dark') assert.ok(lum(bg) < 60 && lum(fg) > 180, `${bg} / ${fg}`);
+    else assert.ok(lum(bg) > 200 && lum(fg) < 80, `${bg} / ${fg}`);
+    await screenshot(page, `not-found-${colorScheme}`);
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await waitForApp(page);
+    await page.getByRole('heading', { level: 1, name: 'Welcome to Mewayz' }).waitFor();
+    // The browser reports the 404 document itself; nothing else may fail.
+    assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
+    await context.close();
+  }
 });
 
 test('keyboard: the first Tab reaches the skip link, which moves focus to main', async () => {

@@ -19,6 +19,9 @@ after(async () => {
 
 
 
+// A 1×1 PNG, for the logo and the media library.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
+
 const currentStep = (page) => page.getByRole('list', { name: 'Setup progress' }).locator('[aria-current="step"]');
 
 // Pages open in the running test, photographed if it fails.
@@ -115,15 +118,52 @@ test('owner sets up a workspace and invites a viewer, who joins without edit rig
   const goals = page.getByRole('list', { name: 'Your goals' }).getByRole('listitem');
   assert.deepEqual((await goals.allTextContents()).sort(), ['Link in bio', 'Online store']);
   await page.getByRole('link', { name: 'Team', exact: true }).first().waitFor();
-  // The phone's bottom bar: the modules that exist, six at most (Status only on wider screens).
+  // The phone's bottom bar: the modules that exist, six places at most; the rest (Media,
+  // Billing, Notifications, Account, Status...) are behind "More".
   const mainNav = page.getByRole('navigation', { name: 'Main' });
   const navLinks = mainNav.getByRole('link');
   const shown = [];
   for (const l of await navLinks.all()) if (await l.isVisible()) shown.push((await l.textContent()).trim());
-  assert.deepEqual(shown, ['Home', 'Bio', 'Links', 'Team', 'Settings', 'Account']);
+  assert.deepEqual(shown, ['Home', 'Bio', 'Links', 'Team', 'Settings']);
+  await mainNav.getByRole('button', { name: 'More' }).waitFor();
   await screenshot(page, 'dashboard-owner-phone');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `dashboard overflows by ${overflow}px at 360px`);
+
+  // The workspace selector at 360px shows the whole name, wrapped rather than cut mid-word;
+  // the real select lies over it, still named "Workspace", with the workspace chosen.
+  const switcher = page.getByRole('combobox', { name: 'Workspace' });
+  assert.equal((await switcher.locator('option:checked').textContent()).trim(), `${wsName} (Owner)`);
+  const face = page.getByTestId('ws-current');
+  assert.equal((await face.textContent()).replace(/\s+/g, ' ').trim(), `${wsName} (Owner)`);
+  const faceFit = await face.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight, right: r.right, height: r.height, width: window.innerWidth };
+  });
+  assert.ok(!faceFit.clipped && faceFit.right <= faceFit.width && faceFit.height >= 44, `the workspace name does not fit: ${JSON.stringify(faceFit)}`);
+  const [faceBox, selectBox] = [await face.boundingBox(), await switcher.boundingBox()];
+  assert.ok(Math.abs(faceBox.width - selectBox.width) < 2 && Math.abs(faceBox.height - selectBox.height) < 2, 'the select covers the name it shows');
+
+  // "Getting started" follows the goals: Link in bio brings its bio page steps; the online
+  // store, which Mewayz does not have yet, gets no step and is named as not available.
+  const start = page.getByRole('region', { name: 'Getting started' });
+  const bioStep = start.getByRole('link', { name: 'Create your bio page' });
+  await bioStep.waitFor();
+  assert.equal(await bioStep.getAttribute('href'), '/bio');
+  await start.getByRole('link', { name: 'Publish your bio page' }).waitFor();
+  await start.getByText('Not in Mewayz yet: Online store.', { exact: false }).waitFor();
+  assert.equal(await start.getByRole('link', { name: /store/i }).count(), 0);
+
+  // The team page at 360px with an invitation pending: the buttons that name the address
+  // wrap, and nothing is wider than the screen.
+  await mainNav.getByRole('link', { name: 'Team' }).click();
+  await page.getByRole('button', { name: `Withdraw invitation to ${guestEmail}` }).waitFor();
+  await page.getByRole('button', { name: `Resend to ${guestEmail}` }).waitFor();
+  const teamWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(teamWidth <= 360, `the team page is ${teamWidth}px wide at 360px`);
+  await screenshot(page, 'team-pending-phone');
+  await mainNav.getByRole('link', { name: 'Home' }).click();
+  await page.getByRole('heading', { level: 1, name: wsName }).waitFor();
 
   // The guest opens the e-mailed link signed out, creates an account, confirms it, signs in,
   // comes back to the invitation and accepts.
@@ -178,6 +218,43 @@ test('owner sets up a workspace and invites a viewer, who joins without edit rig
   const settingsOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(settingsOverflow <= 0, `settings overflow by ${settingsOverflow}px at 360px`);
   await screenshot(page, 'settings-owner-phone');
+
+  // The logo's file picker: a styled button and the chosen file's name, over the real file
+  // input, which keeps its label, is reached with Tab and takes files.
+  const logoInput = page.getByLabel('Upload a logo');
+  assert.equal(await logoInput.getAttribute('type'), 'file');
+  const chooseButton = page.locator('label', { hasText: 'Choose a file' });
+  assert.ok(await chooseButton.isVisible(), 'the styled button is shown');
+  assert.ok((await chooseButton.boundingBox()).height >= 40, 'the button is large enough to tap');
+  await page.getByText('No file chosen', { exact: true }).waitFor();
+  const inputBox = await logoInput.boundingBox();
+  assert.ok(inputBox.width <= 1 && inputBox.height <= 1, `the native input is visually hidden: ${JSON.stringify(inputBox)}`);
+  await page.getByRole('button', { name: 'Save settings' }).focus();
+  let reached = false;
+  for (let i = 0; i < 6 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'field-logo');
+  }
+  assert.ok(reached, 'Tab reaches the file input');
+  const ring = await chooseButton.evaluate((el) => getComputedStyle(el).outlineStyle);
+  assert.notEqual(ring, 'none', 'the focused picker shows a focus ring on its button');
+  await logoInput.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await page.getByText('notes.txt', { exact: true }).waitFor();
+  await page.getByText('Choose a PNG, JPEG, WebP or GIF image.').first().waitFor();
+  assert.equal(await logoInput.getAttribute('aria-invalid'), 'true');
+  await logoInput.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('img', { name: `Logo of ${wsName}` }).waitFor();
+  await screenshot(page, 'settings-logo-phone');
+
+  // The media library uses the same picker.
+  await page.goto(BASE_URL + '/media');
+  await waitForApp(page);
+  const mediaInput = page.getByLabel('Upload an image');
+  assert.equal(await mediaInput.getAttribute('type'), 'file');
+  await mediaInput.setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('img', { name: 'pixel.png' }).waitFor();
+  await page.getByText('No file chosen', { exact: true }).waitFor();
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the media page fits at 360px');
 
   assert.deepEqual(owner.problems.filter((p) => !/4(01|22)/.test(p)), []);
   assert.deepEqual(guest.problems.filter((p) => !/4(01|03|22)/.test(p)), []);

@@ -79,10 +79,7 @@ async fn main() {
             .await
             .unwrap();
         assert!(r.status().is_success(), "sign-up failed: {}", r.status());
-        let msg = sink
-            .wait_for(|m| m.recipients.iter().any(|r| r == &email), Duration::from_secs(20))
-            .await
-            .expect("verification e-mail");
+        let msg = sink.wait_for(|m| m.recipients.iter().any(|r| r == &email), Duration::from_secs(20)).await.expect("verification e-mail");
         let link = msg.links().into_iter().find(|l| l.contains("/verify-email?token=")).unwrap();
         let token = link.split("token=").nth(1).unwrap().to_string();
         let r = http.post(format!("{base}/api/verify_email")).form(&[("token", token)]).send().await.unwrap();

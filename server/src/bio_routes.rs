@@ -2,14 +2,21 @@
 //! the e-mail sign-up form and the QR code. Everything here is plain server-rendered HTML
 //! that needs no script.
 //!
-//! The page route is the server's fallback: a request that is not an API, asset or app
-//! route is first tried as a custom domain (by `Host`), then as a handle; anything else
-//! goes to the client shell, which shows its own pages (or its 404).
+//! The page route is the server's fallback, after the server's own routes: a request is
+//! first tried as a custom domain (by `Host`), then as a file of the client build, then as
+//! a client route (the shell), then as a handle; anything else gets the server's small 404
+//! page (see [`crate::static_files`]).
+//!
+//! What these routes say around the owner's content (the page's chrome, the answers to a
+//! sign-up, their error pages) is in the visitor's language from `Accept-Language` only, so
+//! one rendering per language can be cached; responses say `Vary: Accept-Language`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::bio::texts::BioTexts;
 use app::bio::{analytics, domains, public};
+use app::i18n::Lang;
 use app::platform::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
@@ -73,7 +80,11 @@ fn page_response(r: &public::Rendered, headers: &HeaderMap, head: bool) -> Respo
         Response::new(Body::from(body))
     };
     let h = res.headers_mut();
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // The body depends on both: its compression, and the language of its chrome.
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding, accept-language"));
+    if let Ok(v) = HeaderValue::from_str(r.lang.code()) {
+        h.insert(header::CONTENT_LANGUAGE, v);
+    }
     if let (Some(enc), false) = (encoding, not_modified) {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
     }
@@ -89,13 +100,15 @@ fn page_response(r: &public::Rendered, headers: &HeaderMap, head: bool) -> Respo
     res
 }
 
-fn plain(status: StatusCode, title: &str, message: &str, back: Option<&str>) -> Response {
+/// A small page of its own (an answer, an error) in the visitor's language.
+fn plain(lang: Lang, status: StatusCode, title: &str, message: &str, back: Option<&str>) -> Response {
     let esc = app::bio::markdown::escape;
-    let back = back.map(|b| format!("<p><a href=\"{}\">Back to the page</a></p>", esc(b))).unwrap_or_default();
+    let back = back.map(|b| format!("<p><a href=\"{}\">{}</a></p>", esc(b), esc(BioTexts::of(lang).public_back))).unwrap_or_default();
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:480px;margin:64px auto;padding:0 16px;color:#1f2328;background:#fff}}a{{color:#0b5cad}}</style></head>\
 <body><main><h1>{}</h1><p>{}</p>{back}</main></body></html>",
+        lang.code(),
         esc(title),
         esc(title),
         esc(message)
@@ -105,6 +118,8 @@ fn plain(status: StatusCode, title: &str, message: &str, back: Option<&str>) -> 
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
+            (header::VARY, "accept-language"),
+            (header::CONTENT_LANGUAGE, lang.code()),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
         ],
         html,
@@ -112,23 +127,30 @@ fn plain(status: StatusCode, title: &str, message: &str, back: Option<&str>) -> 
         .into_response()
 }
 
-fn unavailable(e: &app::AppError) -> Response {
+fn unavailable(lang: Lang, e: &app::AppError) -> Response {
     tracing::warn!(error = %e, "public page could not be served");
-    plain(StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", "This page cannot be shown right now. Please try again in a moment.", None)
+    let t = BioTexts::of(lang);
+    plain(lang, StatusCode::SERVICE_UNAVAILABLE, t.public_unavailable_title, t.public_unavailable, None)
 }
 
-/// The fallback: custom domain, then handle, then the client shell.
+/// The fallback: custom domain, then file, then client route, then handle, then 404.
 pub async fn fallback(State(s): State<PublicState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
     let head = req.method() == Method::HEAD;
     let is_read = req.method() == Method::GET || head;
     let path = req.uri().path().to_string();
+    let lang = app::i18n::from_accept_language(req.headers());
     if is_read {
         if let Some(host) = s.custom_host(req.headers()) {
             return custom_domain(&s, &host, &path, req.headers(), peer, head).await;
         }
+        // Files of the client build, then the client's routes, come before handles: no page
+        // can shadow them (not even one whose handle was stored before it was reserved).
+        if s.site.has_file(&path) || app::shell::routes::is_client_route(&path) {
+            return crate::static_files::serve(s.site.clone(), req).await;
+        }
         let segment = path.strip_prefix('/').unwrap_or("");
         if !segment.is_empty() && !segment.contains('/') && !app::bio::is_reserved_handle(segment) && app::bio::check_handle("h", segment).is_none() {
-            match public::by_handle(&s.app, segment).await {
+            match public::by_handle(&s.app, segment, lang).await {
                 Ok(public::Found::Page(r)) => {
                     if !head {
                         let visit = analytics::visit_from_headers(&s.app, req.headers(), Some(peer));
@@ -138,10 +160,11 @@ pub async fn fallback(State(s): State<PublicState>, ConnectInfo(peer): ConnectIn
                 }
                 Ok(public::Found::Moved(to)) => {
                     let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-                    return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("/{to}{query}")), (header::CACHE_CONTROL, "no-store".into())]).into_response();
+                    return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("/{to}{query}")), (header::CACHE_CONTROL, "no-store".into())])
+                        .into_response();
                 }
                 Ok(public::Found::NotFound) => {}
-                Err(e) => return unavailable(&e),
+                Err(e) => return unavailable(lang, &e),
             }
         }
     }
@@ -149,12 +172,14 @@ pub async fn fallback(State(s): State<PublicState>, ConnectInfo(peer): ConnectIn
 }
 
 async fn custom_domain(s: &PublicState, host: &str, path: &str, headers: &HeaderMap, peer: SocketAddr, head: bool) -> Response {
+    let lang = app::i18n::from_accept_language(headers);
+    let t = BioTexts::of(lang);
     let page = match domains::page_for_host(&s.app, host).await {
         Ok(Some(p)) => p,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "No page here", "This domain is not connected to a published page.", None),
-        Err(e) => return unavailable(&e),
+        Ok(None) => return plain(lang, StatusCode::NOT_FOUND, t.public_no_page_title, t.public_domain_not_connected, None),
+        Err(e) => return unavailable(lang, &e),
     };
-    match public::by_id(&s.app, &page).await {
+    match public::by_id(&s.app, &page, lang).await {
         Ok(public::Found::Page(r)) => match path {
             "/" => {
                 if !head {
@@ -165,39 +190,52 @@ async fn custom_domain(s: &PublicState, host: &str, path: &str, headers: &Header
             }
             // The page's own links (clicks, QR, sign-up) are absolute paths on the app's routes,
             // which the router serves for any host.
-            _ => plain(StatusCode::NOT_FOUND, "Not found", "There is nothing at this address.", Some("/")),
+            _ => plain(lang, StatusCode::NOT_FOUND, t.public_not_found_title, t.public_nothing_here, Some("/")),
         },
-        Ok(_) => plain(StatusCode::NOT_FOUND, "No page here", "This domain's page is not published.", None),
-        Err(e) => unavailable(&e),
+        Ok(_) => plain(lang, StatusCode::NOT_FOUND, t.public_no_page_title, t.public_domain_unpublished, None),
+        Err(e) => unavailable(lang, &e),
     }
 }
 
 /// `GET /l/{page}/{block}`: counts the click and redirects to the link's stored address.
-pub async fn click(State(s): State<PublicState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path((page, block)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn click(
+    State(s): State<PublicState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((page, block)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = app::i18n::from_accept_language(&headers);
+    let t = BioTexts::of(lang);
     match public::click_target(&s.app, &page, &block).await {
         Ok(Some((url, workspace_id))) => {
             let visit = analytics::visit_from_headers(&s.app, &headers, Some(peer));
             analytics::record_click(&s.app, &workspace_id, &page, &block, &visit);
             match HeaderValue::from_str(&url) {
                 Ok(v) => (StatusCode::FOUND, [(header::LOCATION, v), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]).into_response(),
-                Err(_) => plain(StatusCode::NOT_FOUND, "Link not found", "This link is not available.", None),
+                Err(_) => plain(lang, StatusCode::NOT_FOUND, t.public_link_not_found_title, t.public_link_unavailable, None),
             }
         }
-        Ok(None) => plain(StatusCode::NOT_FOUND, "Link not found", "This link does not exist, or is not shown right now.", None),
-        Err(e) => unavailable(&e),
+        Ok(None) => plain(lang, StatusCode::NOT_FOUND, t.public_link_not_found_title, t.public_link_not_found, None),
+        Err(e) => unavailable(lang, &e),
     }
 }
 
 /// `GET /{handle}/qr.svg`.
-pub async fn qr(State(s): State<PublicState>, Path(handle): Path<String>) -> Response {
+pub async fn qr(State(s): State<PublicState>, Path(handle): Path<String>, headers: HeaderMap) -> Response {
+    let lang = app::i18n::from_accept_language(&headers);
+    let t = BioTexts::of(lang);
     match public::qr(&s.app, &handle).await {
         Ok(Some(svg)) => (
-            [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=300"), (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'")],
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            ],
             svg,
         )
             .into_response(),
-        Ok(None) => plain(StatusCode::NOT_FOUND, "Not found", "There is no published page with that handle.", None),
-        Err(e) => unavailable(&e),
+        Ok(None) => plain(lang, StatusCode::NOT_FOUND, t.public_not_found_title, t.public_no_such_handle, None),
+        Err(e) => unavailable(lang, &e),
     }
 }
 
@@ -212,22 +250,33 @@ pub struct SignupForm {
 }
 
 /// `POST /{handle}/subscribe`: the e-mail capture block's form, which works without script.
-pub async fn subscribe(State(s): State<PublicState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(handle): Path<String>, form: Result<Form<SignupForm>, axum::extract::rejection::FormRejection>) -> Response {
+pub async fn subscribe(
+    State(s): State<PublicState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<SignupForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = app::i18n::from_accept_language(&headers);
+    let t = BioTexts::of(lang);
     let back = format!("/{handle}");
     let Ok(Form(form)) = form else {
-        return plain(StatusCode::UNPROCESSABLE_ENTITY, "Please try again", "The form could not be read.", Some(&back));
+        return plain(lang, StatusCode::UNPROCESSABLE_ENTITY, t.public_try_again_title, t.public_form_unreadable, Some(&back));
     };
     let ip = peer.ip().to_string();
     if let Err(app::AppError::RateLimited { .. }) = app::platform::rate_limit::hit(&s.app.db, SIGNUP_LIMIT, &ip).await {
-        return plain(StatusCode::TOO_MANY_REQUESTS, "Too many sign-ups", "Please wait a little and try again.", Some(&back));
+        return plain(lang, StatusCode::TOO_MANY_REQUESTS, t.public_too_many_title, t.public_too_many, Some(&back));
     }
-    match public::subscribe(&s.app, &handle, form.block.trim(), form.email.trim(), !form.consent.is_empty()).await {
-        Ok(public::SignupOutcome::Saved) => plain(StatusCode::OK, "You're signed up", "Thank you. Your address was saved.", Some(&back)),
-        Ok(public::SignupOutcome::Invalid(msg)) => plain(StatusCode::UNPROCESSABLE_ENTITY, "Please check your address", &msg, Some(&back)),
-        Ok(public::SignupOutcome::NotFound) => plain(StatusCode::NOT_FOUND, "Not found", "This sign-up form no longer exists.", None),
-        Err(e) => unavailable(&e),
+    // The address's validation message is in the visitor's language too.
+    let outcome = app::i18n::scope(lang, public::subscribe(&s.app, &handle, form.block.trim(), form.email.trim(), !form.consent.is_empty())).await;
+    match outcome {
+        Ok(public::SignupOutcome::Saved) => plain(lang, StatusCode::OK, t.public_signed_up_title, t.public_signed_up, Some(&back)),
+        Ok(public::SignupOutcome::Invalid(msg)) => plain(lang, StatusCode::UNPROCESSABLE_ENTITY, t.public_check_address_title, &msg, Some(&back)),
+        Ok(public::SignupOutcome::NotFound) => plain(lang, StatusCode::NOT_FOUND, t.public_not_found_title, t.public_form_gone, None),
+        Err(e) => unavailable(lang, &e),
     }
 }
 
 /// Sign-ups per visitor address: 20 an hour.
-const SIGNUP_LIMIT: app::platform::rate_limit::Limit = app::platform::rate_limit::Limit { name: "bio_signup", max: 20, window: std::time::Duration::from_secs(3600) };
+const SIGNUP_LIMIT: app::platform::rate_limit::Limit =
+    app::platform::rate_limit::Limit { name: "bio_signup", max: 20, window: std::time::Duration::from_secs(3600) };

@@ -9,6 +9,7 @@ pub mod media_routes;
 pub mod observability;
 pub mod security;
 pub mod shortlink_routes;
+pub mod site_texts;
 pub mod smtp_sink;
 pub mod static_files;
 pub mod workspace_routes;
@@ -31,7 +32,7 @@ pub use observability::init_tracing;
 /// Builds the whole HTTP application for `state`.
 pub fn router(state: AppState) -> Router {
     let site = static_files::Site::load(&state.config.dist_dir);
-    let csp = security::content_security_policy(site.inline_script_hashes());
+    let csp = security::PolicyHeaders::new(site.inline_script_hashes(), &state.config.public_url);
     let public = bio_routes::PublicState::new(state.clone(), site);
     let limits = BodyLimits { default: state.config.max_body_bytes, upload: state.config.max_upload_bytes };
 
@@ -49,18 +50,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/notifications/stream", get(workspace_routes::notification_stream))
         .route(
             "/api/{*fn_name}",
-            any(api::handle).layer(axum::middleware::from_fn_with_state(
-                security::AllowedOrigin::from_public_url(&state.config.public_url),
-                security::same_origin_writes,
-            )),
+            any(api::handle)
+                .layer(axum::middleware::from_fn_with_state(security::AllowedOrigin::from_public_url(&state.config.public_url), security::same_origin_writes)),
         )
         .with_state(state)
         // The body limit is enforced by `body_limit` below (larger for uploads), not by
         // axum's default extractor limit.
         .layer(axum::extract::DefaultBodyLimit::disable())
-        // Public bio pages and, for everything else, the client shell.
+        // The client build's files, robots.txt, the client's routes (the shell), public bio
+        // pages, and for anything else a small 404 page (see bio_routes::fallback).
         .merge(
             Router::new()
+                .route("/robots.txt", get(static_files::robots))
                 .route("/l/{page}/{block}", get(bio_routes::click))
                 .route("/{handle}/qr.svg", get(bio_routes::qr))
                 .route("/{handle}/subscribe", axum::routing::post(bio_routes::subscribe))
@@ -72,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
         .layer(axum::middleware::from_fn_with_state(limits, body_limit))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every layer inside answers in the request's language.
+        .layer(axum::middleware::from_fn(request_language))
 }
 
 /// The largest request bodies: one for every route, a larger one for media uploads.
@@ -87,11 +90,22 @@ async fn body_limit(State(limits): State<BodyLimits>, req: axum::extract::Reques
     let limit = if req.uri().path() == "/api/upload_media" { limits.upload.max(limits.default) } else { limits.default };
     let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, Json(app::AppError::field("file", format!("That is too large: the most this server accepts is {} MB.", limit / (1024 * 1024))))).into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(app::AppError::field("file", app::i18n::fill(app::i18n::CommonTexts::now().err_too_large, &[("mb", &(limit / (1024 * 1024)))]))),
+        )
+            .into_response();
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
     next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
+/// Runs the request with its language (the `lang` cookie, or else `Accept-Language`) as the
+/// current one, so messages made while answering it are in that language.
+async fn request_language(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = app::i18n::from_headers(req.headers());
+    app::i18n::scope(lang, next.run(req)).await
 }
 
 async fn health() -> impl IntoResponse {
@@ -206,9 +220,7 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
     let app = router(state.clone());
     let handle = tokio::spawn(async move {
-        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         result
     });
@@ -217,6 +229,25 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
 
 #[cfg(test)]
 mod tests {
+    /// Every route of the server (read from this file) starts with a segment no bio handle
+    /// can take, so a handle never collides with a route.
+    #[test]
+    fn no_handle_can_take_a_server_route() {
+        let source = include_str!("lib.rs");
+        let mut roots = Vec::new();
+        for (i, _) in source.match_indices(".route(\"/") {
+            let path = &source[i + 9..];
+            let first = path.split(['/', '"']).next().unwrap_or("");
+            if !first.is_empty() && !first.starts_with('{') {
+                roots.push(first.to_string());
+            }
+        }
+        assert!(roots.len() >= 10, "the scan found too few routes: {roots:?}");
+        for root in &roots {
+            assert!(app::bio::check_handle("handle", root).is_some(), "/{root} is a server route but a valid handle");
+        }
+    }
+
     #[test]
     fn redacts_credentials() {
         assert_eq!(super::redact_uri("mongodb+srv://u:p@x.net/db"), "mongodb+srv://***@x.net/db");

@@ -29,7 +29,7 @@ pub async fn file(State(state): State<AppState>, Path((id, variant)): Path<(Stri
             bytes,
         )
             .into_response(),
-        Ok(None) => error_response(AppError::not_found("That file")),
+        Ok(None) => error_response(AppError::not_found(app::media::texts::MediaTexts::now().nf_file)),
         Err(e) => error_response(e),
     }
 }

@@ -1,37 +1,54 @@
 //! `GET /s/{slug}`: the public redirect of M23 short links. Only stored links redirect (no
 //! open redirect); clicks are counted in memory and written every 2 s (app::shortlinks::redirect).
+//! The pages shown instead (no such link, or the database is unavailable) are in the
+//! visitor's language, from `Accept-Language`.
 
+use app::i18n::Lang;
 use app::platform::AppState;
+use app::shortlinks::texts::LinksTexts;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Short link not found</title></head>\
-<body><main><h1>Short link not found</h1><p>This short link does not exist, or it was deleted.</p></main></body></html>";
-
-fn plain(status: StatusCode, body: &'static str) -> Response {
-    let mut res = (status, Html(body)).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+/// A small page of its own: a title, a heading and a sentence, in `lang`.
+fn page(status: StatusCode, lang: Lang, title: &str, heading: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
+<body><main><h1>{heading}</h1><p>{body}</p></main></body></html>",
+        code = lang.code(),
+    );
+    let mut res = (status, Html(html)).into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     res
 }
 
-pub async fn follow(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+fn not_found(lang: Lang) -> Response {
+    let t = LinksTexts::of(lang);
+    page(StatusCode::NOT_FOUND, lang, t.public_not_found_title, t.public_not_found_title, t.public_not_found_body)
+}
+
+pub async fn follow(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
+    let lang = app::i18n::from_accept_language(&headers);
     match app::shortlinks::redirect::follow(&state, &slug).await {
         Ok(Some(url)) => {
             let Ok(location) = HeaderValue::from_str(&url) else {
                 tracing::error!(%slug, "stored short link address is not a valid header value");
-                return plain(StatusCode::NOT_FOUND, NOT_FOUND_PAGE);
+                return not_found(lang);
             };
             let mut res = StatusCode::FOUND.into_response();
             res.headers_mut().insert(header::LOCATION, location);
             res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             res
         }
-        Ok(None) => plain(StatusCode::NOT_FOUND, NOT_FOUND_PAGE),
+        Ok(None) => not_found(lang),
         Err(e) => {
             let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            plain(status, "<!doctype html><title>Short link unavailable</title><h1>This short link cannot be opened right now.</h1><p>Please try again in a moment.</p>")
+            let t = LinksTexts::of(lang);
+            page(status, lang, t.public_unavailable_title, t.public_unavailable_heading, t.public_unavailable_body)
         }
     }
 }

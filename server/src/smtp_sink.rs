@@ -75,10 +75,7 @@ impl CapturedMessage {
     /// words decoded.
     pub fn header(&self, name: &str) -> Option<String> {
         let (headers, _) = split_head(&self.data);
-        parse_headers(headers)
-            .into_iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| decode_header_value(&v))
+        parse_headers(headers).into_iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| decode_header_value(&v))
     }
 
     /// The decoded `Subject:` header.
@@ -157,10 +154,7 @@ struct Shared {
 /// `<UTC timestamp>-<n>.eml`, with `Return-Path:` and `Delivered-To:` lines in front.
 pub async fn start(addr: SocketAddr, store_dir: Option<PathBuf>) -> io::Result<SinkHandle> {
     if !addr.ip().is_loopback() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("the mail sink only listens on loopback, not {addr}"),
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("the mail sink only listens on loopback, not {addr}")));
     }
     if let Some(dir) = &store_dir {
         tokio::fs::create_dir_all(dir).await?;
@@ -202,17 +196,12 @@ impl SinkHandle {
 
     /// The first message (already received or arriving within `timeout`) that satisfies
     /// `predicate`, or `None` when the time runs out.
-    pub async fn wait_for(
-        &self,
-        predicate: impl Fn(&CapturedMessage) -> bool,
-        timeout: Duration,
-    ) -> Option<CapturedMessage> {
+    pub async fn wait_for(&self, predicate: impl Fn(&CapturedMessage) -> bool, timeout: Duration) -> Option<CapturedMessage> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut received = self.shared.received.subscribe();
         loop {
             received.borrow_and_update();
-            let found =
-                self.shared.messages.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|m| predicate(m)).cloned();
+            let found = self.shared.messages.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|m| predicate(m)).cloned();
             if found.is_some() {
                 return found;
             }
@@ -353,9 +342,7 @@ where
                 } else {
                     match parse_path(arg, "FROM:") {
                         Some((path, params)) => match declared_size(params) {
-                            Some(size) if size > MAX_MESSAGE_BYTES => {
-                                reply(writer, "552 5.3.4 Message size exceeds fixed maximum message size").await?
-                            }
+                            Some(size) if size > MAX_MESSAGE_BYTES => reply(writer, "552 5.3.4 Message size exceeds fixed maximum message size").await?,
                             _ => {
                                 tx.from = Some(path);
                                 reply(writer, "250 2.1.0 Ok").await?;
@@ -556,14 +543,7 @@ async fn deliver(shared: &Shared, from: String, recipients: Vec<String>, data: V
     id
 }
 
-async fn store(
-    dir: &Path,
-    id: u64,
-    at: SystemTime,
-    from: &str,
-    recipients: &[String],
-    data: &[u8],
-) -> io::Result<PathBuf> {
+async fn store(dir: &Path, id: u64, at: SystemTime, from: &str, recipients: &[String], data: &[u8]) -> io::Result<PathBuf> {
     let (date, time) = utc_parts(at);
     let millis = at.duration_since(UNIX_EPOCH).map(|d| d.subsec_millis()).unwrap_or(0);
     let stamp = format!("{}T{}.{millis:03}Z", date.replace('-', ""), time.replace(':', ""));
@@ -802,9 +782,7 @@ pub fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
         let mut i = 0;
         while i < line.len() {
             if line[i] == b'=' {
-                if let (Some(h), Some(l)) =
-                    (line.get(i + 1).copied().and_then(hex_value), line.get(i + 2).copied().and_then(hex_value))
-                {
+                if let (Some(h), Some(l)) = (line.get(i + 1).copied().and_then(hex_value), line.get(i + 2).copied().and_then(hex_value)) {
                     out.push(h << 4 | l);
                     i += 3;
                     continue;
@@ -826,9 +804,7 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const LENIENT: GeneralPurpose = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true),
     );
     let clean: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
     LENIENT.decode(&clean).unwrap_or_else(|_| input.to_vec())
@@ -836,9 +812,7 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
 
 fn decode_charset(bytes: &[u8], charset: Option<&str>) -> String {
     match charset.map(|c| c.split('*').next().unwrap_or(c).to_ascii_lowercase()).as_deref() {
-        Some("iso-8859-1" | "latin1" | "iso_8859-1" | "windows-1252" | "cp1252") => {
-            bytes.iter().map(|&b| b as char).collect()
-        }
+        Some("iso-8859-1" | "latin1" | "iso_8859-1" | "windows-1252" | "cp1252") => bytes.iter().map(|&b| b as char).collect(),
         _ => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
@@ -912,9 +886,7 @@ pub fn extract_links(text: &str) -> Vec<String> {
     let mut pos = 0;
     while let Some(found) = ["http://", "https://"].iter().filter_map(|p| lower[pos..].find(p)).min() {
         let start = pos + found;
-        let end = text[start..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
-            .map_or(text.len(), |i| start + i);
+        let end = text[start..].find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`')).map_or(text.len(), |i| start + i);
         let mut url = &text[start..end];
         loop {
             let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
@@ -1036,10 +1008,7 @@ mod tests {
     #[test]
     fn quoted_printable() {
         let enc = b"caf=C3=A9 =\r\nlong=3Dline  \r\nnext=\nline\r\nbad =ZZ end=";
-        assert_eq!(
-            String::from_utf8(decode_quoted_printable(enc)).unwrap(),
-            "café long=line\r\nnextline\r\nbad =ZZ end"
-        );
+        assert_eq!(String::from_utf8(decode_quoted_printable(enc)).unwrap(), "café long=line\r\nnextline\r\nbad =ZZ end");
     }
 
     #[test]
@@ -1082,10 +1051,7 @@ mod tests {
 
     #[test]
     fn smtp_paths() {
-        assert_eq!(
-            parse_path("FROM:<a@b.c> SIZE=10 BODY=8BITMIME", "FROM:"),
-            Some(("a@b.c".into(), "SIZE=10 BODY=8BITMIME"))
-        );
+        assert_eq!(parse_path("FROM:<a@b.c> SIZE=10 BODY=8BITMIME", "FROM:"), Some(("a@b.c".into(), "SIZE=10 BODY=8BITMIME")));
         assert_eq!(parse_path("from: <>", "FROM:"), Some(("".into(), "")));
         assert_eq!(parse_path("TO:<@relay:u@h.example>", "TO:"), Some(("u@h.example".into(), "")));
         assert_eq!(parse_path("TO:u@h.example", "TO:"), Some(("u@h.example".into(), "")));

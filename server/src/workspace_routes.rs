@@ -27,7 +27,7 @@ pub async fn logo(State(state): State<AppState>, Path(id): Path<String>) -> Resp
             bytes,
         )
             .into_response(),
-        Ok(None) => error_response(AppError::not_found("That logo")),
+        Ok(None) => error_response(AppError::not_found(app::workspaces::texts::WorkspacesTexts::now().nf_logo)),
         Err(e) => error_response(e),
     }
 }

@@ -21,7 +21,11 @@ const SECRET: &str = "whsec_test_billing_secret";
 
 async fn setup(name: &str) -> (Env, FakeStripe) {
     let fake = FakeStripe::start(SECRET).await;
-    let env = start(name, &[("STRIPE_SECRET_KEY", "sk_test_mewayz"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("BILLING_GRACE_DAYS", "7")]).await;
+    let env = start(
+        name,
+        &[("STRIPE_SECRET_KEY", "sk_test_mewayz"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("BILLING_GRACE_DAYS", "7")],
+    )
+    .await;
     env.load_default_plans().await;
     let db = env.srv.db().await;
     let plans = db.collection::<Document>("plans");
@@ -64,7 +68,11 @@ async fn plan_of(env: &Env, ws: &str) -> String {
 /// Puts `ws` on a live Pro subscription through the webhook (as Checkout would).
 async fn subscribe(env: &Env, fake: &FakeStripe, ws: &str, sub: &str) {
     fake.set_subscription(subscription_json(sub, "cus_x", "active", "price_pro_m", ws, false));
-    let ev = event_json(&format!("evt_created_{sub}"), "customer.subscription.created", json!({ "id": sub, "object": "subscription", "metadata": { "workspace_id": ws } }));
+    let ev = event_json(
+        &format!("evt_created_{sub}"),
+        "customer.subscription.created",
+        json!({ "id": sub, "object": "subscription", "metadata": { "workspace_id": ws } }),
+    );
     assert_eq!(deliver(env, &ev).await, 200);
     assert_eq!(plan_of(env, ws).await, "pro");
 }
@@ -119,7 +127,18 @@ async fn checkout_then_webhooks_make_the_workspace_pro_exactly_once() {
     assert!(again.to_string().contains("already has a subscription"), "{again}");
 
     // The same signed event ten times: one state change.
-    let sub_id = env.srv.db().await.collection::<Document>("billing_accounts").find_one(doc! { "_id": &ws }).await.unwrap().unwrap().get_str("subscription_id").unwrap().to_string();
+    let sub_id = env
+        .srv
+        .db()
+        .await
+        .collection::<Document>("billing_accounts")
+        .find_one(doc! { "_id": &ws })
+        .await
+        .unwrap()
+        .unwrap()
+        .get_str("subscription_id")
+        .unwrap()
+        .to_string();
     let mut sub = subscription_json(&sub_id, "cus_x", "active", "price_ent_m", &ws, false);
     fake.set_subscription(sub.clone());
     let fetches = fake.count("GET", &format!("/v1/subscriptions/{sub_id}"));
@@ -226,7 +245,8 @@ async fn downgrades_are_checked_payment_failure_starts_grace_and_then_free_limit
 
     // Paid again: Pro's limits are back.
     fake.set_subscription(subscription_json("sub_g", "cus_x", "active", "price_pro_m", &ws, false));
-    let paid = event_json("evt_paid", "invoice.paid", json!({ "id": "in_2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_g" } } }));
+    let paid =
+        event_json("evt_paid", "invoice.paid", json!({ "id": "in_2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_g" } } }));
     assert_eq!(deliver(&env, &paid).await, 200);
     assert_eq!(billing(&owner, &ws).await.status, "active");
     let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", "greta_e")]).await;
@@ -237,6 +257,39 @@ async fn downgrades_are_checked_payment_failure_starts_grace_and_then_free_limit
     let upd = fake.requests().into_iter().rfind(|r| r.method == "POST" && r.path == "/v1/subscriptions/sub_g").unwrap();
     assert_eq!(upd.form.get("proration_behavior").map(String::as_str), Some("create_prorations"));
     assert_eq!(upd.form.get("items[0][price]").map(String::as_str), Some("price_ent_m"));
+}
+
+#[tokio::test]
+async fn messages_and_the_payment_failed_notice_are_in_the_persons_language() {
+    let (env, fake) = setup("bill_lang").await;
+    let (owner, ws) = owner_workspace(&env, "Fanny Franc", "fanny@example.com").await;
+    subscribe(&env, &fake, &ws, "sub_fr").await;
+
+    // A webhook carries nobody's language: the owner is told in the profile's, French here.
+    env.srv.db().await.collection::<Document>("users").update_one(doc! { "email": "fanny@example.com" }, doc! { "$set": { "locale": "fr" } }).await.unwrap();
+    fake.set_subscription(subscription_json("sub_fr", "cus_x", "past_due", "price_pro_m", &ws, false));
+    let failed =
+        event_json("evt_fail_fr", "invoice.payment_failed", json!({ "id": "in_fr", "object": "invoice", "subscription": "sub_fr", "customer": "cus_x" }));
+    assert_eq!(deliver(&env, &failed).await, 200);
+    let mail = nth_mail(&env.sink, "fanny@example.com", "Échec du paiement pour Fanny Franc Studio", 1).await;
+    assert!(mail.text_body().contains("Mettez à jour le moyen de paiement sous 7 jours"), "{}", mail.text_body());
+    let note = env.srv.db().await.collection::<Document>("notifications").find_one(doc! { "kind": "billing" }).await.unwrap().unwrap();
+    assert_eq!(note.get_str("title").unwrap(), "Échec du paiement pour Fanny Franc Studio");
+    let entry =
+        env.srv.db().await.collection::<Document>("audit_log").find_one(doc! { "workspace_id": &ws, "action": "payment_failed" }).await.unwrap().unwrap();
+    assert_eq!(entry.get_str("detail").unwrap(), "Un paiement a échoué ; le délai de grâce de 7 jours a commencé");
+
+    // A request's messages are in its language (the lang cookie the app sets).
+    owner.set_cookie("lang=fr");
+    let again = owner.fails("start_checkout", &[("workspace", &ws), ("plan", "enterprise"), ("interval", "monthly"), ("coupon", "")], 422).await;
+    assert_eq!(again.field_message("plan").as_deref(), Some("Cet espace de travail a déjà un abonnement. Changez plutôt son offre."));
+    let e = owner.fails("change_plan", &[("workspace", &ws), ("plan", "pro"), ("interval", "weekly")], 422).await;
+    assert_eq!(e.field_message("interval").as_deref(), Some("Choisissez une facturation mensuelle ou annuelle."));
+    for h in ["fanny_a", "fanny_b"] {
+        let _: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", h)]).await;
+    }
+    let e = owner.fails("change_plan", &[("workspace", &ws), ("plan", "free"), ("interval", "monthly")], 422).await;
+    assert!(e.field_message("plan").is_some_and(|m| m.ends_with(" : 2 sur 1")), "{e:?}");
 }
 
 // ---------------------------------------------------------------- read-only beyond the limits
@@ -259,7 +312,15 @@ fn content_with(title: &str) -> String {
     c.seo.title = title.into();
     c.blocks.push(app::bio::Block {
         id: "l1".into(),
-        kind: app::bio::BlockKind::Link { title: title.into(), url: "https://example.com/".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None },
+        kind: app::bio::BlockKind::Link {
+            title: title.into(),
+            url: "https://example.com/".into(),
+            thumbnail: None,
+            enabled: true,
+            starts_at: None,
+            ends_at: None,
+            short_slug: None,
+        },
     });
     serde_json::to_string(&c).unwrap()
 }
@@ -344,10 +405,13 @@ async fn after_the_grace_period_what_exceeds_free_is_read_only_until_the_workspa
     assert_eq!((b.status.as_str(), b.effective_plan.as_str()), ("past_due", "free"));
     let lines: Vec<(&str, i64, &str)> = b.read_only.iter().map(|l| (l.key.as_str(), l.count, l.text.as_str())).collect();
     assert_eq!(lines, vec![("bio_pages", 2, "2 link-in-bio pages"), ("members", 1, "1 team member")]);
-    assert_eq!(b.read_only_notice.as_deref(), Some("2 link-in-bio pages and 1 team member are read-only until you upgrade, or until the workspace is back within its limits."));
+    assert_eq!(
+        b.read_only_notice.as_deref(),
+        Some("2 link-in-bio pages and 1 team member are read-only until you upgrade, or until the workspace is back within its limits.")
+    );
 
     // The list and the page say which pages are read-only, and why.
-    let list: Vec<app::bio::BioPageSummary> = owner.ok("list_bio_pages", &[("workspace", &ws)]).await;
+    let list: Vec<app::bio::BioPageSummary> = owner.ok::<app::bio::BioPageList>("list_bio_pages", &[("workspace", &ws)]).await.pages;
     let ro = |id: &str| list.iter().find(|p| p.id == id).unwrap().read_only.clone();
     assert_eq!(ro(&pages[0]), None);
     let why = "This page is read-only: the Free plan includes 1 link-in-bio page. Upgrade to Pro to edit it.";
@@ -402,14 +466,29 @@ async fn after_the_grace_period_what_exceeds_free_is_read_only_until_the_workspa
     // a viewer (on the server, in every module), and is told why.
     save_draft(&first, &ws, &pages[0], "Ed edits").await;
     let before = probe::snapshot(&env).await;
-    let e = late.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[0]), ("content", &content_with("Lea edits")), ("version", &page_of(&late, &ws, &pages[0]).await.version.to_string())], 403).await;
+    let e = late
+        .fails(
+            "save_bio_draft",
+            &[
+                ("workspace", &ws),
+                ("page", &pages[0]),
+                ("content", &content_with("Lea edits")),
+                ("version", &page_of(&late, &ws, &pages[0]).await.version.to_string()),
+            ],
+            403,
+        )
+        .await;
     assert_eq!(e, AppError::Forbidden);
     late.fails("create_short_link", &[("workspace", &ws), ("url", "https://example.com/"), ("slug", "")], 403).await;
     probe::assert_unchanged(&probe::snapshot(&env).await, &before, "an edit by a member beyond the seat limit");
     let mine: Vec<app::workspaces::WorkspaceSummary> = late.ok("list_workspaces", &[]).await;
     let here = mine.iter().find(|w| w.id == ws).unwrap();
     assert_eq!(here.role, app::workspaces::WorkspaceRole::Viewer);
-    assert!(here.view_only_reason.as_deref().unwrap().contains("its Free plan includes 2 team members, and you joined after them"), "{:?}", here.view_only_reason);
+    assert!(
+        here.view_only_reason.as_deref().unwrap().contains("its Free plan includes 2 team members, and you joined after them"),
+        "{:?}",
+        here.view_only_reason
+    );
     let detail: WorkspaceDetail = late.ok("get_workspace", &[("workspace", &ws)]).await;
     assert_eq!(detail.role, app::workspaces::WorkspaceRole::Viewer);
     let ed_sees: Vec<app::workspaces::WorkspaceSummary> = first.ok("list_workspaces", &[]).await;
@@ -431,7 +510,11 @@ async fn after_the_grace_period_what_exceeds_free_is_read_only_until_the_workspa
 
     // Paid again: everything is editable, with no migration.
     fake.set_subscription(subscription_json("sub_r", "cus_x", "active", "price_pro_m", &ws, false));
-    let paid = event_json("evt_r_paid", "invoice.paid", json!({ "id": "in_r2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_r" } } }));
+    let paid = event_json(
+        "evt_r_paid",
+        "invoice.paid",
+        json!({ "id": "in_r2", "object": "invoice", "parent": { "subscription_details": { "subscription": "sub_r" } } }),
+    );
     assert_eq!(deliver(&env, &paid).await, 200);
     let b = billing(&owner, &ws).await;
     assert_eq!((b.status.as_str(), b.effective_plan.as_str()), ("active", "pro"));
@@ -471,8 +554,22 @@ async fn an_admin_lowering_a_limit_makes_what_exceeds_it_read_only_until_it_is_r
     let e = owner.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[1]), ("content", &content_with("No")), ("version", &v)], 402).await;
     // An override decides the limit: upgrading would not lift it, so none is named.
     assert!(matches!(&e, AppError::ReadOnly { included: 1, plan, upgrade_to: None, .. } if plan == "Enterprise"), "{e:?}");
-    assert_eq!(e.to_string(), "This page is read-only: the Enterprise plan includes 1 link-in-bio page. It can be edited again once the workspace is within the limit.");
-    let e = member.fails("save_bio_draft", &[("workspace", &ws), ("page", &pages[0]), ("content", &content_with("No")), ("version", &page_of(&member, &ws, &pages[0]).await.version.to_string())], 403).await;
+    assert_eq!(
+        e.to_string(),
+        "This page is read-only: the Enterprise plan includes 1 link-in-bio page. It can be edited again once the workspace is within the limit."
+    );
+    let e = member
+        .fails(
+            "save_bio_draft",
+            &[
+                ("workspace", &ws),
+                ("page", &pages[0]),
+                ("content", &content_with("No")),
+                ("version", &page_of(&member, &ws, &pages[0]).await.version.to_string()),
+            ],
+            403,
+        )
+        .await;
     assert_eq!(e, AppError::Forbidden);
     probe::assert_unchanged(&probe::snapshot(&env).await, &before, "changes beyond a lowered override");
     let b = billing(&owner, &ws).await;
@@ -504,7 +601,22 @@ async fn platform_admins_grant_plans_overrides_and_coupons_and_nobody_else_can()
         assert_eq!(env.count("billing_accounts", doc! {}).await, before);
         assert_eq!(env.browser().fails(name, &args, 401).await, AppError::Unauthenticated);
     }
-    let e = owner.fails("admin_save_plan", &[("id", "pro"), ("name", "Hacked"), ("monthly_price", "0"), ("yearly_price", "0"), ("currency", "USD"), ("limits", "{}"), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")], 403).await;
+    let e = owner
+        .fails(
+            "admin_save_plan",
+            &[
+                ("id", "pro"),
+                ("name", "Hacked"),
+                ("monthly_price", "0"),
+                ("yearly_price", "0"),
+                ("currency", "USD"),
+                ("limits", "{}"),
+                ("stripe_price_monthly", ""),
+                ("stripe_price_yearly", ""),
+            ],
+            403,
+        )
+        .await;
     assert_eq!(e, AppError::Forbidden);
     assert_eq!(env.count("coupons", doc! {}).await + env.count("billing_coupons", doc! {}).await, 0);
 
@@ -513,11 +625,38 @@ async fn platform_admins_grant_plans_overrides_and_coupons_and_nobody_else_can()
     let admin = signed_in(&env, "root@example.com", PASSWORD).await;
 
     let plans: Vec<AdminPlan> = admin
-        .ok("admin_save_plan", &[("id", "pro"), ("name", "Pro"), ("monthly_price", "2900"), ("yearly_price", "29000"), ("currency", "USD"), ("limits", r#"{"members": 10, "bio_pages": 10}"#), ("stripe_price_monthly", "price_pro_m2"), ("stripe_price_yearly", "")])
+        .ok(
+            "admin_save_plan",
+            &[
+                ("id", "pro"),
+                ("name", "Pro"),
+                ("monthly_price", "2900"),
+                ("yearly_price", "29000"),
+                ("currency", "USD"),
+                ("limits", r#"{"members": 10, "bio_pages": 10}"#),
+                ("stripe_price_monthly", "price_pro_m2"),
+                ("stripe_price_yearly", ""),
+            ],
+        )
         .await;
     let pro = plans.iter().find(|p| p.id == "pro").unwrap();
     assert_eq!((pro.monthly_price, pro.stripe_price_monthly.as_str(), pro.rank), (2900, "price_pro_m2", 1));
-    let e = admin.fails("admin_save_plan", &[("id", "pro"), ("name", "Pro"), ("monthly_price", "1"), ("yearly_price", "1"), ("currency", "USD"), ("limits", r#"{"parrots": 1}"#), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")], 422).await;
+    let e = admin
+        .fails(
+            "admin_save_plan",
+            &[
+                ("id", "pro"),
+                ("name", "Pro"),
+                ("monthly_price", "1"),
+                ("yearly_price", "1"),
+                ("currency", "USD"),
+                ("limits", r#"{"parrots": 1}"#),
+                ("stripe_price_monthly", ""),
+                ("stripe_price_yearly", ""),
+            ],
+            422,
+        )
+        .await;
     assert!(e.field_message("limits").is_some(), "{e:?}");
     assert!(env.count("platform_audit", doc! { "action": "plan_updated" }).await >= 1);
 
@@ -601,7 +740,16 @@ async fn no_billing_fn_reaches_into_another_workspace_or_past_the_callers_role()
             "start_checkout" => f(&[("plan", "pro"), ("interval", "monthly"), ("coupon", "")]),
             "change_plan" => f(&[("plan", "free"), ("interval", "monthly")]),
             "admin_list_plans" | "admin_list_coupons" => f(&[]),
-            "admin_save_plan" => f(&[("id", "pro"), ("name", "Hijacked"), ("monthly_price", "0"), ("yearly_price", "0"), ("currency", "USD"), ("limits", "{}"), ("stripe_price_monthly", ""), ("stripe_price_yearly", "")]),
+            "admin_save_plan" => f(&[
+                ("id", "pro"),
+                ("name", "Hijacked"),
+                ("monthly_price", "0"),
+                ("yearly_price", "0"),
+                ("currency", "USD"),
+                ("limits", "{}"),
+                ("stripe_price_monthly", ""),
+                ("stripe_price_yearly", ""),
+            ]),
             "admin_find_workspace" => f(&[("query", &fx.victim.workspace_id)]),
             "admin_set_complimentary" => f(&[("workspace_id", &fx.victim.workspace_id), ("plan", "enterprise"), ("until", "")]),
             "admin_set_limit_override" => f(&[("workspace_id", &fx.victim.workspace_id), ("key", "members"), ("value", "1000")]),

@@ -6,7 +6,7 @@
 mod common;
 
 use app::bio::api::ENDPOINTS;
-use app::bio::{BioContent, BioPage, BioPageSummary, BioSignup, Block, BlockKind, SocialLink};
+use app::bio::{BioContent, BioPage, BioPageList, BioSignup, Block, BlockKind, SocialLink};
 use app::AppError;
 use common::probe::{self, Fixture, ModuleSpec};
 use common::web::*;
@@ -26,7 +26,10 @@ async fn publish(b: &Browser, ws: &str, page: &BioPage) -> BioPage {
 }
 
 fn link(id: &str, title: &str, url: &str) -> Block {
-    Block { id: id.into(), kind: BlockKind::Link { title: title.into(), url: url.into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } }
+    Block {
+        id: id.into(),
+        kind: BlockKind::Link { title: title.into(), url: url.into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None },
+    }
 }
 
 async fn text_of(res: reqwest::Response) -> (u16, String) {
@@ -41,15 +44,30 @@ async fn handles_are_validated_unique_and_leave_a_redirect_when_changed() {
     let env = start("bio_handles", &[]).await;
     env.load_default_plans().await;
     let (ana, ws) = owner_with_workspace(&env, "Ana", "ana@example.com").await;
-    for (bad, why) in [("api", "reserved"), ("login", "reserved"), ("Ana", "lowercase"), ("a-b-c", "lowercase letters"), ("ab", "3 to 30"), (".ana", "dot"), ("", "Choose a handle")] {
+    // A reserved word or a path of the app itself: either way, "choose another".
+    for (bad, why) in [
+        ("api", "Choose another"),
+        ("login", "Choose another"),
+        ("Ana", "lowercase"),
+        ("a-b-c", "lowercase letters"),
+        ("ab", "3 to 30"),
+        (".ana", "dot"),
+        ("", "Choose a handle"),
+    ] {
         let e = ana.fails("create_bio_page", &[("workspace", &ws), ("handle", bad)], 422).await;
         let msg = e.field_message("handle").unwrap_or_else(|| panic!("{bad:?}: {e:?}"));
         assert!(msg.contains(why), "{bad:?}: {msg}");
     }
     assert_eq!(env.count("bio_pages", doc! {}).await, 0, "nothing stored for bad handles");
 
+    // The list says how many pages the plan allows, so the client can say so instead of
+    // offering a form the server would refuse.
+    let list: BioPageList = ana.ok("list_bio_pages", &[("workspace", &ws)]).await;
+    assert_eq!((list.limit, list.used, list.plan.as_str(), list.at_limit()), (Some(1), 0, "Free", false));
     let page = create(&ana, &ws, "ana.makes").await;
     assert_eq!(page.handle, "ana.makes");
+    let list: BioPageList = ana.ok("list_bio_pages", &[("workspace", &ws)]).await;
+    assert_eq!((list.limit, list.used, list.upgrade_to.as_deref(), list.at_limit()), (Some(1), 1, Some("Pro"), true));
     // Unique across the platform.
     let (ben, ben_ws) = owner_with_workspace(&env, "Ben", "ben@example.com").await;
     let e = ben.fails("create_bio_page", &[("workspace", &ben_ws), ("handle", "ana.makes")], 422).await;
@@ -80,7 +98,13 @@ async fn handles_are_validated_unique_and_leave_a_redirect_when_changed() {
     let days = (redirect.get_datetime("expires_at").unwrap().timestamp_millis() - DateTime::now().timestamp_millis()) / 86_400_000;
     assert!((29..=30).contains(&days), "redirect kept {days} days");
     // After 30 days the redirect is gone: the old handle is free again.
-    env.srv.db().await.collection::<Document>("bio_redirects").update_one(doc! { "handle": "ana.makes" }, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1000) } }).await.unwrap();
+    env.srv
+        .db()
+        .await
+        .collection::<Document>("bio_redirects")
+        .update_one(doc! { "handle": "ana.makes" }, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1000) } })
+        .await
+        .unwrap();
     let bens = create(&ben, &ben_ws, "ana.makes").await;
     assert_eq!(bens.handle, "ana.makes");
     let mut theirs = BioContent::default();
@@ -151,7 +175,7 @@ async fn drafts_publish_to_a_script_free_page_whose_cache_is_invalidated_on_publ
     for (enc, expect) in [("br", Some("br")), ("gzip, deflate", Some("gzip")), ("br;q=0, gzip", Some("gzip")), ("identity", None)] {
         let res = anon.http.get(anon.url("/ana")).header("accept-encoding", enc).send().await.unwrap();
         assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), expect, "{enc}");
-        assert_eq!(res.headers()["vary"], "accept-encoding");
+        assert_eq!(res.headers()["vary"], "accept-encoding, accept-language");
         let body = res.bytes().await.unwrap().to_vec();
         let plain = match expect {
             Some("br") => {
@@ -212,9 +236,9 @@ async fn drafts_publish_to_a_script_free_page_whose_cache_is_invalidated_on_publ
     assert_eq!(stored.published.as_ref(), Some(&changed), "the refused publish changed nothing");
 
     // The list shows unpublished changes.
-    let list: Vec<BioPageSummary> = ana.ok("list_bio_pages", &[("workspace", &ws)]).await;
-    assert_eq!(list.len(), 1);
-    assert!(list[0].published && list[0].unpublished_changes);
+    let list: BioPageList = ana.ok("list_bio_pages", &[("workspace", &ws)]).await;
+    assert_eq!(list.pages.len(), 1);
+    assert!(list.pages[0].published && list.pages[0].unpublished_changes);
 
     // The QR code encodes the page's address.
     let res = anon.get("/ana/qr.svg").await;
@@ -253,6 +277,87 @@ async fn hostile_values_are_escaped_on_the_public_page() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 
+/// The owner's content is served as written; what the page says around it follows the
+/// visitor's Accept-Language (not the app's `lang` cookie), one cached rendering per language.
+#[tokio::test]
+async fn the_public_page_chrome_follows_the_visitors_language() {
+    let env = start("bio_lang", &[]).await;
+    env.load_default_plans().await;
+    let (ana, ws) = owner_with_workspace(&env, "Ana", "ana@example.com").await;
+    let page = create(&ana, &ws, "ana").await;
+    let mut content = BioContent::default();
+    content.seo.title = "Ana Makes Things".into();
+    content.blocks = vec![
+        link("l1", "My shop", "https://shop.example.com"),
+        Block { id: "s".into(), kind: BlockKind::Social { links: vec![SocialLink { network: "website".into(), url: "https://ana.example.com".into() }] } },
+        Block { id: "e".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree to e-mails.".into() } },
+    ];
+    let page = save(&ana, &ws, &page, &content).await;
+    publish(&ana, &ws, &page).await;
+    let anon = env.browser();
+    let fetch = |accept: &'static str, cookie: Option<&'static str>| {
+        let anon = anon.clone();
+        async move {
+            let mut req = anon.http.get(anon.url("/ana")).header("accept-language", accept);
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let vary = res.headers()["vary"].to_str().unwrap().to_ascii_lowercase();
+            assert!(vary.contains("accept-language") && vary.contains("accept-encoding"), "vary: {vary}");
+            let etag = res.headers()["etag"].to_str().unwrap().to_string();
+            (etag, res.text().await.unwrap())
+        }
+    };
+    // Twice each way round, so the second answer of each language comes from the cache.
+    for _ in 0..2 {
+        let (fr_tag, fr) = fetch("fr-FR,fr;q=0.9,en;q=0.5", Some("lang=en")).await;
+        assert!(fr.starts_with("<!doctype html><html lang=\"fr\">"), "{}", &fr[..80]);
+        for french in ["Adresse e-mail", "Code QR de cette page", "Site web", "aria-label=\"Réseaux sociaux\""] {
+            assert!(fr.contains(french), "{french} missing from the French page");
+        }
+        for english in ["E-mail address", "QR code for this page", ">Website<"] {
+            assert!(!fr.contains(english), "{english} on the French page");
+        }
+        let (en_tag, en) = fetch("en-GB,en;q=0.9", None).await;
+        assert!(en.starts_with("<!doctype html><html lang=\"en\">"), "{}", &en[..80]);
+        for english in ["E-mail address", "QR code for this page", ">Website<", "aria-label=\"Social links\""] {
+            assert!(en.contains(english), "{english} missing from the English page");
+        }
+        assert!(!en.contains("Adresse e-mail") && !en.contains("Code QR"));
+        // The owner's content is the same in both.
+        for own in ["<title>Ana Makes Things</title>", "My shop", "<h2>News</h2>", "I agree to e-mails.", ">Join</button>"] {
+            assert!(fr.contains(own) && en.contains(own), "{own}");
+        }
+        assert_ne!(fr_tag, en_tag, "each language has its own ETag");
+    }
+    // A language the app does not have gets English.
+    let (_, de) = fetch("de-DE,de;q=0.9", None).await;
+    assert!(de.contains("<html lang=\"en\">"));
+    // The answer to a sign-up is in the visitor's language too.
+    let res = anon
+        .http
+        .post(anon.url("/ana/subscribe"))
+        .header("accept-language", "fr")
+        .form(&[("block", "e"), ("email", "fan@example.com"), ("consent", "yes")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = text_of(res).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<html lang=\"fr\">") && body.contains("Votre adresse a été enregistrée") && body.contains("Retour à la page"), "{body}");
+    let res =
+        anon.http.post(anon.url("/ana/subscribe")).header("accept-language", "fr").form(&[("block", "e"), ("email", "fan@example.com")]).send().await.unwrap();
+    let (status, body) = text_of(res).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Cochez la case"), "{body}");
+    // A missing link's page too.
+    let (status, body) = text_of(anon.http.get(anon.url("/l/nothing/here")).header("accept-language", "fr").send().await.unwrap()).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"fr\">") && body.contains("Lien introuvable"), "{body}");
+}
+
 // ---------------------------------------------------------------- toggle, schedule, clicks
 
 #[tokio::test]
@@ -268,7 +373,15 @@ async fn toggle_and_schedule_decide_what_is_shown_and_clicks_only_go_to_stored_l
     let mut content = BioContent::default();
     let mk = |id: &str, title: &str, enabled: bool, starts: Option<i64>, ends: Option<i64>| Block {
         id: id.into(),
-        kind: BlockKind::Link { title: title.into(), url: format!("https://{id}.example.com/"), thumbnail: None, enabled, starts_at: starts, ends_at: ends, short_slug: None },
+        kind: BlockKind::Link {
+            title: title.into(),
+            url: format!("https://{id}.example.com/"),
+            thumbnail: None,
+            enabled,
+            starts_at: starts,
+            ends_at: ends,
+            short_slug: None,
+        },
     };
     content.blocks = vec![
         mk("on", "Always on", true, None, None),
@@ -298,7 +411,13 @@ async fn toggle_and_schedule_decide_what_is_shown_and_clicks_only_go_to_stored_l
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "https://on.example.com/");
     // Hidden links, unknown blocks and made-up pages lead nowhere: no open redirect.
-    for path in [format!("/l/{}/off", page.id), format!("/l/{}/future", page.id), format!("/l/{}/nope", page.id), "/l/nothing/on".to_string(), format!("/l/{}/on?to=https://evil.example", "x")] {
+    for path in [
+        format!("/l/{}/off", page.id),
+        format!("/l/{}/future", page.id),
+        format!("/l/{}/nope", page.id),
+        "/l/nothing/on".to_string(),
+        format!("/l/{}/on?to=https://evil.example", "x"),
+    ] {
         let res = anon.get(&path).await;
         assert_eq!(res.status(), 404, "{path}");
         assert!(res.headers().get("location").is_none());
@@ -311,8 +430,13 @@ async fn the_email_capture_form_stores_a_contact_with_consent_and_works_without_
     env.load_default_plans().await;
     let (ana, ws) = owner_with_workspace(&env, "Ana", "ana@example.com").await;
     let page = create(&ana, &ws, "ana").await;
-    let mut content = BioContent::default();
-    content.blocks = vec![Block { id: "e1".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree to monthly e-mails.".into() } }];
+    let content = BioContent {
+        blocks: vec![Block {
+            id: "e1".into(),
+            kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree to monthly e-mails.".into() },
+        }],
+        ..Default::default()
+    };
     let page = save(&ana, &ws, &page, &content).await;
     publish(&ana, &ws, &page).await;
     let anon = env.browser();
@@ -390,8 +514,8 @@ async fn no_bio_fn_reaches_into_another_workspace_or_past_the_callers_role() {
     assert_eq!((after.handle.as_str(), after.version, after.published.as_ref()), ("quillfeather", page.version, Some(&content)));
     assert_eq!(env.browser().get("/quillfeather").await.status(), 200);
     // The outsider's own page list has nothing of the victim's.
-    let theirs: Vec<BioPageSummary> = fx.outsider.browser.ok("list_bio_pages", &[("workspace", &fx.outsider.workspace_id)]).await;
-    assert!(theirs.iter().all(|p| p.handle != "quillfeather"));
+    let theirs: BioPageList = fx.outsider.browser.ok("list_bio_pages", &[("workspace", &fx.outsider.workspace_id)]).await;
+    assert!(theirs.pages.iter().all(|p| p.handle != "quillfeather"));
 }
 
 // ---------------------------------------------------------------- custom domains over HTTP
@@ -420,7 +544,10 @@ async fn requests_for_a_verified_custom_domain_are_served_the_page() {
     assert!(!html.contains("Shop on my own domain"));
     // Verified (as the DNS check records it): the host serves the page at its root.
     let db = env.srv.db().await;
-    db.collection::<Document>("bio_domains").update_one(doc! { "domain": "links.ana.example" }, doc! { "$set": { "verified": true, "verified_at": DateTime::now() } }).await.unwrap();
+    db.collection::<Document>("bio_domains")
+        .update_one(doc! { "domain": "links.ana.example" }, doc! { "$set": { "verified": true, "verified_at": DateTime::now() } })
+        .await
+        .unwrap();
     let res = get("links.ana.example:443", "/").await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));

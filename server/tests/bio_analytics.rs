@@ -28,16 +28,24 @@ fn shop_and_blog() -> BioContent {
 }
 
 fn link(id: &str, title: &str) -> Block {
-    Block { id: id.into(), kind: BlockKind::Link { title: title.into(), url: "https://example.com".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } }
+    Block {
+        id: id.into(),
+        kind: BlockKind::Link {
+            title: title.into(),
+            url: "https://example.com".into(),
+            thumbnail: None,
+            enabled: true,
+            starts_at: None,
+            ends_at: None,
+            short_slug: None,
+        },
+    }
 }
 
 /// An application state of its own on the test's database, as another replica would have.
 async fn replica(env: &Env, extra: &[(&str, &str)]) -> AppState {
-    let mut vars: Vec<(String, String)> = vec![
-        ("MONGODB_URI".into(), env.srv.db_uri.clone()),
-        ("MONGODB_DB".into(), env.srv.db_name.clone()),
-        ("MONGODB_TIMEOUT_MS".into(), "800".into()),
-    ];
+    let mut vars: Vec<(String, String)> =
+        vec![("MONGODB_URI".into(), env.srv.db_uri.clone()), ("MONGODB_DB".into(), env.srv.db_name.clone()), ("MONGODB_TIMEOUT_MS".into(), "800".into())];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| vars.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
     let db = Db::connect(&config).await.unwrap();
@@ -60,7 +68,6 @@ async fn stats(b: &Browser, ws: &str, page: &str, from: &str, to: &str) -> BioSt
     b.ok("get_bio_stats", &[("workspace", ws), ("page", page), ("from", from), ("to", to)]).await
 }
 
-
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -72,11 +79,16 @@ async fn views_clicks_uniques_and_breakdowns_add_up_over_several_days() {
     let state = replica(&env, &[("COUNTRY_HEADER", "cf-ipcountry")]).await;
 
     // Headers as a visitor's browser sends them, read the way the public route reads them.
-    let from_instagram = |ua: &'static str| headers(&[("user-agent", ua), ("referer", "https://www.instagram.com/p/abc?x=1"), ("cf-ipcountry", "de"), ("host", "olga.example")]);
+    let from_instagram =
+        |ua: &'static str| headers(&[("user-agent", ua), ("referer", "https://www.instagram.com/p/abc?x=1"), ("cf-ipcountry", "de"), ("host", "olga.example")]);
     let a_phone = analytics::visit_from_headers(&state, &from_instagram(IPHONE), peer("203.0.113.7"));
     assert_eq!(a_phone, Visit { ip: "203.0.113.7".into(), user_agent: IPHONE.into(), referrer: Some("www.instagram.com".into()), country: Some("DE".into()) });
     // Same person, another browser: another unique visitor. A referrer from the page's own host is no referrer.
-    let a_desktop = analytics::visit_from_headers(&state, &headers(&[("user-agent", FIREFOX), ("referer", "https://olga.example/"), ("host", "olga.example"), ("cf-ipcountry", "DE")]), peer("203.0.113.7"));
+    let a_desktop = analytics::visit_from_headers(
+        &state,
+        &headers(&[("user-agent", FIREFOX), ("referer", "https://olga.example/"), ("host", "olga.example"), ("cf-ipcountry", "DE")]),
+        peer("203.0.113.7"),
+    );
     assert_eq!(a_desktop.referrer, None);
     let b_tablet = analytics::visit_from_headers(&state, &headers(&[("user-agent", IPAD), ("cf-ipcountry", "fr")]), peer("198.51.100.2"));
     assert_eq!((b_tablet.referrer.clone(), b_tablet.country.clone()), (None, Some("FR".into())));
@@ -110,10 +122,7 @@ async fn views_clicks_uniques_and_breakdowns_add_up_over_several_days() {
 
     let s = stats(&olga, &ws, &page, "2026-01-09", "2026-01-13").await;
     let days: Vec<(&str, u64, u64, u64)> = s.days.iter().map(|d| (d.day.as_str(), d.views, d.unique_visitors, d.clicks)).collect();
-    assert_eq!(
-        days,
-        vec![("2026-01-09", 0, 0, 0), ("2026-01-10", 7, 3, 4), ("2026-01-11", 0, 0, 0), ("2026-01-12", 2, 1, 1), ("2026-01-13", 0, 0, 0)]
-    );
+    assert_eq!(days, vec![("2026-01-09", 0, 0, 0), ("2026-01-10", 7, 3, 4), ("2026-01-11", 0, 0, 0), ("2026-01-12", 2, 1, 1), ("2026-01-13", 0, 0, 0)]);
     assert_eq!((s.views, s.unique_visitors, s.clicks), (9, 4, 5));
     assert!((s.click_through_rate - 5.0 / 9.0).abs() < 1e-9, "{}", s.click_through_rate);
     assert_eq!(s.referrers, vec![("www.instagram.com".to_string(), 7), ("direct".to_string(), 2)]);
@@ -162,7 +171,11 @@ async fn country_is_unknown_without_the_header_setting_and_views_are_visible_at_
     let page = seed_bio_page(&env, &ws, "nora", shop_and_blog()).await;
     let state = replica(&env, &[]).await;
     // The visitor's proxy sends a country header, but none is configured: it is not trusted.
-    let v = analytics::visit_from_headers(&state, &headers(&[("user-agent", FIREFOX), ("cf-ipcountry", "DE"), ("x-forwarded-for", "192.0.2.1")]), peer("192.0.2.9"));
+    let v = analytics::visit_from_headers(
+        &state,
+        &headers(&[("user-agent", FIREFOX), ("cf-ipcountry", "DE"), ("x-forwarded-for", "192.0.2.1")]),
+        peer("192.0.2.9"),
+    );
     assert_eq!((v.country.clone(), v.ip.as_str()), (None, "192.0.2.9"));
     let today = analytics::today();
     analytics::record_view(&state, &ws, &page, &v);
@@ -280,7 +293,14 @@ async fn an_outsider_cannot_read_another_workspaces_stats() {
     assert_eq!(mine.views, 1);
 
     let (mallory, mws) = owner_with_workspace(&env, "Mallory", "mallory@example.com").await;
-    let form = |ws: &str| vec![("workspace".to_string(), ws.to_string()), ("page".to_string(), page.clone()), ("from".to_string(), "2026-03-01".to_string()), ("to".to_string(), "2026-03-01".to_string())];
+    let form = |ws: &str| {
+        vec![
+            ("workspace".to_string(), ws.to_string()),
+            ("page".to_string(), page.clone()),
+            ("from".to_string(), "2026-03-01".to_string()),
+            ("to".to_string(), "2026-03-01".to_string()),
+        ]
+    };
     for ws in [&vws, &mws] {
         let f = form(ws);
         let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -371,7 +371,8 @@ async fn scenario(storage: std::path::PathBuf) {
     assert_eq!(settings.kinds.iter().find(|k| k.kind == "new_sign_in").unwrap().push, stored_pref);
 
     // Writes work again, and so does the job worker (the mail goes out).
-    let after: app::shortlinks::ShortLink = owner.ok("create_short_link", &[("workspace", &ws), ("url", "https://example.com/after"), ("slug", "fault-after")]).await;
+    let after: app::shortlinks::ShortLink =
+        owner.ok("create_short_link", &[("workspace", &ws), ("url", "https://example.com/after"), ("slug", "fault-after")]).await;
     assert_eq!(links.count_documents(doc! { "_id": &after.id }).await.unwrap(), 1);
     assert_eq!(get(&anon, "/s/fault-followed").await.status, 302);
     assert_eq!(get(&anon, "/faultcold").await.status, 200);

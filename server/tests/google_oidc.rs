@@ -4,8 +4,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 mod common;
 
-use common::fake_oidc::{self as fake_provider, FakeProvider, FakeUser};
 use app::accounts::google::{self, AuthStart, GoogleIdentity, JwksCache, OidcConfig, OidcError};
+use common::fake_oidc::{self as fake_provider, FakeProvider, FakeUser};
 use serde_json::json;
 
 /// The app's callback; never contacted, the tests read the redirect instead.
@@ -23,52 +23,29 @@ async fn setup() -> Env {
     let fake = fake_provider::start().await;
     eprintln!("fake provider started in {:?}", t.elapsed());
     let cfg = fake.oidc_config(REDIRECT);
-    Env {
-        fake,
-        cfg,
-        http: reqwest::Client::new(),
-        jwks: JwksCache::new(),
-    }
+    Env { fake, cfg, http: reqwest::Client::new(), jwks: JwksCache::new() }
 }
 
 impl Env {
     /// start → /authorize → (auth start, code).
     async fn login(&self) -> (AuthStart, String) {
         let auth = google::start(&self.cfg);
-        let redirect = self
-            .fake
-            .authorize(&auth.url)
-            .await
-            .expect("authorize redirect");
+        let redirect = self.fake.authorize(&auth.url).await.expect("authorize redirect");
         assert_eq!(redirect.state.as_deref(), Some(auth.state.as_str()));
         (auth, redirect.code.expect("code"))
     }
 
     async fn finish(&self, auth: &AuthStart, code: &str) -> Result<GoogleIdentity, OidcError> {
-        google::finish(
-            &self.cfg,
-            &self.http,
-            &self.jwks,
-            code,
-            &auth.pkce_verifier,
-            &auth.nonce,
-        )
-        .await
+        google::finish(&self.cfg, &self.http, &self.jwks, code, &auth.pkce_verifier, &auth.nonce).await
     }
 
     /// A full login expected to fail after the fake was bent by a knob.
     async fn login_err(&self) -> OidcError {
         let (auth, code) = self.login().await;
-        let err = self
-            .finish(&auth, &code)
-            .await
-            .expect_err("login should fail");
+        let err = self.finish(&auth, &code).await.expect_err("login should fail");
         let msg = err.to_string();
         for secret in [&self.cfg.client_secret, &code, &auth.pkce_verifier] {
-            assert!(
-                !msg.contains(secret.as_str()),
-                "error leaks a secret: {msg}"
-            );
+            assert!(!msg.contains(secret.as_str()), "error leaks a secret: {msg}");
         }
         err
     }
@@ -82,10 +59,7 @@ fn reason(err: &OidcError) -> &str {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 #[tokio::test]
@@ -101,55 +75,23 @@ async fn happy_path() {
     env.fake.set_user(user.clone());
 
     let auth = google::start(&env.cfg);
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp = no_redirects.get(&auth.url).send().await.unwrap();
     assert_eq!(resp.status(), reqwest::StatusCode::FOUND);
-    let location = resp.headers()[reqwest::header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let location = resp.headers()[reqwest::header::LOCATION].to_str().unwrap().to_owned();
     assert!(location.starts_with(REDIRECT), "{location}");
     let url = reqwest::Url::parse(&location).unwrap();
-    let param = |k: &str| {
-        url.query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-    };
+    let param = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
     let state = param("state").expect("state");
     let code = param("code").expect("code");
     assert!(google::constant_time_eq(&state, &auth.state));
 
-    let id = google::finish(
-        &env.cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .expect("login succeeds");
-    assert_eq!(
-        id,
-        GoogleIdentity {
-            subject: user.sub,
-            email: user.email,
-            email_verified: true,
-            name: user.name,
-            picture: user.picture,
-        }
-    );
+    let id = google::finish(&env.cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, &auth.nonce).await.expect("login succeeds");
+    assert_eq!(id, GoogleIdentity { subject: user.sub, email: user.email, email_verified: true, name: user.name, picture: user.picture });
     assert_eq!(env.fake.jwks_hits(), 1);
 
     // A second login reuses the cached keys.
-    env.fake.set_user(FakeUser {
-        email_verified: false,
-        name: None,
-        ..FakeUser::default()
-    });
+    env.fake.set_user(FakeUser { email_verified: false, name: None, ..FakeUser::default() });
     let (auth, code) = env.login().await;
     let id = env.finish(&auth, &code).await.unwrap();
     assert!(!id.email_verified);
@@ -163,24 +105,9 @@ async fn wrong_pkce_verifier_refused() {
     let env = setup().await;
     let (auth, code) = env.login().await;
     let other = google::start(&env.cfg);
-    let err = google::finish(
-        &env.cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &other.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(&err, OidcError::TokenExchange { status: 400, error: Some(e) } if e == "invalid_grant"),
-        "{err:?}"
-    );
-    assert_eq!(
-        err.to_string(),
-        "token exchange failed: HTTP 400 (invalid_grant)"
-    );
+    let err = google::finish(&env.cfg, &env.http, &env.jwks, &code, &other.pkce_verifier, &auth.nonce).await.unwrap_err();
+    assert!(matches!(&err, OidcError::TokenExchange { status: 400, error: Some(e) } if e == "invalid_grant"), "{err:?}");
+    assert_eq!(err.to_string(), "token exchange failed: HTTP 400 (invalid_grant)");
 }
 
 #[tokio::test]
@@ -189,10 +116,7 @@ async fn reused_code_refused() {
     let (auth, code) = env.login().await;
     env.finish(&auth, &code).await.expect("first use succeeds");
     let err = env.finish(&auth, &code).await.unwrap_err();
-    assert!(
-        matches!(&err, OidcError::TokenExchange { status: 400, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(&err, OidcError::TokenExchange { status: 400, .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -201,20 +125,8 @@ async fn code_for_other_redirect_uri_refused() {
     let (auth, code) = env.login().await;
     let mut cfg = env.cfg.clone();
     cfg.redirect_uri = "http://127.0.0.1:9/elsewhere".into();
-    let err = google::finish(
-        &cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(&err, OidcError::TokenExchange { status: 400, .. }),
-        "{err:?}"
-    );
+    let err = google::finish(&cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, &auth.nonce).await.unwrap_err();
+    assert!(matches!(&err, OidcError::TokenExchange { status: 400, .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -222,16 +134,7 @@ async fn wrong_nonce_refused() {
     let env = setup().await;
     // The client expects another nonce than the one it sent.
     let (auth, code) = env.login().await;
-    let err = google::finish(
-        &env.cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        "other-nonce",
-    )
-    .await
-    .unwrap_err();
+    let err = google::finish(&env.cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, "other-nonce").await.unwrap_err();
     assert!(matches!(err, OidcError::NonceMismatch), "{err:?}");
     // The provider puts another nonce in the token.
     env.fake.next_nonce_override("attacker-nonce");
@@ -270,28 +173,18 @@ async fn wrong_audience_refused() {
     assert_eq!(reason(&env.login_err().await), "wrong audience");
 
     // Several audiences including us, azp = us: accepted.
-    env.fake
-        .next_audience(json!([env.cfg.client_id, "someone-else"]));
+    env.fake.next_audience(json!([env.cfg.client_id, "someone-else"]));
     let (auth, code) = env.login().await;
-    env.finish(&auth, &code)
-        .await
-        .expect("multi-audience with azp accepted");
+    env.finish(&auth, &code).await.expect("multi-audience with azp accepted");
 
     // Several audiences but no azp.
-    env.fake
-        .next_audience(json!([env.cfg.client_id, "someone-else"]));
+    env.fake.next_audience(json!([env.cfg.client_id, "someone-else"]));
     env.fake.next_extra_claims(json!({ "azp": null }));
-    assert_eq!(
-        reason(&env.login_err().await),
-        "several audiences but no azp"
-    );
+    assert_eq!(reason(&env.login_err().await), "several audiences but no azp");
 
     // azp names another client.
     env.fake.next_extra_claims(json!({ "azp": "someone-else" }));
-    assert_eq!(
-        reason(&env.login_err().await),
-        "wrong authorized party (azp)"
-    );
+    assert_eq!(reason(&env.login_err().await), "wrong authorized party (azp)");
 }
 
 #[tokio::test]
@@ -310,12 +203,10 @@ async fn expired_or_odd_times_refused() {
     env.fake.next_expired();
     assert_eq!(reason(&env.login_err().await), "expired");
 
-    env.fake
-        .next_extra_claims(json!({ "iat": now() + 3600, "exp": now() + 7200 }));
+    env.fake.next_extra_claims(json!({ "iat": now() + 3600, "exp": now() + 7200 }));
     assert_eq!(reason(&env.login_err().await), "issued in the future (iat)");
 
-    env.fake
-        .next_extra_claims(json!({ "iat": now() - 3 * 3600 }));
+    env.fake.next_extra_claims(json!({ "iat": now() - 3 * 3600 }));
     assert_eq!(reason(&env.login_err().await), "issued too long ago (iat)");
 
     env.fake.next_extra_claims(json!({ "iat": null }));
@@ -333,10 +224,7 @@ async fn missing_claims_refused() {
     env.fake.next_extra_claims(json!({ "sub": null }));
     assert_eq!(reason(&env.login_err().await), "missing sub claim");
     env.fake.next_omit_id_token();
-    assert_eq!(
-        reason(&env.login_err().await),
-        "no id_token in token response"
-    );
+    assert_eq!(reason(&env.login_err().await), "no id_token in token response");
 }
 
 #[tokio::test]
@@ -356,9 +244,7 @@ async fn unknown_kid_triggers_one_refetch() {
     env.fake.rotate_key().await;
     assert_ne!(env.fake.current_kid(), old_kid);
     let (auth, code) = env.login().await;
-    env.finish(&auth, &code)
-        .await
-        .expect("login with rotated key");
+    env.finish(&auth, &code).await.expect("login with rotated key");
     assert_eq!(env.fake.jwks_hits(), 3);
 
     // Cached again afterwards.
@@ -373,11 +259,7 @@ async fn concurrent_logins_share_one_jwks_fetch() {
     let (a1, c1) = env.login().await;
     let (a2, c2) = env.login().await;
     let (a3, c3) = env.login().await;
-    let (r1, r2, r3) = tokio::join!(
-        env.finish(&a1, &c1),
-        env.finish(&a2, &c2),
-        env.finish(&a3, &c3)
-    );
+    let (r1, r2, r3) = tokio::join!(env.finish(&a1, &c1), env.finish(&a2, &c2), env.finish(&a3, &c3));
     r1.unwrap();
     r2.unwrap();
     r3.unwrap();
@@ -389,29 +271,14 @@ async fn token_endpoint_failures() {
     let env = setup().await;
     env.fake.fail_next_token(503, "temporarily_unavailable");
     let err = env.login_err().await;
-    assert!(
-        matches!(&err, OidcError::TokenExchange { status: 503, error: Some(e) } if e == "temporarily_unavailable"),
-        "{err:?}"
-    );
+    assert!(matches!(&err, OidcError::TokenExchange { status: 503, error: Some(e) } if e == "temporarily_unavailable"), "{err:?}");
 
     // Wrong client secret.
     let (auth, code) = env.login().await;
     let mut cfg = env.cfg.clone();
     cfg.client_secret = "not-the-secret".into();
-    let err = google::finish(
-        &cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(&err, OidcError::TokenExchange { status: 401, .. }),
-        "{err:?}"
-    );
+    let err = google::finish(&cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, &auth.nonce).await.unwrap_err();
+    assert!(matches!(&err, OidcError::TokenExchange { status: 401, .. }), "{err:?}");
     assert!(!err.to_string().contains("not-the-secret"));
 
     // Nothing listening.
@@ -421,16 +288,7 @@ async fn token_endpoint_failures() {
     let (auth, code) = env.login().await;
     let mut cfg = env.cfg.clone();
     cfg.token_endpoint = format!("http://{addr}/token");
-    let err = google::finish(
-        &cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .unwrap_err();
+    let err = google::finish(&cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, &auth.nonce).await.unwrap_err();
     assert!(matches!(err, OidcError::TokenRequest(_)), "{err:?}");
 }
 
@@ -440,20 +298,8 @@ async fn jwks_unreachable_is_reported() {
     let mut cfg = env.cfg.clone();
     cfg.jwks_uri = format!("{}/no-such-path", env.fake.base_url);
     let (auth, code) = env.login().await;
-    let err = google::finish(
-        &cfg,
-        &env.http,
-        &env.jwks,
-        &code,
-        &auth.pkce_verifier,
-        &auth.nonce,
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(&err, OidcError::Jwks(m) if m == "HTTP 404"),
-        "{err:?}"
-    );
+    let err = google::finish(&cfg, &env.http, &env.jwks, &code, &auth.pkce_verifier, &auth.nonce).await.unwrap_err();
+    assert!(matches!(&err, OidcError::Jwks(m) if m == "HTTP 404"), "{err:?}");
 }
 
 #[tokio::test]
@@ -461,29 +307,15 @@ async fn authorize_validates_request() {
     let env = setup().await;
     let auth = google::start(&env.cfg);
 
-    let bad_client = auth
-        .url
-        .replace("client_id=fake-client-id.apps.test", "client_id=other");
-    assert!(env
-        .fake
-        .authorize(&bad_client)
-        .await
-        .unwrap_err()
-        .contains("400"));
+    let bad_client = auth.url.replace("client_id=fake-client-id.apps.test", "client_id=other");
+    assert!(env.fake.authorize(&bad_client).await.unwrap_err().contains("400"));
 
     let mut cfg = env.cfg.clone();
     cfg.redirect_uri = "http://127.0.0.1:9/not-registered".into();
     let unregistered = google::start(&cfg);
-    assert!(env
-        .fake
-        .authorize(&unregistered.url)
-        .await
-        .unwrap_err()
-        .contains("400"));
+    assert!(env.fake.authorize(&unregistered.url).await.unwrap_err().contains("400"));
 
-    let plain = auth
-        .url
-        .replace("code_challenge_method=S256", "code_challenge_method=plain");
+    let plain = auth.url.replace("code_challenge_method=S256", "code_challenge_method=plain");
     let r = env.fake.authorize(&plain).await.unwrap();
     assert_eq!(r.error.as_deref(), Some("invalid_request"));
     assert_eq!(r.code, None);
@@ -498,27 +330,12 @@ async fn authorize_validates_request() {
 async fn config_from_env_vars_points_at_fake() {
     let env = setup().await;
     let vars = env.fake.env_vars();
-    let cfg = OidcConfig::from_lookup(
-        |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
-        "http://127.0.0.1:9/",
-    )
-    .unwrap()
-    .expect("configured");
+    let cfg = OidcConfig::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()), "http://127.0.0.1:9/").unwrap().expect("configured");
     assert_eq!(cfg.redirect_uri, REDIRECT);
     assert_eq!(cfg, env.cfg);
 
-    let discovery: serde_json::Value = env
-        .http
-        .get(format!(
-            "{}/.well-known/openid-configuration",
-            env.fake.base_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery: serde_json::Value =
+        env.http.get(format!("{}/.well-known/openid-configuration", env.fake.base_url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(discovery["issuer"], env.fake.issuer);
     assert_eq!(discovery["token_endpoint"], cfg.token_endpoint);
     assert_eq!(discovery["jwks_uri"], cfg.jwks_uri);

@@ -107,7 +107,8 @@ fn corpus() -> Vec<Case> {
     raw("utf8", "truncated %E2%82", "abc%E2%82");
     raw("traversal", "..%2F..%2F (decoded by the form)", "..%2F..%2Fetc%2Fpasswd");
     raw("traversal", "%00 in name", "a%00b.png");
-    let mut structure = |name: &str, v: Vec<(&'static str, &'static str)>| c.push(Case { category: "injection", name: name.into(), value: Hostile::Structure(v) });
+    let mut structure =
+        |name: &str, v: Vec<(&'static str, &'static str)>| c.push(Case { category: "injection", name: name.into(), value: Hostile::Structure(v) });
     structure("arg[$gt]=", vec![("[$gt]", "")]);
     structure("arg[$where]=sleep(1000)", vec![("[$where]", "sleep(1000)")]);
     structure("arg[$ne]=x&arg[$regex]=.*", vec![("[$ne]", "x"), ("[$regex]", ".*")]);
@@ -297,8 +298,27 @@ struct Tally {
 
 /// Words that belong to parsers, drivers and stack traces, not to a message for a person.
 const INTERNALS: &[&str] = &[
-    "serde", "invalid type", "invalid digit", "at line", "column", "Error(", "Error {", "panicked", "mongodb", "bson", "Kind", "Utf8", "utf-8",
-    "ParseInt", "unwrap", "called `", "src/", ".rs:", "E11000", "$where", "stack",
+    "serde",
+    "invalid type",
+    "invalid digit",
+    "at line",
+    "column",
+    "Error(",
+    "Error {",
+    "panicked",
+    "mongodb",
+    "bson",
+    "Kind",
+    "Utf8",
+    "utf-8",
+    "ParseInt",
+    "unwrap",
+    "called `",
+    "src/",
+    ".rs:",
+    "E11000",
+    "$where",
+    "stack",
 ];
 
 /// "422 validation" and the like: the status and the error's kind as it travels.
@@ -398,7 +418,10 @@ async fn over_limit(b: &Browser, path: &str, limit: usize, chunked: bool) -> Res
     let cookie = b.jar.cookies(&url).map(|h| h.to_str().unwrap().to_string()).unwrap_or_default();
     let mut stream = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap())).await.map_err(|e| e.to_string())?;
     let length = if chunked { "Transfer-Encoding: chunked".to_string() } else { format!("Content-Length: {}", limit + 1) };
-    let head = format!("POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: {cookie}\r\n{length}\r\nConnection: close\r\n\r\n", url.authority());
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: {cookie}\r\n{length}\r\nConnection: close\r\n\r\n",
+        url.authority()
+    );
     stream.write_all(head.as_bytes()).await.map_err(|e| e.to_string())?;
     if chunked {
         let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "b".repeat(64 * 1024));
@@ -420,7 +443,11 @@ async fn over_limit(b: &Browser, path: &str, limit: usize, chunked: bool) -> Res
     let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let body = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         // One chunk is enough for a short error.
-        body.split_once("\r\n").map(|(_, rest)| rest.rsplit_once("\r\n0\r\n").map(|(b, _)| b).unwrap_or(rest)).unwrap_or(body).trim_end_matches("\r\n").to_string()
+        body.split_once("\r\n")
+            .map(|(_, rest)| rest.rsplit_once("\r\n0\r\n").map(|(b, _)| b).unwrap_or(rest))
+            .unwrap_or(body)
+            .trim_end_matches("\r\n")
+            .to_string()
     } else {
         body.to_string()
     };
@@ -431,12 +458,7 @@ async fn over_limit(b: &Browser, path: &str, limit: usize, chunked: bool) -> Res
 /// request: a server that answers 413 before reading the body closes the connection, and a
 /// pooled client would then fail its next request on it.
 fn unpooled(b: &Browser) -> Browser {
-    let http = reqwest::Client::builder()
-        .cookie_provider(b.jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().cookie_provider(b.jar.clone()).redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().unwrap();
     Browser { http, jar: b.jar.clone(), base: b.base.clone() }
 }
 
@@ -456,19 +478,32 @@ async fn set_up() -> (Env, FakeStripe, World, Browser, Browser, Browser) {
     let fake = FakeStripe::start(SECRET).await;
     let env = start(
         "hostile",
-        &[("STRIPE_SECRET_KEY", "sk_test_hostile"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("PUSH_ALLOWED_HOSTS", "127.0.0.1"), ("DNS_RESOLVER_URL", &dns)],
+        &[
+            ("STRIPE_SECRET_KEY", "sk_test_hostile"),
+            ("STRIPE_WEBHOOK_SECRET", SECRET),
+            ("STRIPE_API_BASE", &fake.base),
+            ("PUSH_ALLOWED_HOSTS", "127.0.0.1"),
+            ("DNS_RESOLVER_URL", &dns),
+        ],
     )
     .await;
     env.load_default_plans().await;
     let db = env.srv.db().await;
-    db.collection::<Document>("plans").update_one(doc! { "_id": "pro" }, doc! { "$set": { "stripe_price_monthly": "price_pro_m", "stripe_price_yearly": "price_pro_y" } }).await.unwrap();
+    db.collection::<Document>("plans")
+        .update_one(doc! { "_id": "pro" }, doc! { "$set": { "stripe_price_monthly": "price_pro_m", "stripe_price_yearly": "price_pro_y" } })
+        .await
+        .unwrap();
     fake.set_webhook_url(&env.srv.url("/webhooks/stripe"));
 
     let (owner, ws) = owner_with_workspace(&env, "Hana Hostile", "hana@example.com").await;
     owner.ok::<WorkspaceDetail>("setup_goals", &[("workspace", &ws), ("goals[0]", "link_in_bio")]).await;
     // Pro, through a signed webhook, as Stripe Checkout would.
     fake.set_subscription(subscription_json("sub_hostile", "cus_hostile", "active", "price_pro_m", &ws, false));
-    let ev = event_json("evt_hostile_created", "customer.subscription.created", json!({ "id": "sub_hostile", "object": "subscription", "metadata": { "workspace_id": ws } }));
+    let ev = event_json(
+        "evt_hostile_created",
+        "customer.subscription.created",
+        json!({ "id": "sub_hostile", "object": "subscription", "metadata": { "workspace_id": ws } }),
+    );
     assert_eq!(deliver(&env, &ev).await, 200);
     let w: WorkspaceDetail = owner.ok("get_workspace", &[("workspace", &ws)]).await;
     assert_eq!(w.plan, "pro", "the caller's workspace is on Pro");
@@ -577,13 +612,25 @@ async fn published_page(owner: &Browser, ws: &str, handle: &str) -> (BioPage, St
     let page: BioPage = owner.ok("create_bio_page", &[("workspace", ws), ("handle", handle)]).await;
     let content = BioContent {
         blocks: vec![
-            Block { id: "l1".into(), kind: BlockKind::Link { title: "Shop".into(), url: "https://example.com/shop".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } },
+            Block {
+                id: "l1".into(),
+                kind: BlockKind::Link {
+                    title: "Shop".into(),
+                    url: "https://example.com/shop".into(),
+                    thumbnail: None,
+                    enabled: true,
+                    starts_at: None,
+                    ends_at: None,
+                    short_slug: None,
+                },
+            },
             Block { id: "e1".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "I agree.".into() } },
         ],
         ..Default::default()
     };
     let content = serde_json::to_string(&content).unwrap();
-    let saved: BioPage = owner.ok("save_bio_draft", &[("workspace", ws), ("page", &page.id), ("content", &content), ("version", &page.version.to_string())]).await;
+    let saved: BioPage =
+        owner.ok("save_bio_draft", &[("workspace", ws), ("page", &page.id), ("content", &content), ("version", &page.version.to_string())]).await;
     let _: BioPage = owner.ok("publish_bio_page", &[("workspace", ws), ("page", &page.id), ("version", &saved.version.to_string())]).await;
     (page, content)
 }
@@ -647,7 +694,9 @@ async fn every_server_fn_refuses_hostile_input_clearly_and_never_fails() {
             let res = over_limit(caller, &path, limit, chunked).await;
             if let Ok((status, _)) = &res {
                 if *status != 413 {
-                    tally.findings.push(format!("{path}: a body over the limit ({}) answered {status}, not 413", if chunked { "chunked" } else { "Content-Length" }));
+                    tally
+                        .findings
+                        .push(format!("{path}: a body over the limit ({}) answered {status}, not 413", if chunked { "chunked" } else { "Content-Length" }));
                 }
             }
             tally.check_fn_answer(&format!("{path} (body over the limit, {})", if chunked { "chunked" } else { "Content-Length" }), None, res);
@@ -658,7 +707,8 @@ async fn every_server_fn_refuses_hostile_input_clearly_and_never_fails() {
 
     // Signed out: the fns must refuse (or validate) just as clearly.
     let anon = env.browser();
-    let anon_cases: Vec<&Case> = corpus.iter().filter(|c| matches!(c.name.as_str(), "script tag" | "arg[$gt]=" | "%FF%FE" | "i64 min" | "../../etc/passwd")).collect();
+    let anon_cases: Vec<&Case> =
+        corpus.iter().filter(|c| matches!(c.name.as_str(), "script tag" | "arg[$gt]=" | "%FF%FE" | "i64 min" | "../../etc/passwd")).collect();
     for d in &declared {
         let path = d.path();
         for arg in d.args.iter().take(2) {
@@ -696,7 +746,11 @@ async fn every_server_fn_refuses_hostile_input_clearly_and_never_fails() {
     eprintln!("\n==== hostile input: server fns ====");
     eprintln!("server fns: {} (all registered fns; the scan found every one)", declared.len());
     eprintln!("arguments: {}", declared.iter().map(|d| d.args.len()).sum::<usize>());
-    eprintln!("corpus values per argument: {}; whole-body cases per fn: {} (+ extra operator fields, + over the limit with and without Content-Length)", corpus.len(), bodies.len());
+    eprintln!(
+        "corpus values per argument: {}; whole-body cases per fn: {} (+ extra operator fields, + over the limit with and without Content-Length)",
+        corpus.len(),
+        bodies.len()
+    );
     eprintln!("corpus cases in all: {total_cases}");
     eprintln!("requests: {} ({} signed in, {} anonymous)", tally.requests, signed_in_requests, tally.requests - signed_in_requests);
     for (k, v) in &tally.by_outcome {
@@ -762,7 +816,11 @@ async fn get(b: &Browser, path: &str) -> Result<(u16, Vec<u8>), String> {
 async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
     let dns = empty_resolver().await;
     let fake = FakeStripe::start(SECRET).await;
-    let env = start("hostile_public", &[("STRIPE_SECRET_KEY", "sk_test_hostile"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("DNS_RESOLVER_URL", &dns)]).await;
+    let env = start(
+        "hostile_public",
+        &[("STRIPE_SECRET_KEY", "sk_test_hostile"), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", &fake.base), ("DNS_RESOLVER_URL", &dns)],
+    )
+    .await;
     env.load_default_plans().await;
     let (owner, ws) = owner_with_workspace(&env, "Pia Public", "pia@example.com").await;
     let (page, _) = published_page(&owner, &ws, "pia").await;
@@ -774,9 +832,30 @@ async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
     // Path segments, already percent-encoded for the URL.
     let long = "a".repeat(10_000);
     let segments: Vec<&str> = vec![
-        "..%2F..%2Fetc%2Fpasswd", "..", "%2e%2e", "%252e%252e%252f", "%00", "a%00b", "%FF%FE", "%C0%AF", "%ED%A0%80",
-        "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "javascript:alert(1)", "%2F%2Fevil.example",
-        "%7B%22%24gt%22%3A%22%22%7D", "$where", "$gt", "C:%5Cwindows%5Csystem32", "-1", "NaN", "99999999999999999999", &long, "%20", "~", ".env",
+        "..%2F..%2Fetc%2Fpasswd",
+        "..",
+        "%2e%2e",
+        "%252e%252e%252f",
+        "%00",
+        "a%00b",
+        "%FF%FE",
+        "%C0%AF",
+        "%ED%A0%80",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "%7B%22%24gt%22%3A%22%22%7D",
+        "$where",
+        "$gt",
+        "C:%5Cwindows%5Csystem32",
+        "-1",
+        "NaN",
+        "99999999999999999999",
+        &long,
+        "%20",
+        "~",
+        ".env",
     ];
     for seg in &segments {
         let paths = [
@@ -813,11 +892,14 @@ async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
             let mut form = Form::default();
             for f in fields {
                 if f != field {
-                    form.push(f, match f {
-                        "email" => "fan@example.com",
-                        "block" => "e1",
-                        _ => "on",
-                    });
+                    form.push(
+                        f,
+                        match f {
+                            "email" => "fan@example.com",
+                            "block" => "e1",
+                            _ => "on",
+                        },
+                    );
                 }
             }
             let arg = Arg { name: field.into(), ty: "String".into(), attrs: vec![] };
@@ -873,7 +955,12 @@ async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
             tally.count(format!("webhook {status}"));
             let ok = if signed { status == 200 || status == 400 } else { status == 400 };
             if !ok {
-                tally.findings.push(format!("webhook ({}signed) {:.80}: {status}: {}", if signed { "" } else { "un" }, String::from_utf8_lossy(body), String::from_utf8_lossy(&answer)));
+                tally.findings.push(format!(
+                    "webhook ({}signed) {:.80}: {status}: {}",
+                    if signed { "" } else { "un" },
+                    String::from_utf8_lossy(body),
+                    String::from_utf8_lossy(&answer)
+                ));
             }
         }
     }
@@ -881,7 +968,13 @@ async fn public_forms_and_routes_refuse_hostile_input_and_never_fail() {
     assert_eq!(res.map(|r| r.0), Ok(200), "the server is alive");
 
     eprintln!("\n==== hostile input: public forms and routes ====");
-    eprintln!("hostile path segments: {}; sign-up form corpus: {} x {} fields; webhook bodies: {}", segments.len(), corpus().len(), fields.len(), hostile_events.len());
+    eprintln!(
+        "hostile path segments: {}; sign-up form corpus: {} x {} fields; webhook bodies: {}",
+        segments.len(),
+        corpus().len(),
+        fields.len(),
+        hostile_events.len()
+    );
     eprintln!("requests: {}", tally.requests);
     for (k, v) in &tally.by_outcome {
         eprintln!("  {k}: {v}");

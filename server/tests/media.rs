@@ -167,7 +167,12 @@ async fn png_and_jpeg_uploads_get_resized_variants_served_with_long_cache_header
     }
 
     // Unknown ids and variants: 404, never cached.
-    for path in [format!("/files/{}/999", f.id), format!("/files/{}/thumb", f.id), "/files/0123456789abcdef0123456789abcdef/original".to_string(), format!("/files/{}/original", w.id)] {
+    for path in [
+        format!("/files/{}/999", f.id),
+        format!("/files/{}/thumb", f.id),
+        "/files/0123456789abcdef0123456789abcdef/original".to_string(),
+        format!("/files/{}/original", w.id),
+    ] {
         let res = anon.get(&path).await;
         assert_eq!(res.status(), 404, "GET {path}");
         assert_eq!(res.headers()["cache-control"], "no-store", "GET {path}");
@@ -208,6 +213,18 @@ async fn the_type_comes_from_the_bytes_and_names_are_cleaned() {
     assert_eq!(stored(&env).await, (0, 0, 0));
     let e = owner.fails("upload_media", &[("workspace", &w.id), ("name", "x.png"), ("data", "not a data url")], 422).await;
     assert!(e.field_message("file").is_some(), "{e:?}");
+
+    // In the person's language (the lang cookie the app sets), French here.
+    owner.set_cookie("lang=fr");
+    let e = owner.fails("upload_media", &[("workspace", &w.id), ("name", "evil.png"), ("data", &data_url("image/png", b"just some text"))], 422).await;
+    assert_eq!(e.field_message("file").as_deref(), Some("Ce fichier n’est pas une image utilisable. Choisissez une image PNG, JPEG, GIF ou WebP."), "{e:?}");
+    let e = owner.fails("upload_media", &[("workspace", &w.id), ("name", "wide.png"), ("data", &data_url("image/png", &png(8001, 1)))], 422).await;
+    assert_eq!(e.field_message("file").as_deref(), Some("Cette image est trop grande. Les images peuvent faire au plus 8000×8000 pixels."), "{e:?}");
+    let res = owner.get("/files/nope/original").await;
+    assert_eq!(res.status().as_u16(), 404);
+    let e: AppError = res.json().await.unwrap();
+    assert!(matches!(&e, AppError::NotFound { what } if what == "ce fichier"), "{e:?}");
+    owner.set_cookie("lang=en");
     assert_eq!(stored(&env).await, (0, 0, 0));
     assert_eq!(storage_used(&env, &w.id).await, 0);
 

@@ -66,7 +66,7 @@ fn every_registered_server_fn_is_listed_once_with_its_module() {
     let no_args = |_: &str, _: &Fixture| None;
     let mut by_reach: BTreeMap<String, usize> = BTreeMap::new();
     for (module, endpoints) in app::API_MODULES {
-        let spec = ModuleSpec { module: *module, endpoints: *endpoints, view_only: &[], viewer_self_service: &[], routes: &[], args: &no_args };
+        let spec = ModuleSpec { module, endpoints, view_only: &[], viewer_self_service: &[], routes: &[], args: &no_args };
         probe::check_endpoint_list(&spec);
         for (_, reach) in endpoints.iter() {
             *by_reach.entry(format!("{reach:?}")).or_default() += 1;
@@ -95,7 +95,10 @@ fn every_module_has_a_probe_test_that_runs_it() {
             })
             .map(|(name, _)| name.as_str())
             .collect();
-        assert!(!with_probe.is_empty(), "no test in server/tests runs the cross-workspace probe for the module {module} (probe::run with ModuleSpec {{ {marker}, .. }})");
+        assert!(
+            !with_probe.is_empty(),
+            "no test in server/tests runs the cross-workspace probe for the module {module} (probe::run with ModuleSpec {{ {marker}, .. }})"
+        );
     }
 }
 

@@ -8,11 +8,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::DbServer;
 use app::platform::jobs::{self, Job, JobHandler, JobStatus};
 use app::platform::mailer::{Mailer, OutgoingEmail};
-use server::smtp_sink;
+use common::DbServer;
 use mongodb::bson;
+use server::smtp_sink;
 
 /// Sends `send_email` jobs whose payload is an [`OutgoingEmail`].
 struct EmailJobs {
@@ -55,8 +55,7 @@ async fn queued_email_is_delivered_by_a_worker() {
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let worker = jobs::spawn_worker(db.clone(), handler, Duration::from_millis(50), stop_rx);
 
-    let msg =
-        sink.wait_for(|m| m.recipients == ["new.user@example.com"], Duration::from_secs(10)).await.expect("delivered");
+    let msg = sink.wait_for(|m| m.recipients == ["new.user@example.com"], Duration::from_secs(10)).await.expect("delivered");
     assert_eq!(msg.subject().as_deref(), Some("Verify your e-mail"));
     assert_eq!(msg.links(), vec!["https://app.mewayz.test/verify?t=abc".to_string()]);
 

@@ -9,8 +9,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::DbServer;
 use app::platform::jobs::{self, EnqueueOptions, Job, JobError, JobHandler, JobStatus};
+use common::DbServer;
 use mongodb::bson::{doc, DateTime, Document};
 
 /// Fails every attempt with a fixed message.

@@ -33,10 +33,7 @@ async fn text_and_html_mail_round_trips_through_the_sink() {
         to: "Jürgen <jurgen@example.com>".into(),
         subject: subject.into(),
         text: format!("Hallo Jürgen,\n\nbitte bestätigen Sie Ihre Adresse:\n{LINK}\n\nDanke!\n"),
-        html: Some(format!(
-            "<p>Hallo Jürgen,</p><p><a href=\"{}\">Adresse bestätigen</a></p>",
-            LINK.replace('&', "&amp;")
-        )),
+        html: Some(format!("<p>Hallo Jürgen,</p><p><a href=\"{}\">Adresse bestätigen</a></p>", LINK.replace('&', "&amp;"))),
     };
     mailer.send(&email).await.expect("send");
 
@@ -73,12 +70,7 @@ async fn text_and_html_mail_round_trips_through_the_sink() {
 async fn plain_text_mail_is_single_part() {
     let sink = smtp_sink::start(loopback0(), None).await.unwrap();
     let mailer = Mailer::from_url(&sink.url(), "noreply@mewayz.test").unwrap();
-    let email = OutgoingEmail {
-        to: "a@example.com".into(),
-        subject: "Plain".into(),
-        text: format!("Reset: {LINK}"),
-        html: None,
-    };
+    let email = OutgoingEmail { to: "a@example.com".into(), subject: "Plain".into(), text: format!("Reset: {LINK}"), html: None };
     // The waiter starts before the message exists.
     let (msg, sent) = tokio::join!(sink.wait_for(|m| m.subject().as_deref() == Some("Plain"), WAIT), async {
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -100,12 +92,7 @@ async fn many_concurrent_sends_all_arrive() {
     let sends = (0..20).map(|i| {
         let mailer = mailer.clone();
         async move {
-            let email = OutgoingEmail {
-                to: format!("user{i}@example.com"),
-                subject: format!("n{i}"),
-                text: "x".into(),
-                html: None,
-            };
+            let email = OutgoingEmail { to: format!("user{i}@example.com"), subject: format!("n{i}"), text: "x".into(), html: None };
             mailer.send(&email).await
         }
     });

@@ -197,6 +197,30 @@ async fn an_unknown_slug_is_a_plain_404_page_and_never_a_redirect() {
     assert_eq!(list(&b, &ws).await[0].clicks, 0);
 }
 
+#[tokio::test]
+async fn the_404_page_and_the_messages_follow_the_language() {
+    let (env, b, ws) = owner("sl_lang").await;
+    // The public page: the visitor's Accept-Language (it is a public page).
+    let res = common::client().get(env.srv.url("/s/nothing-here")).header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5").send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-language"], "fr");
+    assert!(res.headers()["vary"].to_str().unwrap().contains("Accept-Language"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\">") && html.contains("Lien court introuvable") && html.contains("n’existe pas"), "{html}");
+    let res = common::client().get(env.srv.url("/s/nothing-here")).header("accept-language", "de-DE").send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Short link not found"), "{html}");
+    // The app's messages: the request's language (the lang cookie the app sets).
+    create(&b, &ws, "https://example.com/", "pris").await;
+    b.set_cookie("lang=fr");
+    let err = b.fails("create_short_link", &[("workspace", &ws), ("url", "https://example.com/"), ("slug", "pris")], 422).await;
+    assert_eq!(err.field_message("slug").as_deref(), Some("Ce lien court est déjà pris. Choisissez-en un autre."), "{err:?}");
+    let err = b.fails("create_short_link", &[("workspace", &ws), ("url", "https://example.com/"), ("slug", "ab")], 422).await;
+    assert_eq!(err.field_message("slug").as_deref(), Some("Un lien court compte de 3 à 40 caractères."), "{err:?}");
+    let err = b.fails("short_link_stats", &[("workspace", &ws), ("id", "nope"), ("days", "30")], 404).await;
+    assert!(matches!(&err, AppError::NotFound { what } if what == "ce lien court"), "{err:?}");
+}
+
 // ---------------------------------------------------------------- 3. statistics
 
 #[tokio::test]
@@ -219,7 +243,19 @@ async fn stats_give_one_entry_per_day_over_the_range_including_zero_days() {
 
     let week = stats(&b, &ws, &l.id, 7).await;
     assert_eq!(week.days.len(), 7);
-    let expected: Vec<(String, u64)> = (0..7).rev().map(|back| (day_string(t - back), match back { 0 => 1, 2 => 5, _ => 0 })).collect();
+    let expected: Vec<(String, u64)> = (0..7)
+        .rev()
+        .map(|back| {
+            (
+                day_string(t - back),
+                match back {
+                    0 => 1,
+                    2 => 5,
+                    _ => 0,
+                },
+            )
+        })
+        .collect();
     assert_eq!(week.days, expected);
     assert_eq!(week.total, 6);
 

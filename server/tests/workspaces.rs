@@ -7,10 +7,9 @@
 
 mod common;
 
-
 use app::workspaces::api::ENDPOINTS;
 use app::workspaces::{
-    AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, WorkspaceDetail, WorkspaceRole, WorkspaceSummary,
+    AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, StartChecklist, WorkspaceDetail, WorkspaceRole, WorkspaceSummary,
 };
 use app::AppError;
 use base64::Engine as _;
@@ -263,7 +262,8 @@ async fn settings_are_validated_versioned_and_the_logo_is_served() {
 
     // A good save: values are normalised, the version moves on, and it is what is stored.
     let v = w.version.to_string();
-    let saved: WorkspaceDetail = owner.ok("update_workspace", &settings(ws, " Blue Door Studio ", " Blue-Door ", "#12AB34", "America/New_York", "eur", &v)).await;
+    let saved: WorkspaceDetail =
+        owner.ok("update_workspace", &settings(ws, " Blue Door Studio ", " Blue-Door ", "#12AB34", "America/New_York", "eur", &v)).await;
     assert_eq!(
         (saved.name.as_str(), saved.slug.as_str(), saved.brand_color.as_str(), saved.time_zone.as_str(), saved.currency.as_str()),
         ("Blue Door Studio", "blue-door", "#12ab34", "America/New_York", "EUR")
@@ -369,6 +369,10 @@ async fn an_invitation_is_mailed_and_only_the_invited_account_can_accept_it() {
     let mail = nth_mail(&env.sink, "jo@example.com", INVITE_SUBJECT, 1).await;
     assert!(mail.subject().unwrap().contains("Lantern Press"), "{:?}", mail.subject());
     assert!(mail.links().iter().any(|l| l.contains("/invite?token=")), "{:?}", mail.links());
+    // The role's description is a sentence of its own: no "…content.)." at its end.
+    let text = mail.text_body();
+    assert!(text.contains("on Mewayz. Your role: Editor. Can create and edit content.\n"), "{text}");
+    assert!(!text.contains(".)") && !text.contains(".)."), "{text}");
     let token = link_token(&mail);
     let stored = find(&env, "invitations", doc! {}).await.unwrap();
     assert_ne!(stored.get_str("token_hash").unwrap(), token, "the link's secret is stored in clear");
@@ -435,7 +439,14 @@ async fn invitation_links_expire_are_replaced_by_resending_and_can_be_revoked_or
     invite(&owner, ws, "ada@example.com", "viewer").await;
     let first = link_token(&nth_mail(&env.sink, "ada@example.com", INVITE_SUBJECT, 1).await);
     let past = DateTime::from_millis(DateTime::now().timestamp_millis() - 60_000);
-    let r = env.srv.db().await.collection::<Document>("invitations").update_one(doc! { "email": "ada@example.com" }, doc! { "$set": { "expires_at": past } }).await.unwrap();
+    let r = env
+        .srv
+        .db()
+        .await
+        .collection::<Document>("invitations")
+        .update_one(doc! { "email": "ada@example.com" }, doc! { "$set": { "expires_at": past } })
+        .await
+        .unwrap();
     assert_eq!(r.modified_count, 1);
     let err = env.browser().fails("preview_invitation", &[("token", &first)], 422).await;
     assert!(err.field_message("token").unwrap().contains("expired"), "{err:?}");
@@ -482,7 +493,16 @@ async fn invitation_links_expire_are_replaced_by_resending_and_can_be_revoked_or
     let actions: Vec<String> = audit(&owner, ws).await.into_iter().rev().map(|e| e.action).collect();
     assert_eq!(
         actions,
-        ["workspace_created", "member_invited", "invitation_resent", "member_joined", "member_invited", "invitation_revoked", "member_invited", "invitation_declined"]
+        [
+            "workspace_created",
+            "member_invited",
+            "invitation_resent",
+            "member_joined",
+            "member_invited",
+            "invitation_revoked",
+            "member_invited",
+            "invitation_declined"
+        ]
     );
 }
 
@@ -502,7 +522,12 @@ async fn roles_decide_who_may_manage_the_team_and_there_is_always_exactly_one_ow
     let team = members(&olivia, ws).await;
     assert_eq!(
         team.iter().map(|m| (m.name.as_str(), m.role)).collect::<Vec<_>>(),
-        [("Olivia Owner", WorkspaceRole::Owner), ("Adam Admin", WorkspaceRole::Admin), ("Eddie Editor", WorkspaceRole::Editor), ("Vivian Viewer", WorkspaceRole::Viewer)]
+        [
+            ("Olivia Owner", WorkspaceRole::Owner),
+            ("Adam Admin", WorkspaceRole::Admin),
+            ("Eddie Editor", WorkspaceRole::Editor),
+            ("Vivian Viewer", WorkspaceRole::Viewer)
+        ]
     );
     assert_eq!(team.iter().filter(|m| m.you).map(|m| m.user_id.as_str()).collect::<Vec<_>>(), [olivia_id.as_str()]);
 
@@ -670,6 +695,108 @@ async fn the_audit_log_records_team_and_settings_changes_for_owners_and_admins_o
     assert_eq!(editor2.fails("workspace_audit_log", &[("workspace", ws)], 403).await, AppError::Forbidden);
 }
 
+// ---------------------------------------------------------------- getting started and languages
+
+async fn steps(b: &Browser, ws: &str) -> StartChecklist {
+    b.ok("getting_started", &[("workspace", ws)]).await
+}
+
+fn keys(list: &StartChecklist) -> Vec<(&str, bool)> {
+    list.steps.iter().map(|s| (s.key.as_str(), s.done)).collect()
+}
+
+#[tokio::test]
+async fn getting_started_follows_the_chosen_goals_and_the_workspace_records() {
+    let env = with_plans("ws_getting_started").await;
+    let owner = person(&env, "Gina Goals", "gina@example.com").await;
+    let w = create(&owner, "Gina Makes", "creator").await;
+    let ws = w.id.as_str();
+    set_plan(&env, ws, "pro").await;
+
+    // Before any goal: only the steps every workspace has.
+    assert_eq!(keys(&steps(&owner, ws).await), [("goals", false), ("team", false), ("logo", false)]);
+
+    // "Link in bio" brings the bio page steps; the online store, which Mewayz does not have
+    // yet, brings none and is named as not available.
+    owner.ok::<WorkspaceDetail>("setup_goals", &pairs(&goals_form(ws, &["online_store", "link_in_bio"]))).await;
+    let list = steps(&owner, ws).await;
+    assert_eq!(keys(&list), [("goals", true), ("bio_page", false), ("bio_publish", false), ("media", false), ("team", false), ("logo", false)]);
+    assert_eq!(list.not_yet, ["online_store"]);
+    let hrefs: Vec<&str> = list.steps.iter().map(|s| s.href.as_str()).collect();
+    assert_eq!(hrefs, ["/setup", "/bio", "/bio", "/media", "/workspace/team", "/workspace/settings"]);
+
+    // Each step is done from the records: a draft page, then publishing it, an image, an
+    // invitation, a logo.
+    let page: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", ws), ("handle", "gina.makes")]).await;
+    assert_eq!(keys(&steps(&owner, ws).await)[1..3], [("bio_page", true), ("bio_publish", false)]);
+    owner.ok::<app::bio::BioPage>("publish_bio_page", &[("workspace", ws), ("page", &page.id), ("version", &page.version.to_string())]).await;
+    owner.ok::<serde_json::Value>("upload_media", &[("workspace", ws), ("name", "dot.png"), ("data", PNG_DATA_URL)]).await;
+    invite(&owner, ws, "helper@example.com", "editor").await;
+    owner.ok::<WorkspaceDetail>("set_workspace_logo", &[("workspace", ws), ("logo", PNG_DATA_URL)]).await;
+    let list = steps(&owner, ws).await;
+    assert!(list.steps.iter().all(|s| s.done), "{list:?}");
+
+    // "Social growth" adds a short link; a step two goals share is listed once.
+    owner.ok::<WorkspaceDetail>("setup_goals", &pairs(&goals_form(ws, &["link_in_bio", "social_growth"]))).await;
+    let list = steps(&owner, ws).await;
+    let names: Vec<&str> = list.steps.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(names, ["goals", "bio_page", "bio_publish", "media", "short_link", "team", "logo"]);
+    assert!(list.not_yet.is_empty());
+    assert_eq!(list.steps[4], app::workspaces::StartStep { key: "short_link".into(), href: "/links".into(), done: false });
+    owner.ok::<serde_json::Value>("create_short_link", &[("workspace", ws), ("url", "https://example.com/shop"), ("slug", "gina-shop")]).await;
+    assert!(steps(&owner, ws).await.steps.iter().all(|s| s.done));
+
+    // Only goals Mewayz cannot serve yet: no invented step, and they are named.
+    let other = create(&owner, "Gina Courses", "coach").await;
+    owner.ok::<WorkspaceDetail>("setup_goals", &pairs(&goals_form(&other.id, &["crm_email", "courses_community"]))).await;
+    let list = steps(&owner, &other.id).await;
+    assert_eq!(keys(&list), [("goals", true), ("team", false), ("logo", false)]);
+    assert_eq!(list.not_yet, ["crm_email", "courses_community"]);
+
+    // Each person sees the steps their role can take: an editor the content steps, a viewer none.
+    let (editor, _) = join(&env, &owner, ws, "Eddie Editor", "eddie@example.com", "editor").await;
+    let names: Vec<String> = steps(&editor, ws).await.steps.into_iter().map(|s| s.key).collect();
+    assert_eq!(names, ["bio_page", "bio_publish", "media", "short_link"]);
+    let (viewer, _) = join(&env, &owner, ws, "Vera Viewer", "vera@example.com", "viewer").await;
+    assert!(steps(&viewer, ws).await.steps.is_empty());
+}
+
+#[tokio::test]
+async fn the_invitation_and_the_messages_are_in_the_inviters_language() {
+    let env = with_plans("ws_french").await;
+    let owner = person(&env, "Odile Owner", "odile@example.com").await;
+    owner.set_cookie("lang=fr; Path=/");
+    let w = create(&owner, "Atelier Odile", "shop").await;
+    let ws = w.id.as_str();
+    set_plan(&env, ws, "pro").await;
+
+    let err = owner.fails("invite_member", &[("workspace", ws), ("email", "jo@example.com"), ("role", "owner")], 422).await;
+    assert_eq!(
+        err.field_message("role").as_deref(),
+        Some("Il n’y a qu’un seul propriétaire. Pour céder ce rôle, utilisez « Nommer propriétaire » dans la liste des membres.")
+    );
+    let err = owner.fails("create_workspace", &[("name", "Atelier"), ("kind", "spaceship")], 422).await;
+    assert_eq!(err.field_message("kind").as_deref(), Some("Choisissez à quoi sert l’espace de travail."));
+
+    invite(&owner, ws, "jo@example.com", "viewer").await;
+    let mail = nth_mail(&env.sink, "jo@example.com", "vous invite à rejoindre", 1).await;
+    assert_eq!(mail.subject().unwrap(), "Odile Owner vous invite à rejoindre Atelier Odile sur Mewayz");
+    let text = mail.text_body();
+    assert!(
+        text.contains(
+            "Odile Owner vous invite à rejoindre l’espace de travail « Atelier Odile » sur Mewayz. Votre rôle : Lecteur. Peut tout voir, sans rien modifier.\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Le lien expire dans 7 jours."), "{text}");
+    assert!(!text.contains(".)"), "{text}");
+
+    // The audit log records it as the French-speaking owner did it.
+    let log = audit(&owner, ws).await;
+    assert_eq!(log[0].detail, "A invité jo@example.com en tant que Lecteur");
+    assert_eq!(log[1].detail, "A créé l’espace de travail « Atelier Odile »");
+}
+
 // ---------------------------------------------------------------- 7. export and deletion
 
 #[tokio::test]
@@ -759,10 +886,19 @@ fn probe_args(endpoint: &str, fx: &Fixture) -> Option<Vec<(String, String)>> {
     let last = guessed.pop().unwrap();
     guessed.push(if last == 'x' { 'y' } else { 'x' });
     match endpoint {
-        "list_workspaces" | "list_plans" | "get_workspace" | "remove_workspace_logo" | "workspace_audit_log" | "list_members" | "list_invitations"
+        "list_workspaces"
+        | "list_plans"
+        | "get_workspace"
+        | "getting_started"
+        | "remove_workspace_logo"
+        | "workspace_audit_log"
+        | "list_members"
+        | "list_invitations"
         | "leave_workspace" => f(&[]),
         "create_workspace" => f(&[("name", "Made By The Probe"), ("kind", "other")]),
-        "update_workspace" => f(&[("name", "Taken Over"), ("slug", "taken-over"), ("brand_color", "#000000"), ("time_zone", "UTC"), ("currency", "USD"), ("version", "1")]),
+        "update_workspace" => {
+            f(&[("name", "Taken Over"), ("slug", "taken-over"), ("brand_color", "#000000"), ("time_zone", "UTC"), ("currency", "USD"), ("version", "1")])
+        }
         "set_workspace_logo" => f(&[("logo", PNG_DATA_URL)]),
         "setup_name" => f(&[("name", "Taken Over"), ("kind", "other")]),
         "setup_goals" => f(&[("goals[0]", "crm_email")]),
@@ -786,7 +922,7 @@ fn workspaces_spec<'a>(endpoints: &'a [(&'a str, app::workspaces::api::Reach)], 
     ModuleSpec {
         module: "workspaces",
         endpoints,
-        view_only: &["get_workspace", "list_members"],
+        view_only: &["get_workspace", "getting_started", "list_members"],
         viewer_self_service: &["leave_workspace"],
         routes: &[Route { path: "/api/export/{workspace}", view_only: false }],
         args,

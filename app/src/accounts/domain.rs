@@ -7,16 +7,23 @@ use std::time::Duration;
 use mongodb::bson::{doc, to_bson};
 
 use super::store::{self, RecoveryCode, TokenDoc, TotpState, UserDoc};
-use super::{password, session, totp, PlatformRole, SecurityEvent, SessionInfo, SessionUser, SignInOutcome, SignUpOutcome, TotpSetup, LOCALES};
+use super::texts::AccountsTexts;
+use super::{password, session, totp, PlatformRole, SecurityEvent, SessionInfo, SessionUser, SignInOutcome, SignUpOutcome, TotpSetup};
 use crate::error::{AppError, FieldError};
+use crate::i18n::{fill, Lang};
 use crate::platform::db::is_duplicate_key;
-use crate::platform::mail::{self, action_email};
-use crate::platform::rate_limit::{self, Limit};
-use crate::platform::{crypto, AppState, Ctx, RequestMeta};
+use crate::platform::mail::{self, action_email_in, recipient_lang};
+use crate::platform::rate_limit::{self, Backoff, Limit};
+use crate::platform::{crypto, jobs, AppState, Ctx, RequestMeta};
 use crate::validate;
 
 pub const SIGN_IN_PER_IP: Limit = Limit { name: "sign_in_ip", max: 30, window: Duration::from_secs(15 * 60) };
+/// Attempts at the current password by a signed-in person (changing it), per account.
 pub const SIGN_IN_PER_ACCOUNT: Limit = Limit { name: "sign_in_account", max: 10, window: Duration::from_secs(15 * 60) };
+/// Sign-in: see [`sign_in_throttle`] for how these three work together.
+pub const SIGN_IN_BACKOFF: Backoff =
+    Backoff { name: "sign_in_pair", free: 5, base: Duration::from_secs(1), max: Duration::from_secs(15 * 60), forget_after: Duration::from_secs(24 * 60 * 60) };
+pub const SIGN_IN_FAILURES_PER_ACCOUNT: Limit = Limit { name: "sign_in_account_failures", max: 100, window: Duration::from_secs(60 * 60) };
 pub const SIGN_UP_PER_IP: Limit = Limit { name: "sign_up_ip", max: 10, window: Duration::from_secs(60 * 60) };
 pub const SIGN_UP_PER_ACCOUNT: Limit = Limit { name: "sign_up_account", max: 5, window: Duration::from_secs(60 * 60) };
 pub const RESET_PER_IP: Limit = Limit { name: "reset_ip", max: 10, window: Duration::from_secs(60 * 60) };
@@ -28,7 +35,9 @@ pub const VERIFY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 pub const RESET_TTL: Duration = Duration::from_secs(60 * 60);
 pub const CHALLENGE_TTL: Duration = Duration::from_secs(5 * 60);
 
-const WRONG_CREDENTIALS: &str = "The e-mail address or password is incorrect.";
+fn wrong_credentials() -> &'static str {
+    AccountsTexts::now().err_wrong_credentials
+}
 
 fn field(name: &str, message: &str) -> AppError {
     AppError::field(name, message)
@@ -52,19 +61,18 @@ async fn issue_token(state: &AppState, kind: &str, user_id: &str, ttl: Duration)
 
 /// Explains why a link does not work, without saying more than needed.
 async fn link_problem(state: &AppState, kind: &str, hash: &str) -> Result<AppError, AppError> {
+    let t = AccountsTexts::now();
     let msg = match store::tokens(&state.db).find_one(doc! { "_id": hash, "kind": kind }).await? {
-        Some(t) if t.used_at.is_some() => "This link has already been used. Ask for a new one.",
-        Some(_) => "This link has expired. Ask for a new one.",
-        None => "This link is not valid. Check that you opened the whole address from the e-mail.",
+        Some(t_) if t_.used_at.is_some() => t.err_link_used,
+        Some(_) => t.err_link_expired,
+        None => t.err_link_unknown,
     };
     Ok(field("token", msg))
 }
 
 async fn peek_token(state: &AppState, kind: &str, raw: &str) -> Result<TokenDoc, AppError> {
     let hash = crypto::sha256_hex(raw.trim());
-    let found = store::tokens(&state.db)
-        .find_one(doc! { "_id": &hash, "kind": kind, "used_at": null, "expires_at": { "$gt": store::now() } })
-        .await?;
+    let found = store::tokens(&state.db).find_one(doc! { "_id": &hash, "kind": kind, "used_at": null, "expires_at": { "$gt": store::now() } }).await?;
     match found {
         Some(t) => Ok(t),
         None => Err(link_problem(state, kind, &hash).await?),
@@ -88,9 +96,7 @@ async fn consume_token(state: &AppState, kind: &str, raw: &str) -> Result<TokenD
 
 /// Marks every unused token of `kind` for `user_id` as used: an older link stops working.
 async fn void_tokens(state: &AppState, user_id: &str, kind: &str) -> Result<(), AppError> {
-    store::tokens(&state.db)
-        .update_many(doc! { "user_id": user_id, "kind": kind, "used_at": null }, doc! { "$set": { "used_at": store::now() } })
-        .await?;
+    store::tokens(&state.db).update_many(doc! { "user_id": user_id, "kind": kind, "used_at": null }, doc! { "$set": { "used_at": store::now() } }).await?;
     Ok(())
 }
 
@@ -114,14 +120,9 @@ fn url(state: &AppState, path: &str, token: &str) -> String {
 
 async fn send_verification(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
     let token = issue_token(state, "verify_email", &user.id, VERIFY_TTL).await?;
-    let email = action_email(
-        &user.email,
-        "Confirm your e-mail address for Mewayz",
-        &format!("Hello {}, please confirm that this is your e-mail address.", user.name),
-        "Confirm my e-mail address",
-        &url(state, "/verify-email", &token),
-        "The link works once and expires in 24 hours. If you did not create a Mewayz account, ignore this e-mail.",
-    );
+    let email = action_email_in(recipient_lang(&user.locale), &user.email, &url(state, "/verify-email", &token), |t| {
+        (t.verify_subject.into(), fill(t.verify_intro, &[("name", &user.name)]), t.verify_action.into(), t.verify_outro.into())
+    });
     mail::send_later(state, &format!("verify:{}", crypto::sha256_hex(&token)), email).await
 }
 
@@ -129,7 +130,7 @@ async fn send_verification(state: &AppState, user: &UserDoc) -> Result<(), AppEr
 
 pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: String, password: String) -> Result<SignUpOutcome, AppError> {
     let fields: Vec<FieldError> = [
-        validate::required_text("name", "your name", &name, 80),
+        validate::required_text("name", AccountsTexts::now().name_label_lower, &name, 80),
         validate::email("email", &email),
         password::check_new("password", &password, &email),
     ]
@@ -156,7 +157,8 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: 
         email_verified: false,
         password_hash: Some(hash),
         name: name.trim().to_string(),
-        locale: "en".into(),
+        // The language the person signed up in, until they choose another in the profile.
+        locale: crate::i18n::lang().code().into(),
         time_zone: "UTC".into(),
         role: PlatformRole::User,
         google_sub: None,
@@ -186,20 +188,15 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, name: String, email: 
 /// Someone tried to sign up with an address that has an account: tell its owner, not the form.
 async fn notify_existing_account(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
     let hour = store::now().timestamp_millis() / 3_600_000;
-    let email = action_email(
-        &user.email,
-        "You already have a Mewayz account",
-        "Someone (probably you) tried to create a Mewayz account with this e-mail address, which already has one.",
-        "Sign in",
-        &format!("{}/login", state.config.public_url),
-        "Forgot your password? Use \"Forgot password\" on the sign-in page. If this was not you, you can ignore this e-mail.",
-    );
+    let email = action_email_in(recipient_lang(&user.locale), &user.email, &format!("{}/login", state.config.public_url), |t| {
+        (t.exists_subject.into(), t.exists_intro.into(), t.exists_action.into(), t.exists_outro.into())
+    });
     mail::send_later(state, &format!("exists:{}:{hour}", user.id), email).await
 }
 
 pub async fn verify_email(state: &AppState, meta: &RequestMeta, token: String) -> Result<(), AppError> {
     let t = consume_token(state, "verify_email", &token).await?;
-    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", "This link is not valid."))?;
+    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", AccountsTexts::now().err_link_invalid))?;
     let set = verified_fields(state, &user.email);
     store::users(&state.db).update_one(doc! { "_id": &user.id }, doc! { "$set": set }).await?;
     store::log_event(&state.db, &user.id, "email_verified", meta).await;
@@ -221,32 +218,76 @@ pub async fn resend_verification(state: &AppState, meta: &RequestMeta, email: St
 
 // ---------- sign-in ----------
 
+/// Sign-in throttling. Wrong passwords are counted by who guesses at what, so that guessing
+/// is slow but nobody can lock an account's owner out by knowing the address:
+///
+/// 1. Per (account, address) pair, [`SIGN_IN_BACKOFF`]: the first 5 wrong passwords from one
+///    address for one account are answered at once (typos); after that this pair must wait
+///    1 s, 2 s, 4 s, … (doubling, at most 15 minutes) before each next attempt, so one
+///    address gets about 4 guesses an hour at one account. The right password clears the
+///    pair; otherwise its failures are forgotten a day after the last one. Failures from
+///    another address count against that address only: the owner at their usual address
+///    signs in at once.
+/// 2. Per address, across accounts, [`SIGN_IN_PER_IP`]: 30 attempts in 15 minutes from one
+///    address whatever the accounts (credential stuffing, password spraying). Every attempt
+///    counts, atomically, so a burst of parallel requests is bounded as well.
+/// 3. Per account, across addresses, [`SIGN_IN_FAILURES_PER_ACCOUNT`], the last resort
+///    against guessing one account's password from many addresses: after 100 wrong
+///    passwords in an hour, the account accepts attempts for the rest of that hour only from
+///    addresses it has signed in from before (its security log). So a botnet is stopped,
+///    while the owner at a usual address still gets in (under that pair's own limit), and
+///    anyone can still reset the password by e-mail.
+///
+/// An address without an account is throttled exactly like one with an account, so the
+/// answers never tell which addresses have one. Returns the pair's key.
+async fn sign_in_throttle(state: &AppState, meta: &RequestMeta, email: &str) -> Result<String, AppError> {
+    rate_limit::hit(&state.db, SIGN_IN_PER_IP, &meta.ip).await?;
+    let pair = format!("{email}|{}", meta.ip);
+    rate_limit::check_backoff(&state.db, SIGN_IN_BACKOFF, &pair).await?;
+    let (failures, retry_after_secs) = rate_limit::count(&state.db, SIGN_IN_FAILURES_PER_ACCOUNT, email).await?;
+    if failures >= SIGN_IN_FAILURES_PER_ACCOUNT.max {
+        let known = match find_user_by_email(state, email).await? {
+            Some(u) => store::events(&state.db).find_one(doc! { "user_id": &u.id, "kind": "sign_in", "ip": &meta.ip }).await?.is_some(),
+            None => false,
+        };
+        if !known {
+            tracing::info!(limit = SIGN_IN_FAILURES_PER_ACCOUNT.name, "sign-in refused from an address the account has not used");
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    }
+    Ok(pair)
+}
+
 pub async fn sign_in(state: &AppState, meta: &RequestMeta, email: String, password: String) -> Result<SignInOutcome, AppError> {
     let mut fields: Vec<FieldError> = validate::email("email", &email).into_iter().collect();
     if password.is_empty() {
-        fields.push(FieldError { field: "password".into(), message: "Enter your password.".into() });
+        fields.push(FieldError { field: "password".into(), message: AccountsTexts::now().err_enter_password.into() });
     } else if password.chars().count() > 1024 {
-        fields.push(FieldError { field: "password".into(), message: WRONG_CREDENTIALS.into() });
+        fields.push(FieldError { field: "password".into(), message: wrong_credentials().into() });
     }
     AppError::check_fields(fields)?;
     let email = validate::normalize_email(&email);
-    rate_limit::hit(&state.db, SIGN_IN_PER_IP, &meta.ip).await?;
-    rate_limit::hit(&state.db, SIGN_IN_PER_ACCOUNT, &email).await?;
+    let pair = sign_in_throttle(state, meta, &email).await?;
 
     let user = find_user_by_email(state, &email).await?;
     let ok = password::verify(password, user.as_ref().and_then(|u| u.password_hash.clone())).await;
     let user = match (ok, user) {
-        (true, Some(u)) => u,
+        (true, Some(u)) => {
+            rate_limit::clear(&state.db, SIGN_IN_BACKOFF, &pair).await?;
+            u
+        }
         (_, maybe) => {
+            rate_limit::record_failure(&state.db, SIGN_IN_BACKOFF, &pair).await?;
+            rate_limit::record(&state.db, SIGN_IN_FAILURES_PER_ACCOUNT, &email).await?;
             if let Some(u) = maybe {
                 store::log_event(&state.db, &u.id, "sign_in_failed", meta).await;
             }
-            return Err(field("password", WRONG_CREDENTIALS));
+            return Err(field("password", wrong_credentials()));
         }
     };
     if !user.email_verified {
         send_verification(state, &user).await?;
-        return Err(field("email", "Confirm your e-mail address first. We have sent you a new link."));
+        return Err(field("email", AccountsTexts::now().err_confirm_first));
     }
     if user.totp.is_some() {
         let challenge = issue_token(state, "second_factor", &user.id, CHALLENGE_TTL).await?;
@@ -278,23 +319,21 @@ async fn accept_second_factor(state: &AppState, user: &UserDoc, code: &str) -> R
     Ok((r.modified_count == 1).then_some("recovery"))
 }
 
-const WRONG_CODE: &str = "That code is not right. Use the current code from your authenticator app, or one of your recovery codes.";
+fn wrong_code() -> &'static str {
+    AccountsTexts::now().err_wrong_code
+}
 
 pub async fn sign_in_second_factor(state: &AppState, meta: &RequestMeta, challenge: String, code: String) -> Result<SessionUser, AppError> {
     if code.trim().is_empty() || code.len() > 64 {
-        return Err(field("code", "Enter the 6-digit code from your authenticator app."));
+        return Err(field("code", AccountsTexts::now().err_enter_code));
     }
     rate_limit::hit(&state.db, SECOND_FACTOR_PER_IP, &meta.ip).await?;
-    let t = peek_token(state, "second_factor", &challenge)
-        .await
-        .map_err(|_| field("code", "This sign-in has expired. Please sign in again."))?;
+    let t = peek_token(state, "second_factor", &challenge).await.map_err(|_| field("code", AccountsTexts::now().err_sign_in_expired))?;
     rate_limit::hit(&state.db, SECOND_FACTOR_PER_ACCOUNT, &t.user_id).await?;
     let user = session::load_user(state, &t.user_id).await?;
     match accept_second_factor(state, &user, &code).await? {
         Some(kind) => {
-            consume_token(state, "second_factor", &challenge)
-                .await
-                .map_err(|_| field("code", "This sign-in has expired. Please sign in again."))?;
+            consume_token(state, "second_factor", &challenge).await.map_err(|_| field("code", AccountsTexts::now().err_sign_in_expired))?;
             session::start(state, &user, meta).await?;
             store::log_event(&state.db, &user.id, "sign_in", meta).await;
             if kind == "recovery" {
@@ -304,7 +343,7 @@ pub async fn sign_in_second_factor(state: &AppState, meta: &RequestMeta, challen
         }
         None => {
             store::log_event(&state.db, &user.id, "second_factor_failed", meta).await;
-            Err(field("code", WRONG_CODE))
+            Err(field("code", wrong_code()))
         }
     }
 }
@@ -331,21 +370,37 @@ pub async fn current_user(ctx: &Ctx) -> Result<SessionUser, AppError> {
 
 // ---------- passwords ----------
 
+/// The job that sends a password-reset link (see [`request_password_reset`]).
+pub const RESET_JOB_KIND: &str = "accounts.password_reset";
+
+/// Asks for a reset link. The request does the same work whether or not the address has an
+/// account (its limits, then one job in the queue), so neither its answer nor its timing
+/// tells who has one; the job ([`run_password_reset_job`]) looks the address up and sends
+/// the mail only to an account.
 pub async fn request_password_reset(state: &AppState, meta: &RequestMeta, email: String) -> Result<(), AppError> {
     AppError::check_fields(validate::email("email", &email).into_iter().collect())?;
     rate_limit::hit(&state.db, RESET_PER_IP, &meta.ip).await?;
     let email = validate::normalize_email(&email);
     rate_limit::hit(&state.db, RESET_PER_ACCOUNT, &email).await?;
+    let payload = doc! { "email": &email, "lang": crate::i18n::lang().code() };
+    jobs::enqueue(state.db.database(), RESET_JOB_KIND, payload, &format!("reset-request:{}", crypto::new_id())).await?;
+    Ok(())
+}
+
+/// Runs a [`RESET_JOB_KIND`] job: for an address with an account, a new link by e-mail (in
+/// the account's language, else the language the request was made in); otherwise nothing.
+pub async fn run_password_reset_job(state: &AppState, payload: &mongodb::bson::Document) -> Result<(), String> {
+    let email = payload.get_str("email").map_err(|_| "password-reset job without an e-mail address".to_string())?.to_string();
+    let lang = payload.get_str("lang").ok().and_then(crate::i18n::Lang::from_code).unwrap_or_default();
+    crate::i18n::scope(lang, send_password_reset(state, email)).await.map_err(|e| e.to_string())
+}
+
+async fn send_password_reset(state: &AppState, email: String) -> Result<(), AppError> {
     if let Some(user) = find_user_by_email(state, &email).await? {
         let token = issue_token(state, "reset_password", &user.id, RESET_TTL).await?;
-        let message = action_email(
-            &user.email,
-            "Reset your Mewayz password",
-            "We received a request to reset the password of your Mewayz account.",
-            "Choose a new password",
-            &url(state, "/reset-password", &token),
-            "The link works once and expires in 1 hour. If you did not ask for this, ignore this e-mail: your password stays the same.",
-        );
+        let message = action_email_in(recipient_lang(&user.locale), &user.email, &url(state, "/reset-password", &token), |t| {
+            (t.reset_subject.into(), t.reset_intro.into(), t.reset_action.into(), t.reset_outro.into())
+        });
         mail::send_later(state, &format!("reset:{}", crypto::sha256_hex(&token)), message).await?;
     }
     Ok(())
@@ -353,7 +408,7 @@ pub async fn request_password_reset(state: &AppState, meta: &RequestMeta, email:
 
 pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: String, new_password: String) -> Result<(), AppError> {
     let t = peek_token(state, "reset_password", &token).await?;
-    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", "This link is not valid."))?;
+    let user = session::load_user(state, &t.user_id).await.map_err(|_| field("token", AccountsTexts::now().err_link_invalid))?;
     password::require_new("password", &new_password, &user.email)?;
     let hash = password::hash(new_password).await?;
     consume_token(state, "reset_password", &token).await?;
@@ -372,26 +427,19 @@ pub async fn change_password(ctx: &Ctx, current: String, new_password: String) -
     let user = session::load_user(&ctx.state, &ctx.user_id).await?;
     rate_limit::hit(ctx.db(), SIGN_IN_PER_ACCOUNT, &user.email).await?;
     if !password::verify(current, user.password_hash.clone()).await {
-        return Err(field("current_password", "Your current password is not right."));
+        return Err(field("current_password", AccountsTexts::now().err_current_password));
     }
     password::require_new("new_password", &new_password, &user.email)?;
     let hash = password::hash(new_password).await?;
-    store::users(ctx.db())
-        .update_one(doc! { "_id": &user.id }, doc! { "$set": { "password_hash": hash, "updated_at": store::now() } })
-        .await?;
+    store::users(ctx.db()).update_one(doc! { "_id": &user.id }, doc! { "$set": { "password_hash": hash, "updated_at": store::now() } }).await?;
     // Other devices must sign in again with the new password, and reset links asked for
     // before the change no longer work.
     session::revoke_all(&ctx.state, &user.id, Some(&ctx.session_id), "password changed").await?;
     void_tokens(&ctx.state, &user.id, "reset_password").await?;
     store::log_event(ctx.db(), &user.id, "password_changed", &ctx.meta).await;
-    let note = action_email(
-        &user.email,
-        "Your Mewayz password was changed",
-        "The password of your Mewayz account was just changed, and your other devices were signed out.",
-        "Review your account",
-        &format!("{}/account", ctx.state.config.public_url),
-        "If this was not you, reset your password at once from the sign-in page.",
-    );
+    let note = action_email_in(recipient_lang(&user.locale), &user.email, &format!("{}/account", ctx.state.config.public_url), |t| {
+        (t.pw_changed_subject.into(), t.pw_changed_intro.into(), t.pw_changed_action.into(), t.pw_changed_outro.into())
+    });
     mail::send_later(&ctx.state, &format!("pwchanged:{}:{}", user.id, store::now().timestamp_millis()), note).await
 }
 
@@ -401,12 +449,13 @@ pub async fn change_password(ctx: &Ctx, current: String, new_password: String) -
 /// profile is refused with a conflict carrying the current one; without it (API clients),
 /// the save applies.
 pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: String, version: Option<i64>) -> Result<SessionUser, AppError> {
-    let mut fields: Vec<FieldError> = validate::required_text("name", "your name", &name, 80).into_iter().collect();
-    if !LOCALES.iter().any(|(code, _)| *code == locale) {
-        fields.push(FieldError { field: "locale".into(), message: "Choose one of the offered languages.".into() });
+    let t = AccountsTexts::now();
+    let mut fields: Vec<FieldError> = validate::required_text("name", t.name_label_lower, &name, 80).into_iter().collect();
+    if !Lang::ALL.iter().any(|l| l.code() == locale) {
+        fields.push(FieldError { field: "locale".into(), message: t.err_language.into() });
     }
     if chrono_tz::Tz::from_str(time_zone.trim()).is_err() {
-        fields.push(FieldError { field: "time_zone".into(), message: "Choose a time zone such as Europe/Paris or America/New_York.".into() });
+        fields.push(FieldError { field: "time_zone".into(), message: t.err_time_zone.into() });
     }
     AppError::check_fields(fields)?;
     let mut filter = doc! { "_id": &ctx.user_id };
@@ -458,7 +507,7 @@ pub async fn list_sessions(ctx: &Ctx) -> Result<Vec<SessionInfo>, AppError> {
 
 pub async fn revoke_session(ctx: &Ctx, session_id: String) -> Result<(), AppError> {
     if !session::revoke(&ctx.state, &ctx.user_id, &session_id, "revoked by user").await? {
-        return Err(AppError::not_found("That session"));
+        return Err(AppError::not_found(AccountsTexts::now().err_session_what));
     }
     if session_id == ctx.session_id {
         session::clear_cookies(&ctx.state);
@@ -485,12 +534,10 @@ pub async fn security_log(ctx: &Ctx) -> Result<Vec<SecurityEvent>, AppError> {
 pub async fn totp_begin(ctx: &Ctx) -> Result<TotpSetup, AppError> {
     let user = session::load_user(&ctx.state, &ctx.user_id).await?;
     if user.totp.is_some() {
-        return Err(AppError::Validation { message: "Two-factor authentication is already on.".into(), fields: vec![] });
+        return Err(AppError::Validation { message: AccountsTexts::now().err_totp_already_on.into(), fields: vec![] });
     }
     let secret = totp::new_secret();
-    store::users(ctx.db())
-        .update_one(doc! { "_id": &user.id }, doc! { "$set": { "totp_pending": &secret, "updated_at": store::now() } })
-        .await?;
+    store::users(ctx.db()).update_one(doc! { "_id": &user.id }, doc! { "$set": { "totp_pending": &secret, "updated_at": store::now() } }).await?;
     totp::setup(&secret, &user.email)
 }
 
@@ -498,10 +545,10 @@ pub async fn totp_confirm(ctx: &Ctx, code: String) -> Result<Vec<String>, AppErr
     rate_limit::hit(ctx.db(), SECOND_FACTOR_PER_ACCOUNT, &ctx.user_id).await?;
     let user = session::load_user(&ctx.state, &ctx.user_id).await?;
     let Some(secret) = user.totp_pending.clone() else {
-        return Err(field("code", "Start the set-up again: scan a new QR code first."));
+        return Err(field("code", AccountsTexts::now().err_totp_restart));
     };
     let Some(step) = totp::check(&secret, &code, 0)? else {
-        return Err(field("code", "That code is not right. Enter the 6-digit code your app shows now."));
+        return Err(field("code", AccountsTexts::now().err_totp_wrong_now));
     };
     let codes = totp::recovery_codes();
     let stored: Vec<RecoveryCode> = codes.iter().map(|c| RecoveryCode { hash: totp::recovery_hash(c), used_at: None }).collect();
@@ -523,22 +570,17 @@ pub async fn totp_disable(ctx: &Ctx, password_value: String, code: String) -> Re
     rate_limit::hit(ctx.db(), SECOND_FACTOR_PER_ACCOUNT, &ctx.user_id).await?;
     let user = session::load_user(&ctx.state, &ctx.user_id).await?;
     if user.totp.is_none() {
-        return Err(AppError::Validation { message: "Two-factor authentication is already off.".into(), fields: vec![] });
+        return Err(AppError::Validation { message: AccountsTexts::now().err_totp_already_off.into(), fields: vec![] });
     }
     let mut fields = vec![];
     if !password::verify(password_value, user.password_hash.clone()).await {
-        fields.push(FieldError { field: "password".into(), message: "Your password is not right.".into() });
+        fields.push(FieldError { field: "password".into(), message: AccountsTexts::now().err_password.into() });
     }
     if fields.is_empty() && accept_second_factor(&ctx.state, &user, &code).await?.is_none() {
-        fields.push(FieldError { field: "code".into(), message: WRONG_CODE.into() });
+        fields.push(FieldError { field: "code".into(), message: wrong_code().into() });
     }
     AppError::check_fields(fields)?;
-    store::users(ctx.db())
-        .update_one(
-            doc! { "_id": &user.id },
-            doc! { "$set": { "totp": null, "recovery_codes": [], "updated_at": store::now() } },
-        )
-        .await?;
+    store::users(ctx.db()).update_one(doc! { "_id": &user.id }, doc! { "$set": { "totp": null, "recovery_codes": [], "updated_at": store::now() } }).await?;
     store::log_event(ctx.db(), &user.id, "mfa_disabled", &ctx.meta).await;
     Ok(())
 }
@@ -548,11 +590,9 @@ pub async fn totp_disable(ctx: &Ctx, password_value: String, code: String) -> Re
 /// Sets a user's platform role (used by the `promote` admin command).
 pub async fn set_platform_role(state: &AppState, email: &str, role: PlatformRole) -> Result<(), AppError> {
     let email = validate::normalize_email(email);
-    let r = store::users(&state.db)
-        .update_one(doc! { "email": &email }, doc! { "$set": { "role": to_bson(&role)?, "updated_at": store::now() } })
-        .await?;
+    let r = store::users(&state.db).update_one(doc! { "email": &email }, doc! { "$set": { "role": to_bson(&role)?, "updated_at": store::now() } }).await?;
     if r.matched_count == 0 {
-        return Err(AppError::not_found(format!("An account with the e-mail {email}")));
+        return Err(AppError::not_found(fill(AccountsTexts::now().err_account_what, &[("email", &email)])));
     }
     Ok(())
 }
@@ -560,9 +600,7 @@ pub async fn set_platform_role(state: &AppState, email: &str, role: PlatformRole
 /// Applies `SUPER_ADMIN_EMAIL` to an account that already exists and is verified.
 pub async fn apply_super_admin_email(state: &AppState) -> Result<(), AppError> {
     if let Some(email) = &state.config.super_admin_email {
-        store::users(&state.db)
-            .update_one(doc! { "email": email, "email_verified": true }, doc! { "$set": { "role": "super_admin" } })
-            .await?;
+        store::users(&state.db).update_one(doc! { "email": email, "email_verified": true }, doc! { "$set": { "role": "super_admin" } }).await?;
     }
     Ok(())
 }
@@ -580,10 +618,12 @@ pub enum GoogleOutcome {
     NeedsSecondFactor { challenge: String },
 }
 
-pub const GOOGLE_NOT_CONFIGURED: &str = "Sign in with Google is not configured on this server.";
+fn google_not_configured() -> AppError {
+    AppError::unavailable(AccountsTexts::now().err_google_not_configured)
+}
 
 pub async fn google_start(state: &AppState) -> Result<GoogleRedirect, AppError> {
-    let cfg = state.config.google.as_ref().ok_or_else(|| AppError::unavailable(GOOGLE_NOT_CONFIGURED))?;
+    let cfg = state.config.google.as_ref().ok_or_else(google_not_configured)?;
     let start = super::google::start(cfg);
     let doc = store::OAuthStateDoc {
         state_hash: crypto::sha256_hex(&start.state),
@@ -597,19 +637,15 @@ pub async fn google_start(state: &AppState) -> Result<GoogleRedirect, AppError> 
     Ok(GoogleRedirect { url: start.url, state: start.state })
 }
 
-const GOOGLE_FAILED: &str = "Sign in with Google did not work. Please try again.";
+fn google_failed() -> &'static str {
+    AccountsTexts::now().err_google_failed
+}
 
-pub async fn google_finish(
-    state: &AppState,
-    meta: &RequestMeta,
-    code: &str,
-    state_param: &str,
-    cookie_state: Option<&str>,
-) -> Result<GoogleOutcome, AppError> {
-    let cfg = state.config.google.as_ref().ok_or_else(|| AppError::unavailable(GOOGLE_NOT_CONFIGURED))?;
+pub async fn google_finish(state: &AppState, meta: &RequestMeta, code: &str, state_param: &str, cookie_state: Option<&str>) -> Result<GoogleOutcome, AppError> {
+    let cfg = state.config.google.as_ref().ok_or_else(google_not_configured)?;
     let bound = cookie_state.is_some_and(|c| super::google::constant_time_eq(c, state_param));
     if !bound || code.is_empty() || code.len() > 2048 {
-        return Err(field("state", GOOGLE_FAILED));
+        return Err(field("state", google_failed()));
     }
     let pending = store::oauth_states(&state.db)
         .find_one_and_update(
@@ -617,15 +653,13 @@ pub async fn google_finish(
             doc! { "$set": { "used_at": store::now() } },
         )
         .await?
-        .ok_or_else(|| field("state", "This sign-in with Google has expired. Please start again."))?;
-    let identity = super::google::finish(cfg, &state.http, &state.jwks, code, &pending.verifier, &pending.nonce)
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "Google sign-in refused");
-            field("state", GOOGLE_FAILED)
-        })?;
+        .ok_or_else(|| field("state", AccountsTexts::now().err_google_expired))?;
+    let identity = super::google::finish(cfg, &state.http, &state.jwks, code, &pending.verifier, &pending.nonce).await.map_err(|e| {
+        tracing::warn!(error = %e, "Google sign-in refused");
+        field("state", google_failed())
+    })?;
     if !identity.email_verified {
-        return Err(field("email", "Your Google account's e-mail address is not verified, so it cannot be used to sign in."));
+        return Err(field("email", AccountsTexts::now().err_google_unverified));
     }
     let email = validate::normalize_email(&identity.email);
     let users = store::users(&state.db);
@@ -664,7 +698,7 @@ pub async fn google_finish(
             email_verified: true,
             password_hash: None,
             name,
-            locale: "en".into(),
+            locale: crate::i18n::lang().code().into(),
             time_zone: "UTC".into(),
             role: if state.config.super_admin_email.as_deref() == Some(email.as_str()) { PlatformRole::SuperAdmin } else { PlatformRole::User },
             google_sub: Some(identity.subject.clone()),
@@ -681,7 +715,7 @@ pub async fn google_finish(
                 store::log_event(&state.db, &u.id, "google_linked", meta).await;
                 u
             }
-            Err(e) if is_duplicate_key(&e) => users.find_one(doc! { "email": &email }).await?.ok_or_else(|| field("state", GOOGLE_FAILED))?,
+            Err(e) if is_duplicate_key(&e) => users.find_one(doc! { "email": &email }).await?.ok_or_else(|| field("state", google_failed()))?,
             Err(e) => return Err(e.into()),
         }
     };

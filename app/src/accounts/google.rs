@@ -105,25 +105,14 @@ impl OidcConfig {
     ///
     /// URLs must be `https`, except on loopback hosts (`127.0.0.1`, `[::1]`,
     /// `localhost`) so that local tests and development can use plain http.
-    pub fn from_lookup(
-        get: impl Fn(&str) -> Option<String>,
-        public_url: &str,
-    ) -> Result<Option<OidcConfig>, String> {
-        let var = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, public_url: &str) -> Result<Option<OidcConfig>, String> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let client_id = var("GOOGLE_CLIENT_ID");
         let client_secret = var("GOOGLE_CLIENT_SECRET");
         let (client_id, client_secret) = match (client_id, client_secret) {
             (None, None) => return Ok(None),
-            (Some(_), None) => {
-                return Err("GOOGLE_CLIENT_ID is set but GOOGLE_CLIENT_SECRET is missing".into())
-            }
-            (None, Some(_)) => {
-                return Err("GOOGLE_CLIENT_SECRET is set but GOOGLE_CLIENT_ID is missing".into())
-            }
+            (Some(_), None) => return Err("GOOGLE_CLIENT_ID is set but GOOGLE_CLIENT_SECRET is missing".into()),
+            (None, Some(_)) => return Err("GOOGLE_CLIENT_SECRET is set but GOOGLE_CLIENT_ID is missing".into()),
             (Some(id), Some(secret)) => (id, secret),
         };
         let url_var = |name: &str, default: &str| -> Result<String, String> {
@@ -141,15 +130,7 @@ impl OidcConfig {
         let base = public_url.trim().trim_end_matches('/');
         let redirect_uri = format!("{base}{CALLBACK_PATH}");
         check_url(&redirect_uri).map_err(|why| format!("public URL is not a valid URL: {why}"))?;
-        Ok(Some(OidcConfig {
-            client_id,
-            client_secret,
-            issuer,
-            authorization_endpoint,
-            token_endpoint,
-            jwks_uri,
-            redirect_uri,
-        }))
+        Ok(Some(OidcConfig { client_id, client_secret, issuer, authorization_endpoint, token_endpoint, jwks_uri, redirect_uri }))
     }
 
     /// The `iss` values accepted: the configured issuer, plus the
@@ -170,10 +151,7 @@ fn check_url(value: &str) -> Result<(), String> {
     if url.fragment().is_some() {
         return Err("must not have a fragment".into());
     }
-    let loopback = matches!(
-        url.host_str(),
-        Some("127.0.0.1") | Some("[::1]") | Some("localhost")
-    );
+    let loopback = matches!(url.host_str(), Some("127.0.0.1") | Some("[::1]") | Some("localhost"));
     match url.scheme() {
         "https" => Ok(()),
         "http" if loopback => Ok(()),
@@ -252,23 +230,10 @@ pub fn start(cfg: &OidcConfig) -> AuthStart {
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
     ];
-    let query = params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let sep = if cfg.authorization_endpoint.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
+    let query = params.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&");
+    let sep = if cfg.authorization_endpoint.contains('?') { '&' } else { '?' };
     let url = format!("{}{sep}{query}", cfg.authorization_endpoint);
-    AuthStart {
-        url,
-        state,
-        nonce,
-        pkce_verifier,
-    }
+    AuthStart { url, state, nonce, pkce_verifier }
 }
 
 /// Compares two strings in time independent of where they differ (use it
@@ -381,26 +346,15 @@ pub async fn finish(
         .await
         .map_err(|e| OidcError::TokenRequest(classify(&e)))?;
     let status = resp.status();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| OidcError::TokenRequest(classify(&e)))?;
+    let body = resp.bytes().await.map_err(|e| OidcError::TokenRequest(classify(&e)))?;
     if !status.is_success() {
         // Keep only a short, well-formed OAuth error code; never echo the body.
-        let error = serde_json::from_slice::<TokenErrorResponse>(&body)
-            .ok()
-            .and_then(|b| b.error)
-            .filter(|e| e.len() <= 64 && e.bytes().all(|c| c.is_ascii_graphic()));
-        return Err(OidcError::TokenExchange {
-            status: status.as_u16(),
-            error,
-        });
+        let error =
+            serde_json::from_slice::<TokenErrorResponse>(&body).ok().and_then(|b| b.error).filter(|e| e.len() <= 64 && e.bytes().all(|c| c.is_ascii_graphic()));
+        return Err(OidcError::TokenExchange { status: status.as_u16(), error });
     }
-    let token: TokenResponse =
-        serde_json::from_slice(&body).map_err(|_| OidcError::TokenResponse)?;
-    let id_token = token
-        .id_token
-        .ok_or_else(|| invalid("no id_token in token response"))?;
+    let token: TokenResponse = serde_json::from_slice(&body).map_err(|_| OidcError::TokenResponse)?;
+    let id_token = token.id_token.ok_or_else(|| invalid("no id_token in token response"))?;
     verify_id_token(cfg, http, jwks, &id_token, expected_nonce).await
 }
 
@@ -436,16 +390,11 @@ struct IdClaims {
 /// is looked up.
 fn header_alg(token: &str) -> Result<String, OidcError> {
     let mut parts = token.split('.');
-    let (Some(header), Some(_), Some(_), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(invalid("not a JWS compact token"));
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| invalid("malformed header"))?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|_| invalid("malformed header"))?;
+    let bytes = URL_SAFE_NO_PAD.decode(header).map_err(|_| invalid("malformed header"))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid("malformed header"))?;
     match value.get("alg").and_then(|a| a.as_str()) {
         Some(alg) => Ok(alg.chars().take(16).collect()),
         None => Err(invalid("header has no alg")),
@@ -453,10 +402,7 @@ fn header_alg(token: &str) -> Result<String, OidcError> {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Verifies an ID token and extracts the identity. Checks, in order: `alg`
@@ -533,22 +479,13 @@ pub async fn verify_id_token(
     if subject.is_empty() || subject.len() > 255 {
         return Err(invalid("malformed sub claim"));
     }
-    let email = claims
-        .email
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| invalid("missing email claim"))?;
+    let email = claims.email.filter(|e| !e.is_empty()).ok_or_else(|| invalid("missing email claim"))?;
     let email_verified = match claims.email_verified {
         Some(serde_json::Value::Bool(b)) => b,
         Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
         _ => false,
     };
-    Ok(GoogleIdentity {
-        subject,
-        email,
-        email_verified,
-        name: claims.name.filter(|n| !n.is_empty()),
-        picture: claims.picture.filter(|p| !p.is_empty()),
-    })
+    Ok(GoogleIdentity { subject, email, email_verified, name: claims.name.filter(|n| !n.is_empty()), picture: claims.picture.filter(|p| !p.is_empty()) })
 }
 
 /// Cached signing keys of one provider, shared by all requests.
@@ -609,13 +546,7 @@ impl JwksCache {
 
     /// An empty cache with the given TTL and fetch timeout.
     pub fn with_settings(ttl: Duration, fetch_timeout: Duration) -> Self {
-        JwksCache {
-            state: RwLock::new(JwksState::default()),
-            fetch_lock: Mutex::new(()),
-            fetch_timeout,
-            ttl,
-            fetches: AtomicU64::new(0),
-        }
+        JwksCache { state: RwLock::new(JwksState::default()), fetch_lock: Mutex::new(()), fetch_timeout, ttl, fetches: AtomicU64::new(0) }
     }
 
     /// How many JWKS fetches were attempted so far (for metrics and tests).
@@ -626,16 +557,10 @@ impl JwksCache {
     /// The key named `kid` from `jwks_uri`, fetching when the cache is
     /// empty, stale, for another URI, or lacks `kid` (at most one fetch per
     /// call for the last case).
-    pub async fn key(
-        &self,
-        http: &reqwest::Client,
-        jwks_uri: &str,
-        kid: &str,
-    ) -> Result<DecodingKey, OidcError> {
+    pub async fn key(&self, http: &reqwest::Client, jwks_uri: &str, kid: &str) -> Result<DecodingKey, OidcError> {
         let seen_generation = {
             let state = self.state.read().await;
-            let fresh =
-                state.uri == jwks_uri && state.fetched_at.is_some_and(|t| t.elapsed() < self.ttl);
+            let fresh = state.uri == jwks_uri && state.fetched_at.is_some_and(|t| t.elapsed() < self.ttl);
             if fresh {
                 if let Some(key) = state.keys.get(kid) {
                     return Ok(key.clone());
@@ -648,15 +573,8 @@ impl JwksCache {
         // Another task may have fetched while we waited for the lock.
         {
             let state = self.state.read().await;
-            if state.uri == jwks_uri
-                && state.generation != seen_generation
-                && state.fetched_at.is_some_and(|t| t.elapsed() < self.ttl)
-            {
-                return state
-                    .keys
-                    .get(kid)
-                    .cloned()
-                    .ok_or_else(|| invalid("unknown signing key (kid)"));
+            if state.uri == jwks_uri && state.generation != seen_generation && state.fetched_at.is_some_and(|t| t.elapsed() < self.ttl) {
+                return state.keys.get(kid).cloned().ok_or_else(|| invalid("unknown signing key (kid)"));
             }
         }
         let keys = match self.fetch(http, jwks_uri).await {
@@ -684,11 +602,7 @@ impl JwksCache {
         found.ok_or_else(|| invalid("unknown signing key (kid)"))
     }
 
-    async fn fetch(
-        &self,
-        http: &reqwest::Client,
-        jwks_uri: &str,
-    ) -> Result<HashMap<String, DecodingKey>, OidcError> {
+    async fn fetch(&self, http: &reqwest::Client, jwks_uri: &str) -> Result<HashMap<String, DecodingKey>, OidcError> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let resp = http
             .get(jwks_uri)
@@ -700,10 +614,7 @@ impl JwksCache {
         if !resp.status().is_success() {
             return Err(OidcError::Jwks(format!("HTTP {}", resp.status().as_u16())));
         }
-        let set: JwkSetLoose = resp
-            .json()
-            .await
-            .map_err(|_| OidcError::Jwks("unreadable key set".into()))?;
+        let set: JwkSetLoose = resp.json().await.map_err(|_| OidcError::Jwks("unreadable key set".into()))?;
         let mut keys = HashMap::new();
         for raw in set.keys {
             // Keys of types this crate cannot parse are skipped, not fatal.
@@ -713,20 +624,10 @@ impl JwksCache {
             let AlgorithmParameters::RSA(_) = jwk.algorithm else {
                 continue;
             };
-            if jwk
-                .common
-                .public_key_use
-                .as_ref()
-                .is_some_and(|u| *u != PublicKeyUse::Signature)
-            {
+            if jwk.common.public_key_use.as_ref().is_some_and(|u| *u != PublicKeyUse::Signature) {
                 continue;
             }
-            if jwk
-                .common
-                .key_algorithm
-                .as_ref()
-                .is_some_and(|a| *a != KeyAlgorithm::RS256)
-            {
+            if jwk.common.key_algorithm.as_ref().is_some_and(|a| *a != KeyAlgorithm::RS256) {
                 continue;
             }
             let Some(kid) = jwk.common.key_id.clone() else {
@@ -748,43 +649,24 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
     }
 
     #[test]
     fn config_off_when_unset() {
-        assert_eq!(
-            OidcConfig::from_lookup(env(&[]), "https://x.test").unwrap(),
-            None
-        );
-        assert_eq!(
-            OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_ID", " ")]), "https://x.test").unwrap(),
-            None
-        );
+        assert_eq!(OidcConfig::from_lookup(env(&[]), "https://x.test").unwrap(), None);
+        assert_eq!(OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_ID", " ")]), "https://x.test").unwrap(), None);
     }
 
     #[test]
     fn config_half_configured_names_variable() {
-        let e = OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_ID", "id")]), "https://x.test")
-            .unwrap_err();
+        let e = OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_ID", "id")]), "https://x.test").unwrap_err();
         assert!(e.contains("GOOGLE_CLIENT_SECRET"), "{e}");
-        let e =
-            OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_SECRET", "s3cr3t")]), "https://x.test")
-                .unwrap_err();
-        assert!(
-            e.contains("GOOGLE_CLIENT_ID") && !e.contains("s3cr3t"),
-            "{e}"
-        );
+        let e = OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_SECRET", "s3cr3t")]), "https://x.test").unwrap_err();
+        assert!(e.contains("GOOGLE_CLIENT_ID") && !e.contains("s3cr3t"), "{e}");
         let e = OidcConfig::from_lookup(
-            env(&[
-                ("GOOGLE_CLIENT_ID", "id"),
-                ("GOOGLE_CLIENT_SECRET", "s"),
-                ("GOOGLE_TOKEN_URL", "http://evil.example/token"),
-            ]),
+            env(&[("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s"), ("GOOGLE_TOKEN_URL", "http://evil.example/token")]),
             "https://x.test",
         )
         .unwrap_err();
@@ -793,32 +675,18 @@ mod tests {
 
     #[test]
     fn config_defaults_and_redirect() {
-        let cfg = OidcConfig::from_lookup(
-            env(&[("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")]),
-            "https://app.example.com/",
-        )
-        .unwrap()
-        .unwrap();
+        let cfg = OidcConfig::from_lookup(env(&[("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")]), "https://app.example.com/").unwrap().unwrap();
         assert_eq!(cfg.issuer, GOOGLE_ISSUER);
         assert_eq!(cfg.token_endpoint, GOOGLE_TOKEN_URL);
-        assert_eq!(
-            cfg.redirect_uri,
-            "https://app.example.com/auth/google/callback"
-        );
+        assert_eq!(cfg.redirect_uri, "https://app.example.com/auth/google/callback");
         assert!(!format!("{cfg:?}").contains("\"s\""));
-        assert_eq!(
-            cfg.accepted_issuers(),
-            vec![GOOGLE_ISSUER, GOOGLE_ISSUER_NO_SCHEME]
-        );
+        assert_eq!(cfg.accepted_issuers(), vec![GOOGLE_ISSUER, GOOGLE_ISSUER_NO_SCHEME]);
     }
 
     #[test]
     fn pkce_known_vector() {
         // Expected value computed independently (Python hashlib + base64).
-        assert_eq!(
-            pkce_challenge("mewayz-pkce-test-verifier-0123456789-abcdefghijklmnop"),
-            "PAnFIh5ydkG5ZVY_YzC4Oso7QEbiBmEApVuCq7WkzVQ"
-        );
+        assert_eq!(pkce_challenge("mewayz-pkce-test-verifier-0123456789-abcdefghijklmnop"), "PAnFIh5ydkG5ZVY_YzC4Oso7QEbiBmEApVuCq7WkzVQ");
     }
 
     #[test]
@@ -834,10 +702,7 @@ mod tests {
         };
         let s = start(&cfg);
         assert!((43..=128).contains(&s.pkce_verifier.len()));
-        assert!(s
-            .pkce_verifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)));
+        assert!(s.pkce_verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)));
         let url = reqwest::Url::parse(&s.url).unwrap();
         let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
         assert_eq!(q["response_type"], "code");
@@ -848,9 +713,7 @@ mod tests {
         assert_eq!(q["nonce"], s.nonce);
         assert_eq!(q["code_challenge"], pkce_challenge(&s.pkce_verifier));
         assert_eq!(q["code_challenge_method"], "S256");
-        assert!(s
-            .url
-            .contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fauth%2Fgoogle%2Fcallback"));
+        assert!(s.url.contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fauth%2Fgoogle%2Fcallback"));
         assert!(s.url.contains("scope=openid%20email%20profile"));
         let other = start(&cfg);
         assert_ne!(s.state, other.state);

@@ -3,6 +3,7 @@
 //! profile, active sessions, and a security log.
 
 pub mod api;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -50,7 +51,9 @@ pub struct SessionUser {
 pub enum SignInOutcome {
     SignedIn(SessionUser),
     /// The password was right; a TOTP or recovery code is needed to finish.
-    NeedsSecondFactor { challenge: String },
+    NeedsSecondFactor {
+        challenge: String,
+    },
 }
 
 /// What sign-up tells the person. The same whether or not the address already had an
@@ -82,24 +85,25 @@ pub struct SecurityEvent {
 impl SecurityEvent {
     /// A sentence for the security log.
     pub fn describe(&self) -> &'static str {
+        let t = texts::AccountsTexts::now();
         match self.kind.as_str() {
-            "sign_up" => "Account created",
-            "email_verified" => "E-mail address confirmed",
-            "sign_in" => "Signed in",
-            "sign_in_failed" => "Failed sign-in attempt",
-            "second_factor_failed" => "Wrong two-factor code",
-            "signed_out" => "Signed out",
-            "signed_out_everywhere" => "Signed out on all devices",
-            "session_revoked" => "A session was revoked",
-            "password_changed" => "Password changed",
-            "password_reset" => "Password reset by e-mail link",
-            "mfa_enabled" => "Two-factor authentication turned on",
-            "mfa_disabled" => "Two-factor authentication turned off",
-            "recovery_code_used" => "Signed in with a recovery code",
-            "refresh_reuse_detected" => "A stolen or replayed session token was blocked; that session was ended",
-            "google_linked" => "Google account linked",
-            "profile_updated" => "Profile updated",
-            _ => "Account event",
+            "sign_up" => t.ev_sign_up,
+            "email_verified" => t.ev_email_verified,
+            "sign_in" => t.ev_sign_in,
+            "sign_in_failed" => t.ev_sign_in_failed,
+            "second_factor_failed" => t.ev_second_factor_failed,
+            "signed_out" => t.ev_signed_out,
+            "signed_out_everywhere" => t.ev_signed_out_everywhere,
+            "session_revoked" => t.ev_session_revoked,
+            "password_changed" => t.ev_password_changed,
+            "password_reset" => t.ev_password_reset,
+            "mfa_enabled" => t.ev_mfa_enabled,
+            "mfa_disabled" => t.ev_mfa_disabled,
+            "recovery_code_used" => t.ev_recovery_code_used,
+            "refresh_reuse_detected" => t.ev_refresh_reuse_detected,
+            "google_linked" => t.ev_google_linked,
+            "profile_updated" => t.ev_profile_updated,
+            _ => t.ev_other,
         }
     }
 }
@@ -122,5 +126,8 @@ pub struct AuthOptions {
     pub email_configured: bool,
 }
 
-/// Languages the interface offers.
-pub const LOCALES: &[(&str, &str)] = &[("en", "English"), ("fr", "Français")];
+/// Languages the interface offers: (profile code, the language's own name), from
+/// [`crate::i18n::Lang::ALL`].
+pub fn locales() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::i18n::Lang::ALL.iter().map(|l| (l.code(), l.native_name()))
+}

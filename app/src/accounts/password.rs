@@ -52,12 +52,7 @@ fn dummy_hash() -> &'static str {
 fn common() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
     SET.get_or_init(|| {
-        include_str!("common_passwords.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_lowercase)
-            .collect()
+        include_str!("common_passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_lowercase).collect()
     })
 }
 
@@ -74,22 +69,23 @@ fn is_run(chars: &[char]) -> bool {
 /// Why `password` may not be used, if it may not.
 pub fn check_new(field: &str, password: &str, email: &str) -> Option<FieldError> {
     let f = |m: &str| Some(FieldError { field: field.into(), message: m.into() });
+    let t = super::texts::AccountsTexts::now();
     let n = password.chars().count();
     if n < 10 {
-        return f("Use at least 10 characters.");
+        return f(t.pw_too_short);
     }
     if n > 128 {
-        return f("Use at most 128 characters.");
+        return f(t.pw_too_long);
     }
     let lower = password.to_lowercase();
     let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
     let chars: Vec<char> = lower.chars().collect();
     if common().contains(&lower) || (!letters.is_empty() && common().contains(&letters)) || is_run(&chars) {
-        return f("This password is too common. Choose one that is harder to guess, such as a few unrelated words.");
+        return f(t.pw_too_common);
     }
     let local = email.split('@').next().unwrap_or("").to_lowercase();
     if local.len() >= 4 && lower.contains(&local) {
-        return f("Do not use your e-mail address in your password.");
+        return f(t.pw_has_email);
     }
     None
 }

@@ -36,15 +36,8 @@ fn unix_now() -> u64 {
 
 pub fn issue_access(state: &AppState, user_id: &str, session_id: &str, role: PlatformRole) -> Result<String, AppError> {
     let now = unix_now();
-    let claims = Claims {
-        sub: user_id.into(),
-        sid: session_id.into(),
-        role,
-        iss: ISSUER.into(),
-        iat: now,
-        nbf: now,
-        exp: now + state.config.access_ttl.as_secs(),
-    };
+    let claims =
+        Claims { sub: user_id.into(), sid: session_id.into(), role, iss: ISSUER.into(), iat: now, nbf: now, exp: now + state.config.access_ttl.as_secs() };
     encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&state.config.jwt_secret))
         .map_err(|e| crate::platform::db::internal("jwt encode", &e))
 }
@@ -113,16 +106,14 @@ pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Res
     let earlier = store::sessions(&state.db).count_documents(doc! { "user_id": &user.id }).await?;
     let known = earlier > 0 && store::sessions(&state.db).count_documents(doc! { "user_id": &user.id, "device_id": &device_id }).await? > 0;
     if earlier > 0 && !known {
-        let device = store::describe_device(&meta.user_agent);
-        crate::notifications::domain::notify(
-            state,
-            &user.id,
-            "new_sign_in",
-            &format!("New sign-in on {device}"),
-            &format!("Your account was signed in to from {device} ({}). If this was not you, change your password and sign out the other sessions.", meta.ip),
-            "/account",
-        )
-        .await;
+        // Stored as it is shown, so in the account's language.
+        let lang = crate::platform::mail::recipient_lang(&user.locale);
+        let (title, body) = crate::i18n::sync_scope(lang, || {
+            let t = super::texts::AccountsTexts::now();
+            let device = store::describe_device(&meta.user_agent);
+            (crate::i18n::fill(t.new_sign_in_title, &[("device", &device)]), crate::i18n::fill(t.new_sign_in_body, &[("device", &device), ("ip", &meta.ip)]))
+        });
+        crate::notifications::domain::notify(state, &user.id, "new_sign_in", &title, &body, "/account").await;
     }
     let s = SessionDoc {
         id: crypto::new_id(),
@@ -195,9 +186,7 @@ async fn touch(state: &AppState, sid: &str) {
     }
     let now = store::now();
     let stale = DateTime::from_millis(now.timestamp_millis() - TOUCH_EVERY.as_millis() as i64);
-    let _ = store::sessions(&state.db)
-        .update_one(doc! { "_id": sid, "last_seen": { "$lt": stale } }, doc! { "$set": { "last_seen": now } })
-        .await;
+    let _ = store::sessions(&state.db).update_one(doc! { "_id": sid, "last_seen": { "$lt": stale } }, doc! { "$set": { "last_seen": now } }).await;
 }
 
 /// Resolves the caller from the access token, or from the refresh cookie when the access
@@ -265,10 +254,7 @@ async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result
         }
         if session.revoked_at.is_none() {
             store::sessions(&state.db)
-                .update_one(
-                    doc! { "_id": &session.id },
-                    doc! { "$set": { "revoked_at": now, "revoke_reason": "refresh token reuse" } },
-                )
+                .update_one(doc! { "_id": &session.id }, doc! { "$set": { "revoked_at": now, "revoke_reason": "refresh token reuse" } })
                 .await?;
             tracing::warn!(session = %session.id, "refresh token reuse detected: session revoked");
             store::log_event(&state.db, &session.user_id, "refresh_reuse_detected", &meta).await;
@@ -299,9 +285,7 @@ pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<&str>, rea
     if let Some(k) = keep {
         filter.insert("_id", doc! { "$ne": k });
     }
-    let r = store::sessions(&state.db)
-        .update_many(filter, doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } })
-        .await?;
+    let r = store::sessions(&state.db).update_many(filter, doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } }).await?;
     Ok(r.modified_count)
 }
 

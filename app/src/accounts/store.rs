@@ -181,14 +181,7 @@ fn event_id(at: DateTime) -> String {
 /// Records a security event. A failure to record is logged, never shown to the person.
 pub async fn log_event(db: &Db, user_id: &str, kind: &str, meta: &RequestMeta) {
     let at = now();
-    let ev = EventDoc {
-        id: event_id(at),
-        user_id: user_id.to_string(),
-        kind: kind.to_string(),
-        at,
-        ip: meta.ip.clone(),
-        user_agent: meta.user_agent.clone(),
-    };
+    let ev = EventDoc { id: event_id(at), user_id: user_id.to_string(), kind: kind.to_string(), at, ip: meta.ip.clone(), user_agent: meta.user_agent.clone() };
     if let Err(e) = events(db).insert_one(ev).await {
         tracing::warn!(error = %e, kind, "could not record security event");
     }
@@ -200,8 +193,9 @@ impl EventDoc {
     }
 }
 
-/// "Chrome on Android" from a user-agent string.
+/// "Chrome on Android" from a user-agent string, in the current language.
 pub fn describe_device(ua: &str) -> String {
+    let t = super::texts::AccountsTexts::now();
     let browser = if ua.contains("Edg/") {
         "Edge"
     } else if ua.contains("Firefox/") {
@@ -211,9 +205,9 @@ pub fn describe_device(ua: &str) -> String {
     } else if ua.contains("Safari/") {
         "Safari"
     } else if ua.is_empty() {
-        return "Unknown device".into();
+        return t.device_unknown.into();
     } else {
-        "A program"
+        t.device_program
     };
     let os = if ua.contains("Android") {
         "Android"
@@ -228,5 +222,5 @@ pub fn describe_device(ua: &str) -> String {
     } else {
         return browser.to_string();
     };
-    format!("{browser} on {os}")
+    crate::i18n::fill(t.device_on, &[("browser", &browser), ("os", &os)])
 }

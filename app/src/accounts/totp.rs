@@ -19,13 +19,10 @@ pub fn new_secret() -> String {
 }
 
 fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AppError> {
-    let bytes = Secret::Encoded(secret_b32.to_string())
-        .to_bytes()
-        .map_err(|e| crate::platform::db::internal("totp secret", &format!("{e:?}")))?;
+    let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().map_err(|e| crate::platform::db::internal("totp secret", &format!("{e:?}")))?;
     // otpauth labels may not contain ':'.
     let account = account.replace(':', "");
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP, bytes, Some("Mewayz".into()), account)
-        .map_err(|e| crate::platform::db::internal("totp", &format!("{e:?}")))
+    TOTP::new(Algorithm::SHA1, 6, 1, STEP, bytes, Some("Mewayz".into()), account).map_err(|e| crate::platform::db::internal("totp", &format!("{e:?}")))
 }
 
 pub fn setup(secret_b32: &str, email: &str) -> Result<TotpSetup, AppError> {

@@ -9,15 +9,47 @@ use mongodb::bson::{doc, DateTime};
 
 use super::store::{self, AccountDoc, CouponDoc, PlatformAuditDoc, ACCOUNTS, COUPONS, PLATFORM_AUDIT};
 use super::stripe::{Form, Stripe, Subscription};
+use super::texts::BillingTexts;
 use super::*;
 use crate::error::AppError;
+use crate::i18n::{fill, numbers};
 use crate::platform::db::is_duplicate_key;
 use crate::platform::{crypto, mail, AppState, Ctx};
 use crate::workspaces::plans::{self, PlanDoc};
 use crate::workspaces::store::{self as ws_store, AuditDoc, InvitationDoc, MemberDoc, WorkspaceDoc, AUDIT, INVITATIONS, MEMBERS};
 use crate::workspaces::{Action, PlanLimit, LIMIT_KEYS};
 
-pub const NOT_SET_UP: &str = "Payments are not set up on this server yet.";
+/// "Payments are not set up on this server yet.", in the current language.
+pub fn not_set_up() -> &'static str {
+    BillingTexts::now().err_not_set_up
+}
+
+/// "Payments are not set up … Pro (monthly) has no Stripe price yet."
+fn no_price(plan: &str, interval: &str) -> String {
+    let t = BillingTexts::now();
+    let missing = if interval == "yearly" { t.err_no_price_yearly } else { t.err_no_price_monthly };
+    format!("{} {}", t.err_not_set_up, fill(missing, &[("plan", &plan)]))
+}
+
+/// "monthly" / "yearly" as the audit log says it.
+fn interval_said(interval: &str) -> &'static str {
+    let t = BillingTexts::now();
+    if interval == "yearly" {
+        t.audit_yearly
+    } else {
+        t.audit_monthly
+    }
+}
+
+/// The language of the workspace's owner (for what Stripe's webhooks cause: they carry no
+/// person's language).
+pub async fn owner_lang(state: &AppState, workspace_id: &str) -> crate::i18n::Lang {
+    let owner = match ws_store::workspaces(&state.db).find_one(doc! { "_id": workspace_id }).await {
+        Ok(Some(w)) => user_of(state, &w.owner_id).await,
+        _ => None,
+    };
+    owner.and_then(|o| crate::i18n::Lang::from_code(&o.locale)).unwrap_or_default()
+}
 
 fn now_ms() -> i64 {
     DateTime::now().timestamp_millis()
@@ -26,14 +58,14 @@ fn now_ms() -> i64 {
 fn stripe_of(state: &AppState) -> Result<Stripe, AppError> {
     match &state.config.stripe {
         Some(c) => Stripe::new(c),
-        None => Err(AppError::unavailable(NOT_SET_UP)),
+        None => Err(AppError::unavailable(not_set_up())),
     }
 }
 
 fn check_interval(interval: &str) -> Result<&str, AppError> {
     match interval.trim() {
         i @ ("monthly" | "yearly") => Ok(i),
-        _ => Err(AppError::field("interval", "Choose monthly or yearly billing.")),
+        _ => Err(AppError::field("interval", BillingTexts::now().err_interval)),
     }
 }
 
@@ -41,7 +73,7 @@ async fn plan_named(state: &AppState, id: &str) -> Result<PlanDoc, AppError> {
     match plans::find(&state.db, id.trim()).await? {
         Some(p) => Ok(p),
         None if plans::all(&state.db).await?.is_empty() => Err(AppError::unavailable(plans::NOT_LOADED)),
-        None => Err(AppError::field("plan", "Choose one of the offered plans.")),
+        None => Err(AppError::field("plan", BillingTexts::now().err_plan_unknown)),
     }
 }
 
@@ -67,7 +99,14 @@ async fn workspace_audit(state: &AppState, workspace_id: &str, actor_id: &str, a
 
 async fn platform_audit(ctx: &Ctx, action: &str, detail: String) {
     let actor_name = user_of(&ctx.state, &ctx.user_id).await.map(|u| u.name).unwrap_or_default();
-    let entry = PlatformAuditDoc { id: format!("{:013x}{}", now_ms(), &crypto::new_id()[..12]), actor_id: ctx.user_id.clone(), actor_name, action: action.into(), detail, at: DateTime::now() };
+    let entry = PlatformAuditDoc {
+        id: format!("{:013x}{}", now_ms(), &crypto::new_id()[..12]),
+        actor_id: ctx.user_id.clone(),
+        actor_name,
+        action: action.into(),
+        detail,
+        at: DateTime::now(),
+    };
     if let Err(e) = ctx.db().collection::<PlatformAuditDoc>(PLATFORM_AUDIT).insert_one(entry).await {
         tracing::warn!(error = %e, action, "could not write platform audit entry");
     }
@@ -75,11 +114,8 @@ async fn platform_audit(ctx: &Ctx, action: &str, detail: String) {
 
 async fn ensure_account(db: &crate::platform::Db, workspace_id: &str) -> Result<AccountDoc, AppError> {
     let coll = db.collection::<AccountDoc>(ACCOUNTS);
-    let _ = coll
-        .update_one(doc! { "_id": workspace_id }, doc! { "$setOnInsert": { "workspace_id": workspace_id, "overrides": {} } })
-        .upsert(true)
-        .await;
-    store::account(db, workspace_id).await?.ok_or_else(|| AppError::not_found("That workspace"))
+    let _ = coll.update_one(doc! { "_id": workspace_id }, doc! { "$setOnInsert": { "workspace_id": workspace_id, "overrides": {} } }).upsert(true).await;
+    store::account(db, workspace_id).await?.ok_or_else(|| AppError::not_found(BillingTexts::now().nf_workspace))
 }
 
 // ---------------------------------------------------------------- usage
@@ -95,14 +131,16 @@ async fn usage(ctx: &Ctx, w: &WorkspaceDoc) -> Result<BTreeMap<&'static str, i64
 }
 
 /// Each counted limit of `plan` (with the workspace's overrides) that `used` exceeds, as
-/// "Team members: 4 of 2".
+/// "Team members: 4 of 2" or "Storage: 600 MB of 500 MB".
 fn excess(plan: &PlanDoc, overrides: &BTreeMap<String, Option<i64>>, used: &BTreeMap<&'static str, i64>) -> Vec<String> {
+    let t = BillingTexts::now();
     LIMIT_KEYS
         .iter()
-        .filter_map(|(key, label)| {
+        .filter_map(|(key, _)| {
+            let label = crate::workspaces::limit_label(key);
             let n = *used.get(key)?;
             let limit = overrides.get(*key).copied().unwrap_or_else(|| plan.limit(key))?;
-            (n > limit).then(|| format!("{label}: {n} of {limit}"))
+            (n > limit).then(|| fill(t.err_excess, &[("label", &label), ("used", &numbers::amount(key, n)), ("limit", &numbers::amount(key, limit))]))
         })
         .collect()
 }
@@ -119,9 +157,9 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
     let usage = LIMIT_KEYS
         .iter()
         .filter(|(k, _)| *k != "upload_mb")
-        .map(|(k, label)| UsageLine {
+        .map(|(k, _)| UsageLine {
             key: k.to_string(),
-            label: label.to_string(),
+            label: crate::workspaces::limit_label(k).to_string(),
             used: used.get(k).copied().unwrap_or(0),
             limit: overrides.get(*k).copied().unwrap_or_else(|| effective.limit(k)),
         })
@@ -163,7 +201,11 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
         renews_at_ms: account.as_ref().and_then(|a| a.current_period_end).map(|d| d.timestamp_millis()),
         cancel_at_period_end: account.as_ref().is_some_and(|a| a.cancel_at_period_end),
         grace_ends_at_ms: account.as_ref().filter(|a| a.status.as_deref() == Some("grace")).and_then(|a| a.grace_ends_at).map(|d| d.timestamp_millis()),
-        complimentary_until_ms: account.as_ref().filter(|a| a.complimentary_active(now).is_some()).and_then(|a| a.complimentary_until).map(|d| d.timestamp_millis()),
+        complimentary_until_ms: account
+            .as_ref()
+            .filter(|a| a.complimentary_active(now).is_some())
+            .and_then(|a| a.complimentary_until)
+            .map(|d| d.timestamp_millis()),
         usage,
         invoices,
         invoices_error,
@@ -178,13 +220,15 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
 async fn read_only_lines(ctx: &Ctx, w: &WorkspaceDoc) -> Result<(Vec<ReadOnlyLine>, bool), AppError> {
     let pages = crate::bio::domain::page_allowance(ctx).await?;
     let seats = plans::seat_allowance(ctx.db(), w).await?;
+    let t = BillingTexts::now();
     let mut upgrade = false;
     let mut lines = vec![];
-    for (a, one, many, href) in [(&pages, "link-in-bio page", "link-in-bio pages", "/bio"), (&seats, "team member", "team members", "/workspace/team")] {
+    for (a, one, many, href) in [(&pages, t.ro_pages_one, t.ro_pages_many, "/bio"), (&seats, t.ro_members_one, t.ro_members_many, "/workspace/team")] {
         let n = a.read_only.len() as i64;
         if n > 0 {
             upgrade |= a.upgrade_to.is_some();
-            lines.push(ReadOnlyLine { key: a.key.clone(), count: n, text: format!("{n} {}", if n == 1 { one } else { many }), href: href.into() });
+            let text = if n == 1 { one.to_string() } else { fill(many, &[("n", &n)]) };
+            lines.push(ReadOnlyLine { key: a.key.clone(), count: n, text, href: href.into() });
         }
     }
     Ok((lines, upgrade))
@@ -201,10 +245,7 @@ async fn customer_for(ctx: &Ctx, stripe: &Stripe, w: &WorkspaceDoc) -> Result<St
     let email = owner.map(|u| u.email).unwrap_or_default();
     let created = stripe.create_customer(&w.id, &w.name, &email).await?;
     // Of two concurrent first checkouts, the first stored customer is kept.
-    ctx.db()
-        .collection::<AccountDoc>(ACCOUNTS)
-        .update_one(doc! { "_id": &w.id, "customer_id": null }, doc! { "$set": { "customer_id": &created.id } })
-        .await?;
+    ctx.db().collection::<AccountDoc>(ACCOUNTS).update_one(doc! { "_id": &w.id, "customer_id": null }, doc! { "$set": { "customer_id": &created.id } }).await?;
     Ok(store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id).unwrap_or(created.id))
 }
 
@@ -213,20 +254,20 @@ pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: S
     let interval = check_interval(&interval)?;
     let chosen = plan_named(&ctx.state, &plan).await?;
     if chosen.monthly_price == 0 && chosen.yearly_price == 0 {
-        return Err(AppError::field("plan", format!("{} is free: no payment is needed.", chosen.name)));
+        return Err(AppError::field("plan", fill(BillingTexts::now().err_plan_free, &[("plan", &chosen.name)])));
     }
     let stripe = stripe_of(&ctx.state)?;
     let Some(price) = chosen.price_for(interval) else {
-        return Err(AppError::unavailable(format!("{NOT_SET_UP} {} ({interval}) has no Stripe price yet.", chosen.name)));
+        return Err(AppError::unavailable(no_price(&chosen.name, interval)));
     };
     let w = crate::workspaces::domain::load_workspace(ctx).await?;
     let account = store::account(ctx.db(), &w.id).await?;
     if account.as_ref().is_some_and(|a| matches!(a.status.as_deref(), Some("active" | "grace")) && a.subscription_id.is_some()) {
-        return Err(AppError::field("plan", "This workspace already has a subscription. Change its plan instead."));
+        return Err(AppError::field("plan", BillingTexts::now().err_has_subscription));
     }
     let coupon = coupon.trim().to_uppercase();
     if !coupon.is_empty() && ctx.db().collection::<CouponDoc>(COUPONS).find_one(doc! { "_id": &coupon }).await?.is_none() {
-        return Err(AppError::field("coupon", "That discount code is not valid."));
+        return Err(AppError::field("coupon", BillingTexts::now().err_bad_coupon));
     }
     let customer = customer_for(ctx, &stripe, &w).await?;
     let base = &ctx.state.config.public_url;
@@ -250,8 +291,14 @@ pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: S
         f.insert("discounts[0][coupon]".into(), coupon.clone());
     }
     let session = stripe.create_checkout_session(&f).await?;
-    crate::workspaces::domain::audit(ctx, "checkout_started", format!("Started Checkout for {} ({interval}){}", chosen.name, if coupon.is_empty() { String::new() } else { format!(" with code {coupon}") })).await;
-    session.url.ok_or_else(|| AppError::unavailable("Stripe did not return a Checkout page. Try again in a moment."))
+    let t = BillingTexts::now();
+    let detail = if coupon.is_empty() {
+        fill(t.audit_checkout, &[("plan", &chosen.name), ("interval", &interval_said(interval))])
+    } else {
+        fill(t.audit_checkout_code, &[("plan", &chosen.name), ("interval", &interval_said(interval)), ("code", &coupon)])
+    };
+    crate::workspaces::domain::audit(ctx, "checkout_started", detail).await;
+    session.url.ok_or_else(|| AppError::unavailable(BillingTexts::now().err_no_checkout))
 }
 
 pub async fn open_billing_portal(ctx: &Ctx) -> Result<String, AppError> {
@@ -259,7 +306,7 @@ pub async fn open_billing_portal(ctx: &Ctx) -> Result<String, AppError> {
     let stripe = stripe_of(&ctx.state)?;
     let w = crate::workspaces::domain::load_workspace(ctx).await?;
     let Some(customer) = store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id) else {
-        return Err(AppError::field("plan", "This workspace has no billing account yet: subscribe to a paid plan first."));
+        return Err(AppError::field("plan", BillingTexts::now().err_no_customer));
     };
     let session = stripe.create_portal_session(&customer, &format!("{}/billing", ctx.state.config.public_url)).await?;
     Ok(session.url)
@@ -278,10 +325,7 @@ pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Bi
     if !over.is_empty() {
         return Err(AppError::field("plan", over.join("; ")));
     }
-    let subscription = account
-        .as_ref()
-        .filter(|a| matches!(a.status.as_deref(), Some("active" | "grace")))
-        .and_then(|a| a.subscription_id.clone());
+    let subscription = account.as_ref().filter(|a| matches!(a.status.as_deref(), Some("active" | "grace"))).and_then(|a| a.subscription_id.clone());
     let is_free = target.monthly_price == 0 && target.yearly_price == 0;
     match (is_free, subscription) {
         (true, Some(sub)) => {
@@ -291,19 +335,21 @@ pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Bi
             f.insert("cancel_at_period_end".into(), "true".into());
             let updated = stripe.update_subscription(&sub, &f).await?;
             apply_subscription(&ctx.state, &w.id, &updated, false).await?;
-            crate::workspaces::domain::audit(ctx, "plan_change", format!("Cancelled the subscription: {} from the end of the period", target.name)).await;
+            let detail = fill(BillingTexts::now().audit_cancelled, &[("plan", &target.name)]);
+            crate::workspaces::domain::audit(ctx, "plan_change", detail).await;
         }
         (true, None) => {
             ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": &target.id, "billing_interval": &interval } }).await?;
-            crate::workspaces::domain::audit(ctx, "plan_change", format!("Moved to {}", target.name)).await;
+            let detail = fill(BillingTexts::now().audit_moved, &[("plan", &target.name)]);
+            crate::workspaces::domain::audit(ctx, "plan_change", detail).await;
         }
         (false, Some(sub)) => {
             let stripe = stripe_of(&ctx.state)?;
             let Some(price) = target.price_for(&interval) else {
-                return Err(AppError::unavailable(format!("{NOT_SET_UP} {} ({interval}) has no Stripe price yet.", target.name)));
+                return Err(AppError::unavailable(no_price(&target.name, &interval)));
             };
             let current = stripe.subscription(&sub).await?;
-            let item = current.items.data.first().map(|i| i.id.clone()).ok_or_else(|| AppError::unavailable("The subscription has no item to change."))?;
+            let item = current.items.data.first().map(|i| i.id.clone()).ok_or_else(|| AppError::unavailable(BillingTexts::now().err_no_item))?;
             let mut f = Form::new();
             f.insert("items[0][id]".into(), item);
             f.insert("items[0][price]".into(), price.to_string());
@@ -312,11 +358,12 @@ pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Bi
             f.insert("metadata[workspace_id]".into(), w.id.clone());
             let updated = stripe.update_subscription(&sub, &f).await?;
             apply_subscription(&ctx.state, &w.id, &updated, false).await?;
-            crate::workspaces::domain::audit(ctx, "plan_change", format!("Changed the plan to {} ({interval}), prorated", target.name)).await;
+            let detail = fill(BillingTexts::now().audit_changed, &[("plan", &target.name), ("interval", &interval_said(&interval))]);
+            crate::workspaces::domain::audit(ctx, "plan_change", detail).await;
         }
         (false, None) => {
             stripe_of(&ctx.state)?;
-            return Err(AppError::field("plan", format!("Subscribe to {} through Checkout first.", target.name)));
+            return Err(AppError::field("plan", fill(BillingTexts::now().err_checkout_first, &[("plan", &target.name)])));
         }
     }
     get_billing(ctx).await
@@ -409,27 +456,40 @@ pub async fn apply_subscription(state: &AppState, workspace_id: &str, sub: &Subs
     if let Some((plan, name, interval)) = new_plan {
         if plan != w.plan || interval != w.billing_interval {
             ws_store::workspaces(&state.db)
-                .update_one(doc! { "_id": workspace_id }, doc! { "$set": { "plan": &plan, "billing_interval": &interval, "updated_at": DateTime::now() }, "$inc": { "version": 1_i64 } })
+                .update_one(
+                    doc! { "_id": workspace_id },
+                    doc! { "$set": { "plan": &plan, "billing_interval": &interval, "updated_at": DateTime::now() }, "$inc": { "version": 1_i64 } },
+                )
                 .await?;
-            workspace_audit(state, workspace_id, "", "Stripe", "plan_changed", format!("The plan is now {name} ({interval})")).await;
+            let detail = fill(BillingTexts::now().audit_stripe_plan, &[("plan", &name), ("interval", &interval_said(&interval))]);
+            workspace_audit(state, workspace_id, "", "Stripe", "plan_changed", detail).await;
         }
     }
     Ok(())
 }
 
+/// Tells the owner, in the owner's language (a webhook carries no person's language).
 async fn tell_owner_payment_failed(state: &AppState, w: &WorkspaceDoc) {
+    let owner = user_of(state, &w.owner_id).await;
+    let lang = owner.as_ref().and_then(|o| crate::i18n::Lang::from_code(&o.locale)).unwrap_or_default();
+    crate::i18n::scope(lang, tell_owner_payment_failed_now(state, w, owner)).await
+}
+
+async fn tell_owner_payment_failed_now(state: &AppState, w: &WorkspaceDoc, owner: Option<crate::accounts::store::UserDoc>) {
+    let t = BillingTexts::now();
     let days = state.config.billing_grace_days;
     let url = format!("{}/billing", state.config.public_url);
-    let title = format!("Payment failed for {}", w.name);
-    let body = format!("We could not take the payment for {}. Update the payment method within {days} days to keep your plan; after that the workspace moves to Free's limits (nothing is deleted).", w.name);
+    let title = fill(t.failed_title, &[("workspace", &w.name)]);
+    let body = fill(t.failed_body, &[("workspace", &w.name), ("days", &days)]);
     crate::notifications::domain::notify(state, &w.owner_id, "billing", &title, &body, "/billing").await;
-    if let Some(owner) = user_of(state, &w.owner_id).await {
-        let email = mail::action_email(&owner.email, &title, &body, "Update the payment method", &url, "Stripe retries the payment automatically over the next days.");
+    if let Some(owner) = owner {
+        let email = mail::action_email(&owner.email, &title, &body, t.failed_action, &url, t.failed_footer);
         if let Err(e) = mail::send_later(state, &format!("billing_failed:{}:{}", w.id, now_ms() / 60_000), email).await {
             tracing::warn!(error = %e, "could not queue the payment-failed e-mail");
         }
     }
-    workspace_audit(state, &w.id, "", "Stripe", "payment_failed", format!("A payment failed; the grace period of {days} days started")).await;
+    let detail = fill(t.audit_payment_failed, &[("days", &days)]);
+    workspace_audit(state, &w.id, "", "Stripe", "payment_failed", detail).await;
 }
 
 // ---------------------------------------------------------------- platform admins
@@ -455,7 +515,7 @@ pub async fn admin_list_plans(ctx: &Ctx) -> Result<Vec<AdminPlan>, AppError> {
 
 fn check_price_id(field: &str, id: &str) -> Option<crate::error::FieldError> {
     let ok = id.is_empty() || (id.starts_with("price_") && id.len() < 200 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    (!ok).then(|| crate::error::FieldError { field: field.into(), message: "Use a Stripe price id such as price_1Pxyz…, or leave it empty.".into() })
+    (!ok).then(|| crate::error::FieldError { field: field.into(), message: BillingTexts::now().err_price_id.into() })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -471,16 +531,19 @@ pub async fn admin_save_plan(
     stripe_price_yearly: String,
 ) -> Result<Vec<AdminPlan>, AppError> {
     use crate::error::FieldError;
+    let t = BillingTexts::now();
     let id = id.trim().to_string();
     let name = name.trim().to_string();
     let currency = currency.trim().to_uppercase();
     let (pm, py) = (stripe_price_monthly.trim().to_string(), stripe_price_yearly.trim().to_string());
     let fe = |f: &str, m: &str| Some(FieldError { field: f.into(), message: m.into() });
     let mut fields: Vec<FieldError> = [
-        (id.is_empty() || id.len() > 40 || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')).then(|| fe("id", "Use lowercase letters, digits and _.")).flatten(),
-        (name.is_empty() || name.len() > 60).then(|| fe("name", "Give the plan a name (up to 60 characters).")).flatten(),
-        (monthly_price < 0 || yearly_price < 0).then(|| fe("monthly_price", "Prices cannot be negative.")).flatten(),
-        (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase())).then(|| fe("currency", "Use an ISO code such as USD.")).flatten(),
+        (id.is_empty() || id.len() > 40 || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .then(|| fe("id", t.err_plan_id))
+            .flatten(),
+        (name.is_empty() || name.len() > 60).then(|| fe("name", t.err_plan_name)).flatten(),
+        (monthly_price < 0 || yearly_price < 0).then(|| fe("monthly_price", t.err_negative_price)).flatten(),
+        (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase())).then(|| fe("currency", t.err_currency)).flatten(),
         check_price_id("stripe_price_monthly", &pm),
         check_price_id("stripe_price_yearly", &py),
     ]
@@ -490,15 +553,16 @@ pub async fn admin_save_plan(
     let parsed: BTreeMap<String, Option<i64>> = match serde_json::from_str(if limits.trim().is_empty() { "{}" } else { limits.trim() }) {
         Ok(m) => m,
         Err(_) => {
-            fields.push(FieldError { field: "limits".into(), message: "Write the limits as a JSON object, e.g. {\"members\": 2, \"sites\": null}.".into() });
+            fields.push(FieldError { field: "limits".into(), message: t.err_limits_json.into() });
             BTreeMap::new()
         }
     };
     for (k, v) in &parsed {
         if !LIMIT_KEYS.iter().any(|(key, _)| key == k) {
-            fields.push(FieldError { field: "limits".into(), message: format!("Unknown limit {k:?}. Known: {}.", LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")) });
+            let known = LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+            fields.push(FieldError { field: "limits".into(), message: fill(t.err_limit_unknown, &[("key", &format!("{k:?}")), ("known", &known)]) });
         } else if matches!(v, Some(n) if *n < 0) {
-            fields.push(FieldError { field: "limits".into(), message: format!("The limit {k} cannot be negative (use null for no limit).") });
+            fields.push(FieldError { field: "limits".into(), message: fill(t.err_limit_negative, &[("key", k)]) });
         }
     }
     AppError::check_fields(fields)?;
@@ -517,19 +581,24 @@ pub async fn admin_save_plan(
         stripe_price_yearly: Some(py).filter(|s| !s.is_empty()),
     };
     ctx.db().collection::<PlanDoc>(ws_store::PLANS).replace_one(doc! { "_id": &id }, &plan).upsert(true).await?;
-    platform_audit(ctx, if before.is_some() { "plan_updated" } else { "plan_created" }, format!("Saved the plan {name} ({id}): {}", serde_json::to_string(&admin_plan(&plan)).unwrap_or_default())).await;
+    platform_audit(
+        ctx,
+        if before.is_some() { "plan_updated" } else { "plan_created" },
+        format!("Saved the plan {name} ({id}): {}", serde_json::to_string(&admin_plan(&plan)).unwrap_or_default()),
+    )
+    .await;
     admin_list_plans(ctx).await
 }
 
 async fn find_workspace(ctx: &Ctx, query: &str) -> Result<WorkspaceDoc, AppError> {
     let q = query.trim();
     if q.is_empty() || q.len() > 64 {
-        return Err(AppError::field("workspace", "Enter a workspace id or address."));
+        return Err(AppError::field("workspace", BillingTexts::now().err_ws_query));
     }
     ws_store::workspaces(ctx.db())
         .find_one(doc! { "$or": [ { "_id": q }, { "slug": q.to_lowercase() } ] })
         .await?
-        .ok_or_else(|| AppError::not_found("That workspace"))
+        .ok_or_else(|| AppError::not_found(BillingTexts::now().nf_workspace))
 }
 
 async fn admin_view(ctx: &Ctx, w: &WorkspaceDoc) -> Result<AdminWorkspaceBilling, AppError> {
@@ -547,7 +616,7 @@ async fn admin_view(ctx: &Ctx, w: &WorkspaceDoc) -> Result<AdminWorkspaceBilling
         complimentary_until_ms: account.as_ref().and_then(|a| a.complimentary_until).map(|d| d.timestamp_millis()),
         overrides: account
             .as_ref()
-            .map(|a| a.overrides.iter().map(|(k, v)| PlanLimit { key: k.clone(), label: crate::workspaces::label_of(LIMIT_KEYS, k).to_string(), value: *v }).collect())
+            .map(|a| a.overrides.iter().map(|(k, v)| PlanLimit { key: k.clone(), label: crate::workspaces::limit_label(k).to_string(), value: *v }).collect())
             .unwrap_or_default(),
         stripe_customer: account.as_ref().and_then(|a| a.customer_id.clone()),
         stripe_subscription: account.as_ref().and_then(|a| a.subscription_id.clone()),
@@ -555,7 +624,8 @@ async fn admin_view(ctx: &Ctx, w: &WorkspaceDoc) -> Result<AdminWorkspaceBilling
 }
 
 async fn admin_name(ctx: &Ctx) -> String {
-    user_of(&ctx.state, &ctx.user_id).await.map(|u| format!("{} (platform admin)", u.name)).unwrap_or_else(|| "A platform admin".into())
+    let t = BillingTexts::now();
+    user_of(&ctx.state, &ctx.user_id).await.map(|u| fill(t.audit_admin, &[("name", &u.name)])).unwrap_or_else(|| t.audit_admin_unknown.into())
 }
 
 pub async fn admin_find_workspace(ctx: &Ctx, query: String) -> Result<AdminWorkspaceBilling, AppError> {
@@ -571,7 +641,7 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
     ensure_account(ctx.db(), &w.id).await?;
     let detail = if plan.is_empty() {
         coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { "complimentary_plan": null, "complimentary_until": null } }).await?;
-        "Removed the complimentary plan".to_string()
+        BillingTexts::now().audit_comp_removed.to_string()
     } else {
         let p = plan_named(&ctx.state, plan).await?;
         let until_dt = if until.is_empty() {
@@ -581,12 +651,17 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
             let dt = valid.then(|| DateTime::parse_rfc3339_str(format!("{until}T23:59:59.999Z")).ok()).flatten();
             match dt {
                 Some(d) if d.timestamp_millis() > now_ms() => Some(d),
-                Some(_) => return Err(AppError::field("until", "Choose a date in the future, or leave it empty for no end.")),
-                None => return Err(AppError::field("until", "Write the date as YYYY-MM-DD, or leave it empty for no end.")),
+                Some(_) => return Err(AppError::field("until", BillingTexts::now().err_until_past)),
+                None => return Err(AppError::field("until", BillingTexts::now().err_until_format)),
             }
         };
         coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { "complimentary_plan": &p.id, "complimentary_until": until_dt } }).await?;
-        format!("Granted {} for free{}", p.name, if until.is_empty() { String::new() } else { format!(" until {until}") })
+        let t = BillingTexts::now();
+        if until.is_empty() {
+            fill(t.audit_comp_granted, &[("plan", &p.name)])
+        } else {
+            fill(t.audit_comp_granted_until, &[("plan", &p.name), ("date", &until)])
+        }
     };
     workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "complimentary_plan", detail.clone()).await;
     platform_audit(ctx, "complimentary_plan", format!("{} ({}): {detail}", w.name, w.id)).await;
@@ -596,28 +671,31 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
 pub async fn admin_set_limit_override(ctx: &Ctx, workspace_id: String, key: String, value: String) -> Result<AdminWorkspaceBilling, AppError> {
     let w = find_workspace(ctx, &workspace_id).await?;
     let key = key.trim();
-    let Some((key, label)) = LIMIT_KEYS.iter().find(|(k, _)| *k == key) else {
-        return Err(AppError::field("key", "Choose one of the listed limits."));
+    let Some((key, _)) = LIMIT_KEYS.iter().find(|(k, _)| *k == key) else {
+        return Err(AppError::field("key", BillingTexts::now().err_limit_key));
     };
+    let label = crate::workspaces::limit_label(key);
     let value = value.trim();
     ensure_account(ctx.db(), &w.id).await?;
     let coll = ctx.db().collection::<AccountDoc>(ACCOUNTS);
     let field = format!("overrides.{key}");
+    // "unlimited", in either language (the hint offers the word of the admin's language).
+    let unlimited = value.eq_ignore_ascii_case("unlimited") || value.to_lowercase() == numbers::NumberTexts::FR.unlimited.to_lowercase();
     let detail = match value {
+        _ if unlimited => {
+            coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { &field: null } }).await?;
+            fill(BillingTexts::now().audit_ov_unlimited, &[("label", &label)])
+        }
         "" => {
             coll.update_one(doc! { "_id": &w.id }, doc! { "$unset": { &field: "" } }).await?;
-            format!("Removed the override of {label}")
-        }
-        "unlimited" => {
-            coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { &field: null } }).await?;
-            format!("{label}: no limit (override)")
+            fill(BillingTexts::now().audit_ov_removed, &[("label", &label)])
         }
         v => match v.parse::<i64>() {
             Ok(n) if n >= 0 => {
                 coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { &field: n } }).await?;
-                format!("{label}: {n} (override)")
+                fill(BillingTexts::now().audit_ov_value, &[("label", &label), ("value", &numbers::amount(key, n))])
             }
-            _ => return Err(AppError::field("value", "Enter a whole number, \"unlimited\", or nothing to remove the override.")),
+            _ => return Err(AppError::field("value", BillingTexts::now().err_override_value)),
         },
     };
     workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "limit_override", detail.clone()).await;
@@ -626,36 +704,57 @@ pub async fn admin_set_limit_override(ctx: &Ctx, workspace_id: String, key: Stri
 }
 
 fn coupon_view(c: CouponDoc) -> Coupon {
-    Coupon { code: c.code, percent_off: c.percent_off, duration_months: c.duration_months, created_ms: c.created_at.timestamp_millis(), created_by: c.created_by }
+    Coupon {
+        code: c.code,
+        percent_off: c.percent_off,
+        duration_months: c.duration_months,
+        created_ms: c.created_at.timestamp_millis(),
+        created_by: c.created_by,
+    }
 }
 
 pub async fn admin_create_coupon(ctx: &Ctx, code: String, percent_off: i64, duration_months: i64) -> Result<Vec<Coupon>, AppError> {
+    let t = BillingTexts::now();
     let code = code.trim().to_uppercase();
     let mut fields = vec![];
     if code.len() < 3 || code.len() > 40 || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-        fields.push(crate::error::FieldError { field: "code".into(), message: "Use 3 to 40 letters, digits, - or _.".into() });
+        fields.push(crate::error::FieldError { field: "code".into(), message: t.err_coupon_code.into() });
     }
     if !(1..=100).contains(&percent_off) {
-        fields.push(crate::error::FieldError { field: "percent_off".into(), message: "Enter a percentage from 1 to 100.".into() });
+        fields.push(crate::error::FieldError { field: "percent_off".into(), message: t.err_coupon_percent.into() });
     }
     if !(0..=36).contains(&duration_months) {
-        fields.push(crate::error::FieldError { field: "duration_months".into(), message: "Enter 0 (forever) to 36 months.".into() });
+        fields.push(crate::error::FieldError { field: "duration_months".into(), message: t.err_coupon_months.into() });
     }
     AppError::check_fields(fields)?;
     let stripe = stripe_of(&ctx.state)?;
     let coll = ctx.db().collection::<CouponDoc>(COUPONS);
     if coll.find_one(doc! { "_id": &code }).await?.is_some() {
-        return Err(AppError::field("code", "A coupon with this code exists already."));
+        return Err(AppError::field("code", t.err_coupon_exists));
     }
     stripe.create_coupon(&code, percent_off, duration_months).await?;
     let creator = user_of(&ctx.state, &ctx.user_id).await.map(|u| u.name).unwrap_or_default();
-    let doc = CouponDoc { code: code.clone(), percent_off, duration_months: (duration_months > 0).then_some(duration_months), created_at: DateTime::now(), created_by: creator };
+    let doc = CouponDoc {
+        code: code.clone(),
+        percent_off,
+        duration_months: (duration_months > 0).then_some(duration_months),
+        created_at: DateTime::now(),
+        created_by: creator,
+    };
     match coll.insert_one(&doc).await {
         Ok(_) => {}
-        Err(e) if is_duplicate_key(&e) => return Err(AppError::field("code", "A coupon with this code exists already.")),
+        Err(e) if is_duplicate_key(&e) => return Err(AppError::field("code", t.err_coupon_exists)),
         Err(e) => return Err(e.into()),
     }
-    platform_audit(ctx, "coupon_created", format!("Created the coupon {code}: {percent_off}% off {}", if duration_months > 0 { format!("for {duration_months} months") } else { "forever".into() })).await;
+    platform_audit(
+        ctx,
+        "coupon_created",
+        format!(
+            "Created the coupon {code}: {percent_off}% off {}",
+            if duration_months > 0 { format!("for {duration_months} months") } else { "forever".into() }
+        ),
+    )
+    .await;
     admin_list_coupons(ctx).await
 }
 
@@ -677,7 +776,10 @@ mod tests {
             read_only_sentence(&[line("bio_pages", 2, "2 link-in-bio pages"), line("members", 1, "1 team member")], true).unwrap(),
             "2 link-in-bio pages and 1 team member are read-only until you upgrade, or until the workspace is back within its limits."
         );
-        assert_eq!(read_only_sentence(&[line("bio_pages", 1, "1 link-in-bio page")], false).unwrap(), "1 link-in-bio page is read-only until the workspace is back within its limits.");
+        assert_eq!(
+            read_only_sentence(&[line("bio_pages", 1, "1 link-in-bio page")], false).unwrap(),
+            "1 link-in-bio page is read-only until the workspace is back within its limits."
+        );
     }
 
     #[test]
@@ -698,5 +800,10 @@ mod tests {
         assert_eq!(excess(&plan, &BTreeMap::new(), &used), vec!["Team members: 4 of 2", "Link-in-bio pages: 3 of 1"]);
         let overrides = BTreeMap::from([("members".to_string(), Some(10))]);
         assert_eq!(excess(&plan, &overrides, &used), vec!["Link-in-bio pages: 3 of 1"]);
+        // Sizes read in units, as on the billing page.
+        let mut small = plan.clone();
+        small.limits = BTreeMap::from([("storage_mb".into(), Some(500))]);
+        let used = BTreeMap::from([("storage_mb", 1500)]);
+        assert_eq!(excess(&small, &BTreeMap::new(), &used), vec!["Storage: 1.5 GB of 500 MB"]);
     }
 }

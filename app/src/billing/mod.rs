@@ -11,6 +11,7 @@
 //! any plan.
 
 pub mod api;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -128,16 +129,22 @@ pub struct ReadOnlyLine {
 /// "2 link-in-bio pages and 1 team member are read-only until you upgrade." `upgrade`: a
 /// higher plan lifts the limits (otherwise only getting back within them does).
 pub fn read_only_sentence(lines: &[ReadOnlyLine], upgrade: bool) -> Option<String> {
+    use crate::i18n::fill;
+    let t = texts::BillingTexts::now();
     let texts: Vec<&str> = lines.iter().filter(|l| l.count > 0).map(|l| l.text.as_str()).collect();
     let list = match texts.as_slice() {
         [] => return None,
         [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => fill(t.ro_list, &[("list", &init.join(", ")), ("last", last)]),
     };
     let single = texts.len() == 1 && lines.iter().find(|l| l.count > 0).is_some_and(|l| l.count == 1);
-    let verb = if single { "is" } else { "are" };
-    let until = if upgrade { "until you upgrade, or until the workspace is back within its limits" } else { "until the workspace is back within its limits" };
-    Some(format!("{list} {verb} read-only {until}."))
+    let sentence = match (single, upgrade) {
+        (true, true) => t.ro_one_upgrade,
+        (false, true) => t.ro_many_upgrade,
+        (true, false) => t.ro_one_wait,
+        (false, false) => t.ro_many_wait,
+    };
+    Some(fill(sentence, &[("list", &list)]))
 }
 
 /// A plan as the platform admin screen edits it.

@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use stripe_client_core::{RequestBuilder, StripeMethod};
 use miniserde::Deserialize;
+use stripe_client_core::{RequestBuilder, StripeMethod};
 
+use super::texts::BillingTexts;
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::platform::config::StripeConfig;
 
 pub type Form = BTreeMap<String, String>;
@@ -101,7 +103,19 @@ pub struct Stripe {
 
 fn unavailable(what: &str, e: &dyn std::fmt::Display) -> AppError {
     tracing::warn!(error = %e, what, "Stripe call failed");
-    AppError::unavailable(format!("Stripe could not be reached to {what}. Try again in a moment."))
+    let t = BillingTexts::now();
+    // `what` is the log's wording; people read it in their language.
+    let said = match what {
+        "create the customer" => t.stripe_create_customer,
+        "start Checkout" => t.stripe_start_checkout,
+        "open the billing portal" => t.stripe_open_portal,
+        "read the subscription" => t.stripe_read_subscription,
+        "change the subscription" => t.stripe_change_subscription,
+        "list the invoices" => t.stripe_list_invoices,
+        "create the coupon" => t.stripe_create_coupon,
+        _ => t.stripe_start,
+    };
+    AppError::unavailable(fill(t.err_stripe_unreachable, &[("what", &said)]))
 }
 
 impl Stripe {
@@ -178,6 +192,6 @@ fn check_id(id: &str) -> Result<(), AppError> {
     if !id.is_empty() && id.len() < 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Ok(())
     } else {
-        Err(AppError::unavailable("That Stripe object cannot be read."))
+        Err(AppError::unavailable(BillingTexts::now().err_stripe_id))
     }
 }

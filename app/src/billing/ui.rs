@@ -11,16 +11,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    admin_create_coupon, admin_find_workspace, admin_list_coupons, admin_list_plans, admin_save_plan,
-    admin_set_complimentary, admin_set_limit_override, change_plan, get_billing, open_billing_portal, start_checkout,
+    admin_create_coupon, admin_find_workspace, admin_list_coupons, admin_list_plans, admin_save_plan, admin_set_complimentary, admin_set_limit_override,
+    change_plan, get_billing, open_billing_portal, start_checkout,
 };
+use super::texts::BillingTexts;
 use super::{status, AdminPlan, AdminWorkspaceBilling, BillingOverview, Coupon, Invoice, UsageLine};
 use crate::accounts::ui::use_auth;
 use crate::accounts::PlatformRole;
 use crate::error::{AppError, FieldError};
+use crate::i18n::{fill, numbers};
 use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
-use crate::workspaces::{format_price, Action, PlanInfo, LIMIT_KEYS};
+use crate::workspaces::{format_price, Action, PlanInfo, PlanLimit, LIMIT_KEYS};
 
 /// The permission-table row of this module.
 pub const MODULE: &str = "billing";
@@ -52,7 +54,7 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// A date (ms since 1970) in the browser's locale, e.g. "12 March 2026".
+/// A date (ms since 1970) in the current language, e.g. "12 March 2026", "12 mars 2026".
 pub fn format_date(ms: i64) -> String {
     #[cfg(target_arch = "wasm32")]
     {
@@ -62,19 +64,11 @@ pub fn format_date(ms: i64) -> String {
         let _ = js_sys::Reflect::set(&options, &"month".into(), &"long".into());
         let _ = js_sys::Reflect::set(&options, &"day".into(), &"numeric".into());
         let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-        String::from(d.to_locale_date_string("default", &options))
+        String::from(d.to_locale_date_string(crate::i18n::lang().code(), &options))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
         format!("{ms}")
-    }
-}
-
-fn interval_label(interval: &str) -> &'static str {
-    if interval == "yearly" {
-        "yearly"
-    } else {
-        "monthly"
     }
 }
 
@@ -83,27 +77,53 @@ fn is_paid(p: &PlanInfo) -> bool {
 }
 
 fn price_text(p: &PlanInfo, interval: &str) -> String {
+    let t = BillingTexts::now();
     if interval == "yearly" {
-        format!("{} a year", format_price(p.yearly_price, &p.currency))
+        fill(t.plans_price_year, &[("price", &format_price(p.yearly_price, &p.currency))])
     } else {
-        format!("{} a month", format_price(p.monthly_price, &p.currency))
+        fill(t.plans_price_month, &[("price", &format_price(p.monthly_price, &p.currency))])
     }
 }
 
-/// "3 of 10", or "3 used · No limit".
+/// "3 of 10", "3 MB of 20 GB", "0 of 5 million", or "3 used · Unlimited".
 pub fn usage_text(line: &UsageLine) -> String {
+    let t = BillingTexts::now();
+    let used = numbers::amount(&line.key, line.used);
     match line.limit {
-        Some(limit) if line.used > limit => format!("{} of {} (over the limit)", line.used, limit),
-        Some(limit) => format!("{} of {}", line.used, limit),
-        None => format!("{} used · No limit", line.used),
+        Some(limit) if line.used > limit => fill(t.usage_over, &[("used", &used), ("limit", &numbers::amount(&line.key, limit))]),
+        Some(limit) => fill(t.usage_of, &[("used", &used), ("limit", &numbers::amount(&line.key, limit))]),
+        None => fill(t.usage_unlimited, &[("used", &used)]),
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+/// "Storage: 200 GB", "AI tokens a month: 5 million", "Team members: Unlimited".
+pub fn limit_text(l: &PlanLimit) -> String {
+    fill(BillingTexts::now().plans_limit, &[("label", &l.label), ("value", &numbers::limit(&l.key, l.value))])
+}
+
+/// A billing state as the admin screen names it (every state, "free" included).
+fn status_name(s: &str) -> &'static str {
+    let t = BillingTexts::now();
+    match s {
+        status::ACTIVE => t.status_active,
+        status::GRACE => t.status_grace,
+        status::PAST_DUE => t.status_past_due,
+        status::CANCELED => t.status_cancelled,
+        status::COMPLIMENTARY => t.status_complimentary,
+        _ => t.status_free,
+    }
+}
+
+/// An invoice's Stripe status, in words.
+fn invoice_status(s: &str) -> String {
+    let t = BillingTexts::now();
+    match s {
+        "paid" => t.inv_paid.to_string(),
+        "open" => t.inv_open.to_string(),
+        "draft" => t.inv_draft.to_string(),
+        "void" => t.inv_void.to_string(),
+        "uncollectible" => t.inv_uncollectible.to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -116,22 +136,23 @@ pub fn BillingPage() -> impl IntoView {
     // Only re-render when what decides the page changes (not on every list refresh, which
     // would restart the page and its polling).
     let state = Memo::new(move |_| (ws.ready.get(), ws.current.get(), ws.can(MODULE, Action::View), ws.can(MODULE, Action::Manage)));
+    let t = BillingTexts::now();
     view! {
         <section class="page billing" aria-labelledby="billing-title">
             <WorkspaceBar/>
-            <h1 id="billing-title">"Plan and billing"</h1>
+            <h1 id="billing-title">{t.page_title}</h1>
             {move || match state.get() {
                 (false, ..) => view! { <Loading/> }.into_any(),
                 (true, None, ..) => view! {
                     <div class="card">
-                        <p>"You are not in a workspace yet."</p>
-                        <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+                        <p>{t.page_no_workspace}</p>
+                        <p><a class="button" href="/setup?new=1">{t.page_create_workspace}</a></p>
                     </div>
                 }.into_any(),
                 (true, Some(_), false, _) => view! {
                     <div class="notice" role="note">
-                        <strong>"Billing is for the workspace's owner and admins"</strong>
-                        <p>"Your role in this workspace does not include the plan and billing. Ask the owner if you need a change."</p>
+                        <strong>{t.page_not_allowed_title}</strong>
+                        <p>{t.page_not_allowed_body}</p>
                     </div>
                 }.into_any(),
                 (true, Some(id), true, manage) => view! { <Billing workspace=id manage=manage/> }.into_any(),
@@ -211,10 +232,11 @@ fn Billing(workspace: String, manage: bool) -> impl IntoView {
     let note: PlanNote = RwSignal::new(None);
     let busy = RwSignal::new(None::<String>);
     let coupon = RwSignal::new(String::new());
+    let t = BillingTexts::now();
     view! {
         <CheckoutReturn back=back/>
         {move || match overview.get() {
-            None => view! { <Loading label="Loading your plan…"/> }.into_any(),
+            None => view! { <Loading label=t.page_loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
             Some(Ok(o)) => {
                 let workspace = workspace.clone();
@@ -222,8 +244,8 @@ fn Billing(workspace: String, manage: bool) -> impl IntoView {
                 view! {
                     {(!can_manage).then(|| view! {
                         <div class="notice" role="note">
-                            <strong>"You can look, not change"</strong>
-                            <p>"Only the workspace owner can change the plan or the payment details."</p>
+                            <strong>{t.page_view_only_title}</strong>
+                            <p>{t.page_view_only_body}</p>
                         </div>
                     })}
                     <CurrentPlan o=o.clone() workspace=workspace.clone() can_manage=can_manage busy=busy/>
@@ -239,81 +261,107 @@ fn Billing(workspace: String, manage: bool) -> impl IntoView {
 
 #[component]
 fn CheckoutReturn(back: RwSignal<Return>) -> impl IntoView {
+    let t = BillingTexts::now();
     move || match back.get() {
         Return::None => ().into_any(),
         Return::Waiting => view! {
             <div class="notice notice-ok billing-return" role="status">
                 <span class="spinner" aria-hidden="true"></span>
                 <div>
-                    <strong>"Payment received — your plan is being updated"</strong>
-                    <p>"Stripe is confirming the payment. This usually takes a few seconds."</p>
+                    <strong>{t.ret_updating_title}</strong>
+                    <p>{t.ret_updating_body}</p>
                 </div>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
         Return::Done(name) => view! {
             <div class="notice notice-ok" role="status">
-                <strong>"Payment received — thank you"</strong>
-                <p>{format!("This workspace is now on the {name} plan.")}</p>
+                <strong>{t.ret_done_title}</strong>
+                <p>{fill(t.ret_done_body, &[("plan", &name)])}</p>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
         Return::Slow => view! {
             <div class="notice" role="status">
-                <strong>"Payment received — your plan is being updated"</strong>
-                <p>"Stripe has not confirmed it yet. Reload this page in a minute; you will not be charged twice."</p>
+                <strong>{t.ret_updating_title}</strong>
+                <p>{t.ret_slow_body}</p>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
         Return::Cancelled => view! {
             <div class="notice" role="status">
-                <strong>"Checkout was cancelled; nothing changed."</strong>
-                <p>"You were not charged. You can upgrade whenever you like."</p>
+                <strong>{t.ret_cancel_title}</strong>
+                <p>{t.ret_cancel_body}</p>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
-/// The status badge and a sentence that explains it.
-fn status_view(o: &BillingOverview) -> (&'static str, &'static str, Option<String>) {
+/// What the status fact says: the badge's class, its text, and a sentence that explains it.
+#[derive(Clone, Debug, PartialEq)]
+struct StatusView {
+    badge: &'static str,
+    label: String,
+    explain: Option<String>,
+}
+
+/// The status, when it says something the plan's name does not: an active subscription,
+/// one that ends at the period's end, a failed payment (with the grace period's end), an
+/// ended subscription, a complimentary plan. `None` for a workspace on Free with no
+/// subscription: the plan row says all there is ("Free"), and repeating it as a status
+/// says nothing.
+fn status_view(o: &BillingOverview) -> Option<StatusView> {
+    let t = BillingTexts::now();
+    let plan = o.plan_name.as_str();
+    let view = |badge, label: &str, explain: Option<String>| Some(StatusView { badge, label: label.to_string(), explain });
     match o.status.as_str() {
-        status::ACTIVE => ("ok", "Active", None),
-        status::GRACE => (
+        status::ACTIVE if o.cancel_at_period_end => view(
+            "warn",
+            t.status_cancelling,
+            Some(match o.renews_at_ms {
+                Some(end) => fill(t.explain_cancelling, &[("plan", &plan), ("date", &format_date(end))]),
+                None => fill(t.explain_cancelling_no_date, &[("plan", &plan)]),
+            }),
+        ),
+        status::ACTIVE => view("ok", t.status_active, None),
+        status::GRACE => match o.grace_ends_at_ms {
+            Some(end) => view(
+                "bad",
+                &fill(t.status_grace_until, &[("date", &format_date(end))]),
+                Some(fill(t.explain_grace, &[("plan", &plan), ("date", &format_date(end))])),
+            ),
+            None => view("bad", t.status_past_due, Some(t.explain_grace_no_date.to_string())),
+        },
+        status::PAST_DUE => view(
             "bad",
-            "Past due",
+            t.status_past_due,
             Some(match o.grace_ends_at_ms {
-                Some(end) => format!(
-                    "A payment failed. Stripe is retrying it; the {} plan stays in force until {}. Update your payment method before then.",
-                    o.plan_name,
-                    format_date(end)
-                ),
-                None => "A payment failed. Stripe is retrying it; update your payment method.".into(),
+                Some(end) => fill(t.explain_past_due, &[("date", &format_date(end))]),
+                None => t.explain_past_due_no_date.to_string(),
             }),
         ),
-        status::PAST_DUE => (
-            "bad",
-            "Past due",
-            Some(format!(
-                "A payment failed and the grace period ended{}. The Free plan's limits apply until the payment goes through; nothing has been deleted.",
-                o.grace_ends_at_ms.map(|e| format!(" on {}", format_date(e))).unwrap_or_default()
-            )),
-        ),
-        status::CANCELED => ("", "Cancelled", Some("The subscription has ended; this workspace is on the Free plan.".into())),
-        status::COMPLIMENTARY => (
+        status::CANCELED => view("", t.status_cancelled, Some(t.explain_cancelled.to_string())),
+        status::COMPLIMENTARY => view(
             "ok",
-            "Complimentary",
+            t.status_complimentary,
             Some(match o.complimentary_until_ms {
-                Some(until) => format!("The {} plan is granted free of charge until {}.", o.plan_name, format_date(until)),
-                None => format!("The {} plan is granted free of charge, with no end date.", o.plan_name),
+                Some(until) => fill(t.explain_comp_until, &[("plan", &plan), ("date", &format_date(until))]),
+                None => fill(t.explain_comp_forever, &[("plan", &plan)]),
             }),
         ),
-        _ => ("", "Free", None),
+        _ => None,
     }
 }
 
 #[component]
 fn CurrentPlan(o: BillingOverview, workspace: String, can_manage: bool, busy: RwSignal<Option<String>>) -> impl IntoView {
-    let (badge, label, explain) = status_view(&o);
+    let t = BillingTexts::now();
+    let shown_status = status_view(&o);
     let paid_plan = o.plan != "free";
     let plan_text = if paid_plan && o.status != status::COMPLIMENTARY {
-        format!("{} · billed {}", o.plan_name, interval_label(&o.interval))
+        let billed = if o.interval == "yearly" { t.cur_billed_yearly } else { t.cur_billed_monthly };
+        fill(billed, &[("plan", &o.plan_name)])
     } else {
         o.plan_name.clone()
     };
@@ -333,38 +381,32 @@ fn CurrentPlan(o: BillingOverview, workspace: String, can_manage: bool, busy: Rw
             }
         });
     };
+    let explain = shown_status.as_ref().and_then(|s| s.explain.clone().map(|text| (s.badge, text)));
     view! {
         <section class="card" aria-labelledby="bill-current-title">
-            <h2 id="bill-current-title">"Your plan"</h2>
+            <h2 id="bill-current-title">{t.cur_title}</h2>
             <dl class="facts">
-                <div><dt>"Plan"</dt><dd>{plan_text}</dd></div>
-                <div><dt>"Status"</dt><dd><span class=format!("badge {badge}")>{label}</span></dd></div>
+                <div><dt>{t.cur_plan}</dt><dd>{plan_text}</dd></div>
+                {shown_status.map(|s| view! {
+                    <div><dt>{t.cur_status}</dt><dd><span class=format!("badge {}", s.badge)>{s.label}</span></dd></div>
+                })}
                 {o.renews_at_ms.filter(|_| paid_plan && o.status != status::COMPLIMENTARY).map(|at| view! {
                     <div>
-                        <dt>{if o.cancel_at_period_end { "Ends on" } else { "Next renewal" }}</dt>
+                        <dt>{if o.cancel_at_period_end { t.cur_ends_on } else { t.cur_next_renewal }}</dt>
                         <dd>{format_date(at)}</dd>
                     </div>
                 })}
                 {(o.effective_plan != o.plan).then(|| view! {
-                    <div><dt>"Limits in force"</dt><dd>{o.effective_plan_name.clone()}</dd></div>
+                    <div><dt>{t.cur_limits_in_force}</dt><dd>{o.effective_plan_name.clone()}</dd></div>
                 })}
             </dl>
-            {explain.map(|text| view! { <p class=format!("bill-explain {badge}")>{text}</p> })}
-            {o.cancel_at_period_end.then(|| view! {
-                <p class="notice" role="note">
-                    {format!(
-                        "Cancels at period end: the {} plan stays until {}, then this workspace moves to Free.",
-                        o.plan_name,
-                        o.renews_at_ms.map(format_date).unwrap_or_else(|| "the end of the period".into())
-                    )}
-                </p>
-            })}
+            {explain.map(|(badge, text)| view! { <p class=format!("bill-explain {badge}")>{text}</p> })}
             {show_portal.then(|| view! {
                 <div class="row">
                     <button type="button" class="button secondary" on:click=open_portal disabled=move || busy.get().is_some()>
-                        {move || if busy.get().as_deref() == Some("portal") { "Opening Stripe…" } else { "Manage billing" }}
+                        {move || if busy.get().as_deref() == Some("portal") { t.cur_opening_stripe } else { t.cur_manage }}
                     </button>
-                    <p class="hint">"Payment methods, billing details and past invoices, on Stripe."</p>
+                    <p class="hint">{t.cur_portal_hint}</p>
                 </div>
                 <FormError error=portal_error.into()/>
             })}
@@ -376,17 +418,18 @@ fn CurrentPlan(o: BillingOverview, workspace: String, can_manage: bool, busy: Rw
 /// back within its limits), as the server counted it.
 #[component]
 fn ReadOnlyNotice(o: BillingOverview) -> impl IntoView {
+    let t = BillingTexts::now();
     o.read_only_notice.clone().map(|sentence| {
         view! {
             <section class="notice notice-warn read-only-notice" role="status" aria-labelledby="bill-read-only-title">
-                <h2 id="bill-read-only-title" class="small-title"><span class="badge read-only">"Read-only"</span>" Over the "{o.effective_plan_name.clone()}" plan's limits"</h2>
+                <h2 id="bill-read-only-title" class="small-title"><span class="badge read-only">{t.ro_badge}</span>{fill(t.ro_title, &[("plan", &o.effective_plan_name)])}</h2>
                 <p>{sentence}</p>
                 <ul class="read-only-list">
                     {o.read_only.iter().map(|l| view! {
                         <li><a href=l.href.clone()>{l.text.clone()}</a></li>
                     }).collect_view()}
                 </ul>
-                <p class="hint">"Nothing was deleted: read-only items can still be viewed, taken offline or deleted. The oldest ones, up to the limit, stay editable."</p>
+                <p class="hint">{t.ro_hint}</p>
             </section>
         }
     })
@@ -394,10 +437,11 @@ fn ReadOnlyNotice(o: BillingOverview) -> impl IntoView {
 
 #[component]
 fn Usage(lines: Vec<UsageLine>, effective: String) -> impl IntoView {
+    let t = BillingTexts::now();
     view! {
         <section class="card" aria-labelledby="bill-usage-title">
-            <h2 id="bill-usage-title">"Usage"</h2>
-            <p class="muted">{format!("What this workspace uses of the {effective} plan's limits.")}</p>
+            <h2 id="bill-usage-title">{t.usage_title}</h2>
+            <p class="muted">{fill(t.usage_intro, &[("plan", &effective)])}</p>
             <ul class="usage-list">
                 {lines.into_iter().map(|l| {
                     let label_id = format!("usage-{}", l.key);
@@ -441,6 +485,7 @@ fn Plans(
     overview: Overview,
 ) -> impl IntoView {
     let ws = use_workspaces();
+    let t = BillingTexts::now();
     let payments = o.payments_configured;
     let plans = o.catalog.plans.clone();
     let current_rank = plans.iter().position(|p| p.id == o.plan).unwrap_or(0);
@@ -455,15 +500,14 @@ fn Plans(
         let id = plan.id.clone();
         if !checkout {
             let question = if !is_paid(&plan) && has_subscription {
-                format!(
-                    "Move to {} when the current period ends{}? Until then nothing changes.",
-                    plan.name,
-                    o2.renews_at_ms.map(|d| format!(" ({})", format_date(d))).unwrap_or_default()
-                )
+                match o2.renews_at_ms {
+                    Some(d) => fill(t.plans_confirm_at_end, &[("plan", &plan.name), ("date", &format_date(d))]),
+                    None => fill(t.plans_confirm_at_end_no_date, &[("plan", &plan.name)]),
+                }
             } else if is_paid(&plan) {
-                format!("Change to {} at {}? The difference for the current period is prorated.", plan.name, price_text(&plan, &iv))
+                fill(t.plans_confirm_change, &[("plan", &plan.name), ("price", &price_text(&plan, &iv))])
             } else {
-                format!("Move to {}?", plan.name)
+                fill(t.plans_confirm_move, &[("plan", &plan.name)])
             };
             if !confirm(&question) {
                 return;
@@ -484,14 +528,11 @@ fn Plans(
             } else {
                 match change_plan(workspace, id.clone(), iv).await {
                     Ok(updated) => {
-                        let msg = if updated.cancel_at_period_end {
-                            format!(
-                                "Done. The {} plan stays until {}; then this workspace moves to Free.",
-                                updated.plan_name,
-                                updated.renews_at_ms.map(format_date).unwrap_or_else(|| "the end of the period".into())
-                            )
-                        } else {
-                            format!("Done. This workspace is now on the {} plan, billed {}.", updated.plan_name, interval_label(&updated.interval))
+                        let msg = match (updated.cancel_at_period_end, updated.renews_at_ms) {
+                            (true, Some(d)) => fill(t.plans_done_cancel, &[("plan", &updated.plan_name), ("date", &format_date(d))]),
+                            (true, None) => fill(t.plans_done_cancel_no_date, &[("plan", &updated.plan_name)]),
+                            (false, _) if updated.interval == "yearly" => fill(t.plans_done_yearly, &[("plan", &updated.plan_name)]),
+                            (false, _) => fill(t.plans_done_monthly, &[("plan", &updated.plan_name)]),
                         };
                         note.set(Some((String::new(), Ok(msg))));
                         busy.set(None);
@@ -509,18 +550,18 @@ fn Plans(
     let show_coupon = can_manage && payments && on_free;
     view! {
         <section class="card" aria-labelledby="bill-plans-title">
-            <h2 id="bill-plans-title">"Plans"</h2>
+            <h2 id="bill-plans-title">{t.plans_title}</h2>
             <p role="status" class="bill-done">{page_note}</p>
             {(!payments).then(|| view! {
                 <div class="notice" role="note">
-                    <strong>"Payment is not configured on this server"</strong>
-                    <p>"Paid plans cannot be bought here until an administrator sets up Stripe."</p>
+                    <strong>{t.plans_no_payments_title}</strong>
+                    <p>{t.plans_no_payments_body}</p>
                 </div>
             })}
-            {plans.is_empty().then(|| view! { <p class="muted">"No plans are set up on this server yet."</p> })}
+            {plans.is_empty().then(|| view! { <p class="muted">{t.plans_none}</p> })}
             <fieldset class="segmented">
-                <legend>"Billing period"</legend>
-                {[("monthly", "Monthly"), ("yearly", "Yearly")].into_iter().map(|(key, label)| view! {
+                <legend>{t.plans_period}</legend>
+                {[("monthly", t.plans_monthly), ("yearly", t.plans_yearly)].into_iter().map(|(key, label)| view! {
                     <label class="choice" for=format!("bill-interval-{key}")>
                         <input type="radio" id=format!("bill-interval-{key}") name="bill-interval" value=key
                             prop:checked=move || interval.get() == key
@@ -531,10 +572,10 @@ fn Plans(
             </fieldset>
             {show_coupon.then(|| view! {
                 <div class="field bill-coupon">
-                    <label for="bill-coupon">"Discount code (optional)"</label>
+                    <label for="bill-coupon">{t.plans_coupon}</label>
                     <input id="bill-coupon" type="text" autocomplete="off" autocapitalize="characters" bind:value=coupon
                         aria-describedby="bill-coupon-hint"/>
-                    <p class="hint" id="bill-coupon-hint">"Applied when you upgrade through Stripe Checkout."</p>
+                    <p class="hint" id="bill-coupon-hint">{t.plans_coupon_hint}</p>
                 </div>
             })}
             <ul class="bill-plans">
@@ -555,14 +596,12 @@ fn Plans(
                         <li class="bill-plan" class:current=is_current_plan aria-labelledby=labelled_by>
                             <div class="bill-plan-head">
                                 <h3 id=title_id>{p.name.clone()}</h3>
-                                {is_current_plan.then(|| view! { <span class="badge ok">"Current plan"</span> })}
+                                {is_current_plan.then(|| view! { <span class="badge ok">{t.plans_current}</span> })}
                             </div>
                             <p class="bill-price">{move || price_text(&plan_for_price, &interval.get())}</p>
                             <p class="muted">{p.description.clone()}</p>
                             <ul class="limits">
-                                {limits.into_iter().map(|l| view! {
-                                    <li>{format!("{}: {}", l.label, l.value.map(|v| v.to_string()).unwrap_or_else(|| "no limit".into()))}</li>
-                                }).collect_view()}
+                                {limits.into_iter().map(|l| view! { <li>{limit_text(&l)}</li> }).collect_view()}
                             </ul>
                             {move || {
                                 let iv = interval.get();
@@ -573,41 +612,42 @@ fn Plans(
                                     return ().into_any();
                                 }
                                 if is_current_plan && same_interval && !(cancelling && paid) {
-                                    return view! { <p class="hint">"This is your plan."</p> }.into_any();
+                                    return view! { <p class="hint">{t.plans_yours}</p> }.into_any();
                                 }
                                 if blocked {
                                     return view! {
                                         <div class="bill-action">
                                             <button type="button" class="button" disabled=true aria-describedby=format!("bill-blocked-{}", p.id)>
-                                                {format!("Upgrade to {}", p.name)}
+                                                {fill(t.plans_upgrade, &[("plan", &p.name)])}
                                             </button>
-                                            <p class="hint" id=format!("bill-blocked-{}", p.id)>"Payment is not configured on this server"</p>
+                                            <p class="hint" id=format!("bill-blocked-{}", p.id)>{t.plans_no_payments_title}</p>
                                         </div>
                                     }.into_any();
                                 }
-                                let (label, checkout) = if is_current_plan && cancelling && paid && same_interval {
-                                    (format!("Keep {}", p.name), false)
+                                let name = [("plan", &p.name as &dyn std::fmt::Display)];
+                                let (label, checkout, down) = if is_current_plan && cancelling && paid && same_interval {
+                                    (fill(t.plans_keep, &name), false, false)
                                 } else if is_current_plan {
-                                    (format!("Switch to {} billing", interval_label(&iv)), false)
+                                    (if iv == "yearly" { t.plans_switch_yearly } else { t.plans_switch_monthly }.to_string(), false, false)
                                 } else if paid && on_free {
-                                    (format!("Upgrade to {}", p.name), true)
+                                    (fill(t.plans_upgrade, &name), true, false)
                                 } else if rank > current_rank {
-                                    (format!("Upgrade to {}", p.name), false)
+                                    (fill(t.plans_upgrade, &name), false, false)
                                 } else {
-                                    (format!("Downgrade to {}", p.name), false)
+                                    (fill(t.plans_downgrade, &name), false, true)
                                 };
                                 let id = p.id.clone();
-                                let class = if label.starts_with("Downgrade") { "button secondary" } else { "button" };
+                                let class = if down { "button secondary" } else { "button" };
                                 view! {
                                     <div class="bill-action">
                                         <button type="button" class=class
                                             disabled=move || busy.get().is_some()
                                             on:click=move |_| act(p.clone(), checkout)>
                                             {move || if busy.get().as_deref() == Some(id.as_str()) {
-                                                if checkout { "Opening Checkout…".to_string() } else { "Changing…".to_string() }
+                                                if checkout { t.plans_opening_checkout.to_string() } else { t.plans_changing.to_string() }
                                             } else { label.clone() }}
                                         </button>
-                                        {checkout.then(|| view! { <p class="hint">"You pay on Stripe's secure page, then come back here."</p> })}
+                                        {checkout.then(|| view! { <p class="hint">{t.plans_checkout_hint}</p> })}
                                     </div>
                                 }.into_any()
                             }}
@@ -622,22 +662,23 @@ fn Plans(
 
 #[component]
 fn Invoices(invoices: Vec<Invoice>, error: Option<String>) -> impl IntoView {
+    let t = BillingTexts::now();
     view! {
         <section class="card" aria-labelledby="bill-invoices-title">
-            <h2 id="bill-invoices-title">"Invoices"</h2>
+            <h2 id="bill-invoices-title">{t.inv_title}</h2>
             {match (error, invoices.is_empty()) {
                 (Some(message), _) => view! {
                     <div class="notice notice-error" role="alert">
-                        <strong>"Invoices could not be loaded"</strong>
+                        <strong>{t.inv_error_title}</strong>
                         <p>{message}</p>
                     </div>
                 }.into_any(),
-                (None, true) => view! { <p class="muted">"No invoices yet. They appear here after the first payment."</p> }.into_any(),
+                (None, true) => view! { <p class="muted">{t.inv_none}</p> }.into_any(),
                 (None, false) => view! {
                     <div class="table-wrap" role="region" aria-labelledby="bill-invoices-title" tabindex="0">
                         <table class="bill-table bill-invoices">
                             <thead>
-                                <tr><th scope="col">"Number"</th><th scope="col">"Date"</th><th scope="col">"Amount"</th><th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Links"</span></th></tr>
+                                <tr><th scope="col">{t.inv_number}</th><th scope="col">{t.inv_date}</th><th scope="col">{t.inv_amount}</th><th scope="col">{t.inv_status}</th><th scope="col"><span class="sr-only">{t.inv_links}</span></th></tr>
                             </thead>
                             <tbody>
                                 {invoices.into_iter().map(|i| {
@@ -647,12 +688,12 @@ fn Invoices(invoices: Vec<Invoice>, error: Option<String>) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <th scope="row">{i.number.clone()}</th>
-                                            <td data-label="Date">{format_date(i.created_ms)}</td>
-                                            <td data-label="Amount">{format_price(i.amount, &i.currency)}</td>
-                                            <td data-label="Status"><span class=badge>{capitalize(&i.status)}</span></td>
+                                            <td data-label=t.inv_date>{format_date(i.created_ms)}</td>
+                                            <td data-label=t.inv_amount>{format_price(i.amount, &i.currency)}</td>
+                                            <td data-label=t.inv_status><span class=badge>{invoice_status(&i.status)}</span></td>
                                             <td class="bill-links">
-                                                {i.hosted_url.map(|u| view! { <a href=u target="_blank" rel="noopener">"View"<span class="sr-only">{format!(" invoice {number}")}</span></a> })}
-                                                {i.pdf_url.map(|u| view! { <a href=u target="_blank" rel="noopener">"PDF"<span class="sr-only">{format!(" of invoice {number2}")}</span></a> })}
+                                                {i.hosted_url.map(|u| view! { <a href=u target="_blank" rel="noopener">{t.inv_view}<span class="sr-only">{fill(t.inv_view_sr, &[("number", &number)])}</span></a> })}
+                                                {i.pdf_url.map(|u| view! { <a href=u target="_blank" rel="noopener">{t.inv_pdf}<span class="sr-only">{fill(t.inv_pdf_sr, &[("number", &number2)])}</span></a> })}
                                             </td>
                                         </tr>
                                     }
@@ -707,9 +748,10 @@ fn Input(
     }
 }
 
-/// "19.99" → 1999. `None` when it is not an amount.
+/// "19.99" (or "19,99") → 1999. `None` when it is not an amount.
 fn parse_amount(s: &str) -> Option<i64> {
-    let s = s.trim();
+    let s = s.trim().replace(',', ".");
+    let s = s.as_str();
     if s.is_empty() {
         return Some(0);
     }
@@ -730,6 +772,16 @@ fn amount_text(cents: i64) -> String {
     }
 }
 
+/// A plan's limits (the admin screen's JSON) as the plan cards show them, in the order of
+/// [`LIMIT_KEYS`]; what does not parse shows nothing (the form underneath has the JSON).
+fn admin_plan_limits(json: &str) -> Vec<PlanLimit> {
+    let parsed: std::collections::BTreeMap<String, Option<i64>> = serde_json::from_str(json).unwrap_or_default();
+    LIMIT_KEYS
+        .iter()
+        .filter_map(|(k, _)| parsed.get(*k).map(|v| PlanLimit { key: k.to_string(), label: crate::workspaces::limit_label(k).to_string(), value: *v }))
+        .collect()
+}
+
 fn pretty_json(s: &str) -> String {
     serde_json::from_str::<serde_json::Value>(s).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| s.to_string())
 }
@@ -741,16 +793,17 @@ pub fn AdminBillingPage() -> impl IntoView {
     let _signed_in = require_signed_in();
     let auth = use_auth();
     let state = Memo::new(move |_| (auth.ready.get(), auth.user.get().map(|u| is_platform_admin(u.role))));
+    let t = BillingTexts::now();
     view! {
         <section class="page admin-billing" aria-labelledby="ab-title">
-            <p class="eyebrow">"Platform administration"</p>
-            <h1 id="ab-title">"Plans and billing"</h1>
+            <p class="eyebrow">{t.ab_eyebrow}</p>
+            <h1 id="ab-title">{t.ab_title}</h1>
             {move || match state.get() {
                 (true, Some(true)) => view! { <AdminScreens/> }.into_any(),
                 (true, Some(false)) => view! {
                     <div class="notice notice-error" role="alert">
-                        <strong>"Not allowed"</strong>
-                        <p>"This page is for platform administrators only."</p>
+                        <strong>{t.ab_not_allowed}</strong>
+                        <p>{t.ab_not_allowed_body}</p>
                     </div>
                 }.into_any(),
                 _ => view! { <Loading/> }.into_any(),
@@ -765,27 +818,37 @@ fn AdminScreens() -> impl IntoView {
     leptos::task::spawn_local(async move {
         plans.try_set(Some(admin_list_plans().await));
     });
+    let t = BillingTexts::now();
     view! {
-        <p class="lead">"Changes here apply to every workspace on this server. Each one is written to the platform audit log."</p>
+        <p class="lead">{t.ab_lead}</p>
         <section class="card" aria-labelledby="ab-plans-title">
-            <h2 id="ab-plans-title">"Plans"</h2>
-            <p class="muted">"Prices in the plan's currency; limits as JSON (null means no limit). A paid plan needs a Stripe price id for each billing period that can be bought."</p>
+            <h2 id="ab-plans-title">{t.plans_title}</h2>
+            <p class="muted">{t.ab_plans_intro}</p>
             {move || match plans.get() {
-                None => view! { <Loading label="Loading plans…"/> }.into_any(),
+                None => view! { <Loading label=t.ab_loading_plans/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="ab-plans">
                         {list.into_iter().map(|p| {
-                            let summary = format!("{} — {} a month, {} a year", p.name, format_price(p.monthly_price, &p.currency), format_price(p.yearly_price, &p.currency));
+                            let summary = fill(t.ab_plan_summary, &[
+                                ("name", &p.name),
+                                ("monthly", &format_price(p.monthly_price, &p.currency)),
+                                ("yearly", &format_price(p.yearly_price, &p.currency)),
+                            ]);
+                            let limits = admin_plan_limits(&p.limits_json);
+                            let limits_label = fill(t.ab_plan_limits, &[("name", &p.name)]);
                             view! {
                                 <details class="ab-plan">
                                     <summary>{summary}</summary>
+                                    <ul class="limits ab-plan-limits" aria-label=limits_label>
+                                        {limits.iter().map(|l| view! { <li>{limit_text(l)}</li> }).collect_view()}
+                                    </ul>
                                     <PlanForm plan=Some(p) plans=plans/>
                                 </details>
                             }
                         }).collect_view()}
                         <details class="ab-plan">
-                            <summary>"Add a plan"</summary>
+                            <summary>{t.ab_add_plan}</summary>
                             <PlanForm plan=None plans=plans/>
                         </details>
                     </div>
@@ -824,16 +887,17 @@ fn PlanForm(plan: Option<AdminPlan>, plans: AdminPlans) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    let t = BillingTexts::now();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
         let (m, y) = (parse_amount(&monthly.get_untracked()), parse_amount(&yearly.get_untracked()));
         let mut fields = vec![];
         if m.is_none() {
-            fields.push(FieldError { field: "monthly_price".into(), message: "Write the price as a number, e.g. 19 or 19.99.".into() });
+            fields.push(FieldError { field: "monthly_price".into(), message: t.ab_err_monthly.into() });
         }
         if y.is_none() {
-            fields.push(FieldError { field: "yearly_price".into(), message: "Write the price as a number, e.g. 190 or 189.99.".into() });
+            fields.push(FieldError { field: "yearly_price".into(), message: t.ab_err_yearly.into() });
         }
         if let Err(e) = AppError::check_fields(fields) {
             error.set(Some(e));
@@ -842,13 +906,22 @@ fn PlanForm(plan: Option<AdminPlan>, plans: AdminPlans) -> impl IntoView {
         error.set(None);
         pending.set(true);
         let plan_name = name.get_untracked();
-        let args = (id.get_untracked(), plan_name.clone(), m.unwrap_or(0), y.unwrap_or(0), currency.get_untracked(), limits.get_untracked(), price_m.get_untracked(), price_y.get_untracked());
+        let args = (
+            id.get_untracked(),
+            plan_name.clone(),
+            m.unwrap_or(0),
+            y.unwrap_or(0),
+            currency.get_untracked(),
+            limits.get_untracked(),
+            price_m.get_untracked(),
+            price_y.get_untracked(),
+        );
         leptos::task::spawn_local(async move {
             let r = admin_save_plan(args.0, args.1, args.2, args.3, args.4, args.5, args.6, args.7).await;
             pending.try_set(false);
             match r {
                 Ok(list) => {
-                    saved.try_set(Some(format!("Saved {plan_name}.")));
+                    saved.try_set(Some(fill(t.ab_saved, &[("name", &plan_name)])));
                     // A new plan joins the list (which re-renders the forms); an edited one
                     // keeps its open form.
                     if is_new {
@@ -870,29 +943,29 @@ fn PlanForm(plan: Option<AdminPlan>, plans: AdminPlans) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <FormError error=err fields=&["id", "name", "monthly_price", "yearly_price", "currency", "limits", "stripe_price_monthly", "stripe_price_yearly"]/>
             {if is_new {
-                view! { <Input id=format!("{prefix}-id") label="Plan id" field="id" value=id error=err hint="Lowercase letters, digits and _, e.g. business. It cannot be changed later."/> }.into_any()
+                view! { <Input id=format!("{prefix}-id") label=t.ab_plan_id field="id" value=id error=err hint=t.ab_plan_id_hint/> }.into_any()
             } else {
-                view! { <p class="muted">"Plan id: " <code>{p.id.clone()}</code></p> }.into_any()
+                view! { <p class="muted">{t.ab_plan_id_fixed} <code>{p.id.clone()}</code></p> }.into_any()
             }}
-            <Input id=format!("{prefix}-name") label="Name" field="name" value=name error=err/>
+            <Input id=format!("{prefix}-name") label=t.ab_name field="name" value=name error=err/>
             <div class="ab-grid">
-                <Input id=format!("{prefix}-monthly") label="Monthly price" field="monthly_price" value=monthly error=err inputmode="decimal" hint="0 for a free plan."/>
-                <Input id=format!("{prefix}-yearly") label="Yearly price" field="yearly_price" value=yearly error=err inputmode="decimal"/>
-                <Input id=format!("{prefix}-currency") label="Currency" field="currency" value=currency error=err hint="ISO code, e.g. USD."/>
+                <Input id=format!("{prefix}-monthly") label=t.ab_monthly field="monthly_price" value=monthly error=err inputmode="decimal" hint=t.ab_monthly_hint/>
+                <Input id=format!("{prefix}-yearly") label=t.ab_yearly field="yearly_price" value=yearly error=err inputmode="decimal"/>
+                <Input id=format!("{prefix}-currency") label=t.ab_currency field="currency" value=currency error=err hint=t.ab_currency_hint/>
             </div>
             <div class="field">
-                <label for=limits_id.clone()>"Limits (JSON)"</label>
+                <label for=limits_id.clone()>{t.ab_limits}</label>
                 <textarea id=limits_id rows="6" spellcheck="false" class="mono" prop:value=move || limits.get()
                     on:input=move |ev| limits.set(event_target_value(&ev)) aria-invalid=limits_invalid aria-describedby=format!("{limits_hint} {limits_msg}")></textarea>
-                <p class="hint" id=limits_hint>{format!("Keys: {}.", LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "))}</p>
+                <p class="hint" id=limits_hint>{fill(t.ab_limits_keys, &[("keys", &LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "))])}</p>
                 <FieldMessage id=limits_msg field="limits" error=err/>
             </div>
             <div class="ab-grid">
-                <Input id=format!("{prefix}-price-monthly") label="Stripe price id, monthly" field="stripe_price_monthly" value=price_m error=err hint="price_…; empty: cannot be bought monthly."/>
-                <Input id=format!("{prefix}-price-yearly") label="Stripe price id, yearly" field="stripe_price_yearly" value=price_y error=err hint="price_…; empty: cannot be bought yearly."/>
+                <Input id=format!("{prefix}-price-monthly") label=t.ab_price_monthly field="stripe_price_monthly" value=price_m error=err hint=t.ab_price_monthly_hint/>
+                <Input id=format!("{prefix}-price-yearly") label=t.ab_price_yearly field="stripe_price_yearly" value=price_y error=err hint=t.ab_price_yearly_hint/>
             </div>
             <div class="row">
-                <button type="submit" class="button" disabled=move || pending.get()>{move || if pending.get() { "Saving…" } else if is_new { "Add plan" } else { "Save plan" }}</button>
+                <button type="submit" class="button" disabled=move || pending.get()>{move || if pending.get() { t.ab_saving } else if is_new { t.ab_add } else { t.ab_save }}</button>
                 <span role="status" class="muted">{move || saved.get()}</span>
             </div>
         </form>
@@ -925,14 +998,15 @@ fn WorkspaceAdmin(plans: AdminPlans) -> impl IntoView {
         });
     };
     let err: Signal<Option<AppError>> = find_error.into();
+    let t = BillingTexts::now();
     view! {
         <section class="card" aria-labelledby="ab-ws-title">
-            <h2 id="ab-ws-title">"A workspace's billing"</h2>
-            <form class="form" on:submit=submit novalidate role="search" aria-label="Find a workspace">
+            <h2 id="ab-ws-title">{t.ab_ws_title}</h2>
+            <form class="form" on:submit=submit novalidate role="search" aria-label=t.ab_ws_search>
                 <FormError error=err fields=&["workspace"]/>
-                <Input id="ab-ws-query" label="Workspace id or address" field="workspace" value=query error=err hint="The id, or the address (slug) shown in the workspace's settings."/>
+                <Input id="ab-ws-query" label=t.ab_ws_query field="workspace" value=query error=err hint=t.ab_ws_query_hint/>
                 <div class="row">
-                    <button type="submit" class="button" disabled=move || pending.get()>"Find workspace"</button>
+                    <button type="submit" class="button" disabled=move || pending.get()>{t.ab_ws_find}</button>
                 </div>
             </form>
             {move || found.get().map(|w| view! { <WorkspaceGrants w=w found=found plans=plans/> })}
@@ -945,6 +1019,7 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
     let plan_name = move |id: &str| -> String {
         plans.get_untracked().and_then(|r| r.ok()).and_then(|l| l.into_iter().find(|p| p.id == id).map(|p| p.name)).unwrap_or_else(|| id.to_string())
     };
+    let t = BillingTexts::now();
     let ws_id = w.workspace_id.clone();
     // complimentary plan
     let comp_plan = RwSignal::new(w.complimentary_plan.clone().unwrap_or_default());
@@ -964,7 +1039,7 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
             comp_pending.try_set(false);
             match r {
                 Ok(w) => {
-                    comp_done.try_set(Some(if plan.is_empty() { "Grant removed.".into() } else { "Complimentary plan saved.".into() }));
+                    comp_done.try_set(Some(if plan.is_empty() { t.ab_comp_removed.into() } else { t.ab_comp_saved.into() }));
                     found.try_set(Some(w));
                 }
                 Err(e) => {
@@ -1007,45 +1082,48 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
         <div class="ab-found" aria-live="polite">
             <h3>{format!("{} ({})", w.name, w.slug)}</h3>
             <dl class="facts">
-                <div><dt>"Id"</dt><dd><code>{w.workspace_id.clone()}</code></dd></div>
-                <div><dt>"Subscribed plan"</dt><dd>{plan_name(&w.plan)}</dd></div>
-                <div><dt>"Limits in force"</dt><dd>{plan_name(&w.effective_plan)}</dd></div>
-                <div><dt>"Status"</dt><dd>{capitalize(&w.status.replace('_', " "))}</dd></div>
-                <div><dt>"Complimentary"</dt><dd>{match &w.complimentary_plan {
-                    Some(p) => format!("{}{}", plan_name(p), w.complimentary_until_ms.map(|u| format!(" until {}", format_date(u))).unwrap_or_else(|| ", no end".into())),
-                    None => "None".into(),
+                <div><dt>{t.ab_id}</dt><dd><code>{w.workspace_id.clone()}</code></dd></div>
+                <div><dt>{t.ab_subscribed}</dt><dd>{plan_name(&w.plan)}</dd></div>
+                <div><dt>{t.cur_limits_in_force}</dt><dd>{plan_name(&w.effective_plan)}</dd></div>
+                <div><dt>{t.cur_status}</dt><dd>{status_name(&w.status)}</dd></div>
+                <div><dt>{t.ab_complimentary}</dt><dd>{match &w.complimentary_plan {
+                    Some(p) => match w.complimentary_until_ms {
+                        Some(u) => fill(t.ab_comp_until, &[("plan", &plan_name(p)), ("date", &format_date(u))]),
+                        None => fill(t.ab_comp_no_end, &[("plan", &plan_name(p))]),
+                    },
+                    None => t.ab_comp_none.into(),
                 }}</dd></div>
-                <div><dt>"Stripe customer"</dt><dd>{w.stripe_customer.clone().unwrap_or_else(|| "None".into())}</dd></div>
-                <div><dt>"Stripe subscription"</dt><dd>{w.stripe_subscription.clone().unwrap_or_else(|| "None".into())}</dd></div>
+                <div><dt>{t.ab_stripe_customer}</dt><dd>{w.stripe_customer.clone().unwrap_or_else(|| t.ab_none.into())}</dd></div>
+                <div><dt>{t.ab_stripe_subscription}</dt><dd>{w.stripe_subscription.clone().unwrap_or_else(|| t.ab_none.into())}</dd></div>
             </dl>
         </div>
         <form class="form" on:submit=save_comp novalidate>
-            <h3>"Complimentary plan"</h3>
+            <h3>{t.ab_comp_title}</h3>
             <FormError error=comp_err fields=&["plan", "until"]/>
             <div class="field">
-                <label for="ab-comp-plan">"Plan granted"</label>
+                <label for="ab-comp-plan">{t.ab_comp_plan}</label>
                 <select id="ab-comp-plan" on:change=move |ev| comp_plan.set(event_target_value(&ev)) prop:value=move || comp_plan.get()
                     aria-invalid=plan_invalid aria-describedby="ab-comp-plan-msg">
-                    <option value="">"None (remove the grant)"</option>
+                    <option value="">{t.ab_comp_remove}</option>
                     {plan_options.into_iter().map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> }).collect_view()}
                 </select>
                 <FieldMessage id="ab-comp-plan-msg" field="plan" error=comp_err/>
             </div>
-            <Input id="ab-comp-until" label="Until" field="until" value=comp_until error=comp_err kind="date" hint="The grant ends after this day (UTC). Leave empty for no end."/>
+            <Input id="ab-comp-until" label=t.ab_comp_until_label field="until" value=comp_until error=comp_err kind="date" hint=t.ab_comp_until_hint/>
             <div class="row">
-                <button type="submit" class="button" disabled=move || comp_pending.get()>"Save complimentary plan"</button>
+                <button type="submit" class="button" disabled=move || comp_pending.get()>{t.ab_comp_save}</button>
                 <span role="status" class="muted">{move || comp_done.get()}</span>
             </div>
         </form>
         <form class="form" on:submit=save_override novalidate>
-            <h3>"Limit overrides"</h3>
+            <h3>{t.ab_ov_title}</h3>
             {if w.overrides.is_empty() {
-                view! { <p class="muted">"None: the plan's limits apply."</p> }.into_any()
+                view! { <p class="muted">{t.ab_ov_none}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list">
                         {w.overrides.iter().map(|o| view! {
-                            <li><span>{o.label.clone()}</span><span class="badge">{o.value.map(|v| v.to_string()).unwrap_or_else(|| "No limit".into())}</span></li>
+                            <li><span>{o.label.clone()}</span><span class="badge">{numbers::limit(&o.key, o.value)}</span></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -1053,17 +1131,17 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
             <FormError error=ov_err fields=&["key", "value"]/>
             <div class="ab-grid">
                 <div class="field">
-                    <label for="ab-ov-key">"Limit"</label>
+                    <label for="ab-ov-key">{t.ab_ov_limit}</label>
                     <select id="ab-ov-key" on:change=move |ev| key.set(event_target_value(&ev)) prop:value=move || key.get()
                         aria-invalid=key_invalid aria-describedby="ab-ov-key-msg">
                         {LIMIT_KEYS.iter().map(|(k, label)| view! { <option value=*k>{*label}</option> }).collect_view()}
                     </select>
                     <FieldMessage id="ab-ov-key-msg" field="key" error=ov_err/>
                 </div>
-                <Input id="ab-ov-value" label="Value" field="value" value=value error=ov_err hint="A whole number, \"unlimited\", or empty to remove the override."/>
+                <Input id="ab-ov-value" label=t.ab_ov_value field="value" value=value error=ov_err hint=t.ab_ov_value_hint/>
             </div>
             <div class="row">
-                <button type="submit" class="button" disabled=move || ov_pending.get()>"Save override"</button>
+                <button type="submit" class="button" disabled=move || ov_pending.get()>{t.ab_ov_save}</button>
             </div>
         </form>
     }
@@ -1081,6 +1159,7 @@ fn CouponsAdmin() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    let t = BillingTexts::now();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(None);
@@ -1096,7 +1175,7 @@ fn CouponsAdmin() -> impl IntoView {
             pending.try_set(false);
             match r {
                 Ok(list) => {
-                    done.try_set(Some(format!("Created {}.", c.trim().to_uppercase())));
+                    done.try_set(Some(fill(t.ab_coupon_created, &[("code", &c.trim().to_uppercase())])));
                     code.try_set(String::new());
                     percent.try_set(String::new());
                     months.try_set("0".into());
@@ -1111,36 +1190,40 @@ fn CouponsAdmin() -> impl IntoView {
     let err: Signal<Option<AppError>> = error.into();
     view! {
         <section class="card" aria-labelledby="ab-coupons-title">
-            <h2 id="ab-coupons-title">"Coupons"</h2>
+            <h2 id="ab-coupons-title">{t.ab_coupons_title}</h2>
             <form class="form" on:submit=submit novalidate>
-                <h3>"New coupon"</h3>
+                <h3>{t.ab_coupon_new}</h3>
                 <FormError error=err fields=&["code", "percent_off", "duration_months"]/>
-                <Input id="ab-coupon-code" label="Code" field="code" value=code error=err hint="What customers type at Checkout, e.g. LAUNCH20. 3 to 40 letters, digits, - or _."/>
+                <Input id="ab-coupon-code" label=t.ab_coupon_code field="code" value=code error=err hint=t.ab_coupon_code_hint/>
                 <div class="ab-grid">
-                    <Input id="ab-coupon-percent" label="Percent off" field="percent_off" value=percent error=err inputmode="numeric" hint="1 to 100."/>
-                    <Input id="ab-coupon-months" label="Duration in months" field="duration_months" value=months error=err inputmode="numeric" hint="0 means forever; up to 36."/>
+                    <Input id="ab-coupon-percent" label=t.ab_coupon_percent field="percent_off" value=percent error=err inputmode="numeric" hint=t.ab_coupon_percent_hint/>
+                    <Input id="ab-coupon-months" label=t.ab_coupon_months field="duration_months" value=months error=err inputmode="numeric" hint=t.ab_coupon_months_hint/>
                 </div>
                 <div class="row">
-                    <button type="submit" class="button" disabled=move || pending.get()>"Create coupon"</button>
+                    <button type="submit" class="button" disabled=move || pending.get()>{t.ab_coupon_create}</button>
                     <span role="status" class="muted">{move || done.get()}</span>
                 </div>
             </form>
-            <h3 id="ab-coupon-list-title">"Existing coupons"</h3>
+            <h3 id="ab-coupon-list-title">{t.ab_coupon_existing}</h3>
             {move || match coupons.get() {
-                None => view! { <Loading label="Loading coupons…"/> }.into_any(),
+                None => view! { <Loading label=t.ab_coupon_loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No coupons yet."</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.ab_coupon_none}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" role="region" aria-labelledby="ab-coupon-list-title" tabindex="0">
                         <table class="bill-table">
-                            <thead><tr><th scope="col">"Code"</th><th scope="col">"Discount"</th><th scope="col">"Duration"</th><th scope="col">"Created"</th></tr></thead>
+                            <thead><tr><th scope="col">{t.ab_coupon_code}</th><th scope="col">{t.ab_coupon_discount}</th><th scope="col">{t.ab_coupon_duration}</th><th scope="col">{t.ab_coupon_created_col}</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|c| view! {
                                     <tr>
                                         <th scope="row"><code>{c.code.clone()}</code></th>
-                                        <td>{format!("{}% off", c.percent_off)}</td>
-                                        <td>{c.duration_months.map(|m| format!("{m} month{}", if m == 1 { "" } else { "s" })).unwrap_or_else(|| "Forever".into())}</td>
-                                        <td>{format!("{} by {}", format_date(c.created_ms), c.created_by)}</td>
+                                        <td>{fill(t.ab_coupon_off, &[("n", &c.percent_off)])}</td>
+                                        <td>{match c.duration_months {
+                                            Some(1) => t.ab_coupon_month_one.to_string(),
+                                            Some(m) => fill(t.ab_coupon_month_many, &[("n", &m)]),
+                                            None => t.ab_coupon_forever.to_string(),
+                                        }}</td>
+                                        <td>{fill(t.ab_coupon_by, &[("date", &format_date(c.created_ms)), ("name", &c.created_by)])}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -1167,13 +1250,86 @@ mod tests {
         assert_eq!(parse_amount("abc"), None);
         assert_eq!(amount_text(1999), "19.99");
         assert_eq!(amount_text(1900), "19");
+        assert_eq!(parse_amount("19,99"), Some(1999), "a French decimal comma");
     }
 
     #[test]
     fn usage_reads_as_of_or_no_limit() {
         let line = |used, limit| UsageLine { key: "members".into(), label: "Team members".into(), used, limit };
         assert_eq!(usage_text(&line(3, Some(10))), "3 of 10");
-        assert_eq!(usage_text(&line(3, None)), "3 used · No limit");
+        assert_eq!(usage_text(&line(3, None)), "3 used · Unlimited");
         assert_eq!(usage_text(&line(4, Some(2))), "4 of 2 (over the limit)");
+    }
+
+    #[test]
+    fn usage_of_storage_and_large_counts_reads_in_units_and_words() {
+        let storage = UsageLine { key: "storage_mb".into(), label: "Storage".into(), used: 3, limit: Some(200_000) };
+        assert_eq!(usage_text(&storage), "3 MB of 200 GB");
+        let tokens = UsageLine { key: "ai_tokens_per_month".into(), label: "AI tokens a month".into(), used: 0, limit: Some(5_000_000) };
+        assert_eq!(usage_text(&tokens), "0 of 5 million");
+        crate::i18n::sync_scope(crate::i18n::Lang::Fr, || {
+            assert_eq!(usage_text(&storage), "3 Mo sur 200 Go");
+            assert_eq!(usage_text(&tokens), "0 sur 5 millions");
+        });
+    }
+
+    #[test]
+    fn plan_cards_show_limits_in_units_and_words() {
+        let l = |key: &str, label: &str, value| PlanLimit { key: key.into(), label: label.into(), value };
+        assert_eq!(limit_text(&l("storage_mb", "Storage", Some(200_000))), "Storage: 200 GB");
+        assert_eq!(limit_text(&l("ai_tokens_per_month", "AI tokens a month", Some(5_000_000))), "AI tokens a month: 5 million");
+        assert_eq!(limit_text(&l("members", "Team members", None)), "Team members: Unlimited");
+        crate::i18n::sync_scope(crate::i18n::Lang::Fr, || {
+            assert_eq!(limit_text(&l("storage_mb", "Stockage", Some(200_000))), "Stockage : 200 Go");
+        });
+        let admin = admin_plan_limits(r#"{"storage_mb": 200000, "members": null, "unknown": 3}"#);
+        assert_eq!(admin.iter().map(limit_text).collect::<Vec<_>>(), vec!["Team members: Unlimited", "Storage: 200 GB"]);
+    }
+
+    fn overview(plan: &str, plan_name: &str, status: &str) -> BillingOverview {
+        BillingOverview {
+            plan: plan.into(),
+            plan_name: plan_name.into(),
+            effective_plan: plan.into(),
+            effective_plan_name: plan_name.into(),
+            interval: "monthly".into(),
+            status: status.into(),
+            payments_configured: true,
+            has_customer: false,
+            can_manage: true,
+            renews_at_ms: None,
+            cancel_at_period_end: false,
+            grace_ends_at_ms: None,
+            complimentary_until_ms: None,
+            usage: vec![],
+            invoices: vec![],
+            invoices_error: None,
+            catalog: crate::workspaces::PlanCatalog { plans: vec![], payments_configured: true },
+            read_only: vec![],
+            read_only_notice: None,
+        }
+    }
+
+    #[test]
+    fn the_status_does_not_repeat_the_plan_name() {
+        let o = overview("free", "Free", status::FREE);
+        assert_eq!(status_view(&o), None, "a free workspace without a subscription has no status to show besides its plan");
+        let label = |o: &BillingOverview| status_view(o).map(|s| s.label);
+        assert_eq!(label(&overview("pro", "Pro", status::ACTIVE)).as_deref(), Some("Active"));
+        let mut cancelling = overview("pro", "Pro", status::ACTIVE);
+        cancelling.cancel_at_period_end = true;
+        assert_eq!(label(&cancelling).as_deref(), Some("Cancels at period end"));
+        let mut grace = overview("pro", "Pro", status::GRACE);
+        grace.grace_ends_at_ms = Some(1_700_000_000_000);
+        let g = status_view(&grace).unwrap();
+        assert!(g.label.starts_with("Past due · grace period until "), "{g:?}");
+        assert!(g.explain.unwrap().contains("the Pro plan stays in force until"));
+        assert_eq!(label(&overview("free", "Free", status::PAST_DUE)).as_deref(), Some("Past due"));
+        assert_eq!(label(&overview("free", "Free", status::CANCELED)).as_deref(), Some("Cancelled"));
+        assert_eq!(label(&overview("pro", "Pro", status::COMPLIMENTARY)).as_deref(), Some("Complimentary"));
+        crate::i18n::sync_scope(crate::i18n::Lang::Fr, || {
+            assert_eq!(label(&overview("pro", "Pro", status::ACTIVE)).as_deref(), Some("Actif"));
+            assert_eq!(status_view(&overview("free", "Free", status::FREE)), None);
+        });
     }
 }

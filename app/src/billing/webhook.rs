@@ -86,7 +86,7 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -164,7 +164,7 @@ async fn apply(state: &AppState, kind: &str, object: &serde_json::Value) -> Resu
         }
     };
     let Some(sub_id) = subscription else { return Ok(()) };
-    let stripe = super::stripe::Stripe::new(state.config.stripe.as_ref().ok_or_else(|| AppError::unavailable(super::domain::NOT_SET_UP))?)?;
+    let stripe = super::stripe::Stripe::new(state.config.stripe.as_ref().ok_or_else(|| AppError::unavailable(super::domain::not_set_up()))?)?;
     let sub = stripe.subscription(sub_id).await?;
     let workspace = match sub.workspace_id().or(hint) {
         Some(ws) => Some(ws.to_string()),
@@ -183,7 +183,9 @@ async fn apply(state: &AppState, kind: &str, object: &serde_json::Value) -> Resu
         tracing::warn!(subscription = %sub.id, "a Stripe subscription no workspace claims");
         return Ok(());
     };
-    super::domain::apply_subscription(state, &workspace, &sub, kind == "invoice.payment_failed").await
+    // What this changes (the audit log, the owner's notice) is said in the owner's language.
+    let lang = super::domain::owner_lang(state, &workspace).await;
+    crate::i18n::scope(lang, super::domain::apply_subscription(state, &workspace, &sub, kind == "invoice.payment_failed")).await
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::store::{PageDoc, DAYS, PAGES, SALTS, VISITORS};
+use super::texts::BioTexts;
 use super::ui_stats::{day_string, parse_day};
 use super::{BioStats, BlockKind, DayStats};
 use crate::error::{AppError, FieldError};
@@ -70,9 +71,7 @@ pub fn visit_from_headers(state: &AppState, headers: &HeaderMap, peer: Option<So
     let user_agent: String = header("user-agent").unwrap_or_default().chars().take(300).collect();
     let country = state.config.country_header.as_deref().and_then(header).and_then(|c| country_code(&c));
     let own_hosts = [header("host").map(|h| strip_port(&h)), Some(url_host(&state.config.public_url).unwrap_or_default())];
-    let referrer = header("referer")
-        .and_then(|r| url_host(&r))
-        .filter(|h| !own_hosts.iter().flatten().any(|own| own == h));
+    let referrer = header("referer").and_then(|r| url_host(&r)).filter(|h| !own_hosts.iter().flatten().any(|own| own == h));
     Visit { ip, user_agent, referrer, country }
 }
 
@@ -122,7 +121,23 @@ pub fn device_of(user_agent: &str) -> &'static str {
     if ua.trim().is_empty() {
         return "bot";
     }
-    const BOTS: &[&str] = &["bot", "crawl", "spider", "slurp", "curl/", "wget/", "python-", "go-http-client", "headless", "facebookexternalhit", "preview", "wrk", "httpclient", "java/", "okhttp"];
+    const BOTS: &[&str] = &[
+        "bot",
+        "crawl",
+        "spider",
+        "slurp",
+        "curl/",
+        "wget/",
+        "python-",
+        "go-http-client",
+        "headless",
+        "facebookexternalhit",
+        "preview",
+        "wrk",
+        "httpclient",
+        "java/",
+        "okhttp",
+    ];
     if BOTS.iter().any(|b| ua.contains(b)) {
         return "bot";
     }
@@ -193,7 +208,9 @@ impl Counts {
         self.views += o.views;
         self.uniques += o.uniques;
         self.clicks += o.clicks;
-        for (mine, theirs) in [(&mut self.blocks, o.blocks), (&mut self.referrers, o.referrers), (&mut self.devices, o.devices), (&mut self.countries, o.countries)] {
+        for (mine, theirs) in
+            [(&mut self.blocks, o.blocks), (&mut self.referrers, o.referrers), (&mut self.devices, o.devices), (&mut self.countries, o.countries)]
+        {
             for (k, v) in theirs {
                 bump(mine, &k, v);
             }
@@ -312,9 +329,11 @@ async fn salt_for(state: &AppState, day: &str) -> Result<String, AppError> {
             let fresh = SaltDoc { id: crate::platform::crypto::new_id(), day: day.to_string(), salt: random_hex(32), expires_at: two_days_ahead() };
             match coll.insert_one(&fresh).await {
                 Ok(_) => fresh.salt,
-                Err(e) if crate::platform::db::is_duplicate_key(&e) => {
-                    coll.find_one(doc! { "day": day }).await?.map(|d| d.salt).ok_or_else(|| crate::platform::db::internal("analytics salt", &"salt vanished"))?
-                }
+                Err(e) if crate::platform::db::is_duplicate_key(&e) => coll
+                    .find_one(doc! { "day": day })
+                    .await?
+                    .map(|d| d.salt)
+                    .ok_or_else(|| crate::platform::db::internal("analytics salt", &"salt vanished"))?,
                 Err(e) => return Err(e.into()),
             }
         }
@@ -527,7 +546,7 @@ struct DayDoc {
 }
 
 fn check_day(field: &str, value: &str) -> Result<i64, FieldError> {
-    parse_day(value.trim()).ok_or_else(|| FieldError { field: field.into(), message: "Enter a date as YYYY-MM-DD, such as 2026-01-31.".into() })
+    parse_day(value.trim()).ok_or_else(|| FieldError { field: field.into(), message: BioTexts::now().err_date.into() })
 }
 
 fn sorted(map: HashMap<String, u64>) -> Vec<(String, u64)> {
@@ -548,14 +567,15 @@ pub async fn stats(ctx: &Ctx, page: String, from: String, to: String) -> Result<
         errors.push(e.clone());
     }
     AppError::check_fields(errors)?;
-    let (Ok(f), Ok(t)) = (f, t) else { return Err(AppError::field("from", "Enter a date as YYYY-MM-DD.")) };
+    let tx = BioTexts::now();
+    let (Ok(f), Ok(t)) = (f, t) else { return Err(AppError::field("from", tx.err_date)) };
     if t < f {
-        return Err(AppError::field("to", "The end date must be on or after the start date."));
+        return Err(AppError::field("to", tx.err_date_order));
     }
     if t - f + 1 > MAX_RANGE_DAYS {
-        return Err(AppError::field("to", format!("Choose a range of {MAX_RANGE_DAYS} days at most.")));
+        return Err(AppError::field("to", crate::i18n::fill(tx.err_date_range, &[("max", &MAX_RANGE_DAYS)])));
     }
-    let page_doc = ctx.scoped::<PageDoc>(PAGES)?.find_one(doc! { "_id": page.trim() }).await?.ok_or_else(|| AppError::not_found("That page"))?;
+    let page_doc = ctx.scoped::<PageDoc>(PAGES)?.find_one(doc! { "_id": page.trim() }).await?.ok_or_else(|| AppError::not_found(tx.page_not_found))?;
     // This server's counts first, so what was just recorded is visible.
     if let Err(e) = flush(&ctx.state).await {
         tracing::warn!(reason = %e, "analytics flush before a stats read failed");
@@ -603,7 +623,7 @@ pub async fn stats(ctx: &Ctx, page: String, from: String, to: String) -> Result<
     out.links = sorted(blocks)
         .into_iter()
         .map(|(id, n)| {
-            let title = titles.get(id.as_str()).map(|t| t.to_string()).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "(removed link)".to_string());
+            let title = titles.get(id.as_str()).map(|t| t.to_string()).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| tx.stats_removed_link.to_string());
             (id, title, n)
         })
         .collect();

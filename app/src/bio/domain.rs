@@ -5,7 +5,8 @@
 use mongodb::bson::{doc, DateTime};
 
 use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
-use super::{check_content, check_handle, BioContent, BioPage, BioPageSummary, BioSignup, HANDLE_REDIRECT_DAYS, MODULE};
+use super::texts::BioTexts;
+use super::{check_content, check_handle, BioContent, BioPage, BioPageList, BioPageSummary, BioSignup, HANDLE_REDIRECT_DAYS, MODULE};
 use crate::error::AppError;
 use crate::platform::db::internal;
 use crate::platform::{crypto, Ctx};
@@ -42,7 +43,14 @@ fn summary(d: &PageDoc, read_only: Option<String>) -> BioPageSummary {
 }
 
 /// What a page is called in a read-only refusal.
-const PAGE: &str = "page";
+fn page_word() -> &'static str {
+    BioTexts::now().page_word
+}
+
+/// What a missing page is called in "… was not found".
+fn not_found() -> AppError {
+    AppError::not_found(BioTexts::now().page_not_found)
+}
 
 /// The workspace's bio-page allowance: after its plan dropped, the oldest pages up to the
 /// limit stay editable and later ones are read-only (kept, served, viewable, deletable).
@@ -71,18 +79,18 @@ pub(crate) async fn page_allowance(ctx: &Ctx) -> Result<crate::workspaces::plans
 pub(crate) async fn require_editable(ctx: &Ctx, page: &str) -> Result<(), AppError> {
     let allowance = page_allowance(ctx).await?;
     if allowance.is_read_only(page.trim()) {
-        return Err(allowance.error(PAGE));
+        return Err(allowance.error(page_word()));
     }
     Ok(())
 }
 
 async fn load(ctx: &Ctx, page: &str) -> Result<PageDoc, AppError> {
-    ctx.scoped::<PageDoc>(PAGES)?.find_one(doc! { "_id": page.trim() }).await?.ok_or_else(|| AppError::not_found("That page"))
+    ctx.scoped::<PageDoc>(PAGES)?.find_one(doc! { "_id": page.trim() }).await?.ok_or_else(not_found)
 }
 
 async fn full(ctx: &Ctx, d: PageDoc) -> Result<BioPage, AppError> {
     let domains = super::domains::for_page(ctx, &d.id).await?;
-    let read_only = page_allowance(ctx).await?.reason(&d.id, PAGE);
+    let read_only = page_allowance(ctx).await?.reason(&d.id, page_word());
     Ok(to_page(d, domains, read_only))
 }
 
@@ -97,13 +105,18 @@ async fn handle_taken(ctx: &Ctx, handle: &str, except_page: Option<&str>) -> Res
     Ok(redirect.is_some_and(|r| Some(r.page_id.as_str()) != except_page))
 }
 
-const TAKEN: &str = "That handle is taken. Choose another.";
+fn taken() -> AppError {
+    AppError::field("handle", BioTexts::now().err_handle_taken)
+}
 
-pub async fn list_pages(ctx: &Ctx) -> Result<Vec<BioPageSummary>, AppError> {
+/// The workspace's pages, newest change first, with the plan's page limit (so the list can
+/// say when no more pages can be made, instead of offering a form that would be refused).
+pub async fn list_pages(ctx: &Ctx) -> Result<BioPageList, AppError> {
     ctx.require(MODULE, Action::View)?;
     let docs = ctx.scoped::<PageDoc>(PAGES)?.find(doc! {}, doc! { "updated_at": -1 }, 500).await?;
     let allowance = page_allowance(ctx).await?;
-    Ok(docs.iter().map(|d| summary(d, allowance.reason(&d.id, PAGE))).collect())
+    let pages = docs.iter().map(|d| summary(d, allowance.reason(&d.id, page_word()))).collect();
+    Ok(BioPageList { pages, limit: allowance.limit, used: allowance.used, plan: allowance.plan.clone(), upgrade_to: allowance.upgrade_to.clone() })
 }
 
 pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError> {
@@ -114,7 +127,7 @@ pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError>
     let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
     crate::workspaces::plans::check(ctx.db(), &workspace, "bio_pages", pages.count(doc! {}).await? as i64 + 1).await?;
     if handle_taken(ctx, &handle, None).await? {
-        return Err(AppError::field("handle", TAKEN));
+        return Err(taken());
     }
     let mut draft = BioContent::default();
     draft.seo.title = workspace.name.clone();
@@ -131,7 +144,7 @@ pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError>
     };
     match pages.insert_one(&d).await {
         Ok(()) => {}
-        Err(AppError::Internal { .. }) if handle_taken(ctx, &handle, None).await.unwrap_or(false) => return Err(AppError::field("handle", TAKEN)),
+        Err(AppError::Internal { .. }) if handle_taken(ctx, &handle, None).await.unwrap_or(false) => return Err(taken()),
         Err(e) => return Err(e),
     }
     crate::workspaces::domain::audit(ctx, "bio_page_created", format!("Created the bio page @{handle}")).await;
@@ -159,14 +172,17 @@ pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) 
     ctx.require(MODULE, Action::Edit)?;
     require_editable(ctx, &page).await?;
     if content.len() > 512 * 1024 {
-        return Err(AppError::field("content", "This page is too large to save (512 KB at most). Remove some blocks."));
+        return Err(AppError::field("content", BioTexts::now().err_page_too_large));
     }
-    let content: BioContent = serde_json::from_str(&content).map_err(|_| AppError::field("content", "The page could not be read. Reload the builder and try again."))?;
+    let content: BioContent = serde_json::from_str(&content).map_err(|_| AppError::field("content", BioTexts::now().err_page_unreadable))?;
     AppError::check_fields(check_content(&content, false))?;
     let draft = mongodb::bson::to_bson(&content).map_err(|e| internal("draft", &e))?;
     let pages = ctx.scoped::<PageDoc>(PAGES)?;
     let updated = pages
-        .find_one_and_update(doc! { "_id": page.trim(), "version": version }, doc! { "$set": { "draft": draft, "updated_at": now() }, "$inc": { "version": 1_i64 } })
+        .find_one_and_update(
+            doc! { "_id": page.trim(), "version": version },
+            doc! { "$set": { "draft": draft, "updated_at": now() }, "$inc": { "version": 1_i64 } },
+        )
         .await?;
     match updated {
         Some(d) => full(ctx, d).await,
@@ -202,7 +218,7 @@ pub async fn unpublish(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
         .scoped::<PageDoc>(PAGES)?
         .find_one_and_update(doc! { "_id": &d.id }, doc! { "$set": { "published": null, "published_at": null } })
         .await?
-        .ok_or_else(|| AppError::not_found("That page"))?;
+        .ok_or_else(not_found)?;
     ctx.state.bio_cache.invalidate(&updated.handle);
     crate::workspaces::domain::audit(ctx, "bio_page_unpublished", format!("Took the bio page @{} offline", updated.handle)).await;
     full(ctx, updated).await
@@ -220,7 +236,7 @@ pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<Bi
         return full(ctx, d).await;
     }
     if handle_taken(ctx, &handle, Some(&d.id)).await? {
-        return Err(AppError::field("handle", TAKEN));
+        return Err(taken());
     }
     let pages = ctx.scoped::<PageDoc>(PAGES)?;
     let redirects = ctx.scoped::<RedirectDoc>(REDIRECTS)?;
@@ -228,7 +244,7 @@ pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<Bi
     redirects.delete_many(doc! { "handle": &handle, "page_id": &d.id }).await?;
     match pages.update_one(doc! { "_id": &d.id }, doc! { "$set": { "handle": &handle, "updated_at": now() } }).await {
         Ok(_) => {}
-        Err(_) if handle_taken(ctx, &handle, Some(&d.id)).await.unwrap_or(false) => return Err(AppError::field("handle", TAKEN)),
+        Err(_) if handle_taken(ctx, &handle, Some(&d.id)).await.unwrap_or(false) => return Err(taken()),
         Err(e) => return Err(e),
     }
     // Any expired redirect document for the old handle is replaced.
@@ -276,7 +292,7 @@ pub async fn media_usage(ctx: &Ctx, media_id: &str) -> Result<Vec<String>, AppEr
     for d in docs {
         let uses = super::media_uses(&d.draft).into_iter().chain(d.published.iter().flat_map(super::media_uses));
         for (id, place) in uses {
-            let line = format!("the bio page @{}: {place}", d.handle);
+            let line = crate::i18n::fill(BioTexts::now().use_page, &[("handle", &d.handle), ("place", &place)]);
             if id == media_id && !out.contains(&line) {
                 out.push(line);
             }

@@ -148,7 +148,10 @@ mod tests {
         assert_eq!(to_html("<script>alert(1)</script>"), "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>");
         assert_eq!(to_html("[x](javascript:alert(1))"), "<p>x)</p>");
         assert_eq!(to_html("[x](data:text/html,hi)"), "<p>x</p>");
-        assert_eq!(to_html("[\"><img src=x onerror=alert(1)>](https://a.io)"), "<p><a href=\"https://a.io\" rel=\"noopener nofollow ugc\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</a></p>");
+        assert_eq!(
+            to_html("[\"><img src=x onerror=alert(1)>](https://a.io)"),
+            "<p><a href=\"https://a.io\" rel=\"noopener nofollow ugc\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</a></p>"
+        );
         assert_eq!(to_html("[a](https://a.io\" onmouseover=\"x)"), "<p>a</p>");
         assert_eq!(to_html("**<b>**"), "<p><strong>&lt;b&gt;</strong></p>");
         // Any input at all: no panic, no raw angle brackets.

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod markdown;
 pub mod render;
+pub mod texts;
 pub mod ui;
 pub mod ui_domains;
 pub mod ui_stats;
@@ -25,6 +26,7 @@ pub mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use texts::BioTexts;
 
 /// The permission-table module key.
 pub const MODULE: &str = "bio";
@@ -70,6 +72,28 @@ pub struct BioPageSummary {
     /// Set when the page is beyond the plan's bio-page limit: why it is read-only.
     #[serde(default)]
     pub read_only: Option<String>,
+}
+
+/// The workspace's pages, with the plan's bio-page limit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BioPageList {
+    pub pages: Vec<BioPageSummary>,
+    /// How many pages the effective plan allows (`None`: no limit).
+    pub limit: Option<i64>,
+    /// How many pages the workspace has.
+    pub used: i64,
+    /// The effective plan's name, e.g. "Free".
+    pub plan: String,
+    /// The cheapest plan that would allow more, if upgrading lifts the limit.
+    #[serde(default)]
+    pub upgrade_to: Option<String>,
+}
+
+impl BioPageList {
+    /// Whether the plan allows no more pages.
+    pub fn at_limit(&self) -> bool {
+        self.limit.is_some_and(|l| self.used >= l)
+    }
 }
 
 /// Everything a page shows: its blocks, its look and its search/social metadata.
@@ -177,13 +201,22 @@ impl BlockKind {
     /// A new, empty block of `kind`, as the builder's palette adds it.
     pub fn new_of(kind: &str) -> Option<BlockKind> {
         Some(match kind {
-            "link" => BlockKind::Link { title: String::new(), url: String::new(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None },
+            "link" => {
+                BlockKind::Link { title: String::new(), url: String::new(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None }
+            }
             "header" => BlockKind::Header { text: String::new() },
             "text" => BlockKind::Text { text: String::new() },
             "image" => BlockKind::Image { media: String::new(), alt: String::new(), url: None },
             "video" => BlockKind::Video { url: String::new() },
             "social" => BlockKind::Social { links: vec![] },
-            "email_capture" => BlockKind::EmailCapture { heading: "Join my newsletter".into(), button: "Subscribe".into(), consent: "I agree to receive e-mails and can unsubscribe at any time.".into() },
+            "email_capture" => {
+                let t = BioTexts::now();
+                BlockKind::EmailCapture {
+                    heading: t.capture_default_heading.into(),
+                    button: t.capture_default_button.into(),
+                    consent: t.capture_default_consent.into(),
+                }
+            }
             "divider" => BlockKind::Divider,
             _ => return None,
         })
@@ -199,17 +232,39 @@ impl BlockKind {
     }
 }
 
-/// The block kinds, in palette order, with their labels.
-pub const BLOCK_KINDS: &[(&str, &str)] = &[
-    ("link", "Link button"),
-    ("header", "Header"),
-    ("text", "Text"),
-    ("image", "Image"),
-    ("video", "Video"),
-    ("social", "Social icons"),
-    ("email_capture", "E-mail sign-up"),
-    ("divider", "Divider"),
-];
+/// The block kinds, in palette order (their names: [`kind_label`]).
+pub const BLOCK_KINDS: &[&str] = &["link", "header", "text", "image", "video", "social", "email_capture", "divider"];
+
+/// The name of a block kind, in the current language.
+pub fn kind_label(kind: &str) -> &'static str {
+    let t = BioTexts::now();
+    match kind {
+        "link" => t.kind_link,
+        "header" => t.kind_header,
+        "text" => t.kind_text,
+        "image" => t.kind_image,
+        "video" => t.kind_video,
+        "social" => t.kind_social,
+        "email_capture" => t.kind_email_capture,
+        "divider" => t.kind_divider,
+        _ => t.kind_block,
+    }
+}
+
+/// The palette's button for a block kind ("Add Link button"), in the current language.
+pub fn palette_label(kind: &str) -> &'static str {
+    let t = BioTexts::now();
+    match kind {
+        "link" => t.palette_link,
+        "header" => t.palette_header,
+        "text" => t.palette_text,
+        "image" => t.palette_image,
+        "video" => t.palette_video,
+        "social" => t.palette_social,
+        "email_capture" => t.palette_email_capture,
+        _ => t.palette_divider,
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SocialLink {
@@ -218,7 +273,7 @@ pub struct SocialLink {
     pub url: String,
 }
 
-/// The networks the social row knows, with their labels.
+/// The networks the social row knows, with their names (brands; see [`network_label`]).
 pub const SOCIAL_NETWORKS: &[(&str, &str)] = &[
     ("instagram", "Instagram"),
     ("tiktok", "TikTok"),
@@ -231,6 +286,17 @@ pub const SOCIAL_NETWORKS: &[(&str, &str)] = &[
     ("email", "E-mail"),
     ("website", "Website"),
 ];
+
+/// The name of a network as shown: the brand, or "E-mail" and "Website" in the current
+/// language.
+pub fn network_label(key: &str) -> &'static str {
+    let t = BioTexts::now();
+    match key {
+        "email" => t.net_email,
+        "website" => t.net_website,
+        _ => SOCIAL_NETWORKS.iter().find(|n| n.0 == key).map(|n| n.1).unwrap_or(t.net_social),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Theme {
@@ -249,10 +315,18 @@ pub struct Theme {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Background {
-    Solid { color: String },
-    Gradient { from: String, to: String },
+    Solid {
+        color: String,
+    },
+    Gradient {
+        from: String,
+        to: String,
+    },
     /// A media-library image, with a colour shown while it loads.
-    Image { media: String, color: String },
+    Image {
+        media: String,
+        color: String,
+    },
 }
 
 impl Default for Theme {
@@ -271,18 +345,31 @@ impl Theme {
     }
 }
 
-/// The preset themes: (key, label, background, text, button, button text).
-pub const PRESETS: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("classic", "Classic", "#ffffff", "#1f2328", "#1f2328", "#ffffff"),
-    ("midnight", "Midnight", "#0d1117", "#e6edf3", "#e6edf3", "#0d1117"),
-    ("forest", "Forest", "#1e3a2f", "#f1f7f3", "#f1f7f3", "#1e3a2f"),
-    ("sunrise", "Sunrise", "#fff4e6", "#5c2a00", "#c2410c", "#ffffff"),
-    ("ocean", "Ocean", "#e8f4fd", "#0b3a5b", "#0b5cad", "#ffffff"),
+/// The preset themes: (key, background, text, button, button text). Names: [`preset_label`].
+pub const PRESETS: &[(&str, &str, &str, &str, &str)] = &[
+    ("classic", "#ffffff", "#1f2328", "#1f2328", "#ffffff"),
+    ("midnight", "#0d1117", "#e6edf3", "#e6edf3", "#0d1117"),
+    ("forest", "#1e3a2f", "#f1f7f3", "#f1f7f3", "#1e3a2f"),
+    ("sunrise", "#fff4e6", "#5c2a00", "#c2410c", "#ffffff"),
+    ("ocean", "#e8f4fd", "#0b3a5b", "#0b5cad", "#ffffff"),
 ];
+
+/// The name of a preset theme, in the current language.
+pub fn preset_label(key: &str) -> &'static str {
+    let t = BioTexts::now();
+    match key {
+        "classic" => t.preset_classic,
+        "midnight" => t.preset_midnight,
+        "forest" => t.preset_forest,
+        "sunrise" => t.preset_sunrise,
+        "ocean" => t.preset_ocean,
+        _ => t.preset_custom,
+    }
+}
 
 /// The theme of the preset `key`, with its default shape and font.
 pub fn preset(key: &str) -> Option<Theme> {
-    let (k, _, bg, text, button, button_text) = PRESETS.iter().find(|p| p.0 == key)?;
+    let (k, bg, text, button, button_text) = PRESETS.iter().find(|p| p.0 == key)?;
     Some(Theme {
         preset: k.to_string(),
         background: Background::Solid { color: bg.to_string() },
@@ -294,8 +381,28 @@ pub fn preset(key: &str) -> Option<Theme> {
     })
 }
 
-pub const BUTTON_SHAPES: &[(&str, &str)] = &[("square", "Square"), ("rounded", "Rounded"), ("pill", "Pill")];
-pub const FONTS: &[(&str, &str)] = &[("sans", "Sans-serif"), ("serif", "Serif"), ("mono", "Monospace")];
+pub const BUTTON_SHAPES: &[&str] = &["square", "rounded", "pill"];
+pub const FONTS: &[&str] = &["sans", "serif", "mono"];
+
+/// The name of a button shape, in the current language.
+pub fn shape_label(key: &str) -> &'static str {
+    let t = BioTexts::now();
+    match key {
+        "square" => t.shape_square,
+        "pill" => t.shape_pill,
+        _ => t.shape_rounded,
+    }
+}
+
+/// The name of a font family, in the current language.
+pub fn font_label(key: &str) -> &'static str {
+    let t = BioTexts::now();
+    match key {
+        "serif" => t.font_serif,
+        "mono" => t.font_mono,
+        _ => t.font_sans,
+    }
+}
 
 /// A custom domain and whether its DNS proof has been seen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -308,6 +415,12 @@ pub struct CustomDomain {
     /// Why the last check failed, in words.
     #[serde(default)]
     pub last_error: Option<String>,
+    /// When an unverified claim lapses (ms since the epoch); `None` once verified.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// Another workspace verified this domain first: this claim can no longer verify.
+    #[serde(default)]
+    pub taken: bool,
 }
 
 /// The DNS name that must carry the TXT token for `domain`.
@@ -357,38 +470,126 @@ pub struct BioSignup {
 
 /// Names a handle may not take: the app's own routes and words that would confuse visitors.
 pub const RESERVED_HANDLES: &[&str] = &[
-    "account", "admin", "api", "app", "assets", "auth", "billing", "blog", "bio", "dashboard", "docs", "favicon.ico", "forgot-password",
-    "health", "help", "icons", "index.html", "invite", "l", "links", "login", "logos", "logout", "m", "manifest.webmanifest", "media",
-    "metrics", "mewayz", "new", "notifications", "offline.html", "outbox.js", "pkg", "pricing", "privacy", "ready", "reset-password",
-    "robots.txt", "root", "s", "settings", "setup", "signin", "signup", "sitemap.xml", "static", "status", "store", "support",
-    "sw.js", "terms", "verify-email", "www", "workspace",
+    "account",
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "auth",
+    "billing",
+    "blog",
+    "bio",
+    "dashboard",
+    "docs",
+    "favicon.ico",
+    "forgot-password",
+    "health",
+    "help",
+    "icons",
+    "index.html",
+    "invite",
+    "l",
+    "links",
+    "login",
+    "logos",
+    "logout",
+    "m",
+    "manifest.webmanifest",
+    "media",
+    "metrics",
+    "mewayz",
+    "new",
+    "notifications",
+    "offline.html",
+    "outbox.js",
+    "pkg",
+    "pricing",
+    "privacy",
+    "ready",
+    "reset-password",
+    "robots.txt",
+    "root",
+    "s",
+    "settings",
+    "setup",
+    "signin",
+    "signup",
+    "sitemap.xml",
+    "static",
+    "status",
+    "store",
+    "support",
+    "sw.js",
+    "terms",
+    "verify-email",
+    "www",
+    "workspace",
 ];
 
 /// Checks a handle: 3 to 30 characters of lowercase letters, digits, `_` and `.`, not
 /// starting or ending with `.`, no `..`, and not reserved.
 pub fn check_handle(field: &str, handle: &str) -> Option<FieldError> {
     let fail = |m: &str| Some(FieldError { field: field.to_string(), message: m.to_string() });
+    let t = BioTexts::now();
     let h = handle.trim();
     if h.is_empty() {
-        return fail("Choose a handle, such as your name.");
+        return fail(t.err_handle_empty);
     }
     if h.chars().count() < 3 || h.chars().count() > 30 {
-        return fail("A handle has 3 to 30 characters.");
+        return fail(t.err_handle_length);
     }
     if !h.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.') {
-        return fail("Use lowercase letters, digits, _ and . only.");
+        return fail(t.err_handle_chars);
     }
     if h.starts_with('.') || h.ends_with('.') || h.contains("..") {
-        return fail("A handle cannot start or end with a dot, or have two dots in a row.");
+        return fail(t.err_handle_dots);
+    }
+    if is_app_path(h) {
+        return fail(t.err_handle_app_path);
     }
     if is_reserved_handle(h) {
-        return fail("That handle is reserved. Choose another.");
+        return fail(t.err_handle_reserved);
     }
     None
 }
 
 pub fn is_reserved_handle(h: &str) -> bool {
-    RESERVED_HANDLES.contains(&h)
+    RESERVED_HANDLES.contains(&h) || is_app_path(h)
+}
+
+/// What the server and the client build own at the site root, besides the client's routes
+/// ([`crate::shell::routes`]): the server's own routes and the files of `dist/`. Requests
+/// for these never reach a bio page (files and routes are matched first), so no handle may
+/// take them. Tests check this list against the server's router and the build's inputs.
+pub const APP_PATHS: &[&str] = &[
+    // The server's routes.
+    "api",
+    "auth",
+    "files",
+    "health",
+    "l",
+    "logos",
+    "metrics",
+    "ready",
+    "robots.txt",
+    "s",
+    "webhooks",
+    // The files of the client build at the root of dist/ (hashed ones hold a `-`, which no handle has).
+    "favicon.ico",
+    "icons",
+    "index.html",
+    "lang.js",
+    "manifest.webmanifest",
+    "offline.html",
+    "outbox.js",
+    "precache.txt",
+    "snippets",
+    "sw.js",
+];
+
+/// True when `/{h}` is a path of the server, of the client build, or a client route.
+pub fn is_app_path(h: &str) -> bool {
+    APP_PATHS.contains(&h) || crate::shell::routes::first_segments().any(|s| s == h)
 }
 
 /// Checks a URL a visitor may follow: http(s) with a host, `mailto:` with an address, or
@@ -396,30 +597,31 @@ pub fn is_reserved_handle(h: &str) -> bool {
 pub fn check_link_url(field: &str, value: &str) -> Option<FieldError> {
     let v = value.trim();
     let fail = |m: &str| Some(FieldError { field: field.to_string(), message: m.to_string() });
+    let t = BioTexts::now();
     if v.is_empty() {
-        return fail("Enter the address the button leads to.");
+        return fail(t.err_url_empty);
     }
     if v.len() > 2048 {
-        return fail("That address is too long (2048 characters at most).");
+        return fail(t.err_url_long);
     }
     if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return fail("An address cannot contain spaces or control characters.");
+        return fail(t.err_url_spaces);
     }
     let lower = v.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("mailto:") {
-        return if crate::validate::email(field, rest.split('?').next().unwrap_or("")).is_none() { None } else { fail("After mailto: put an e-mail address.") };
+        return if crate::validate::email(field, rest.split('?').next().unwrap_or("")).is_none() { None } else { fail(t.err_url_mailto) };
     }
     if let Some(rest) = lower.strip_prefix("tel:") {
         let digits = rest.chars().filter(|c| c.is_ascii_digit()).count();
         let ok = (3..=20).contains(&digits) && rest.chars().all(|c| c.is_ascii_digit() || "+-(). ".contains(c));
-        return if ok { None } else { fail("After tel: put a phone number, such as tel:+15551234567.") };
+        return if ok { None } else { fail(t.err_url_tel) };
     }
     if lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:") {
-        return fail("Only web (https://), mailto: and tel: addresses are allowed.");
+        return fail(t.err_url_scheme);
     }
     match crate::validate::http_url(field, v) {
         None => None,
-        Some(_) => fail("Only web (https://), mailto: and tel: addresses are allowed, such as https://example.com."),
+        Some(_) => fail(t.err_url_scheme_example),
     }
 }
 
@@ -473,7 +675,7 @@ pub fn parse_video(url: &str) -> Option<VideoRef> {
 /// A colour as `#rrggbb`.
 pub fn check_color(field: &str, value: &str) -> Option<FieldError> {
     let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
-    (!ok).then(|| FieldError { field: field.to_string(), message: "Choose a colour such as #1f2328.".to_string() })
+    (!ok).then(|| FieldError { field: field.to_string(), message: BioTexts::now().err_color.to_string() })
 }
 
 /// Whether a link block is shown at `now` (ms): switched on and inside its schedule.
@@ -490,18 +692,21 @@ pub fn link_visible(enabled: bool, starts_at: Option<i64>, ends_at: Option<i64>,
 pub fn check_content(content: &BioContent, publish: bool) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut push = |e: Option<FieldError>| errors.extend(e);
+    let tx = BioTexts::now();
+    let msg = |field: String, message: &str| Some(FieldError { field, message: message.to_string() });
     if content.blocks.len() > MAX_BLOCKS {
-        push(Some(FieldError { field: "blocks".into(), message: format!("A page can hold {MAX_BLOCKS} blocks at most.") }));
+        push(Some(FieldError { field: "blocks".into(), message: crate::i18n::fill(tx.err_too_many_blocks, &[("max", &MAX_BLOCKS)]) }));
     }
-    let text = |field: String, label: &str, v: &str, max: usize, required: bool| -> Option<FieldError> {
-        if required && publish && v.trim().is_empty() {
-            return Some(FieldError { field, message: format!("Enter {label}.") });
+    // `required` is the message when an empty value stops a publish.
+    let text = |field: String, required: Option<&str>, v: &str, max: usize| -> Option<FieldError> {
+        if let (Some(required), true) = (required, publish && v.trim().is_empty()) {
+            return Some(FieldError { field, message: required.to_string() });
         }
         if v.chars().count() > max {
-            return Some(FieldError { field, message: format!("Keep {label} under {max} characters.") });
+            return Some(FieldError { field, message: crate::i18n::fill(tx.err_too_long, &[("max", &max)]) });
         }
         if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            return Some(FieldError { field, message: format!("Remove the control characters from {label}.") });
+            return Some(FieldError { field, message: tx.err_control_chars.to_string() });
         }
         None
     };
@@ -509,43 +714,43 @@ pub fn check_content(content: &BioContent, publish: bool) -> Vec<FieldError> {
     for (i, b) in content.blocks.iter().enumerate() {
         let f = |name: &str| format!("blocks.{i}.{name}");
         if b.id.is_empty() || b.id.len() > 40 || !b.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || !ids.insert(b.id.clone()) {
-            push(Some(FieldError { field: f("id"), message: "This block has a broken id. Remove it and add it again.".into() }));
+            push(msg(f("id"), tx.err_block_id));
         }
         match &b.kind {
             BlockKind::Link { title, url, starts_at, ends_at, .. } => {
-                push(text(f("title"), "a title", title, 120, true));
+                push(text(f("title"), Some(tx.err_enter_link_title), title, 120));
                 if publish || !url.trim().is_empty() {
                     push(check_link_url(&f("url"), url));
                 }
                 if let (Some(s), Some(e)) = (starts_at, ends_at) {
                     if e <= s {
-                        push(Some(FieldError { field: f("ends_at"), message: "The end must come after the start.".into() }));
+                        push(msg(f("ends_at"), tx.err_end_after_start));
                     }
                 }
             }
-            BlockKind::Header { text: t } => push(text(f("text"), "the header", t, 120, true)),
-            BlockKind::Text { text: t } => push(text(f("text"), "the text", t, 2000, true)),
+            BlockKind::Header { text: t } => push(text(f("text"), Some(tx.err_enter_header), t, 120)),
+            BlockKind::Text { text: t } => push(text(f("text"), Some(tx.err_enter_text), t, 2000)),
             BlockKind::Image { media, alt, url } => {
                 if media.is_empty() && publish {
-                    push(Some(FieldError { field: f("media"), message: "Choose an image from the media library.".into() }));
+                    push(msg(f("media"), tx.err_image_required));
                 }
-                push(text(f("alt"), "the description", alt, 300, false));
+                push(text(f("alt"), None, alt, 300));
                 if let Some(u) = url.as_deref().filter(|u| !u.trim().is_empty()) {
                     push(check_link_url(&f("url"), u));
                 }
             }
             BlockKind::Video { url } => {
                 if (publish || !url.trim().is_empty()) && parse_video(url).is_none() {
-                    push(Some(FieldError { field: f("url"), message: "Paste a YouTube or Vimeo video address.".into() }));
+                    push(msg(f("url"), tx.err_video_url));
                 }
             }
             BlockKind::Social { links } => {
                 if links.len() > 12 {
-                    push(Some(FieldError { field: f("links"), message: "A social row holds 12 icons at most.".into() }));
+                    push(msg(f("links"), tx.err_social_max));
                 }
                 for (j, l) in links.iter().enumerate() {
                     if !SOCIAL_NETWORKS.iter().any(|n| n.0 == l.network) {
-                        push(Some(FieldError { field: format!("blocks.{i}.links.{j}.network"), message: "Choose a network from the list.".into() }));
+                        push(msg(format!("blocks.{i}.links.{j}.network"), tx.err_social_network));
                     }
                     if publish || !l.url.trim().is_empty() {
                         push(check_link_url(&format!("blocks.{i}.links.{j}.url"), &l.url));
@@ -553,16 +758,16 @@ pub fn check_content(content: &BioContent, publish: bool) -> Vec<FieldError> {
                 }
             }
             BlockKind::EmailCapture { heading, button, consent } => {
-                push(text(f("heading"), "a heading", heading, 120, true));
-                push(text(f("button"), "the button's label", button, 40, true));
-                push(text(f("consent"), "the consent sentence", consent, 300, true));
+                push(text(f("heading"), Some(tx.err_enter_heading), heading, 120));
+                push(text(f("button"), Some(tx.err_enter_button), button, 40));
+                push(text(f("consent"), Some(tx.err_enter_consent), consent, 300));
             }
             BlockKind::Divider => {}
         }
     }
     let t = &content.theme;
     if !PRESETS.iter().any(|p| p.0 == t.preset) {
-        push(Some(FieldError { field: "theme.preset".into(), message: "Choose one of the themes.".into() }));
+        push(msg("theme.preset".into(), tx.err_theme_preset));
     }
     for (name, v) in [("text_color", &t.text_color), ("button_color", &t.button_color), ("button_text_color", &t.button_text_color)] {
         push(check_color(&format!("theme.{name}"), v));
@@ -576,36 +781,38 @@ pub fn check_content(content: &BioContent, publish: bool) -> Vec<FieldError> {
         Background::Image { media, color } => {
             push(check_color("theme.background", color));
             if media.is_empty() && publish {
-                push(Some(FieldError { field: "theme.background_image".into(), message: "Choose a background image from the media library.".into() }));
+                push(msg("theme.background_image".into(), tx.err_background_image));
             }
         }
     }
-    if !BUTTON_SHAPES.iter().any(|s| s.0 == t.button_shape) {
-        push(Some(FieldError { field: "theme.button_shape".into(), message: "Choose a button shape.".into() }));
+    if !BUTTON_SHAPES.contains(&t.button_shape.as_str()) {
+        push(msg("theme.button_shape".into(), tx.err_button_shape));
     }
-    if !FONTS.iter().any(|s| s.0 == t.font) {
-        push(Some(FieldError { field: "theme.font".into(), message: "Choose a font.".into() }));
+    if !FONTS.contains(&t.font.as_str()) {
+        push(msg("theme.font".into(), tx.err_font));
     }
-    push(text("seo.title".into(), "the page title", &content.seo.title, 80, false));
-    push(text("seo.description".into(), "the description", &content.seo.description, 300, false));
+    push(text("seo.title".into(), None, &content.seo.title, 80));
+    push(text("seo.description".into(), None, &content.seo.description, 300));
     errors
 }
 
-/// Every media-library file the content uses, with where: ("image block", "thumbnail of link 'Shop'"…).
+/// Every media-library file the content uses, with where: ("an image block", "the thumbnail
+/// of the link “Shop”"…), in the current language.
 pub fn media_uses(content: &BioContent) -> Vec<(String, String)> {
+    let t = BioTexts::now();
     let mut out = Vec::new();
     for b in &content.blocks {
         match &b.kind {
-            BlockKind::Link { title, thumbnail: Some(t), .. } => out.push((t.clone(), format!("the thumbnail of the link \u{201c}{title}\u{201d}"))),
-            BlockKind::Image { media, .. } if !media.is_empty() => out.push((media.clone(), "an image block".to_string())),
+            BlockKind::Link { title, thumbnail: Some(th), .. } => out.push((th.clone(), crate::i18n::fill(t.use_link_thumbnail, &[("title", title)]))),
+            BlockKind::Image { media, .. } if !media.is_empty() => out.push((media.clone(), t.use_image_block.to_string())),
             _ => {}
         }
     }
     if let Background::Image { media, .. } = &content.theme.background {
-        out.push((media.clone(), "the background".to_string()));
+        out.push((media.clone(), t.use_background.to_string()));
     }
     if let Some(img) = &content.seo.image {
-        out.push((img.clone(), "the sharing image".to_string()));
+        out.push((img.clone(), t.use_sharing_image.to_string()));
     }
     out
 }
@@ -629,7 +836,18 @@ mod tests {
         for ok in ["https://example.com", "http://a.io/x?y=1", "mailto:ana@example.com", "tel:+1-555-123-4567", "tel:+15551234567"] {
             assert!(check_link_url("url", ok).is_none(), "{ok} refused");
         }
-        for bad in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>", "vbscript:x", "/relative", "example.com", "mailto:nobody", "tel:abc", "https://a b.com", "https://x.com/\u{0}"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "/relative",
+            "example.com",
+            "mailto:nobody",
+            "tel:abc",
+            "https://a b.com",
+            "https://x.com/\u{0}",
+        ] {
             assert!(check_link_url("url", bad).is_some(), "{bad:?} accepted");
         }
     }
@@ -656,7 +874,18 @@ mod tests {
     #[test]
     fn content_checks_name_their_fields() {
         let mut c = BioContent::default();
-        c.blocks.push(Block { id: "b1".into(), kind: BlockKind::Link { title: "".into(), url: "javascript:alert(1)".into(), thumbnail: None, enabled: true, starts_at: Some(10), ends_at: Some(5), short_slug: None } });
+        c.blocks.push(Block {
+            id: "b1".into(),
+            kind: BlockKind::Link {
+                title: "".into(),
+                url: "javascript:alert(1)".into(),
+                thumbnail: None,
+                enabled: true,
+                starts_at: Some(10),
+                ends_at: Some(5),
+                short_slug: None,
+            },
+        });
         c.theme.text_color = "red".into();
         let fields: Vec<String> = check_content(&c, true).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["blocks.0.title", "blocks.0.url", "blocks.0.ends_at", "theme.text_color"]);

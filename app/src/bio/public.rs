@@ -1,8 +1,11 @@
 //! What visitors reach without signing in: the published page at `/{handle}` (or on a
 //! verified custom domain), the click redirect, the e-mail sign-up and the QR code.
 //!
-//! Rendered pages are kept in memory per server, keyed by handle. Publishing, unpublishing,
-//! a handle change or a deletion on this server removes the entry at once; other servers
+//! Rendered pages are kept in memory per server, keyed by handle and language: the page's
+//! own content is the owner's, but its chrome (the sign-up form's labels, the footer, the
+//! language of the document) follows the visitor's `Accept-Language`, so each language has
+//! its own rendering (and responses say `Vary: Accept-Language`). Publishing, unpublishing,
+//! a handle change or a deletion on this server removes the entries at once; other servers
 //! notice within [`MAX_AGE`]. A page with a scheduled link is kept only until the next
 //! start or end time, so schedules take effect on time.
 
@@ -14,8 +17,10 @@ use mongodb::bson::{doc, DateTime};
 
 use super::render::{render_page, RenderOptions};
 use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
+use super::texts::BioTexts;
 use super::{check_handle, BioContent, BlockKind};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::platform::{compress, crypto, AppState};
 
 /// How long a rendered page is served from memory at most.
@@ -30,6 +35,8 @@ pub struct Rendered {
     pub page_id: String,
     pub workspace_id: String,
     pub handle: String,
+    /// The language of the page's chrome.
+    pub lang: Lang,
     pub html: axum::body::Bytes,
     /// The same document compressed once, when rendered (brotli quality 9, gzip level 6),
     /// so visitors' requests cost no compression.
@@ -47,19 +54,19 @@ enum Entry {
     Missing,
 }
 
-/// Rendered pages, per server.
+/// Rendered pages, per server, by (language, handle).
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, (Entry, Instant)>>,
+    entries: Mutex<HashMap<(Lang, String), (Entry, Instant)>>,
 }
 
 impl PageCache {
-    fn get(&self, key: &str) -> Option<Entry> {
+    fn get(&self, lang: Lang, handle: &str) -> Option<Entry> {
         let map = self.entries.lock().ok()?;
-        map.get(key).filter(|(_, until)| Instant::now() < *until).map(|(e, _)| e.clone())
+        map.get(&(lang, handle.to_string())).filter(|(_, until)| Instant::now() < *until).map(|(e, _)| e.clone())
     }
 
-    fn put(&self, key: String, entry: Entry, ttl: Duration) {
+    fn put(&self, lang: Lang, handle: &str, entry: Entry, ttl: Duration) {
         if let Ok(mut map) = self.entries.lock() {
             if map.len() >= MAX_ENTRIES {
                 let now = Instant::now();
@@ -68,15 +75,15 @@ impl PageCache {
                     map.clear();
                 }
             }
-            map.insert(key, (entry, Instant::now() + ttl));
+            map.insert((lang, handle.to_string()), (entry, Instant::now() + ttl));
         }
     }
 
-    /// Forgets the page at `handle` (after publish, unpublish, handle change, deletion).
+    /// Forgets the page at `handle`, in every language (after publish, unpublish, handle
+    /// change, deletion).
     pub fn invalidate(&self, handle: &str) {
         if let Ok(mut map) = self.entries.lock() {
-            map.remove(handle);
-            map.retain(|_, (e, _)| !matches!(e, Entry::Page(r) if r.handle == handle));
+            map.retain(|(_, h), (e, _)| h != handle && !matches!(e, Entry::Page(r) if r.handle == handle));
         }
     }
 }
@@ -116,13 +123,11 @@ fn valid_for(content: &BioContent, now: i64) -> Duration {
     }
 }
 
-fn render(state: &AppState, d: &PageDoc, content: &BioContent) -> Rendered {
+fn render(state: &AppState, d: &PageDoc, content: &BioContent, lang: Lang) -> Rendered {
     use base64::Engine as _;
     use sha2::Digest as _;
-    let html = render_page(
-        content,
-        &RenderOptions { page_url: page_url(state, &d.handle), handle: d.handle.clone(), page_id: d.id.clone(), now_ms: now_ms(), preview: false },
-    );
+    let options = RenderOptions { page_url: page_url(state, &d.handle), handle: d.handle.clone(), page_id: d.id.clone(), now_ms: now_ms(), preview: false };
+    let html = crate::i18n::sync_scope(lang, || render_page(content, &options));
     let style = html.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(s, _)| s).unwrap_or("");
     let style_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
     let csp = format!(
@@ -132,19 +137,30 @@ fn render(state: &AppState, d: &PageDoc, content: &BioContent) -> Rendered {
     let etag = format!("\"{}\"", &hex(&sha2::Sha256::digest(html.as_bytes()))[..32]);
     let br = compress::brotli(html.as_bytes());
     let gzip = compress::gzip(html.as_bytes());
-    Rendered { page_id: d.id.clone(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), html: axum::body::Bytes::from(html), br, gzip, etag, csp }
+    Rendered {
+        page_id: d.id.clone(),
+        workspace_id: d.workspace_id.clone(),
+        handle: d.handle.clone(),
+        lang,
+        html: axum::body::Bytes::from(html),
+        br,
+        gzip,
+        etag,
+        csp,
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The published page at `handle`, a redirect to its new handle, or nothing.
-pub async fn by_handle(state: &AppState, handle: &str) -> Result<Found, AppError> {
+/// The published page at `handle` with its chrome in `lang`, a redirect to its new handle,
+/// or nothing.
+pub async fn by_handle(state: &AppState, handle: &str, lang: Lang) -> Result<Found, AppError> {
     if check_handle("handle", handle).is_some() {
         return Ok(Found::NotFound);
     }
-    if let Some(e) = state.bio_cache.get(handle) {
+    if let Some(e) = state.bio_cache.get(lang, handle) {
         return Ok(match e {
             Entry::Page(r) => Found::Page(r),
             Entry::Moved(h) => Found::Moved(h),
@@ -155,12 +171,12 @@ pub async fn by_handle(state: &AppState, handle: &str) -> Result<Found, AppError
     if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? {
         return Ok(match d.published.clone() {
             Some(content) => {
-                let r = Arc::new(render(state, &d, &content));
-                state.bio_cache.put(handle.to_string(), Entry::Page(r.clone()), valid_for(&content, now_ms()));
+                let r = Arc::new(render(state, &d, &content, lang));
+                state.bio_cache.put(lang, handle, Entry::Page(r.clone()), valid_for(&content, now_ms()));
                 Found::Page(r)
             }
             None => {
-                state.bio_cache.put(handle.to_string(), Entry::Missing, MISS_AGE);
+                state.bio_cache.put(lang, handle, Entry::Missing, MISS_AGE);
                 Found::NotFound
             }
         });
@@ -168,19 +184,19 @@ pub async fn by_handle(state: &AppState, handle: &str) -> Result<Found, AppError
     let redirect = db.collection::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": DateTime::now() } }).await?;
     if let Some(r) = redirect {
         if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": &r.page_id }).await? {
-            state.bio_cache.put(handle.to_string(), Entry::Moved(d.handle.clone()), MAX_AGE);
+            state.bio_cache.put(lang, handle, Entry::Moved(d.handle.clone()), MAX_AGE);
             return Ok(Found::Moved(d.handle));
         }
     }
-    state.bio_cache.put(handle.to_string(), Entry::Missing, MISS_AGE);
+    state.bio_cache.put(lang, handle, Entry::Missing, MISS_AGE);
     Ok(Found::NotFound)
 }
 
-/// The published page with id `page_id` (for custom domains).
-pub async fn by_id(state: &AppState, page_id: &str) -> Result<Found, AppError> {
+/// The published page with id `page_id` (for custom domains), its chrome in `lang`.
+pub async fn by_id(state: &AppState, page_id: &str, lang: Lang) -> Result<Found, AppError> {
     let d = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await?;
     match d {
-        Some(d) => by_handle(state, &d.handle).await,
+        Some(d) => by_handle(state, &d.handle, lang).await,
         None => Ok(Found::NotFound),
     }
 }
@@ -223,7 +239,7 @@ pub async fn subscribe(state: &AppState, handle: &str, block: &str, email: &str,
         return Ok(SignupOutcome::Invalid(e.message));
     }
     if !consent {
-        return Ok(SignupOutcome::Invalid("Tick the box to agree before signing up.".into()));
+        return Ok(SignupOutcome::Invalid(BioTexts::now().err_tick_consent.into()));
     }
     let email = crate::validate::normalize_email(email);
     let s = SignupDoc {
@@ -243,10 +259,28 @@ pub async fn subscribe(state: &AppState, handle: &str, block: &str, email: &str,
     }
 }
 
-/// The QR code of the published page at `handle`.
+/// The QR code of the published page at `handle` (the same in every language).
 pub async fn qr(state: &AppState, handle: &str) -> Result<Option<String>, AppError> {
-    match by_handle(state, handle).await? {
+    match by_handle(state, handle, Lang::default()).await? {
         Found::Page(r) => Ok(super::render::qr_svg(&page_url(state, &r.handle))),
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_keeps_one_entry_per_language_and_forgets_them_all_at_once() {
+        let cache = PageCache::default();
+        cache.put(Lang::En, "ana", Entry::Moved("ana_en".into()), MAX_AGE);
+        cache.put(Lang::Fr, "ana", Entry::Moved("ana_fr".into()), MAX_AGE);
+        cache.put(Lang::Fr, "ben", Entry::Missing, MAX_AGE);
+        assert!(matches!(cache.get(Lang::En, "ana"), Some(Entry::Moved(h)) if h == "ana_en"));
+        assert!(matches!(cache.get(Lang::Fr, "ana"), Some(Entry::Moved(h)) if h == "ana_fr"));
+        cache.invalidate("ana");
+        assert!(cache.get(Lang::En, "ana").is_none() && cache.get(Lang::Fr, "ana").is_none());
+        assert!(matches!(cache.get(Lang::Fr, "ben"), Some(Entry::Missing)), "other pages stay");
     }
 }

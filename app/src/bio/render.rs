@@ -2,9 +2,15 @@
 //! system fonts. The server sends it to visitors; the builder shows the very same document
 //! as its live preview. Every value from the page is escaped here, and every address is
 //! checked again, whatever the stored content says.
+//!
+//! The content is the owner's, in whatever language they wrote it; the chrome around it
+//! (the document's language, the sign-up form's label, the footer, labels for assistive
+//! technology) is in the current language ([`crate::i18n::lang`]): the visitor's on the
+//! server, the person's in the builder's preview.
 
 use super::markdown::{escape, to_html};
-use super::{check_color, check_link_url, link_visible, parse_video, Background, BioContent, BlockKind, SOCIAL_NETWORKS};
+use super::texts::BioTexts;
+use super::{check_color, check_link_url, link_visible, network_label, parse_video, Background, BioContent, BlockKind, SOCIAL_NETWORKS};
 
 /// What the document needs besides the content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,8 +47,9 @@ fn origin(url: &str) -> &str {
     }
 }
 
-/// Renders the whole document.
+/// Renders the whole document, its chrome in the current language.
 pub fn render_page(content: &BioContent, o: &RenderOptions) -> String {
+    let tx = BioTexts::now();
     let t = &content.theme;
     let text = color(&t.text_color, "#1f2328");
     let button = color(&t.button_color, "#1f2328");
@@ -66,22 +73,34 @@ pub fn render_page(content: &BioContent, o: &RenderOptions) -> String {
         _ => "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif",
     };
     let title = if content.seo.title.trim().is_empty() { format!("@{}", o.handle) } else { content.seo.title.trim().to_string() };
-    let description = if content.seo.description.trim().is_empty() { format!("Links from {title}") } else { content.seo.description.trim().to_string() };
+    let description = if content.seo.description.trim().is_empty() {
+        crate::i18n::fill(tx.public_description, &[("title", &title)])
+    } else {
+        content.seo.description.trim().to_string()
+    };
 
     let mut h = String::with_capacity(6000);
-    h.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+    h.push_str(&format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
+        crate::i18n::lang().code()
+    ));
     h.push_str(&format!("<title>{}</title>", escape(&title)));
     h.push_str(&format!("<meta name=\"description\" content=\"{}\">", escape(&description)));
     if !o.preview {
         h.push_str(&format!("<link rel=\"canonical\" href=\"{}\">", escape(&o.page_url)));
     }
     h.push_str(&format!("<meta property=\"og:type\" content=\"profile\"><meta property=\"og:title\" content=\"{}\"><meta property=\"og:description\" content=\"{}\"><meta property=\"og:url\" content=\"{}\">", escape(&title), escape(&description), escape(&o.page_url)));
-    let image = content.seo.image.as_deref().and_then(safe_id).or_else(|| content.blocks.iter().find_map(|b| match &b.kind {
-        BlockKind::Image { media, .. } => safe_id(media),
-        _ => None,
-    }));
+    let image = content.seo.image.as_deref().and_then(safe_id).or_else(|| {
+        content.blocks.iter().find_map(|b| match &b.kind {
+            BlockKind::Image { media, .. } => safe_id(media),
+            _ => None,
+        })
+    });
     if let Some(id) = image {
-        h.push_str(&format!("<meta property=\"og:image\" content=\"{}/files/{id}/1080\"><meta name=\"twitter:card\" content=\"summary_large_image\">", escape(origin(&o.page_url))));
+        h.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{}/files/{id}/1080\"><meta name=\"twitter:card\" content=\"summary_large_image\">",
+            escape(origin(&o.page_url))
+        ));
     } else {
         h.push_str("<meta name=\"twitter:card\" content=\"summary\">");
     }
@@ -133,26 +152,28 @@ footer{{text-align:center;font-size:.85rem;margin-top:32px;opacity:.85}}"
             BlockKind::Video { url } => {
                 let Some(v) = parse_video(url) else { continue };
                 h.push_str(&format!(
-                    "<div class=\"v\"><iframe src=\"{}\" title=\"Video\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture\" referrerpolicy=\"strict-origin-when-cross-origin\"></iframe></div>",
-                    escape(&v.embed_url())
+                    "<div class=\"v\"><iframe src=\"{}\" title=\"{}\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture\" referrerpolicy=\"strict-origin-when-cross-origin\"></iframe></div>",
+                    escape(&v.embed_url()),
+                    escape(tx.public_video)
                 ));
             }
             BlockKind::Social { links } => {
                 let items: Vec<String> = links
                     .iter()
                     .filter(|l| check_link_url("url", &l.url).is_none())
-                    .filter_map(|l| SOCIAL_NETWORKS.iter().find(|n| n.0 == l.network).map(|n| (n.1, l)))
+                    .filter_map(|l| SOCIAL_NETWORKS.iter().find(|n| n.0 == l.network).map(|n| (network_label(n.0), l)))
                     .map(|(label, l)| format!("<a href=\"{}\" rel=\"me noopener\">{}</a>", escape(l.url.trim()), escape(label)))
                     .collect();
                 if !items.is_empty() {
-                    h.push_str(&format!("<nav class=\"s\" aria-label=\"Social links\">{}</nav>", items.concat()));
+                    h.push_str(&format!("<nav class=\"s\" aria-label=\"{}\">{}</nav>", escape(tx.public_social), items.concat()));
                 }
             }
             BlockKind::EmailCapture { heading, button, consent } => {
                 let action = if o.preview { "#".to_string() } else { format!("/{}/subscribe", escape(&o.handle)) };
                 h.push_str(&format!(
-                    "<form method=\"post\" action=\"{action}\"><h2>{}</h2><input type=\"hidden\" name=\"block\" value=\"{id}\"><label for=\"e-{id}\">E-mail address</label><input id=\"e-{id}\" type=\"email\" name=\"email\" required autocomplete=\"email\"><label class=\"c\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> <span>{}</span></label><button type=\"submit\">{}</button></form>",
+                    "<form method=\"post\" action=\"{action}\"><h2>{}</h2><input type=\"hidden\" name=\"block\" value=\"{id}\"><label for=\"e-{id}\">{}</label><input id=\"e-{id}\" type=\"email\" name=\"email\" required autocomplete=\"email\"><label class=\"c\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> <span>{}</span></label><button type=\"submit\">{}</button></form>",
                     escape(heading.trim()),
+                    escape(tx.public_email_label),
                     escape(consent.trim()),
                     escape(button.trim())
                 ));
@@ -161,7 +182,7 @@ footer{{text-align:center;font-size:.85rem;margin-top:32px;opacity:.85}}"
             _ => {}
         }
     }
-    h.push_str(&format!("<footer><a href=\"/{}/qr.svg\">QR code for this page</a></footer></main></body></html>", escape(&o.handle)));
+    h.push_str(&format!("<footer><a href=\"/{}/qr.svg\">{}</a></footer></main></body></html>", escape(&o.handle), escape(tx.public_qr_link)));
     h
 }
 
@@ -186,9 +207,42 @@ mod tests {
         let mut c = BioContent::default();
         c.seo.title = "Ana's links".into();
         c.blocks = vec![
-            Block { id: "a".into(), kind: BlockKind::Link { title: "Shop".into(), url: "https://shop.io".into(), thumbnail: None, enabled: true, starts_at: None, ends_at: None, short_slug: None } },
-            Block { id: "b".into(), kind: BlockKind::Link { title: "Off".into(), url: "https://off.io".into(), thumbnail: None, enabled: false, starts_at: None, ends_at: None, short_slug: None } },
-            Block { id: "c".into(), kind: BlockKind::Link { title: "Later".into(), url: "https://later.io".into(), thumbnail: None, enabled: true, starts_at: Some(5_000), ends_at: None, short_slug: None } },
+            Block {
+                id: "a".into(),
+                kind: BlockKind::Link {
+                    title: "Shop".into(),
+                    url: "https://shop.io".into(),
+                    thumbnail: None,
+                    enabled: true,
+                    starts_at: None,
+                    ends_at: None,
+                    short_slug: None,
+                },
+            },
+            Block {
+                id: "b".into(),
+                kind: BlockKind::Link {
+                    title: "Off".into(),
+                    url: "https://off.io".into(),
+                    thumbnail: None,
+                    enabled: false,
+                    starts_at: None,
+                    ends_at: None,
+                    short_slug: None,
+                },
+            },
+            Block {
+                id: "c".into(),
+                kind: BlockKind::Link {
+                    title: "Later".into(),
+                    url: "https://later.io".into(),
+                    thumbnail: None,
+                    enabled: true,
+                    starts_at: Some(5_000),
+                    ends_at: None,
+                    short_slug: None,
+                },
+            },
             Block { id: "d".into(), kind: BlockKind::Divider },
         ];
         let html = render_page(&c, &opts());
@@ -200,6 +254,32 @@ mod tests {
         assert!(preview.contains("href=\"https://shop.io\""));
     }
 
+    /// The chrome follows the current language; the owner's words stay as written.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_chrome_is_in_the_current_language() {
+        use crate::i18n::{sync_scope, Lang};
+        let c = BioContent {
+            blocks: vec![
+                Block { id: "s".into(), kind: BlockKind::Social { links: vec![SocialLink { network: "website".into(), url: "https://a.example".into() }] } },
+                Block { id: "e".into(), kind: BlockKind::EmailCapture { heading: "News".into(), button: "Join".into(), consent: "OK".into() } },
+            ],
+            ..Default::default()
+        };
+        let fr = sync_scope(Lang::Fr, || render_page(&c, &opts()));
+        assert!(
+            fr.contains("<html lang=\"fr\">") && fr.contains(">Adresse e-mail</label>") && fr.contains(">Site web</a>") && fr.contains("Code QR de cette page"),
+            "{fr}"
+        );
+        assert!(fr.contains("<meta name=\"description\" content=\"Les liens de @ana\">"));
+        assert!(fr.contains("<h2>News</h2>") && fr.contains(">Join</button>"));
+        let en = sync_scope(Lang::En, || render_page(&c, &opts()));
+        assert!(
+            en.contains("<html lang=\"en\">") && en.contains(">E-mail address</label>") && en.contains(">Website</a>") && en.contains("QR code for this page"),
+            "{en}"
+        );
+    }
+
     #[test]
     fn hostile_values_are_escaped() {
         let x = "\"><script>alert(1)</script><img src=x onerror=alert(1)>";
@@ -208,7 +288,18 @@ mod tests {
         c.seo.description = x.into();
         c.theme.text_color = "red;}</style><script>alert(1)</script>".into();
         c.blocks = vec![
-            Block { id: "a".into(), kind: BlockKind::Link { title: x.into(), url: "javascript:alert(1)".into(), thumbnail: Some("../../x".into()), enabled: true, starts_at: None, ends_at: None, short_slug: None } },
+            Block {
+                id: "a".into(),
+                kind: BlockKind::Link {
+                    title: x.into(),
+                    url: "javascript:alert(1)".into(),
+                    thumbnail: Some("../../x".into()),
+                    enabled: true,
+                    starts_at: None,
+                    ends_at: None,
+                    short_slug: None,
+                },
+            },
             Block { id: "b".into(), kind: BlockKind::Header { text: x.into() } },
             Block { id: "c".into(), kind: BlockKind::Text { text: x.into() } },
             Block { id: "d\"x".into(), kind: BlockKind::Image { media: "m\"onerror=alert(1)".into(), alt: x.into(), url: Some("javascript:alert(1)".into()) } },

@@ -4,12 +4,14 @@
 use leptos::prelude::*;
 
 use crate::bio::api::{AddBioDomain, RemoveBioDomain, VerifyBioDomain};
+use crate::bio::texts::BioTexts;
 use crate::bio::{txt_record_name, BioPage, CustomDomain};
 use crate::error::AppError;
 use crate::shell::{format_time, ErrorNote, FieldMessage, FormError};
 
 #[component]
 pub fn DomainsPanel(workspace: String, page: String, domains: Vec<CustomDomain>, on_change: Callback<BioPage>) -> impl IntoView {
+    let t = BioTexts::now();
     let add = ServerAction::<AddBioDomain>::new();
     let verify = ServerAction::<VerifyBioDomain>::new();
     let remove = ServerAction::<RemoveBioDomain>::new();
@@ -26,7 +28,14 @@ pub fn DomainsPanel(workspace: String, page: String, domains: Vec<CustomDomain>,
                 if what == "connected" {
                     input.set(String::new());
                 }
-                status.set(format!("Domain {what}."));
+                status.set(
+                    match what {
+                        "connected" => t.domains_connected,
+                        "checked" => t.domains_checked,
+                        _ => t.domains_removed,
+                    }
+                    .to_string(),
+                );
                 on_change.run(p);
             }
             Some(Err(e)) if what != "connected" => row_error.set(Some(e)),
@@ -41,22 +50,22 @@ pub fn DomainsPanel(workspace: String, page: String, domains: Vec<CustomDomain>,
     let invalid = move || if add_error.get().and_then(|e| e.field_message("domain")).is_some() { "true" } else { "false" };
     view! {
         <section class="card bio-domains" aria-labelledby="bio-domains-title">
-            <h2 id="bio-domains-title">"Custom domains"</h2>
-            <p class="muted small">"Show this page on a domain you own. You prove it is yours with a DNS TXT record."</p>
+            <h2 id="bio-domains-title">{t.domains_title}</h2>
+            <p class="muted small">{t.domains_lead}</p>
             <form on:submit=connect novalidate>
                 <div class="form">
                     <FormError error=add_error fields=&["domain"]/>
                     <div class="field">
-                        <label for="bio-domain-input">"Domain"</label>
+                        <label for="bio-domain-input">{t.domains_label}</label>
                         <div class="bio-domain-row">
                             <input id="bio-domain-input" name="domain" type="text" inputmode="url" autocomplete="off" spellcheck="false"
                                 placeholder="links.example.com"
                                 aria-invalid=invalid aria-describedby="bio-domain-hint bio-domain-msg"
                                 prop:value=move || input.get()
                                 on:input=move |ev| input.set(event_target_value(&ev))/>
-                            <button type="submit" class="button" disabled=add.pending()>"Connect domain"</button>
+                            <button type="submit" class="button" disabled=add.pending()>{t.domains_connect}</button>
                         </div>
-                        <p class="hint" id="bio-domain-hint">"Only the domain, such as links.example.com: no https:// and no path."</p>
+                        <p class="hint" id="bio-domain-hint">{t.domains_hint}</p>
                         <FieldMessage id="bio-domain-msg" field="domain" error=add_error/>
                     </div>
                 </div>
@@ -68,36 +77,37 @@ pub fn DomainsPanel(workspace: String, page: String, domains: Vec<CustomDomain>,
                     {
                         let name = txt_record_name(&d.domain);
                         let (d1, d2) = (d.domain.clone(), d.domain.clone());
-                        let check_label = format!("Check DNS now for {}", d.domain);
-                        let remove_label = format!("Remove {}", d.domain);
+                        let check_label = crate::i18n::fill(t.domains_check_for, &[("domain", &d.domain)]);
+                        let remove_label = crate::i18n::fill(t.domains_remove_named, &[("domain", &d.domain)]);
                         view! {
                             <li class="bio-domain">
                                 <div class="bio-domain-head">
                                     <strong class="bio-domain-name">{d.domain.clone()}</strong>
                                     {if d.verified {
-                                        view! { <span class="badge badge-ok">"Verified"</span> }.into_any()
+                                        view! { <span class="badge badge-ok">{t.domains_verified}</span> }.into_any()
                                     } else {
-                                        view! { <span class="badge badge-wait">"Waiting for DNS"</span> }.into_any()
+                                        view! { <span class="badge badge-wait">{t.domains_waiting}</span> }.into_any()
                                     }}
                                 </div>
-                                {d.verified_at.filter(|_| d.verified).map(|t| view! { <p class="muted small">{format!("Verified {}", format_time(t))}</p> })}
+                                {d.verified_at.filter(|_| d.verified).map(|at| view! { <p class="muted small">{crate::i18n::fill(t.domains_verified_at, &[("time", &format_time(at))])}</p> })}
                                 {d.last_error.clone().filter(|_| !d.verified).map(|e| view! { <p class="bio-domain-error">{e}</p> })}
+                                {d.expires_at.filter(|_| !d.verified && !d.taken).map(|at| view! { <p class="muted small">{crate::i18n::fill(t.dns_claim_expires, &[("time", &format_time(at))])}</p> })}
                                 {(!d.verified).then(|| view! {
-                                    <p class="small">"At your DNS provider, create this TXT record, then check:"</p>
+                                    <p class="small">{t.domains_instructions}</p>
                                     <dl class="bio-txt">
-                                        <dt>"Type"</dt><dd><code>"TXT"</code></dd>
-                                        <dt>"Name"</dt><dd><code class="copyable">{name.clone()}</code></dd>
-                                        <dt>"Value"</dt><dd><code class="copyable">{d.token.clone()}</code></dd>
+                                        <dt>{t.domains_type}</dt><dd><code>"TXT"</code></dd>
+                                        <dt>{t.domains_name}</dt><dd><code class="copyable">{name.clone()}</code></dd>
+                                        <dt>{t.domains_value}</dt><dd><code class="copyable">{d.token.clone()}</code></dd>
                                     </dl>
                                 })}
                                 <div class="row">
                                     <button type="button" class="button secondary small" aria-label=check_label disabled=verify.pending()
                                         on:click=move |_| { verify.dispatch(VerifyBioDomain { workspace: ws.get_value(), page: pg.get_value(), domain: d1.clone() }); }>
-                                        "Check DNS now"
+                                        {t.domains_check}
                                     </button>
                                     <button type="button" class="button danger small" aria-label=remove_label disabled=remove.pending()
                                         on:click=move |_| { remove.dispatch(RemoveBioDomain { workspace: ws.get_value(), page: pg.get_value(), domain: d2.clone() }); }>
-                                        "Remove"
+                                        {t.domains_remove}
                                     </button>
                                 </div>
                             </li>
@@ -106,7 +116,7 @@ pub fn DomainsPanel(workspace: String, page: String, domains: Vec<CustomDomain>,
                 </For>
             </ul>
             <Show when=move || list.with(|l| l.is_empty())>
-                <p class="muted small">"No custom domain yet."</p>
+                <p class="muted small">{t.domains_none}</p>
             </Show>
         </section>
     }

@@ -59,9 +59,7 @@ impl Lang {
         for part in header.split(',').take(32) {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("");
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").map(|v| v.trim().parse::<f32>().unwrap_or(0.0)))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").map(|v| v.trim().parse::<f32>().unwrap_or(0.0))).unwrap_or(1.0);
             if q <= 0.0 {
                 continue;
             }
@@ -168,24 +166,15 @@ pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::from_code));
-    from_cookie.unwrap_or_else(|| {
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default()
-    })
+    from_cookie
+        .unwrap_or_else(|| headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default())
 }
 
 /// The visitor's language for public pages: `Accept-Language` only (a public page is the
 /// same for everyone who asks in one language, so it can be cached per language).
 #[cfg(feature = "ssr")]
 pub fn from_accept_language(headers: &axum::http::HeaderMap) -> Lang {
-    headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default()
+    headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -201,18 +190,9 @@ const STORAGE_KEY: &str = "mewayz.lang";
 #[cfg(not(feature = "ssr"))]
 pub fn init_client() {
     let window = web_sys::window();
-    let kept = window
-        .as_ref()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|c| Lang::from_code(&c));
-    let lang = kept.unwrap_or_else(|| {
-        window
-            .as_ref()
-            .and_then(|w| w.navigator().language())
-            .and_then(|c| Lang::from_code(&c))
-            .unwrap_or_default()
-    });
+    let kept =
+        window.as_ref().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|c| Lang::from_code(&c));
+    let lang = kept.unwrap_or_else(|| window.as_ref().and_then(|w| w.navigator().language()).and_then(|c| Lang::from_code(&c)).unwrap_or_default());
     apply_client(lang);
 }
 

@@ -22,8 +22,10 @@ use mongodb::gridfs::GridFsBucket;
 use mongodb::options::GridFsBucketOptions;
 use serde::{Deserialize, Serialize};
 
+use super::texts::MediaTexts;
 use super::{MediaFile, MediaLibrary, MODULE, VARIANT_WIDTHS};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::platform::db::{internal, IndexSpec};
 use crate::platform::{crypto, AppState, Ctx, Db};
 use crate::workspaces::domain::{audit, load_workspace};
@@ -134,7 +136,8 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, image::ImageFormat)> {
 /// no leading dots, trimmed, at most [`NAME_MAX_CHARS`] characters (the extension is kept).
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let no_ctrl: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')).collect();
+    let no_ctrl: String =
+        last.chars().filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')).collect();
     // Dots and spaces together: ". .x" must not keep its dot (found by fuzz/media_name).
     let trimmed = no_ctrl.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let mut name: String = trimmed.to_string();
@@ -154,7 +157,7 @@ pub fn clean_name(raw: &str) -> String {
 }
 
 fn not_an_image() -> AppError {
-    AppError::field("file", "This file is not an image we can use. Choose a PNG, JPEG, GIF or WebP image.")
+    AppError::field("file", MediaTexts::now().err_not_an_image)
 }
 
 /// Decodes the bytes of a data URL (`data:…;base64,…`).
@@ -163,7 +166,7 @@ fn decode_data_url(data: &str) -> Result<Vec<u8>, AppError> {
     let b64 = data.trim().split_once(";base64,").map(|(_, b)| b).ok_or_else(not_an_image)?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| not_an_image())?;
     if bytes.is_empty() {
-        return Err(AppError::field("file", "This file is empty. Choose an image."));
+        return Err(AppError::field("file", MediaTexts::now().err_empty));
     }
     Ok(bytes)
 }
@@ -186,7 +189,7 @@ fn process(bytes: &[u8], format: image::ImageFormat) -> Result<Processed, AppErr
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
-    let too_big = || AppError::field("file", format!("This image is too large. Images can be at most {MAX_DIMENSION}×{MAX_DIMENSION} pixels."));
+    let too_big = || AppError::field("file", fill(MediaTexts::now().err_too_many_pixels, &[("max", &MAX_DIMENSION)]));
     let mut decoder = reader.into_decoder().map_err(|e| match e {
         image::ImageError::Limits(_) => too_big(),
         _ => not_an_image(),
@@ -216,8 +219,7 @@ fn process(bytes: &[u8], format: image::ImageFormat) -> Result<Processed, AppErr
         let mut out = Cursor::new(Vec::new());
         let content_type = if format == image::ImageFormat::Jpeg {
             let rgb = image::DynamicImage::ImageRgb8(small.to_rgb8());
-            rgb.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82))
-                .map_err(|e| internal("encode jpeg variant", &e))?;
+            rgb.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)).map_err(|e| internal("encode jpeg variant", &e))?;
             "image/jpeg"
         } else {
             small.write_to(&mut out, image::ImageFormat::Png).map_err(|e| internal("encode png variant", &e))?;
@@ -233,9 +235,9 @@ fn process(bytes: &[u8], format: image::ImageFormat) -> Result<Processed, AppErr
 fn is_animated(bytes: &[u8], format: image::ImageFormat) -> bool {
     use image::AnimationDecoder as _;
     match format {
-        image::ImageFormat::Gif => image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
-            .map(|d| d.into_frames().take(2).filter(|f| f.is_ok()).count() == 2)
-            .unwrap_or(false),
+        image::ImageFormat::Gif => {
+            image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map(|d| d.into_frames().take(2).filter(|f| f.is_ok()).count() == 2).unwrap_or(false)
+        }
         image::ImageFormat::WebP => image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).map(|d| d.has_animation()).unwrap_or(false),
         _ => false,
     }
@@ -282,7 +284,9 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
 
     let bytes = std::sync::Arc::new(bytes);
     let for_decode = bytes.clone();
-    let processed = tokio::task::spawn_blocking(move || process(&for_decode, format))
+    // The blocking thread does not see the request's task-local language: hand it over.
+    let lang = crate::i18n::lang();
+    let processed = tokio::task::spawn_blocking(move || crate::i18n::sync_scope(lang, || process(&for_decode, format)))
         .await
         .map_err(|e| internal("image processing task", &e))??;
 
@@ -359,7 +363,7 @@ async fn reserve_storage(ctx: &Ctx, w: &WorkspaceDoc, stored_bytes: i64) -> Resu
         w = load_workspace(ctx).await?;
         plans::check(ctx.db(), &w, "storage_mb", mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
     }
-    Err(AppError::unavailable("Many changes to this workspace's storage are arriving at once. Try the upload again in a moment."))
+    Err(AppError::unavailable(MediaTexts::now().err_storage_busy))
 }
 
 /// Stores one GridFS file and returns its id.
@@ -391,17 +395,15 @@ async fn remove_gridfs_of(b: &GridFsBucket, workspace_id: &str, media_id: &str) 
 pub async fn delete(ctx: &Ctx, id: String) -> Result<MediaLibrary, AppError> {
     ctx.require(MODULE, Action::Edit)?;
     let media = ctx.scoped::<MediaDoc>(MEDIA)?;
-    let found = media.find_one(doc! { "_id": &id }).await?.ok_or_else(|| AppError::not_found("That image"))?;
+    let found = media.find_one(doc! { "_id": &id }).await?.ok_or_else(|| AppError::not_found(MediaTexts::now().nf_image))?;
     let uses = crate::bio::domain::media_usage(ctx, &found.id).await?;
     if !uses.is_empty() {
-        return Err(AppError::field("file", format!("{} is used by: {}. Remove it there first.", found.name, uses.join("; "))));
+        return Err(AppError::field("file", fill(MediaTexts::now().err_in_use, &[("name", &found.name), ("uses", &uses.join("; "))])));
     }
     let workspace_id = media.workspace_id().to_string();
     if media.delete_one(doc! { "_id": &found.id }).await? == 1 {
         remove_gridfs_of(&bucket(ctx.db()), &workspace_id, &found.id).await?;
-        ws_store::workspaces(ctx.db())
-            .update_one(doc! { "_id": &workspace_id }, doc! { "$inc": { "storage_used_bytes": -found.stored_bytes } })
-            .await?;
+        ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &workspace_id }, doc! { "$inc": { "storage_used_bytes": -found.stored_bytes } }).await?;
         audit(ctx, "media_deleted", format!("Deleted the image {}", found.name)).await;
     }
     list(ctx).await

@@ -3,6 +3,7 @@
 //! served with long cache headers; a file still in use cannot be deleted.
 
 pub mod api;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -3,27 +3,18 @@
 use leptos::prelude::*;
 
 use super::api::{list_media, DeleteMedia, UploadMedia};
+use super::texts::MediaTexts;
 use super::{MediaFile, MediaLibrary, MODULE};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
 use crate::workspaces::Action;
 
-/// "1.2 MB", "340 KB", "12 bytes".
+/// "1.2 MB", "340 KB", "12 bytes", "200 GB", in the current language, in the units plan
+/// limits are written in (see [`crate::i18n::numbers`]).
 pub fn human_bytes(n: u64) -> String {
-    const KB: f64 = 1024.0;
-    let f = n as f64;
-    if f >= KB * KB * KB {
-        format!("{:.1} GB", f / (KB * KB * KB))
-    } else if f >= KB * KB {
-        format!("{:.1} MB", f / (KB * KB))
-    } else if f >= KB {
-        format!("{:.0} KB", (f / KB).ceil())
-    } else if n == 1 {
-        "1 byte".to_string()
-    } else {
-        format!("{n} bytes")
-    }
+    crate::i18n::numbers::bytes(n)
 }
 
 /// Reads the chosen file of `input` as a `data:` URL. Returns the file's size first.
@@ -34,12 +25,12 @@ fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<(String
     let size = file.size() as u64;
     let name = file.name();
     let Ok(reader) = web_sys::FileReader::new() else {
-        done(Err("This browser cannot read files.".into()));
+        done(Err(MediaTexts::now().err_browser_cannot_read.into()));
         return Some(size);
     };
     let r = reader.clone();
     let onload = Closure::once(move || {
-        let result = r.result().ok().and_then(|v| v.as_string()).ok_or_else(|| "The file could not be read.".to_string());
+        let result = r.result().ok().and_then(|v| v.as_string()).ok_or_else(|| MediaTexts::now().err_unreadable.to_string());
         done(result.map(|data| (name, data)));
     });
     reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
@@ -80,7 +71,7 @@ fn UploadField(
             if size > max_file_bytes {
                 local_error.set(Some(AppError::field(
                     "file",
-                    format!("This file is {}; your plan allows images of up to {}.", human_bytes(size), human_bytes(max_file_bytes)),
+                    fill(MediaTexts::now().err_too_big_for_plan, &[("size", &human_bytes(size)), ("max", &human_bytes(max_file_bytes))]),
                 )));
                 input.set_value("");
                 return;
@@ -95,27 +86,25 @@ fn UploadField(
         });
     };
     let msg_id = format!("{id}-msg");
-    let hint_id = format!("{id}-hint");
-    let described = format!("{hint_id} {msg_id}");
     let invalid = move || if error.get().and_then(|e| e.field_message("file")).is_some() { "true" } else { "false" };
-    let limit_text = if max_file_bytes == u64::MAX { String::new() } else { format!(", up to {} each", human_bytes(max_file_bytes)) };
+    let t = MediaTexts::now();
+    let hint = if max_file_bytes == u64::MAX { t.upload_hint.to_string() } else { fill(t.upload_hint_limit, &[("size", &human_bytes(max_file_bytes))]) };
     view! {
         <div class="field media-upload">
-            <label for=id>"Upload an image"</label>
-            <input
+            <crate::shell::FilePicker
                 id=id
-                node_ref=input_ref
-                type="file"
-                name="file"
+                label=t.upload_label
+                hint=hint
                 accept="image/png,image/jpeg,image/gif,image/webp"
-                on:change=on_change
-                aria-invalid=invalid
-                aria-describedby=described
-                disabled=move || upload.pending().get()
+                name="file"
+                node_ref=input_ref
+                on_change=on_change
+                invalid=Signal::derive(move || invalid() == "true")
+                disabled=upload.pending()
+                clear=Signal::derive(move || matches!(upload.value().get(), Some(Ok(_))))
             />
-            <p class="hint" id=hint_id>{format!("PNG, JPEG, GIF or WebP{limit_text}.")}</p>
             <FieldMessage id=msg_id field="file" error=error/>
-            {move || upload.pending().get().then(|| view! { <Loading label="Uploading…"/> })}
+            {move || upload.pending().get().then(|| view! { <Loading label=t.uploading/> })}
             <FormError error=error fields=&["file"]/>
         </div>
     }
@@ -136,16 +125,17 @@ pub fn MediaPage() -> impl IntoView {
             });
         }
     });
+    let t = MediaTexts::now();
     view! {
         <section class="page" aria-labelledby="media-title">
             <WorkspaceBar/>
-            <h1 id="media-title">"Media library"</h1>
+            <h1 id="media-title">{t.page_title}</h1>
             {move || match (ws.ready.get(), ws.current.get(), library.get()) {
-                (false, _, _) | (true, Some(_), None) => view! { <Loading label="Loading your images…"/> }.into_any(),
+                (false, _, _) | (true, Some(_), None) => view! { <Loading label=t.page_loading/> }.into_any(),
                 (true, None, _) => view! {
                     <div class="card">
-                        <p>"You are not in a workspace yet."</p>
-                        <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+                        <p>{t.page_no_workspace}</p>
+                        <p><a class="button" href="/setup?new=1">{t.page_create_workspace}</a></p>
                     </div>
                 }.into_any(),
                 (true, Some(_), Some(Err(e))) => view! { <ErrorNote error=e/> }.into_any(),
@@ -157,6 +147,7 @@ pub fn MediaPage() -> impl IntoView {
 
 #[component]
 fn UsageBar(lib: MediaLibrary) -> impl IntoView {
+    let t = MediaTexts::now();
     let used = human_bytes(lib.used_bytes);
     match lib.limit_bytes {
         Some(limit) if limit > 0 => {
@@ -164,7 +155,7 @@ fn UsageBar(lib: MediaLibrary) -> impl IntoView {
             let full = pct >= 90.0;
             view! {
                 <div class="usage">
-                    <p class="usage-text" id="media-usage-text">{format!("{used} of {} storage used ({pct:.0}%)", human_bytes(limit))}</p>
+                    <p class="usage-text" id="media-usage-text">{fill(t.usage_of, &[("used", &used), ("limit", &human_bytes(limit)), ("pct", &format!("{pct:.0}"))])}</p>
                     <div
                         class="usage-bar"
                         class:full=full
@@ -180,7 +171,7 @@ fn UsageBar(lib: MediaLibrary) -> impl IntoView {
             }
             .into_any()
         }
-        _ => view! { <p class="usage-text">{format!("{used} of storage used (no limit on your plan)")}</p> }.into_any(),
+        _ => view! { <p class="usage-text">{fill(t.usage_unlimited, &[("used", &used)])}</p> }.into_any(),
     }
 }
 
@@ -204,37 +195,38 @@ fn LibraryView(workspace: String, lib: MediaLibrary, store: RwSignal<Option<Resu
     });
     let files = lib.files.clone();
     let empty = files.is_empty();
+    let t = MediaTexts::now();
     view! {
         <div class="card media-head">
             <UsageBar lib=lib.clone()/>
             {editable.then(|| view! { <UploadField workspace=workspace.clone() id="media-file" max_file_bytes=lib.max_file_bytes on_done=on_uploaded/> })}
-            {(!editable).then(|| view! { <p class="muted">"You can view this library. Ask an editor to add or remove images."</p> })}
+            {(!editable).then(|| view! { <p class="muted">{t.view_only}</p> })}
         </div>
         {move || delete_error.get().map(|e| {
             let text = e.field_message("file").unwrap_or_else(|| e.to_string());
-            view! { <div class="notice notice-error" role="alert"><strong>"Not deleted"</strong><p>{text}</p></div> }
+            view! { <div class="notice notice-error" role="alert"><strong>{t.not_deleted}</strong><p>{text}</p></div> }
         })}
         {if empty {
             view! {
                 <div class="card media-empty">
-                    <p>"No images yet."</p>
-                    <p class="muted">{if editable { "Upload one above: it can then be used on your bio pages and sites." } else { "Images uploaded by your team will appear here." }}</p>
+                    <p>{t.empty}</p>
+                    <p class="muted">{if editable { t.empty_editable } else { t.empty_view_only }}</p>
                 </div>
             }.into_any()
         } else {
             view! {
-                <ul class="media-grid" aria-label="Images">
+                <ul class="media-grid" aria-label=t.images>
                     {files.into_iter().map(|f| {
                         let name = f.name.clone();
                         let id = f.id.clone();
                         let workspace = workspace.clone();
-                        let label = format!("Delete {name}");
+                        let label = fill(t.delete_label, &[("name", &name)]);
                         view! {
                             <li class="media-item">
                                 <img src=f.url(Some(160)) alt=name.clone() loading="lazy" decoding="async"/>
                                 <div class="media-meta">
                                     <p class="media-name" title=name.clone()>{name.clone()}</p>
-                                    <p class="muted">{format!("{} · {}×{}", human_bytes(f.bytes), f.width, f.height)}</p>
+                                    <p class="muted">{fill(t.file_meta, &[("size", &human_bytes(f.bytes)), ("width", &f.width), ("height", &f.height)])}</p>
                                 </div>
                                 {editable.then(|| view! {
                                     <button
@@ -243,7 +235,7 @@ fn LibraryView(workspace: String, lib: MediaLibrary, store: RwSignal<Option<Resu
                                         aria-label=label.clone()
                                         disabled=move || delete.pending().get()
                                         on:click=move |_| { delete.dispatch(DeleteMedia { workspace: workspace.clone(), id: id.clone() }); }
-                                    >"Delete"</button>
+                                    >{t.delete}</button>
                                 })}
                             </li>
                         }
@@ -287,6 +279,7 @@ pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Ca
         }
     };
     let on_uploaded = Callback::new(move |f: MediaFile| on_pick.run(f));
+    let t = MediaTexts::now();
     view! {
         <div class="dialog-backdrop" on:click=move |ev: leptos::ev::MouseEvent| {
             use wasm_bindgen::JsCast;
@@ -295,21 +288,21 @@ pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Ca
         }>
             <div class="dialog media-picker" role="dialog" aria-modal="true" aria-labelledby="media-picker-title" node_ref=dialog_ref on:keydown=on_keydown>
                 <div class="row spread">
-                    <h2 id="media-picker-title">"Choose an image"</h2>
-                    <button type="button" class="button secondary compact" node_ref=close_ref on:click=move |_| on_close.run(())>"Close"</button>
+                    <h2 id="media-picker-title">{t.picker_title}</h2>
+                    <button type="button" class="button secondary compact" node_ref=close_ref on:click=move |_| on_close.run(())>{t.picker_close}</button>
                 </div>
                 {move || match library.get() {
-                    None => view! { <Loading label="Loading your images…"/> }.into_any(),
+                    None => view! { <Loading label=t.page_loading/> }.into_any(),
                     Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
                     Some(Ok(lib)) => {
                         let files = lib.files.clone();
                         view! {
                             {editable.then(|| view! { <UploadField workspace=workspace.clone() id="media-picker-file" max_file_bytes=lib.max_file_bytes on_done=on_uploaded/> })}
                             {if files.is_empty() {
-                                view! { <p class="muted">"No images yet. Upload one to use it here."</p> }.into_any()
+                                view! { <p class="muted">{t.picker_empty}</p> }.into_any()
                             } else {
                                 view! {
-                                    <ul class="media-grid picker" aria-label="Images">
+                                    <ul class="media-grid picker" aria-label=t.images>
                                         {files.into_iter().map(|f| {
                                             let name = f.name.clone();
                                             let src = f.url(Some(160));
@@ -330,5 +323,17 @@ pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Ca
                 }}
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_the_plan_units() {
+        assert_eq!(human_bytes(200_000 * 1024 * 1024), "200 GB");
+        assert_eq!(human_bytes(5 * 1024 * 1024), "5 MB");
+        crate::i18n::sync_scope(crate::i18n::Lang::Fr, || assert_eq!(human_bytes(200_000 * 1024 * 1024), "200 Go"));
     }
 }

@@ -6,6 +6,7 @@ use mongodb::bson::{doc, DateTime, Document};
 use serde::{Deserialize, Serialize};
 
 use super::push::{self, Delivery, JOB_KIND};
+use super::texts::NotificationsTexts;
 use super::{KindPreference, Notification, NotificationList, PushSettings, KINDS};
 use crate::error::AppError;
 use crate::platform::db::IndexSpec;
@@ -50,7 +51,15 @@ pub struct SubscriptionDoc {
 }
 
 fn to_public(d: &NotificationDoc) -> Notification {
-    Notification { id: d.id.clone(), kind: d.kind.clone(), title: d.title.clone(), body: d.body.clone(), url: d.url.clone(), at_ms: d.at.timestamp_millis(), read: d.read_at.is_some() }
+    Notification {
+        id: d.id.clone(),
+        kind: d.kind.clone(),
+        title: d.title.clone(),
+        body: d.body.clone(),
+        url: d.url.clone(),
+        at_ms: d.at.timestamp_millis(),
+        read: d.read_at.is_some(),
+    }
 }
 
 async fn push_enabled(state: &AppState, user_id: &str, kind: &str) -> bool {
@@ -137,7 +146,7 @@ pub async fn mark_read(ctx: &Ctx, id: String) -> Result<NotificationList, AppErr
         .update_one(doc! { "_id": id.trim(), "user_id": &ctx.user_id }, doc! { "$set": { "read_at": DateTime::now() } })
         .await?;
     if r.matched_count == 0 {
-        return Err(AppError::not_found("That notification"));
+        return Err(AppError::not_found(NotificationsTexts::now().err_notification_what));
     }
     list(ctx).await
 }
@@ -168,14 +177,21 @@ pub async fn push_settings(ctx: &Ctx) -> Result<PushSettings, AppError> {
     let devices = ctx.db().collection::<Document>(SUBSCRIPTIONS).count_documents(doc! { "user_id": &ctx.user_id }).await? as u32;
     Ok(PushSettings {
         vapid_public_key: push::public_key(&kp),
-        kinds: KINDS.iter().map(|(k, l)| KindPreference { kind: k.to_string(), label: l.to_string(), push: push_prefs.get_bool(k).unwrap_or(true) }).collect(),
+        kinds: KINDS
+            .iter()
+            .map(|(k, l)| KindPreference {
+                kind: k.to_string(),
+                label: NotificationsTexts::now().kind_label(k).unwrap_or(l).to_string(),
+                push: push_prefs.get_bool(k).unwrap_or(true),
+            })
+            .collect(),
         devices,
     })
 }
 
 pub async fn set_preference(ctx: &Ctx, kind: String, push_on: bool) -> Result<PushSettings, AppError> {
     if !KINDS.iter().any(|(k, _)| *k == kind) {
-        return Err(AppError::field("kind", "Choose one of the listed kinds of notification."));
+        return Err(AppError::field("kind", NotificationsTexts::now().err_kind));
     }
     ctx.db()
         .collection::<Document>(PREFERENCES)
@@ -191,25 +207,41 @@ pub async fn subscribe(ctx: &Ctx, endpoint: String, p256dh: String, auth: String
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let endpoint = endpoint.trim().to_string();
     if endpoint.len() > 2000 || !push::endpoint_allowed(&ctx.state, &endpoint) {
-        return Err(AppError::field("endpoint", "This browser's push service is not one Mewayz can send to."));
+        return Err(AppError::field("endpoint", NotificationsTexts::now().err_push_service));
     }
     // An uncompressed P-256 point that is on the curve (else every push to it would fail).
     let key_ok = b64.decode(p256dh.trim()).ok().is_some_and(|k| k.len() == 65 && k[0] == 4 && web_push_native::p256::PublicKey::from_sec1_bytes(&k).is_ok());
     let auth_ok = b64.decode(auth.trim()).ok().is_some_and(|a| a.len() == 16);
     if !key_ok || !auth_ok {
-        return Err(AppError::field("endpoint", "The browser gave an incomplete push subscription. Try again."));
+        return Err(AppError::field("endpoint", NotificationsTexts::now().err_subscription));
     }
     let coll = ctx.db().collection::<Document>(SUBSCRIPTIONS);
-    // One endpoint belongs to one device, hence one person: the newest sign-in owns it.
-    coll.update_one(
-        doc! { "endpoint": &endpoint },
-        doc! {
-            "$set": { "user_id": &ctx.user_id, "p256dh": p256dh.trim(), "auth": auth.trim(), "device": crate::accounts::store::describe_device(&ctx.meta.user_agent) },
-            "$setOnInsert": { "_id": crypto::new_id(), "created_at": DateTime::now() },
-        },
-    )
-    .upsert(true)
-    .await?;
+    // One endpoint belongs to one device, hence one person: the newest sign-in owns it. But
+    // an endpoint URL alone proves nothing (it can leak, and it is not secret to the push
+    // service), so it moves to another account only with the keys stored for it, which
+    // only the browser that made the subscription holds. With other keys the filter finds
+    // nothing, the upsert tries to insert a second document with the endpoint, and the
+    // unique index refuses it: the owner's subscription stays as it is, atomically.
+    let (p256dh, auth) = (p256dh.trim(), auth.trim());
+    let taken = coll
+        .update_one(
+            doc! { "endpoint": &endpoint, "$or": [{ "user_id": &ctx.user_id }, { "p256dh": p256dh, "auth": auth }] },
+            doc! {
+                "$set": { "user_id": &ctx.user_id, "p256dh": p256dh, "auth": auth, "device": crate::accounts::store::describe_device(&ctx.meta.user_agent) },
+                "$setOnInsert": { "_id": crypto::new_id(), "created_at": DateTime::now() },
+            },
+        )
+        .upsert(true)
+        .await;
+    match taken {
+        Err(e) if crate::platform::db::is_duplicate_key(&e) => {
+            tracing::info!("push subscribe refused: the endpoint belongs to another account with other keys");
+            return Err(AppError::field("endpoint", NotificationsTexts::now().err_endpoint_taken));
+        }
+        other => {
+            other?;
+        }
+    }
     push_settings(ctx).await
 }
 

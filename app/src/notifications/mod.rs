@@ -3,6 +3,7 @@
 //! with `domain::notify`; it stores them and queues the pushes.
 
 pub mod api;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -13,7 +14,8 @@ pub mod push;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of notification, with how the settings name them.
-pub const KINDS: &[(&str, &str)] = &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace"), ("billing", "Billing and payments")];
+pub const KINDS: &[(&str, &str)] =
+    &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace"), ("billing", "Billing and payments")];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {

@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{get_push_settings, list_notifications, MarkAllNotificationsRead, MarkNotificationRead, PushSubscribe, PushUnsubscribe, SetNotificationPreference};
+use super::api::{
+    get_push_settings, list_notifications, MarkAllNotificationsRead, MarkNotificationRead, PushSubscribe, PushUnsubscribe, SetNotificationPreference,
+};
+use super::texts::NotificationsTexts;
 use super::NotificationList;
 use crate::accounts::ui::use_auth;
 use crate::error::AppError;
@@ -67,13 +70,14 @@ pub fn use_centre() -> Centre {
 pub fn Bell() -> impl IntoView {
     let auth = use_auth();
     let centre = use_centre();
+    let t = NotificationsTexts::now();
     move || {
         auth.user.get().map(|_| {
             let unread = centre.unread();
             let label = match unread {
-                0 => "Notifications".to_string(),
-                1 => "Notifications, 1 unread".to_string(),
-                n => format!("Notifications, {n} unread"),
+                0 => t.bell.to_string(),
+                1 => t.bell_one.to_string(),
+                n => crate::i18n::fill(t.bell_many, &[("n", &n)]),
             };
             view! {
                 <A href="/notifications" attr:class="icon-button bell" attr:aria-label=label>
@@ -101,35 +105,36 @@ pub fn NotificationsPage() -> impl IntoView {
         });
     }
     let error = Signal::derive(move || mark.value().get().and_then(|r| r.err()).or_else(|| mark_all.value().get().and_then(|r| r.err())));
+    let t = NotificationsTexts::now();
     view! {
         <section class="page" aria-labelledby="notif-title">
-            <h1 id="notif-title">"Notifications"</h1>
+            <h1 id="notif-title">{t.title}</h1>
             <section class="card" aria-labelledby="inbox-title">
                 <div class="row spread">
-                    <h2 id="inbox-title">{move || match centre.unread() { 0 => "All read".to_string(), 1 => "1 unread".to_string(), n => format!("{n} unread") }}</h2>
+                    <h2 id="inbox-title">{move || match centre.unread() { 0 => t.all_read.to_string(), 1 => t.unread_one.to_string(), n => crate::i18n::fill(t.unread_many, &[("n", &n)]) }}</h2>
                     {move || (centre.unread() > 0).then(|| view! {
-                        <button type="button" class="button secondary compact" on:click=move |_| { mark_all.dispatch(MarkAllNotificationsRead {}); }>"Mark all as read"</button>
+                        <button type="button" class="button secondary compact" on:click=move |_| { mark_all.dispatch(MarkAllNotificationsRead {}); }>{t.mark_all}</button>
                     })}
                 </div>
                 <FormError error=error/>
                 {move || match centre.list.get() {
                     None => view! { <Loading/> }.into_any(),
                     Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-                    Some(Ok(l)) if l.items.is_empty() => view! { <p class="muted">"Nothing yet. Sign-ins from new devices and invitations to workspaces show up here."</p> }.into_any(),
+                    Some(Ok(l)) if l.items.is_empty() => view! { <p class="muted">{t.empty}</p> }.into_any(),
                     Some(Ok(l)) => view! {
-                        <ul class="list notifications" aria-label="Notifications">
+                        <ul class="list notifications" aria-label=t.list_label>
                             {l.items.into_iter().map(|n| {
                                 let id = n.id.clone();
                                 view! {
                                     <li class:unread=!n.read>
                                         <div>
-                                            <strong>{(!n.read).then(|| view! { <span class="sr-only">"Unread: "</span> })}{n.title.clone()}</strong>
+                                            <strong>{(!n.read).then(|| view! { <span class="sr-only">{t.unread_prefix}</span> })}{n.title.clone()}</strong>
                                             <p class="muted small">{n.body.clone()}</p>
-                                            <p class="muted small">{format_time(n.at_ms)}" · "<A href=n.url.clone()>"Open"</A></p>
+                                            <p class="muted small">{format_time(n.at_ms)}" · "<A href=n.url.clone()>{t.open}</A></p>
                                         </div>
                                         {(!n.read).then(|| view! {
                                             <button type="button" class="button secondary compact" on:click=move |_| { mark.dispatch(MarkNotificationRead { notification: id.clone() }); }>
-                                                "Mark read"<span class="sr-only">{format!(": {}", n.title)}</span>
+                                                {t.mark_read}<span class="sr-only">{format!(": {}", n.title)}</span>
                                             </button>
                                         })}
                                     </li>
@@ -152,8 +157,13 @@ fn PushSection() -> impl IntoView {
     let unsubscribe = ServerAction::<PushUnsubscribe>::new();
     let pref = ServerAction::<SetNotificationPreference>::new();
     let browser_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let t = NotificationsTexts::now();
     let error = Signal::derive(move || {
-        browser_error.get().or_else(|| subscribe.value().get().and_then(|r| r.err())).or_else(|| unsubscribe.value().get().and_then(|r| r.err())).or_else(|| pref.value().get().and_then(|r| r.err()))
+        browser_error
+            .get()
+            .or_else(|| subscribe.value().get().and_then(|r| r.err()))
+            .or_else(|| unsubscribe.value().get().and_then(|r| r.err()))
+            .or_else(|| pref.value().get().and_then(|r| r.err()))
     });
     Effect::new(move |_| {
         if subscribe.version().get() + unsubscribe.version().get() + pref.version().get() > 0 {
@@ -168,7 +178,7 @@ fn PushSection() -> impl IntoView {
                 Ok(s) => {
                     subscribe.dispatch(PushSubscribe { endpoint: s.endpoint, p256dh: s.p256dh, auth: s.auth });
                 }
-                Err(m) => browser_error.set(Some(AppError::unavailable(format!("Push could not be turned on in this browser: {m}")))),
+                Err(m) => browser_error.set(Some(AppError::unavailable(crate::i18n::fill(t.push_failed, &[("reason", &m)])))),
             }
         });
     };
@@ -185,7 +195,7 @@ fn PushSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="push-title">
-            <h2 id="push-title">"Push notifications"</h2>
+            <h2 id="push-title">{t.push_title}</h2>
             <FormError error=error/>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
@@ -196,25 +206,25 @@ fn PushSection() -> impl IntoView {
                     };
                     let key = s.vapid_public_key.clone();
                     let this_device = if !d.supported {
-                        view! { <p class="muted">"This browser cannot receive push notifications. They still appear here."</p> }.into_any()
+                        view! { <p class="muted">{t.push_unsupported}</p> }.into_any()
                     } else if d.permission == "denied" {
-                        view! { <p class="muted">"Notifications are blocked for Mewayz in this browser's settings. Allow them there to turn push on."</p> }.into_any()
+                        view! { <p class="muted">{t.push_denied}</p> }.into_any()
                     } else if d.endpoint.is_some() {
                         view! {
-                            <p><span class="badge ok">"On"</span>" This device receives push notifications."</p>
-                            <button type="button" class="button secondary" on:click=move |_| turn_off()>"Turn off on this device"</button>
+                            <p><span class="badge ok">{t.push_on}</span>{t.push_on_text}</p>
+                            <button type="button" class="button secondary" on:click=move |_| turn_off()>{t.push_turn_off}</button>
                         }.into_any()
                     } else {
                         view! {
-                            <p class="muted">"Get a notification on this device even when Mewayz is closed."</p>
-                            <button type="button" class="button" on:click=move |_| turn_on(key.clone())>"Turn on push on this device"</button>
+                            <p class="muted">{t.push_pitch}</p>
+                            <button type="button" class="button" on:click=move |_| turn_on(key.clone())>{t.push_turn_on}</button>
                         }.into_any()
                     };
                     view! {
                         {this_device}
-                        <p class="muted small">{match s.devices { 0 => "No device receives push yet.".to_string(), 1 => "1 device receives push.".to_string(), n => format!("{n} devices receive push.") }}</p>
+                        <p class="muted small">{match s.devices { 0 => t.push_devices_none.to_string(), 1 => t.push_devices_one.to_string(), n => crate::i18n::fill(t.push_devices_many, &[("n", &n)]) }}</p>
                         <fieldset class="choices">
-                            <legend>"Send a push for"</legend>
+                            <legend>{t.push_for}</legend>
                             {s.kinds.into_iter().map(|k| {
                                 let id = format!("pref-{}", k.kind);
                                 let for_id = id.clone();

@@ -6,6 +6,7 @@
 //! worker runs the same replay for Background Sync; this module is the client's typed
 //! view of it.
 
+pub mod texts;
 mod ui;
 
 use leptos::prelude::*;
@@ -212,7 +213,13 @@ impl Sync {
 }
 
 pub fn provide_sync() -> Sync {
-    let sync = Sync { summary: RwSignal::new(Summary::default()), entries: RwSignal::new(vec![]), copies: RwSignal::new(vec![]), last_event: RwSignal::new(None), by_doc: RwSignal::new(Default::default()) };
+    let sync = Sync {
+        summary: RwSignal::new(Summary::default()),
+        entries: RwSignal::new(vec![]),
+        copies: RwSignal::new(vec![]),
+        last_event: RwSignal::new(None),
+        by_doc: RwSignal::new(Default::default()),
+    };
     provide_context(sync);
     #[cfg(target_arch = "wasm32")]
     {
@@ -376,7 +383,10 @@ where
 {
     match fetch.await {
         Err(e) if e.is_network() => {
-            let kept = load_draft_fields(&read_doc(person, key)).await.and_then(|f| f.into_iter().find(|(k, _)| k == "json")).and_then(|(_, j)| serde_json::from_str(&j).ok());
+            let kept = load_draft_fields(&read_doc(person, key))
+                .await
+                .and_then(|f| f.into_iter().find(|(k, _)| k == "json"))
+                .and_then(|(_, j)| serde_json::from_str(&j).ok());
             kept.ok_or(e)
         }
         other => other,

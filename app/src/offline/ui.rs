@@ -2,46 +2,71 @@
 
 use leptos::prelude::*;
 
+use super::texts::OfflineTexts;
 use super::{use_sync, KeptCopy, OutboxEntry};
+use crate::i18n::fill;
 use crate::pwa::use_pwa;
 
 fn plural(n: u32, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {one}")
+        one.to_string()
     } else {
-        format!("{n} {many}")
+        fill(many, &[("n", &n)])
     }
 }
 
-/// Always visible in the top bar: offline, N changes pending, synced, or conflict.
+/// What the sync indicator says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyncWording {
+    /// "ok", "warn" or "bad".
+    pub class: &'static str,
+    /// The full sentence (what screen readers hear, and the pill's text on wide screens).
+    pub long: String,
+    /// The narrow screens' wording, on one or two short lines; each keeps the count.
+    pub short: (String, String),
+}
+
+pub(crate) fn sync_wording(t: &OfflineTexts, summary: super::Summary, online: bool) -> SyncWording {
+    let s = summary;
+    let w = |class, long: String, short: (String, String)| SyncWording { class, long, short };
+    if s.conflicts > 0 {
+        let long = plural(s.conflicts, t.sync_conflicts_one, t.sync_conflicts_many);
+        w("bad", long.clone(), (long, String::new()))
+    } else if s.failed > 0 {
+        w(
+            "bad",
+            plural(s.failed, t.sync_refused_one, t.sync_refused_many),
+            (plural(s.failed, t.sync_refused_short_one, t.sync_refused_short_many), String::new()),
+        )
+    } else if !online && s.pending > 0 {
+        w(
+            "warn",
+            plural(s.pending, t.sync_offline_pending_one, t.sync_offline_pending_many),
+            (t.sync_offline.to_string(), fill(t.sync_pending_short, &[("n", &s.pending)])),
+        )
+    } else if !online {
+        w("warn", t.sync_offline.to_string(), (t.sync_offline.to_string(), String::new()))
+    } else if s.pending > 0 {
+        w("warn", plural(s.pending, t.sync_pending_one, t.sync_pending_many), (fill(t.sync_pending_short, &[("n", &s.pending)]), String::new()))
+    } else {
+        w("ok", t.sync_synced.to_string(), (t.sync_synced.to_string(), String::new()))
+    }
+}
+
+/// In the top bar while someone is signed in: offline, N changes pending, synced, or conflict.
 #[component]
 pub fn SyncIndicator() -> impl IntoView {
     let sync = use_sync();
     let pwa = use_pwa();
-    // (class, full text, short text for narrow screens)
-    let state = move || {
-        let s = sync.summary.get();
-        let online = pwa.online.get();
-        if s.conflicts > 0 {
-            ("bad", plural(s.conflicts, "conflict", "conflicts"), plural(s.conflicts, "conflict", "conflicts"))
-        } else if s.failed > 0 {
-            ("bad", plural(s.failed, "change refused", "changes refused"), "Refused".to_string())
-        } else if !online && s.pending > 0 {
-            ("warn", format!("Offline · {} pending", plural(s.pending, "change", "changes")), format!("Offline · {}", s.pending))
-        } else if !online {
-            ("warn", "Offline".to_string(), "Offline".to_string())
-        } else if s.pending > 0 {
-            ("warn", format!("{} pending", plural(s.pending, "change", "changes")), format!("{} pending", s.pending))
-        } else {
-            ("ok", "Synced".to_string(), "Synced".to_string())
-        }
-    };
+    let t = OfflineTexts::now();
+    let state = Memo::new(move |_| sync_wording(t, sync.summary.get(), pwa.online.get()));
     view! {
-        <span class=move || format!("sync-pill {}", state().0) role="status" aria-live="polite" data-testid="sync-status">
+        <span class=move || format!("sync-pill {}", state.get().class) role="status" aria-live="polite" data-testid="sync-status" title=move || state.get().long>
             <span class="sync-dot" aria-hidden="true"></span>
-            <span class="sync-long">{move || state().1}</span>
-            // Drawn by CSS from the attribute, so the page's text holds one wording only.
-            <span class="sync-short" aria-hidden="true" data-short=move || state().2></span>
+            <span class="sync-long">{move || state.get().long}</span>
+            // Drawn by CSS from the attributes (one line each), so the page's text holds one
+            // wording only: the full one, which screen readers get on every screen.
+            <span class="sync-short" aria-hidden="true" data-short=move || state.get().short.0 data-short2=move || state.get().short.1></span>
         </span>
     }
 }
@@ -51,7 +76,7 @@ pub fn SyncIndicator() -> impl IntoView {
 pub fn DraftNotice(restored: Signal<bool>) -> impl IntoView {
     view! {
         <Show when=move || restored.get()>
-            <p class="notice" role="status">"Your unsaved changes on this device were restored. Save to send them."</p>
+            <p class="notice" role="status">{OfflineTexts::now().draft_restored}</p>
         </Show>
     }
 }
@@ -77,6 +102,7 @@ pub fn ConflictPanel(
     on_restore: Callback<KeptCopy>,
 ) -> impl IntoView {
     let sync = use_sync();
+    let t = OfflineTexts::now();
     let d1 = doc.clone();
     let conflict = move || sync.entries.get().into_iter().find(|e| e.doc == d1 && e.state == "conflict");
     let d2 = doc.clone();
@@ -88,10 +114,10 @@ pub fn ConflictPanel(
             let id = e.id;
             view! {
                 <section class="card conflict" aria-labelledby="conflict-title" role="alert">
-                    <h2 id="conflict-title">"Changed in two places"</h2>
-                    <p>{format!("While this device was offline, {} was also changed somewhere else. Nothing is lost: choose what to keep.", e.label.to_lowercase())}</p>
+                    <h2 id="conflict-title">{t.conflict_title}</h2>
+                    <p>{fill(t.conflict_body, &[("what", &e.label.to_lowercase())])}</p>
                     <table class="compare">
-                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Your version"</th><th scope="col">"Saved elsewhere"</th></tr></thead>
+                        <thead><tr><th scope="col">{t.conflict_field}</th><th scope="col">{t.conflict_yours}</th><th scope="col">{t.conflict_theirs}</th></tr></thead>
                         <tbody>
                             {fields.iter().map(|(key, label)| {
                                 let mine = e.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
@@ -102,11 +128,11 @@ pub fn ConflictPanel(
                         </tbody>
                     </table>
                     <div class="row">
-                        <button type="button" class="button" on:click=move |_| sync.resolve(id, "mine")>"Keep mine"</button>
-                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "theirs"); on_theirs.run(s1.clone()); }>"Take theirs"</button>
-                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "both"); on_theirs.run(s2.clone()); }>"Keep both"</button>
+                        <button type="button" class="button" on:click=move |_| sync.resolve(id, "mine")>{t.conflict_keep_mine}</button>
+                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "theirs"); on_theirs.run(s1.clone()); }>{t.conflict_take_theirs}</button>
+                        <button type="button" class="button secondary" on:click=move |_| { sync.resolve(id, "both"); on_theirs.run(s2.clone()); }>{t.conflict_keep_both}</button>
                     </div>
-                    <p class="hint">"“Keep both” saves theirs here and keeps yours as a copy on this device, listed below, to use or copy from later."</p>
+                    <p class="hint">{t.conflict_hint}</p>
                 </section>
             }
         })}
@@ -114,7 +140,7 @@ pub fn ConflictPanel(
             let list = copies();
             (!list.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="copies-title">
-                    <h2 id="copies-title">"Kept copies"</h2>
+                    <h2 id="copies-title">{t.copies_title}</h2>
                     <ul class="list">
                         {list.into_iter().map(|c| {
                             let id = c.id;
@@ -126,12 +152,12 @@ pub fn ConflictPanel(
                             view! {
                                 <li>
                                     <div>
-                                        <strong>{format!("Your version from {}", crate::shell::format_time(c.kept_at as i64))}</strong>
+                                        <strong>{fill(t.copy_from, &[("time", &crate::shell::format_time(c.kept_at as i64))])}</strong>
                                         <p class="muted small">{summary}</p>
                                     </div>
                                     <div class="row">
-                                        <button type="button" class="button secondary compact" on:click=move |_| { on_restore.run(restore.clone()); sync.delete_copy(id); }>"Use this version"</button>
-                                        <button type="button" class="button secondary compact" on:click=move |_| sync.delete_copy(id)>"Delete copy"</button>
+                                        <button type="button" class="button secondary compact" on:click=move |_| { on_restore.run(restore.clone()); sync.delete_copy(id); }>{t.copy_use}</button>
+                                        <button type="button" class="button secondary compact" on:click=move |_| sync.delete_copy(id)>{t.copy_delete}</button>
                                     </div>
                                 </li>
                             }
@@ -147,15 +173,46 @@ pub fn ConflictPanel(
 #[component]
 pub fn SaveStatus(pending: Signal<bool>, saved: Signal<bool>) -> impl IntoView {
     let pwa = use_pwa();
+    let t = OfflineTexts::now();
     view! {
         <span role="status" class="muted">
             {move || if pending.get() {
-                Some(if pwa.online.get() { "Sending…" } else { "Saved on this device. It will be sent when you are back online." })
+                Some(if pwa.online.get() { t.save_sending } else { t.save_on_device })
             } else if saved.get() {
-                Some("Saved.")
+                Some(t.save_done)
             } else {
                 None
             }}
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Summary;
+    use super::*;
+
+    /// At 360 px the pill has room for about ten characters a line: the short wording keeps
+    /// the count and what it counts, on two lines when it needs them, in both languages.
+    #[test]
+    fn the_narrow_wording_keeps_the_count_and_its_meaning() {
+        for t in [&OfflineTexts::EN, &OfflineTexts::FR] {
+            let offline_one = sync_wording(t, Summary { pending: 1, ..Default::default() }, false);
+            assert_eq!(offline_one.class, "warn");
+            assert_eq!(offline_one.short.0, t.sync_offline);
+            assert_eq!(offline_one.short.1, fill(t.sync_pending_short, &[("n", &1)]), "the count says what it counts");
+            assert_eq!(offline_one.long, t.sync_offline_pending_one);
+            let many = sync_wording(t, Summary { pending: 12, ..Default::default() }, false);
+            assert!(many.long.contains("12") && many.short.1.contains("12"));
+            let refused = sync_wording(t, Summary { failed: 3, ..Default::default() }, true);
+            assert!(refused.short.0.contains('3'), "{refused:?}");
+            for w in [offline_one, many, refused, sync_wording(t, Summary::default(), true)] {
+                for line in [&w.short.0, &w.short.1] {
+                    assert!(line.chars().count() <= 14, "{line:?} is too long for a phone's top bar");
+                }
+            }
+        }
+        assert_eq!(sync_wording(&OfflineTexts::EN, Summary { pending: 1, ..Default::default() }, false).long, "Offline · 1 change pending");
+        assert_eq!(sync_wording(&OfflineTexts::EN, Summary::default(), true).long, "Synced");
     }
 }

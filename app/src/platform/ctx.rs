@@ -110,6 +110,6 @@ pub async fn enter_workspace(ctx: &mut Ctx, workspace_id: &str) -> Result<(), Ap
             ctx.workspace = Some(Membership { workspace_id: workspace_id.to_string(), role, seat_limited });
             Ok(())
         }
-        None => Err(AppError::not_found("That workspace")),
+        None => Err(AppError::not_found(crate::i18n::CommonTexts::now().ctx_that_workspace)),
     }
 }

@@ -19,34 +19,19 @@ pub struct IndexSpec {
 impl IndexSpec {
     /// An index on `keys` (e.g. `doc! {"workspace_id": 1, "email": 1}`).
     pub fn new(collection: &'static str, name: &str, keys: mongodb::bson::Document) -> Self {
-        IndexSpec {
-            collection,
-            model: IndexModel::builder()
-                .keys(keys)
-                .options(IndexOptions::builder().name(name.to_string()).build())
-                .build(),
-        }
+        IndexSpec { collection, model: IndexModel::builder().keys(keys).options(IndexOptions::builder().name(name.to_string()).build()).build() }
     }
 
     /// A unique index on `keys`.
     pub fn unique(collection: &'static str, name: &str, keys: mongodb::bson::Document) -> Self {
-        IndexSpec {
-            collection,
-            model: IndexModel::builder()
-                .keys(keys)
-                .options(IndexOptions::builder().name(name.to_string()).unique(true).build())
-                .build(),
-        }
+        IndexSpec { collection, model: IndexModel::builder().keys(keys).options(IndexOptions::builder().name(name.to_string()).unique(true).build()).build() }
     }
 
     /// A TTL index: documents are removed once `field` (a date) is `after` in the past.
     pub fn ttl(collection: &'static str, name: &str, field: &str, after: Duration) -> Self {
         IndexSpec {
             collection,
-            model: IndexModel::builder()
-                .keys(doc! { field: 1 })
-                .options(IndexOptions::builder().name(name.to_string()).expire_after(after).build())
-                .build(),
+            model: IndexModel::builder().keys(doc! { field: 1 }).options(IndexOptions::builder().name(name.to_string()).expire_after(after).build()).build(),
         }
     }
 }
@@ -99,10 +84,7 @@ impl Db {
     /// Creates every declared index. Creating an index that already exists is a no-op.
     pub async fn ensure_indexes(&self, specs: &[IndexSpec]) -> Result<usize, AppError> {
         for spec in specs {
-            self.db
-                .collection::<mongodb::bson::Document>(spec.collection)
-                .create_index(spec.model.clone())
-                .await?;
+            self.db.collection::<mongodb::bson::Document>(spec.collection).create_index(spec.model.clone()).await?;
         }
         Ok(specs.len())
     }
@@ -113,10 +95,7 @@ pub const DB_UNAVAILABLE: &str = "The database is not reachable right now. Pleas
 /// True when the driver error means "the database is not reachable" rather than a bad query.
 pub fn is_unreachable(e: &mongodb::error::Error) -> bool {
     use mongodb::error::ErrorKind;
-    matches!(
-        *e.kind,
-        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } | ErrorKind::DnsResolve { .. }
-    )
+    matches!(*e.kind, ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } | ErrorKind::DnsResolve { .. })
 }
 
 /// True for a duplicate-key error (code 11000), e.g. a taken e-mail or slug.

@@ -172,10 +172,7 @@ pub fn indexes() -> Vec<IndexModel> {
             .keys(doc! { "idempotency_key": 1 })
             .options(IndexOptions::builder().name("idempotency_key_unique".to_string()).unique(true).build())
             .build(),
-        IndexModel::builder()
-            .keys(doc! { "status": 1, "run_at": 1 })
-            .options(IndexOptions::builder().name("status_run_at".to_string()).build())
-            .build(),
+        IndexModel::builder().keys(doc! { "status": 1, "run_at": 1 }).options(IndexOptions::builder().name("status_run_at".to_string()).build()).build(),
     ]
 }
 
@@ -193,13 +190,7 @@ pub async fn enqueue(db: &Database, kind: &str, payload: Document, idempotency_k
 }
 
 /// [`enqueue`] with a start time and/or a different attempt limit.
-pub async fn enqueue_with(
-    db: &Database,
-    kind: &str,
-    payload: Document,
-    idempotency_key: &str,
-    options: EnqueueOptions,
-) -> Result<String, JobError> {
+pub async fn enqueue_with(db: &Database, kind: &str, payload: Document, idempotency_key: &str, options: EnqueueOptions) -> Result<String, JobError> {
     let now = DateTime::now();
     let job = Job {
         id: uuid::Uuid::new_v4().to_string(),
@@ -219,14 +210,8 @@ pub async fn enqueue_with(
     match coll.insert_one(&job).await {
         Ok(_) => Ok(job.id),
         Err(e) if is_duplicate_key(&e) => {
-            let existing = db
-                .collection::<Document>(COLLECTION)
-                .find_one(doc! { "idempotency_key": idempotency_key })
-                .projection(doc! { "_id": 1 })
-                .await?;
-            existing
-                .and_then(|d| d.get_str("_id").ok().map(str::to_string))
-                .ok_or_else(|| JobError::Vanished(idempotency_key.to_string()))
+            let existing = db.collection::<Document>(COLLECTION).find_one(doc! { "idempotency_key": idempotency_key }).projection(doc! { "_id": 1 }).await?;
+            existing.and_then(|d| d.get_str("_id").ok().map(str::to_string)).ok_or_else(|| JobError::Vanished(idempotency_key.to_string()))
         }
         Err(e) => Err(e.into()),
     }
@@ -272,11 +257,7 @@ pub async fn lease_next_of(db: &Database, lease_for: Duration, kinds: Option<&[S
             },
             "$inc": { "attempts": 1 },
         };
-        let leased = coll
-            .find_one_and_update(filter, update)
-            .sort(doc! { "run_at": 1 })
-            .return_document(ReturnDocument::After)
-            .await?;
+        let leased = coll.find_one_and_update(filter, update).sort(doc! { "run_at": 1 }).return_document(ReturnDocument::After).await?;
         let Some(job) = leased else { return Ok(None) };
         if job.attempts <= job.max_attempts {
             return Ok(Some(job));
@@ -327,11 +308,7 @@ pub fn backoff_delay(attempts: i32) -> Duration {
 /// Leases at most one due job, runs `handler` on it (for at most `lease_for`), and records the
 /// outcome. Returns `None` when no job was due, or the job's status afterwards
 /// (`Done`, `Queued` for a retry, or `Failed`).
-pub async fn run_once(
-    db: &Database,
-    handler: &dyn JobHandler,
-    lease_for: Duration,
-) -> Result<Option<JobStatus>, JobError> {
+pub async fn run_once(db: &Database, handler: &dyn JobHandler, lease_for: Duration) -> Result<Option<JobStatus>, JobError> {
     let kinds = handler.kinds();
     let Some(job) = lease_next_of(db, lease_for, kinds.as_deref()).await? else { return Ok(None) };
     let outcome = match tokio::time::timeout(lease_for, catch_panic(handler.handle(&job))).await {
@@ -357,12 +334,7 @@ pub async fn run_once(
 /// It stops when `shutdown` becomes `true` or its sender is dropped; a job being handled at
 /// that moment is finished first. Await the returned handle for a graceful stop. Start several
 /// workers (here or in other replicas) for more throughput.
-pub fn spawn_worker(
-    db: Database,
-    handler: Arc<dyn JobHandler>,
-    poll: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) -> JoinHandle<()> {
+pub fn spawn_worker(db: Database, handler: Arc<dyn JobHandler>, poll: Duration, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if *shutdown.borrow_and_update() {
@@ -440,11 +412,7 @@ async fn catch_panic<T>(mut fut: Pin<Box<dyn Future<Output = T> + Send + '_>>) -
 }
 
 fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(non-string panic)")
+    panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str)).unwrap_or("(non-string panic)")
 }
 
 #[cfg(test)]

@@ -104,12 +104,9 @@ impl Mailer {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(MailError::NoRuntime);
         }
-        let from =
-            parse_mailbox(from).map_err(|reason| MailError::InvalidFrom { address: from.to_string(), reason })?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
-            .map_err(|e| MailError::InvalidUrl(e.to_string()))?
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
+        let from = parse_mailbox(from).map_err(|reason| MailError::InvalidFrom { address: from.to_string(), reason })?;
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url).map_err(|e| MailError::InvalidUrl(e.to_string()))?.timeout(Some(SMTP_TIMEOUT)).build();
         Ok(Mailer { transport, from })
     }
 
@@ -130,14 +127,13 @@ impl Mailer {
     /// Builds the MIME message for `email` without sending it (its `formatted()` bytes are
     /// what goes over the wire).
     pub fn build_message(&self, email: &OutgoingEmail) -> Result<Message, MailError> {
-        let to =
-            parse_recipient(&email.to).map_err(|reason| MailError::InvalidTo { address: email.to.clone(), reason })?;
+        let to = parse_recipient(&email.to).map_err(|reason| MailError::InvalidTo { address: email.to.clone(), reason })?;
         validate_subject(&email.subject)?;
-        let builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(email.subject.as_str())
-            .message_id(Some(format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.from.email.domain())));
+        let builder = Message::builder().from(self.from.clone()).to(to).subject(email.subject.as_str()).message_id(Some(format!(
+            "<{}@{}>",
+            uuid::Uuid::new_v4().simple(),
+            self.from.email.domain()
+        )));
         let message = match &email.html {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(email.text.clone(), html.clone()))?,
             None => builder.header(ContentType::TEXT_PLAIN).body(email.text.clone())?,
@@ -217,8 +213,7 @@ mod tests {
         assert!(parse_mailbox("user@example.com").is_ok());
         assert!(parse_mailbox(" Name <user@example.com> ").is_ok());
         assert!(parse_mailbox("\"Doe, Jane\" <jane@example.com>").is_ok());
-        for bad in ["", "user", "user@", "@example.com", "a@b.com, c@d.com", "a@b.com c@d.com", "a@b.com\r\nBcc: x@y.z"]
-        {
+        for bad in ["", "user", "user@", "@example.com", "a@b.com, c@d.com", "a@b.com c@d.com", "a@b.com\r\nBcc: x@y.z"] {
             assert!(parse_mailbox(bad).is_err(), "accepted {bad:?}");
         }
         assert!(parse_mailbox("noreply@localhost").is_ok());
@@ -243,12 +238,7 @@ mod tests {
     #[tokio::test]
     async fn builds_alternative_and_plain() {
         let m = Mailer::from_url("smtp://127.0.0.1:2525", "App <noreply@app.example>").unwrap();
-        let mut e = OutgoingEmail {
-            to: "u@example.com".into(),
-            subject: "Hi".into(),
-            text: "t".into(),
-            html: Some("<b>h</b>".into()),
-        };
+        let mut e = OutgoingEmail { to: "u@example.com".into(), subject: "Hi".into(), text: "t".into(), html: Some("<b>h</b>".into()) };
         let raw = String::from_utf8(m.build_message(&e).unwrap().formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("@app.example>"), "message-id domain: {raw}");

@@ -17,7 +17,7 @@ pub mod scoped;
 pub mod state;
 
 pub use config::Config;
-pub use db::Db;
 pub use ctx::{enter_workspace, require_member, require_user, Ctx, Membership, PlatformRole};
+pub use db::Db;
 pub use request::RequestMeta;
 pub use state::{state, AppState};

@@ -41,9 +41,7 @@ impl RequestMeta {
             .filter_map(|pair| pair.trim().split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
-        let bearer = header_str("authorization")
-            .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
-            .filter(|t| !t.is_empty());
+        let bearer = header_str("authorization").and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string())).filter(|t| !t.is_empty());
         RequestMeta { ip, user_agent, cookies, bearer }
     }
 

@@ -83,11 +83,7 @@ impl<T: Send + Sync + Serialize + DeserializeOwned> Scoped<T> {
     /// Updates one document and returns it as it is after the update.
     pub async fn find_one_and_update(&self, filter: Document, update: Document) -> Result<Option<T>, AppError> {
         guard_update(&update)?;
-        Ok(self
-            .coll
-            .find_one_and_update(self.filter(filter), update)
-            .return_document(mongodb::options::ReturnDocument::After)
-            .await?)
+        Ok(self.coll.find_one_and_update(self.filter(filter), update).return_document(mongodb::options::ReturnDocument::After).await?)
     }
 }
 

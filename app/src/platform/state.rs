@@ -31,11 +31,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
+        let http =
+            reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
         AppState {
             config: Arc::new(config),
             db,

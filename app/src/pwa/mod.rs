@@ -1,6 +1,7 @@
 //! M24, the installable app: service worker registration, the "update available" prompt
 //! and the connection state. The service worker itself is `public/sw.js`.
 
+pub mod texts;
 use leptos::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -61,14 +62,15 @@ pub fn use_pwa() -> Pwa {
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
     let pwa = use_pwa();
+    let t = texts::PwaTexts::now();
     view! {
         <Show when=move || pwa.update_ready.get()>
             <div class="update-banner" role="status">
-                <span>"A new version of Mewayz is ready."</span>
+                <span>{t.update_ready}</span>
                 <button type="button" class="button compact" on:click=move |_| {
                     #[cfg(target_arch = "wasm32")]
                     js::apply_update();
-                }>"Update available — reload"</button>
+                }>{t.update_reload}</button>
             </div>
         </Show>
     }
@@ -94,7 +96,16 @@ pub struct BrowserSubscription {
 async fn js_string(p: js_sys::Promise) -> Result<String, String> {
     match wasm_bindgen_futures::JsFuture::from(p).await {
         Ok(v) => Ok(v.as_string().unwrap_or_default()),
-        Err(e) => Err(js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "the browser refused".into())),
+        Err(e) => {
+            let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string());
+            let t = texts::PwaTexts::now();
+            // pwa.js names the refusals it knows; the browser's own messages pass as they are.
+            Err(match message.as_deref() {
+                Some("permission-blocked") => t.push_blocked.to_string(),
+                Some(m) => m.to_string(),
+                None => t.browser_refused.to_string(),
+            })
+        }
     }
 }
 

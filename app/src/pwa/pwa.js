@@ -70,7 +70,8 @@ export async function pushState() {
 /** Subscribes this device; resolves with JSON {endpoint, p256dh, auth}. */
 export async function subscribePush(vapidPublicKey) {
   const permission = await Notification.requestPermission();
-  if (permission !== 'granted') throw new Error('Notifications are blocked for this site in the browser settings.');
+  // A code, worded by the app in its language (pwa/texts.rs).
+  if (permission !== 'granted') throw new Error('permission-blocked');
   const reg = await navigator.serviceWorker.ready;
   const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(vapidPublicKey) });
   return JSON.stringify({ endpoint: sub.endpoint, p256dh: bytesToBase64Url(sub.getKey('p256dh')), auth: bytesToBase64Url(sub.getKey('auth')) });

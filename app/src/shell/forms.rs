@@ -66,12 +66,19 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
-/// Formats a timestamp (ms since 1970) in the browser's locale and time zone.
+/// Formats a timestamp (ms since 1970) the way the app's language writes dates, in the
+/// browser's time zone.
 pub fn format_time(ms: i64) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+        // The browser's own variant when it is of the app's language (en-GB, fr-CA), else the language.
+        let lang = crate::i18n::lang();
+        let locale = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .filter(|l| crate::i18n::Lang::from_code(l) == Some(lang))
+            .unwrap_or_else(|| lang.code().to_string());
+        String::from(d.to_locale_string(&locale, &wasm_bindgen::JsValue::UNDEFINED))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

@@ -1,7 +1,10 @@
 //! The app shell: top bar, navigation (bottom on phones, side on desktop), theme, the
 //! 404 page, and the shared loading and error views every page uses.
 
+mod file_picker;
 mod forms;
+pub mod routes;
+pub mod texts;
 mod theme;
 mod widgets;
 
@@ -9,8 +12,11 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-pub use theme::{Theme, ThemeToggle};
+use texts::ShellTexts;
+
+pub use file_picker::FilePicker;
 pub use forms::{action_error, format_time, Field, FormError};
+pub use theme::{Theme, ThemeToggle};
 pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
 
 use crate::accounts::api::SignOut;
@@ -26,17 +32,23 @@ pub fn App() -> impl IntoView {
     provide_auth();
     provide_workspaces();
     crate::notifications::ui::provide_centre();
-    let ws = use_workspaces();
+    let t = ShellTexts::now();
+    let auth = use_auth();
+    let pwa = crate::pwa::use_pwa();
+    // Only someone signed in has changes kept on this device to sync; a visitor is told only
+    // that the connection is gone (signing in needs it), never "Synced".
+    let show_sync = Memo::new(move |_| auth.user.get().is_some() || !pwa.online.get());
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <a class="skip-link" href="#main">{t.skip_link}</a>
             <header class="topbar">
-                <A href="/" attr:class="brand">
+                // On phones only the mark shows, so the link is named for everyone.
+                <A href="/" attr:class="brand" attr:aria-label=t.brand_home>
                     <span class="brand-mark" aria-hidden="true">"M"</span>
-                    <span class="brand-name">"Mewayz"</span>
+                    <span class="brand-name" aria-hidden="true">"Mewayz"</span>
                 </A>
                 <div class="topbar-actions">
-                    <crate::offline::SyncIndicator/>
+                    {move || show_sync.get().then(|| view! { <crate::offline::SyncIndicator/> })}
                     <crate::notifications::ui::Bell/>
                     <ThemeToggle/>
                     <UserMenu/>
@@ -44,37 +56,21 @@ pub fn App() -> impl IntoView {
             </header>
             <crate::pwa::UpdateBanner/>
             <div class="frame">
-                <nav class="mainnav" aria-label="Main">
-                    <ul>
-                        <NavItem href="/" label="Home" icon=Icon::Home/>
-                        {move || ws.current.get().is_some().then(|| view! {
-                            <NavItem href="/bio" label="Bio" icon=Icon::Page section=true/>
-                            <NavItem href="/links" label="Links" icon=Icon::Link/>
-                            <NavItem href="/workspace/team" label="Team" icon=Icon::Team/>
-                            <NavItem href="/workspace/settings" label="Settings" icon=Icon::Settings/>
-                        })}
-                        {move || use_auth().user.get().is_some().then(|| view! { <NavItem href="/account" label="Account" icon=Icon::User/> })}
-                        {move || use_auth()
-                            .user
-                            .get()
-                            .is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin))
-                            .then(|| view! { <NavItem href="/admin/billing" label="Admin" icon=Icon::Shield/> })}
-                        // In a workspace the phone's bar is full: Status stays on wider screens.
-                        <NavItem href="/status" label="Status" icon=Icon::Pulse wide_only=Signal::derive(move || ws.current.get().is_some())/>
-                    </ul>
-                </nav>
+                <MainNav/>
                 <main id="main" tabindex="-1">
-                    <ErrorBoundary fallback=|errors| {
+                    <ErrorBoundary fallback=move |errors| {
                         view! {
                             <section class="page">
-                                <h1>"Something went wrong"</h1>
+                                <h1>{t.error_title}</h1>
                                 <ul class="error-list">
                                     {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
                                 </ul>
-                                <p><a href="/">"Back to the start"</a></p>
+                                <p><a href="/">{t.error_back}</a></p>
                             </section>
                         }
                     }>
+                        // Every path here is also in routes::CLIENT_ROUTES (the server answers
+                        // those with the shell); a test checks that the two lists agree.
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=HomePage/>
                             <Route path=path!("/status") view=StatusPage/>
@@ -104,7 +100,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Icon {
     Home,
     Page,
@@ -114,6 +110,11 @@ enum Icon {
     Team,
     Settings,
     Shield,
+    Image,
+    Card,
+    Bell,
+    Log,
+    More,
 }
 
 fn icon_path(icon: Icon) -> &'static str {
@@ -126,28 +127,165 @@ fn icon_path(icon: Icon) -> &'static str {
         Icon::Team => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
         Icon::Shield => "M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5zM9 12l2 2 4-4",
         Icon::Settings => "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3 15H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 10 4.1V4a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9h.1a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
+        Icon::Image => "M4 4h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zM3 16l5-5 4 4 3-3 6 6M15 9h.01",
+        Icon::Card => "M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM2 10h20M6 15h4",
+        Icon::Bell => "M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.9 1.9 0 0 0 3.4 0",
+        Icon::Log => "M9 3h6v3H9zM8 4.5H6a1 1 0 0 0-1 1V20a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5.5a1 1 0 0 0-1-1h-2M9 11h6M9 15h6M9 19h3",
+        Icon::More => "M4 6h16M4 12h16M4 18h16",
+    }
+}
+
+/// One page of the main navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NavEntry {
+    href: &'static str,
+    label: &'static str,
+    icon: Icon,
+    /// Also marked current on the pages below it (`/bio/…` for `/bio`).
+    section: bool,
+}
+
+const fn entry(href: &'static str, label: &'static str, icon: Icon) -> NavEntry {
+    NavEntry { href, label, icon, section: false }
+}
+
+/// The main navigation, in order, for who is signed in. `module_open` tells whether the open
+/// workspace (if any) lets this person view a module: the workspace's pages are listed only
+/// then, the way the dashboard lists its cards.
+fn nav_entries(t: &'static ShellTexts, signed_in: bool, platform_admin: bool, module_open: &dyn Fn(&str) -> bool) -> Vec<NavEntry> {
+    let mut list = vec![entry("/", t.nav_home, Icon::Home)];
+    let workspace = [
+        ("bio", NavEntry { section: true, ..entry("/bio", t.nav_bio, Icon::Page) }),
+        ("links", entry("/links", t.nav_links, Icon::Link)),
+        ("team", entry("/workspace/team", t.nav_team, Icon::Team)),
+        ("settings", entry("/workspace/settings", t.nav_settings, Icon::Settings)),
+        ("media", entry("/media", t.nav_media, Icon::Image)),
+        ("billing", entry("/billing", t.nav_billing, Icon::Card)),
+        ("audit", entry("/workspace/audit", t.nav_audit, Icon::Log)),
+    ];
+    if signed_in {
+        list.extend(workspace.into_iter().filter(|(module, _)| module_open(module)).map(|(_, e)| e));
+        list.push(entry("/notifications", t.nav_notifications, Icon::Bell));
+        list.push(entry("/account", t.nav_account, Icon::User));
+    }
+    if platform_admin {
+        list.push(entry("/admin/billing", t.nav_admin, Icon::Shield));
+    }
+    list.push(entry("/status", t.nav_status, Icon::Pulse));
+    list
+}
+
+/// Items the phone's bottom bar has room for at 360 px.
+const PHONE_BAR_SLOTS: usize = 6;
+
+/// How many entries the phone's bar shows itself: all of them when they fit, else one fewer
+/// than it holds, the last place going to "More", which opens the rest.
+fn phone_bar_count(entries: usize) -> usize {
+    if entries <= PHONE_BAR_SLOTS {
+        entries
+    } else {
+        PHONE_BAR_SLOTS - 1
+    }
+}
+
+/// The main navigation: every page in the side bar on wide screens; on phones a bottom bar
+/// of at most six, the rest behind "More" (a disclosure button: Escape closes it and gives
+/// the focus back to the button, as does tapping elsewhere or opening a page).
+#[component]
+fn MainNav() -> impl IntoView {
+    let t = ShellTexts::now();
+    let auth = use_auth();
+    let ws = use_workspaces();
+    let entries = Memo::new(move |_| {
+        let user = auth.user.get();
+        let admin = user.as_ref().is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin));
+        let in_workspace = ws.current.get().is_some();
+        nav_entries(t, user.is_some(), admin, &|module| in_workspace && ws.can(module, crate::workspaces::Action::View))
+    });
+    let open = RwSignal::new(false);
+    let more_item = NodeRef::<leptos::html::Li>::new();
+    let more_button = NodeRef::<leptos::html::Button>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    let close_to_button = move || {
+        open.set(false);
+        if let Some(b) = more_button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    // A tap or click anywhere outside closes it.
+    let _ = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        let inside = more_item.get_untracked().is_some_and(|li| {
+            use wasm_bindgen::JsCast;
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()).is_some_and(|n| li.contains(Some(&n)))
+        });
+        if !inside {
+            open.set(false);
+        }
+    });
+    view! {
+        <nav class="mainnav" aria-label=t.nav_main>
+            <ul>
+                {move || {
+                    let list = entries.get();
+                    let in_bar = phone_bar_count(list.len());
+                    let rest: Vec<NavEntry> = list[in_bar..].to_vec();
+                    let items = list.iter().enumerate().map(|(i, e)| view! { <NavItem entry=*e wide_only={i >= in_bar}/> }).collect_view();
+                    let more = (!rest.is_empty()).then(|| view! {
+                        <li class="nav-more" node_ref=more_item on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Escape" && open.get_untracked() {
+                                ev.prevent_default();
+                                close_to_button();
+                            }
+                        }>
+                            <button
+                                type="button"
+                                class="nav-more-button"
+                                node_ref=more_button
+                                aria-expanded=move || if open.get() { "true" } else { "false" }
+                                aria-controls="nav-more-sheet"
+                                on:click=move |_| open.update(|o| *o = !*o)
+                            >
+                                <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                                    <path d=icon_path(Icon::More)></path>
+                                </svg>
+                                <span class="nav-label">{t.nav_more}</span>
+                            </button>
+                            // It holds only links: opening one closes it.
+                            <div id="nav-more-sheet" class="more-sheet" hidden=move || !open.get() on:click=move |_| open.set(false)>
+                                <ul aria-label=t.nav_more_list>
+                                    {rest.into_iter().map(|e| view! { <NavItem entry=e/> }).collect_view()}
+                                </ul>
+                            </div>
+                        </li>
+                    });
+                    view! { {items} {more} }
+                }}
+            </ul>
+        </nav>
     }
 }
 
 #[component]
 fn NavItem(
-    href: &'static str,
-    label: &'static str,
-    icon: Icon,
-    /// Also marked current on the pages below it (`/bio/…` for `/bio`).
+    entry: NavEntry,
+    /// Left out of the phone's bottom bar (it is behind "More" there).
     #[prop(optional)]
-    section: bool,
-    /// Left out of the phone's bottom bar, where there is room for six.
-    #[prop(optional, into)]
-    wide_only: Signal<bool>,
+    wide_only: bool,
 ) -> impl IntoView {
     view! {
         <li class:nav-wide-only=wide_only>
-            <A href=href exact=!section>
+            <A href=entry.href exact=!entry.section>
                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    <path d=icon_path(icon)></path>
+                    <path d=icon_path(entry.icon)></path>
                 </svg>
-                <span class="nav-label">{label}</span>
+                <span class="nav-label">{entry.label}</span>
             </A>
         </li>
     }
@@ -165,27 +303,81 @@ fn UserMenu() -> impl IntoView {
             navigate("/login", Default::default());
         }
     });
+    let t = ShellTexts::now();
     move || match auth.user.get() {
-        Some(u) => view! {
-            <A href="/account" attr:class="user-name">{u.name.clone()}</A>
-            <button type="button" class="button secondary compact" on:click=move |_| { sign_out.dispatch(SignOut {}); }>
-                "Sign out"
+        Some(u) => {
+            let title = crate::i18n::fill(t.your_account, &[("name", &u.name)]);
+            view! {
+            <A href="/account" attr:class="user-name" attr:title=title>{u.name}</A>
+            // On phones only the icon shows; the name stays for screen readers.
+            <button type="button" class="button secondary compact sign-out" title=t.sign_out on:click=move |_| { sign_out.dispatch(SignOut {}); }>
+                <svg class="sign-out-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l-5-5 5-5M5 12h11"></path>
+                </svg>
+                <span class="sign-out-label">{t.sign_out}</span>
             </button>
+            }
+            .into_any()
         }
-        .into_any(),
-        None if auth.ready.get() => view! { <A href="/login" attr:class="button compact">"Sign in"</A> }.into_any(),
+        None if auth.ready.get() => view! { <A href="/login" attr:class="button compact">{t.sign_in}</A> }.into_any(),
         None => ().into_any(),
     }
 }
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let t = ShellTexts::now();
     view! {
         <section class="page narrow" aria-labelledby="nf-title">
-            <p class="eyebrow">"Error 404"</p>
-            <h1 id="nf-title">"This page does not exist"</h1>
-            <p class="muted">"The address may be mistyped, or the page may have moved."</p>
-            <p><A href="/" attr:class="button">"Go to the start"</A></p>
+            <p class="eyebrow">{t.nf_eyebrow}</p>
+            <h1 id="nf-title">{t.nf_title}</h1>
+            <p class="muted">{t.nf_body}</p>
+            <p><A href="/" attr:class="button">{t.nf_go_start}</A></p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hrefs(list: &[NavEntry]) -> Vec<&'static str> {
+        list.iter().map(|e| e.href).collect()
+    }
+
+    #[test]
+    fn the_navigation_reaches_every_page_of_an_open_workspace() {
+        let t = &ShellTexts::EN;
+        let owner = nav_entries(t, true, false, &|_| true);
+        for page in
+            ["/media", "/billing", "/notifications", "/workspace/audit", "/bio", "/links", "/workspace/team", "/workspace/settings", "/account", "/status"]
+        {
+            assert!(hrefs(&owner).contains(&page), "{page} is missing from {:?}", hrefs(&owner));
+        }
+        // A module the person may not view (an editor and the audit log) is left out.
+        let editor = nav_entries(t, true, false, &|m| m != "audit");
+        assert!(!hrefs(&editor).contains(&"/workspace/audit"));
+        // No workspace open: only the person's own pages.
+        assert_eq!(hrefs(&nav_entries(t, true, false, &|_| false)), ["/", "/notifications", "/account", "/status"]);
+        assert_eq!(hrefs(&nav_entries(t, false, false, &|_| false)), ["/", "/status"]);
+        assert!(hrefs(&nav_entries(t, true, true, &|_| false)).contains(&"/admin/billing"));
+        // Every label is in the language asked for.
+        assert_eq!(nav_entries(&ShellTexts::FR, true, false, &|_| true)[1].label, "Bio");
+        assert!(nav_entries(&ShellTexts::FR, true, false, &|_| true).iter().any(|e| e.label == "Médias"));
+    }
+
+    #[test]
+    fn the_phone_bar_holds_six_at_most_and_more_opens_the_rest() {
+        let t = &ShellTexts::EN;
+        for (signed_in, admin, open) in [(false, false, false), (true, false, false), (true, true, false), (true, false, true), (true, true, true)] {
+            let list = nav_entries(t, signed_in, admin, &|_| open);
+            let in_bar = phone_bar_count(list.len());
+            let more = usize::from(in_bar < list.len());
+            assert!(in_bar + more <= PHONE_BAR_SLOTS, "{} entries: {in_bar} in the bar plus {more}", list.len());
+            assert!(in_bar >= 1 && (more == 1 || in_bar == list.len()), "every entry is in the bar or behind More");
+        }
+        // In a workspace the bar keeps the pages used most: the workspace's own first.
+        let owner = nav_entries(t, true, false, &|_| true);
+        assert_eq!(hrefs(&owner[..phone_bar_count(owner.len())]), ["/", "/bio", "/links", "/workspace/team", "/workspace/settings"]);
     }
 }

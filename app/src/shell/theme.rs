@@ -48,9 +48,10 @@ pub(crate) fn provide_theme() {
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let theme = expect_context::<RwSignal<Theme>>();
+    let t = super::texts::ShellTexts::now();
     let label = move || match theme.get() {
-        Theme::Dark => "Switch to light theme",
-        Theme::Light => "Switch to dark theme",
+        Theme::Dark => t.theme_to_light,
+        Theme::Light => t.theme_to_dark,
     };
     view! {
         <button

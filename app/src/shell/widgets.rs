@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::texts::ShellTexts;
 use crate::error::AppError;
 
 /// A polite loading indicator with a text for screen readers.
 #[component]
-pub fn Loading(#[prop(into, default = "Loading…".into())] label: String) -> impl IntoView {
+pub fn Loading(#[prop(into, default = ShellTexts::now().loading.into())] label: String) -> impl IntoView {
     view! {
         <div class="loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
@@ -18,18 +19,19 @@ pub fn Loading(#[prop(into, default = "Loading…".into())] label: String) -> im
 /// An error box for a failed call. Network errors say so plainly.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let t = ShellTexts::now();
     let title = match &error {
-        AppError::Network { .. } => "You are offline",
-        AppError::Unavailable { .. } => "Temporarily unavailable",
-        AppError::Validation { .. } => "Please check your input",
-        AppError::Unauthenticated => "Sign-in needed",
-        AppError::Forbidden => "Not allowed",
-        AppError::NotFound { .. } => "Not found",
-        AppError::RateLimited { .. } => "Please wait a moment",
-        AppError::LimitReached { .. } => "Plan limit reached",
-        AppError::ReadOnly { .. } => "Read-only on this plan",
-        AppError::Conflict { .. } => "Changed elsewhere",
-        _ => "Something went wrong",
+        AppError::Network { .. } => t.note_offline,
+        AppError::Unavailable { .. } => t.note_unavailable,
+        AppError::Validation { .. } => t.note_validation,
+        AppError::Unauthenticated => t.note_unauthenticated,
+        AppError::Forbidden => t.note_forbidden,
+        AppError::NotFound { .. } => t.note_not_found,
+        AppError::RateLimited { .. } => t.note_rate_limited,
+        AppError::LimitReached { .. } => t.note_limit,
+        AppError::ReadOnly { .. } => t.note_read_only,
+        AppError::Conflict { .. } => t.note_conflict,
+        _ => t.note_other,
     };
     view! {
         <div class="notice notice-error" role="alert">
@@ -42,11 +44,7 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 /// The message for `field` from the last error, shown under that field.
 /// `id` is referenced by the input's `aria-describedby`.
 #[component]
-pub fn FieldMessage(
-    #[prop(into)] id: String,
-    field: &'static str,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
+pub fn FieldMessage(#[prop(into)] id: String, field: &'static str, error: Signal<Option<AppError>>) -> impl IntoView {
     let msg = move || error.get().and_then(|e| e.field_message(field));
     view! {
         <p id=id class="field-error" aria-live="polite">{msg}</p>

@@ -11,6 +11,7 @@ use mongodb::bson::{doc, DateTime};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::texts::LinksTexts;
 use super::{check_slug, day_string, ShortLink, ShortLinkStats, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS, MODULE};
 use crate::error::{AppError, FieldError};
 use crate::platform::db::{internal, IndexSpec};
@@ -96,7 +97,7 @@ pub fn encode_non_ascii(url: &str) -> String {
 }
 
 fn taken() -> AppError {
-    AppError::field("slug", "That short link is taken. Choose another.")
+    AppError::field("slug", LinksTexts::now().err_taken)
 }
 
 /// Creates a short link to `url`. An empty `slug` gets an automatic one.
@@ -168,10 +169,10 @@ pub async fn delete_short_link(ctx: &Ctx, id: String) -> Result<(), AppError> {
     ctx.require(MODULE, Action::Edit)?;
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
     let Some(link) = links.find_one(doc! { "_id": id.trim() }).await? else {
-        return Err(AppError::not_found("That short link"));
+        return Err(AppError::not_found(LinksTexts::now().nf_link));
     };
     if links.delete_one(doc! { "_id": &link.id }).await? == 0 {
-        return Err(AppError::not_found("That short link"));
+        return Err(AppError::not_found(LinksTexts::now().nf_link));
     }
     ctx.state.short_links.forget(&link.slug);
     ctx.scoped::<DayDoc>(DAYS)?.delete_many(doc! { "link_id": id.trim() }).await?;
@@ -182,21 +183,15 @@ pub async fn delete_short_link(ctx: &Ctx, id: String) -> Result<(), AppError> {
 pub async fn short_link_stats(ctx: &Ctx, id: String, days: u32) -> Result<ShortLinkStats, AppError> {
     ctx.require(MODULE, Action::View)?;
     if !(1..=MAX_STATS_DAYS).contains(&days) {
-        return Err(AppError::field("days", "Choose between 1 and 365 days."));
+        return Err(AppError::field("days", LinksTexts::now().err_days));
     }
     super::redirect::flush(&ctx.state).await?;
-    let link = ctx
-        .scoped::<LinkDoc>(LINKS)?
-        .find_one(doc! { "_id": id.trim() })
-        .await?
-        .ok_or_else(|| AppError::not_found("That short link"))?;
+    let link = ctx.scoped::<LinkDoc>(LINKS)?.find_one(doc! { "_id": id.trim() }).await?.ok_or_else(|| AppError::not_found(LinksTexts::now().nf_link))?;
     let today = DateTime::now().timestamp_millis().div_euclid(86_400_000);
     let range: Vec<String> = (0..days as i64).rev().map(|back| day_string(today - back)).collect();
     let (first, last) = (range[0].clone(), range[range.len() - 1].clone());
-    let found = ctx
-        .scoped::<DayDoc>(DAYS)?
-        .find(doc! { "link_id": &link.id, "day": { "$gte": &first, "$lte": &last } }, doc! { "day": 1 }, days as i64)
-        .await?;
+    let found =
+        ctx.scoped::<DayDoc>(DAYS)?.find(doc! { "link_id": &link.id, "day": { "$gte": &first, "$lte": &last } }, doc! { "day": 1 }, days as i64).await?;
     let days: Vec<(String, u64)> = range
         .into_iter()
         .map(|d| {

@@ -2,6 +2,7 @@
 //! with click statistics per link.
 
 pub mod api;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -51,15 +52,16 @@ pub const MAX_STATS_DAYS: u32 = 365;
 /// starting or ending with `-`. Pure, so it can be fuzzed; uniqueness is checked on save.
 pub fn check_slug(field: &str, slug: &str) -> Option<FieldError> {
     let fail = |m: &str| Some(FieldError { field: field.to_string(), message: m.to_string() });
+    let t = texts::LinksTexts::now();
     let len = slug.chars().count();
-    if len < SLUG_MIN || len > SLUG_MAX {
-        return fail("A short link needs 3 to 40 characters.");
+    if !(SLUG_MIN..=SLUG_MAX).contains(&len) {
+        return fail(t.err_slug_length);
     }
     if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-        return fail("Use only lowercase letters, digits, '-' and '_'.");
+        return fail(t.err_slug_chars);
     }
     if slug.starts_with('-') || slug.ends_with('-') {
-        return fail("A short link cannot start or end with '-'.");
+        return fail(t.err_slug_dash);
     }
     None
 }

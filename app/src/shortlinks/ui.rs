@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 
 use super::api::{delete_short_link, list_short_links, short_link_stats, CreateShortLink};
+use super::texts::LinksTexts;
 use super::{short_url, ShortLink, ShortLinkStats, MODULE};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::shell::{format_time, ErrorNote, Field, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
 use crate::workspaces::Action;
@@ -44,17 +46,18 @@ async fn copy_text(text: &str) -> bool {
 pub fn LinksPage() -> impl IntoView {
     let _signed_in = require_signed_in();
     let ws = use_workspaces();
+    let t = LinksTexts::now();
     view! {
         <section class="page" aria-labelledby="links-title">
             <WorkspaceBar/>
-            <h1 id="links-title">"Short links"</h1>
-            <p class="lead">"Short addresses that lead anywhere, with a count of every click."</p>
+            <h1 id="links-title">{t.page_title}</h1>
+            <p class="lead">{t.page_lead}</p>
             {move || match (ws.ready.get(), ws.current.get()) {
                 (false, _) => view! { <Loading/> }.into_any(),
                 (true, None) => view! {
                     <div class="card">
-                        <p>"You are not in a workspace yet."</p>
-                        <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+                        <p>{t.page_no_workspace}</p>
+                        <p><a class="button" href="/setup?new=1">{t.page_create_workspace}</a></p>
                     </div>
                 }.into_any(),
                 (true, Some(id)) => view! { <ShortLinks workspace=id/> }.into_any(),
@@ -102,20 +105,21 @@ fn CreateSection(workspace: String, links: Links) -> impl IntoView {
             }
         }
     });
+    let t = LinksTexts::now();
     view! {
         <section class="card" aria-labelledby="sl-create-title">
-            <h2 id="sl-create-title">"New short link"</h2>
+            <h2 id="sl-create-title">{t.new_title}</h2>
             <ActionForm action=create node_ref=form_ref>
                 <div class="form">
                     <input type="hidden" name="workspace" value=workspace/>
                     <FormError error=error fields=&["url", "slug"]/>
-                    <Field label="Destination URL" name="url" inputmode="url" error=error
-                        hint="A web address (https://…), or mailto: or tel:."/>
-                    <Field label="Custom slug (optional)" name="slug" error=error
-                        hint="3 to 40 lowercase letters, digits, '-' or '_'. Leave empty for an automatic one."/>
+                    <Field label=t.new_url name="url" inputmode="url" error=error
+                        hint=t.new_url_hint/>
+                    <Field label=t.new_slug name="slug" error=error
+                        hint=t.new_slug_hint/>
                     <div class="row">
-                        <button type="submit" class="button" disabled=create.pending()>"Create short link"</button>
-                        <span role="status" class="muted">{move || created.get().map(|u| format!("Created {u}"))}</span>
+                        <button type="submit" class="button" disabled=create.pending()>{t.new_create}</button>
+                        <span role="status" class="muted">{move || created.get().map(|u| fill(t.new_created, &[("url", &u)]))}</span>
                     </div>
                 </div>
             </ActionForm>
@@ -128,16 +132,17 @@ fn ListSection(workspace: String, can_edit: bool, links: Links) -> impl IntoView
     let error = RwSignal::new(None::<AppError>);
     let copied = RwSignal::new(None::<String>);
     let origin = origin();
+    let t = LinksTexts::now();
     view! {
         <section class="card" aria-labelledby="sl-list-title">
-            <h2 id="sl-list-title">"Your short links"</h2>
+            <h2 id="sl-list-title">{t.list_title}</h2>
             <FormError error=error.into()/>
             {move || match links.get() {
-                None => view! { <Loading label="Loading short links…"/> }.into_any(),
+                None => view! { <Loading label=t.list_loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
                     <p class="muted">
-                        {if can_edit { "No short links yet. Create the first one above." } else { "This workspace has no short links yet." }}
+                        {if can_edit { t.list_empty_editable } else { t.list_empty }}
                     </p>
                 }.into_any(),
                 Some(Ok(list)) => view! {
@@ -164,6 +169,7 @@ fn LinkItem(
     copied: RwSignal<Option<String>>,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
+    let t = LinksTexts::now();
     let slug = link.slug.clone();
     let copy_failed = RwSignal::new(false);
     let on_copy = {
@@ -183,7 +189,7 @@ fn LinkItem(
     let on_delete = {
         let (slug, id, workspace) = (slug.clone(), link.id.clone(), workspace.clone());
         move |_| {
-            if !confirm(&format!("Delete the short link {slug}? Its address stops working at once.")) {
+            if !confirm(&fill(t.delete_confirm, &[("slug", &slug)])) {
                 return;
             }
             let (id, workspace) = (id.clone(), workspace.clone());
@@ -207,33 +213,33 @@ fn LinkItem(
         move || copied.get().as_deref() == Some(slug.as_str())
     };
     let clicks = match link.clicks {
-        1 => "1 click".to_string(),
-        n => format!("{n} clicks"),
+        1 => t.clicks_one.to_string(),
+        n => fill(t.clicks_many, &[("n", &crate::i18n::numbers::integer(n as i64))]),
     };
     view! {
         <li class="sl-item">
             <div class="sl-main">
                 <a class="sl-short" href=full.clone() target="_blank" rel="noopener">{full.clone()}</a>
                 <p class="muted small sl-dest">
-                    <span class="sr-only">"Leads to "</span>
+                    <span class="sr-only">{t.leads_to}</span>
                     {link.url.clone()}
                 </p>
                 <p class="small">
                     <strong>{clicks}</strong>
-                    {format!(" · created {}", format_time(link.created_at))}
+                    {fill(t.created_at, &[("time", &format_time(link.created_at))])}
                 </p>
             </div>
             <div class="row">
-                <button type="button" class="button secondary compact" aria-label=format!("Copy short link {slug}") on:click=on_copy>
-                    {let c = is_copied.clone(); move || if c() { "Copied" } else { "Copy" }}
+                <button type="button" class="button secondary compact" aria-label=fill(t.copy_label, &[("slug", &slug)]) on:click=on_copy>
+                    {let c = is_copied.clone(); move || if c() { t.copied } else { t.copy }}
                 </button>
                 {can_edit.then(|| view! {
-                    <button type="button" class="button compact danger" aria-label=format!("Delete short link {slug}") on:click=on_delete>
-                        "Delete"
+                    <button type="button" class="button compact danger" aria-label=fill(t.delete_label, &[("slug", &slug)]) on:click=on_delete>
+                        {t.delete}
                     </button>
                 })}
                 <span role="status" class="small muted">
-                    {move || if is_copied() { "Copied to the clipboard." } else if copy_failed.get() { "Copying failed: select the address and copy it." } else { "" }}
+                    {move || if is_copied() { t.copied_note } else if copy_failed.get() { t.copy_failed } else { "" }}
                 </span>
             </div>
             <LinkStats workspace=workspace id=link.id.clone() slug=link.slug.clone()/>
@@ -244,6 +250,7 @@ fn LinkItem(
 /// "Statistics for <slug>": loaded the first time it is opened.
 #[component]
 fn LinkStats(workspace: String, id: String, slug: String) -> impl IntoView {
+    let t = LinksTexts::now();
     let stats: RwSignal<Option<Result<ShortLinkStats, AppError>>> = RwSignal::new(None);
     let requested = RwSignal::new(false);
     let load = move |_| {
@@ -258,9 +265,9 @@ fn LinkStats(workspace: String, id: String, slug: String) -> impl IntoView {
     };
     view! {
         <details class="sl-stats">
-            <summary on:click=load>{format!("Statistics for {slug}")}</summary>
+            <summary on:click=load>{fill(t.stats_for, &[("slug", &slug)])}</summary>
             {move || match stats.get() {
-                None => view! { <Loading label="Loading statistics…"/> }.into_any(),
+                None => view! { <Loading label=t.stats_loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
                 Some(Ok(s)) => view! { <StatsChart stats=s/> }.into_any(),
             }}
@@ -271,15 +278,14 @@ fn LinkStats(workspace: String, id: String, slug: String) -> impl IntoView {
 /// A bar per day, with the same numbers as text for screen readers and in a summary line.
 #[component]
 fn StatsChart(stats: ShortLinkStats) -> impl IntoView {
+    let t = LinksTexts::now();
     let max = stats.days.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let busiest = stats.days.iter().filter(|(_, n)| *n > 0).max_by_key(|(_, n)| *n).map(|(d, n)| (d.clone(), *n));
+    let days = stats.days.len();
     let summary = match (&busiest, stats.total) {
-        (_, 0) | (None, _) => format!("No clicks in the last {} days.", stats.days.len()),
-        (Some((day, n)), total) => format!(
-            "{total} {} in the last {} days. Busiest day: {day} with {n}.",
-            if total == 1 { "click" } else { "clicks" },
-            stats.days.len()
-        ),
+        (_, 0) | (None, _) => fill(t.stats_none, &[("days", &days)]),
+        (Some((day, n)), 1) => fill(t.stats_one, &[("days", &days), ("day", day), ("n", n)]),
+        (Some((day, n)), total) => fill(t.stats_many, &[("total", &total), ("days", &days), ("day", day), ("n", n)]),
     };
     let first = stats.days.first().map(|(d, _)| d.clone()).unwrap_or_default();
     let last = stats.days.last().map(|(d, _)| d.clone()).unwrap_or_default();
@@ -288,14 +294,14 @@ fn StatsChart(stats: ShortLinkStats) -> impl IntoView {
         <p class="small">{summary.clone()}</p>
         <div class="sl-chart" aria-hidden="true">
             {stats.days.iter().map(|(day, n)| {
-                let pct = if max == 0 { 0 } else { (*n * 100 / max).max(if *n > 0 { 4 } else { 0 }) };
-                view! { <span class="sl-bar" style=format!("height: {pct}%") title=format!("{day}: {n}")></span> }
+                let pct = (*n * 100).checked_div(max).map_or(0, |p| p.max(if *n > 0 { 4 } else { 0 }));
+                view! { <span class="sl-bar" style=format!("height: {pct}%") title=fill(t.stats_day, &[("day", day), ("n", n)])></span> }
             }).collect_view()}
         </div>
         <p class="sl-axis small muted" aria-hidden="true"><span>{first}</span><span>{last}</span></p>
         {(!with_clicks.is_empty()).then(|| view! {
             <ul class="sr-only">
-                {with_clicks.into_iter().map(|(d, n)| view! { <li>{format!("{d}: {n}")}</li> }).collect_view()}
+                {with_clicks.into_iter().map(|(d, n)| view! { <li>{fill(t.stats_day, &[("day", &d), ("n", &n)])}</li> }).collect_view()}
             </ul>
         })}
     }

@@ -2,6 +2,7 @@
 //! Public: it reveals nothing about any workspace.
 
 mod get_status;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -1,65 +1,65 @@
 use leptos::prelude::*;
 
+use super::texts::StatusTexts;
 use super::{get_status, SystemStatus};
 use crate::accounts::ui::use_auth;
+use crate::i18n::fill;
 use crate::shell::{ErrorNote, Loading};
 use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
+    let t = StatusTexts::now();
     move || match auth.user.get() {
         Some(_) => view! { <crate::workspaces::ui::Dashboard/> }.into_any(),
         None => view! {
             <section class="page" aria-labelledby="home-title">
-                <h1 id="home-title">"Welcome to Mewayz"</h1>
-                <p class="lead">
-                    "One workspace for your link-in-bio page, website, forms, contacts, e-mail, bookings, "
-                    "invoices, store, courses and community."
-                </p>
-                <p class="muted">
-                    "Mewayz works on your phone and keeps working without a connection."
-                </p>
+                <h1 id="home-title">{t.home_title}</h1>
+                <p class="lead">{t.home_lead}</p>
+                <p class="muted">{t.home_offline}</p>
                 {move || auth.ready.get().then(|| view! {
                     <p class="row">
-                        <A href="/signup" attr:class="button">"Create your account"</A>
-                        <A href="/login" attr:class="button secondary">"Sign in"</A>
+                        <A href="/signup" attr:class="button">{t.home_sign_up}</A>
+                        <A href="/login" attr:class="button secondary">{t.home_sign_in}</A>
                     </p>
                 })}
             </section>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
-fn uptime(secs: u64) -> String {
+fn uptime(t: &StatusTexts, secs: u64) -> String {
     match secs {
-        0..=59 => format!("{secs} s"),
-        60..=3599 => format!("{} min", secs / 60),
-        3600..=86_399 => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
-        _ => format!("{} days", secs / 86_400),
+        0..=59 => fill(t.uptime_seconds, &[("n", &secs)]),
+        60..=3599 => fill(t.uptime_minutes, &[("n", &(secs / 60))]),
+        3600..=86_399 => fill(t.uptime_hours, &[("h", &(secs / 3600)), ("min", &((secs % 3600) / 60))]),
+        _ => fill(t.uptime_days, &[("n", &(secs / 86_400))]),
     }
 }
 
 #[component]
 fn StatusTable(s: SystemStatus) -> impl IntoView {
-    let (db_text, db_class) = if s.database_ready { ("Ready", "badge ok") } else { ("Not reachable", "badge bad") };
+    let t = StatusTexts::now();
+    let (db_text, db_class) = if s.database_ready { (t.db_ready, "badge ok") } else { (t.db_down, "badge bad") };
     view! {
         <dl class="facts">
             <div>
-                <dt>"Server"</dt>
-                <dd><span class="badge ok">"Reachable"</span></dd>
+                <dt>{t.server}</dt>
+                <dd><span class="badge ok">{t.reachable}</span></dd>
             </div>
             <div>
-                <dt>"Database"</dt>
+                <dt>{t.database}</dt>
                 <dd><span class=db_class data-testid="db-state">{db_text}</span></dd>
             </div>
             <div>
-                <dt>"Version"</dt>
+                <dt>{t.version}</dt>
                 <dd>{s.version}</dd>
             </div>
             <div>
-                <dt>"Up for"</dt>
-                <dd>{uptime(s.uptime_secs)}</dd>
+                <dt>{t.up_for}</dt>
+                <dd>{uptime(t, s.uptime_secs)}</dd>
             </div>
         </dl>
     }
@@ -68,12 +68,13 @@ fn StatusTable(s: SystemStatus) -> impl IntoView {
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let status = LocalResource::new(get_status);
+    let t = StatusTexts::now();
     view! {
         <section class="page" aria-labelledby="status-title">
-            <h1 id="status-title">"System status"</h1>
-            <p class="muted">"Checked live against this server and its database."</p>
+            <h1 id="status-title">{t.title}</h1>
+            <p class="muted">{t.intro}</p>
             <div class="card">
-                <Transition fallback=|| view! { <Loading label="Checking the server…"/> }>
+                <Transition fallback=move || view! { <Loading label=t.checking/> }>
                     {move || Suspend::new(async move {
                         match status.await {
                             Ok(s) => view! { <StatusTable s=s/> }.into_any(),
@@ -84,7 +85,7 @@ pub fn StatusPage() -> impl IntoView {
             </div>
             <p>
                 <button type="button" class="button secondary" on:click=move |_| status.refetch()>
-                    "Check again"
+                    {t.check_again}
                 </button>
             </p>
         </section>

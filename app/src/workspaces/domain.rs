@@ -10,12 +10,14 @@ use mongodb::bson::{doc, Binary, DateTime, Document};
 
 use super::plans;
 use super::store::{self, AuditDoc, InvitationDoc, LogoDoc, MemberDoc, WorkspaceDoc, AUDIT, INVITATIONS, LOGOS, MEMBERS};
+use super::texts::WorkspacesTexts;
 use super::{
-    Action, AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, SetupState, WorkspaceDetail, WorkspaceRole,
-    WorkspaceSummary, CURRENCIES, GOALS, KINDS,
+    Action, AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, SetupState, StartChecklist, StartStep, WorkspaceDetail,
+    WorkspaceRole, WorkspaceSummary, CURRENCIES, GOALS, KINDS,
 };
 use crate::accounts::store::{self as accounts_store, UserDoc};
 use crate::error::{AppError, FieldError};
+use crate::i18n::fill;
 use crate::platform::db::{internal, is_duplicate_key};
 use crate::platform::mail::{self, action_email};
 use crate::platform::rate_limit::{self, Limit};
@@ -32,8 +34,8 @@ pub const INVITE_PREVIEW_PER_IP: Limit = Limit { name: "invite_preview_ip", max:
 
 /// Words a workspace address may not be, because they name parts of Mewayz itself.
 const RESERVED_SLUGS: &[&str] = &[
-    "api", "app", "admin", "www", "mail", "help", "support", "status", "login", "signup", "account", "setup", "invite", "settings",
-    "team", "static", "assets", "public", "metrics", "health", "ready", "auth", "mewayz", "billing", "logos", "exports",
+    "api", "app", "admin", "www", "mail", "help", "support", "status", "login", "signup", "account", "setup", "invite", "settings", "team", "static", "assets",
+    "public", "metrics", "health", "ready", "auth", "mewayz", "billing", "logos", "exports",
 ];
 
 fn now() -> DateTime {
@@ -48,7 +50,7 @@ fn after(d: Duration) -> DateTime {
 
 pub(crate) async fn load_workspace(ctx: &Ctx) -> Result<WorkspaceDoc, AppError> {
     let id = ctx.workspace_id()?;
-    store::workspaces(ctx.db()).find_one(doc! { "_id": id }).await?.ok_or_else(|| AppError::not_found("That workspace"))
+    store::workspaces(ctx.db()).find_one(doc! { "_id": id }).await?.ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_workspace))
 }
 
 async fn user(ctx_state: &AppState, user_id: &str) -> Result<Option<UserDoc>, AppError> {
@@ -58,7 +60,7 @@ async fn user(ctx_state: &AppState, user_id: &str) -> Result<Option<UserDoc>, Ap
 async fn user_name(state: &AppState, user_id: &str) -> String {
     match user(state, user_id).await {
         Ok(Some(u)) => u.name,
-        _ => "A former member".to_string(),
+        _ => WorkspacesTexts::now().former_member.to_string(),
     }
 }
 
@@ -142,14 +144,15 @@ pub fn slugify(name: &str) -> String {
 
 /// The rule for a workspace's address (`mewayz.app/<slug>` on public pages).
 pub fn check_slug(slug: &str) -> Option<FieldError> {
+    let t = WorkspacesTexts::now();
     let msg = if slug.len() < 3 || slug.len() > 40 {
-        Some("Use 3 to 40 characters.")
+        Some(t.err_slug_length)
     } else if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        Some("Use lowercase letters, digits and hyphens only.")
+        Some(t.err_slug_chars)
     } else if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
-        Some("Start and end with a letter or digit, with single hyphens between words.")
+        Some(t.err_slug_hyphens)
     } else if RESERVED_SLUGS.contains(&slug) {
-        Some("That address is reserved. Choose another.")
+        Some(t.err_slug_reserved)
     } else {
         None
     };
@@ -157,23 +160,23 @@ pub fn check_slug(slug: &str) -> Option<FieldError> {
 }
 
 fn check_name(name: &str) -> Option<FieldError> {
-    validate::required_text("name", "a workspace name", name, 60)
+    validate::required_text("name", WorkspacesTexts::now().err_name_what, name, 60)
 }
 
 fn check_kind(kind: &str) -> Option<FieldError> {
-    (!KINDS.iter().any(|(k, _)| *k == kind)).then(|| FieldError { field: "kind".into(), message: "Choose what the workspace is for.".into() })
+    (!KINDS.contains(&kind)).then(|| FieldError { field: "kind".into(), message: WorkspacesTexts::now().err_kind.into() })
 }
 
 fn check_color(color: &str) -> Option<FieldError> {
     let ok = color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit());
-    (!ok).then(|| FieldError { field: "brand_color".into(), message: "Use a colour like #3149c9.".into() })
+    (!ok).then(|| FieldError { field: "brand_color".into(), message: WorkspacesTexts::now().err_color.into() })
 }
 
 fn check_role(field: &str, role: &str) -> Result<WorkspaceRole, AppError> {
     match WorkspaceRole::parse(role) {
         Some(r) if r != WorkspaceRole::Owner => Ok(r),
-        Some(_) => Err(AppError::field(field, "There is exactly one owner. Use “Transfer ownership” to hand it over.")),
-        None => Err(AppError::field(field, "Choose viewer, editor or admin.")),
+        Some(_) => Err(AppError::field(field, WorkspacesTexts::now().err_role_owner)),
+        None => Err(AppError::field(field, WorkspacesTexts::now().err_role_unknown)),
     }
 }
 
@@ -250,7 +253,8 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
     }
     let mut ctx = ctx.clone();
     crate::platform::enter_workspace(&mut ctx, &id).await?;
-    audit(&ctx, "workspace_created", format!("Created the workspace “{}”", w.name)).await;
+    let text = fill(WorkspacesTexts::now().audit_created, &[("name", &w.name)]);
+    audit(&ctx, "workspace_created", text).await;
     detail(&ctx, &w).await
 }
 
@@ -282,10 +286,10 @@ pub async fn update_workspace(
     let currency = currency.trim().to_uppercase();
     let mut fields: Vec<FieldError> = [check_name(&name), check_slug(&slug), check_color(&brand_color)].into_iter().flatten().collect();
     if chrono_tz::Tz::from_str(&time_zone).is_err() {
-        fields.push(FieldError { field: "time_zone".into(), message: "Choose a time zone such as Europe/Paris or America/New_York.".into() });
+        fields.push(FieldError { field: "time_zone".into(), message: WorkspacesTexts::now().err_time_zone.into() });
     }
-    if !CURRENCIES.iter().any(|(c, _)| *c == currency) {
-        fields.push(FieldError { field: "currency".into(), message: "Choose one of the listed currencies.".into() });
+    if !CURRENCIES.contains(&currency.as_str()) {
+        fields.push(FieldError { field: "currency".into(), message: WorkspacesTexts::now().err_currency.into() });
     }
     AppError::check_fields(fields)?;
     let before = load_workspace(ctx).await?;
@@ -305,27 +309,25 @@ pub async fn update_workspace(
             let current = detail(ctx, &before).await?;
             return Err(AppError::Conflict { current: serde_json::to_value(current).map_err(|e| internal("conflict copy", &e))? });
         }
-        Err(e) if is_duplicate_key(&e) => return Err(AppError::field("slug", "That address is already taken. Choose another.")),
+        Err(e) if is_duplicate_key(&e) => return Err(AppError::field("slug", WorkspacesTexts::now().err_slug_taken)),
         Err(e) => return Err(e.into()),
     }
+    let t = WorkspacesTexts::now();
     let mut changes = vec![];
-    if before.name != name {
-        changes.push(format!("name “{}” → “{}”", before.name, name));
-    }
-    if before.slug != slug {
-        changes.push(format!("address {} → {}", before.slug, slug));
-    }
-    if before.brand_color != brand_color {
-        changes.push(format!("brand colour {} → {}", before.brand_color, brand_color));
-    }
-    if before.time_zone != time_zone {
-        changes.push(format!("time zone {} → {}", before.time_zone, time_zone));
-    }
-    if before.currency != currency {
-        changes.push(format!("currency {} → {}", before.currency, currency));
+    for (text, from, to) in [
+        (t.audit_change_name, &before.name, &name),
+        (t.audit_change_slug, &before.slug, &slug),
+        (t.audit_change_color, &before.brand_color, &brand_color),
+        (t.audit_change_time_zone, &before.time_zone, &time_zone),
+        (t.audit_change_currency, &before.currency, &currency),
+    ] {
+        if from != to {
+            changes.push(fill(text, &[("from", from), ("to", to)]));
+        }
     }
     if !changes.is_empty() {
-        audit(ctx, "settings_changed", format!("Changed the {}", changes.join(", "))).await;
+        let text = fill(t.audit_changed, &[("changes", &changes.join(", "))]);
+        audit(ctx, "settings_changed", text).await;
     }
     get_workspace(ctx).await
 }
@@ -349,14 +351,17 @@ fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, AppError> {
     use base64::Engine as _;
     ctx.require("settings", Action::Edit)?;
-    let bad = || AppError::field("logo", "Choose a PNG, JPEG, WebP or GIF image.");
+    let bad = || AppError::field("logo", WorkspacesTexts::now().err_logo_type);
     let b64 = data_url.trim().split_once(";base64,").map(|(_, b)| b).ok_or_else(bad)?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| bad())?;
     if bytes.is_empty() {
         return Err(bad());
     }
     if bytes.len() > LOGO_MAX_BYTES {
-        return Err(AppError::field("logo", format!("The image is {} KB; a logo can be at most {} KB.", bytes.len().div_ceil(1024), LOGO_MAX_BYTES / 1024)));
+        return Err(AppError::field(
+            "logo",
+            fill(WorkspacesTexts::now().err_logo_size, &[("size", &bytes.len().div_ceil(1024)), ("max", &(LOGO_MAX_BYTES / 1024))]),
+        ));
     }
     let content_type = sniff_image(&bytes).ok_or_else(bad)?;
     let w = load_workspace(ctx).await?;
@@ -382,7 +387,7 @@ pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, Ap
             doc! { "$set": { "logo_version": version, "updated_at": now() }, "$inc": { "storage_used_bytes": size - old_size, "version": 1_i64 } },
         )
         .await?;
-    audit(ctx, "logo_changed", "Uploaded a new logo".into()).await;
+    audit(ctx, "logo_changed", WorkspacesTexts::now().audit_logo_changed.into()).await;
     get_workspace(ctx).await
 }
 
@@ -398,7 +403,7 @@ pub async fn remove_logo(ctx: &Ctx) -> Result<WorkspaceDetail, AppError> {
                 doc! { "$set": { "logo_version": null, "updated_at": now() }, "$inc": { "storage_used_bytes": -(old.data.bytes.len() as i64), "version": 1_i64 } },
             )
             .await?;
-        audit(ctx, "logo_removed", "Removed the logo".into()).await;
+        audit(ctx, "logo_removed", WorkspacesTexts::now().audit_logo_removed.into()).await;
     }
     get_workspace(ctx).await
 }
@@ -427,7 +432,10 @@ pub async fn setup_name(ctx: &Ctx, name: String, kind: String) -> Result<Workspa
     AppError::check_fields([check_name(&name), check_kind(kind.trim())].into_iter().flatten().collect())?;
     let w = load_workspace(ctx).await?;
     if w.name != name {
-        audit(ctx, "settings_changed", format!("Changed the name “{}” → “{}”", w.name, name)).await;
+        let t = WorkspacesTexts::now();
+        let change = fill(t.audit_change_name, &[("from", &w.name), ("to", &name)]);
+        let text = fill(t.audit_changed, &[("changes", &change)]);
+        audit(ctx, "settings_changed", text).await;
     }
     save_setup(ctx, doc! { "name": &name, "kind": kind.trim(), "setup.step": 2, "setup.reached": (w.setup.reached.max(2)) as i32 }).await
 }
@@ -437,15 +445,15 @@ pub async fn setup_goals(ctx: &Ctx, goals: Vec<String>) -> Result<WorkspaceDetai
     ctx.require("settings", Action::Edit)?;
     let mut chosen: Vec<String> = vec![];
     for g in goals.iter().map(|g| g.trim()) {
-        if !GOALS.iter().any(|(k, _)| *k == g) {
-            return Err(AppError::field("goals", "Choose from the listed goals."));
+        if !GOALS.contains(&g) {
+            return Err(AppError::field("goals", WorkspacesTexts::now().err_goals_unknown));
         }
         if !chosen.iter().any(|c| c == g) {
             chosen.push(g.to_string());
         }
     }
     if chosen.is_empty() {
-        return Err(AppError::field("goals", "Choose at least one goal. You can change them later."));
+        return Err(AppError::field("goals", WorkspacesTexts::now().err_goals_none));
     }
     let w = load_workspace(ctx).await?;
     save_setup(ctx, doc! { "setup.goals": &chosen, "setup.step": 3, "setup.reached": (w.setup.reached.max(3)) as i32 }).await
@@ -458,7 +466,7 @@ pub async fn setup_goto(ctx: &Ctx, step: u8) -> Result<WorkspaceDetail, AppError
     // The team step is optional, so from the team step the plan step is always reachable.
     let reachable = if w.setup.reached >= 3 { w.setup.reached.max(4) } else { w.setup.reached };
     if !(1..=4).contains(&step) || step > reachable {
-        return Err(AppError::field("step", "Finish the current step first."));
+        return Err(AppError::field("step", WorkspacesTexts::now().err_step));
     }
     save_setup(ctx, doc! { "setup.step": step as i32, "setup.reached": (w.setup.reached.max(step)) as i32 }).await
 }
@@ -469,23 +477,27 @@ pub async fn setup_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Wor
     ctx.require("settings", Action::Manage)?;
     let interval = interval.trim();
     if interval != "monthly" && interval != "yearly" {
-        return Err(AppError::field("interval", "Choose monthly or yearly billing."));
+        return Err(AppError::field("interval", WorkspacesTexts::now().err_interval));
     }
     let w = load_workspace(ctx).await?;
     if w.setup.goals.is_empty() {
-        return Err(AppError::field("plan", "Choose your goals first (step 2)."));
+        return Err(AppError::field("plan", WorkspacesTexts::now().err_goals_first));
     }
     let Some(chosen) = plans::find(ctx.db(), plan.trim()).await? else {
         let known = plans::all(ctx.db()).await?;
-        return Err(if known.is_empty() { AppError::unavailable(plans::NOT_LOADED) } else { AppError::field("plan", "Choose one of the offered plans.") });
+        return Err(if known.is_empty() {
+            AppError::unavailable(plans::not_loaded())
+        } else {
+            AppError::field("plan", WorkspacesTexts::now().err_plan_unknown)
+        });
     };
     if chosen.monthly_price > 0 && !plans::payments_configured(&ctx.state, &chosen, interval) {
-        return Err(AppError::field(
-            "plan",
-            format!("Payment is not set up on this server yet, so {} cannot be bought. Choose Free for now; you can upgrade later.", chosen.name),
-        ));
+        return Err(AppError::field("plan", fill(WorkspacesTexts::now().err_plan_unpaid, &[("plan", &chosen.name)])));
     }
-    audit(ctx, "plan_chosen", format!("Chose the {} plan ({interval})", chosen.name)).await;
+    let t = WorkspacesTexts::now();
+    let interval_text = if interval == "yearly" { t.interval_yearly } else { t.interval_monthly };
+    let text = fill(t.audit_plan_chosen, &[("plan", &chosen.name), ("interval", &interval_text)]);
+    audit(ctx, "plan_chosen", text).await;
     if chosen.monthly_price > 0 {
         // A paid plan: the wizard ends on Free, and the client goes on to Stripe Checkout
         // (`start_checkout`); the plan changes when Stripe's webhook confirms the payment.
@@ -497,6 +509,65 @@ pub async fn setup_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Wor
 pub async fn plan_catalog(ctx: &Ctx) -> Result<PlanCatalog, AppError> {
     let _ = ctx;
     plans::catalog(&ctx.state).await
+}
+
+// ---------------------------------------------------------------- getting started
+
+/// The goals Mewayz has modules for today, and the steps each brings, in order. A goal not
+/// listed here has no module yet: it gets no step (see [`StartChecklist::not_yet`]).
+pub const GOAL_STEPS: &[(&str, &[&str])] = &[("link_in_bio", &["bio_page", "bio_publish", "media"]), ("social_growth", &["bio_page", "short_link"])];
+
+/// Where each step is done, and the module whose edit right it needs.
+fn step_target(key: &str) -> (&'static str, &'static str) {
+    match key {
+        "goals" => ("settings", "/setup"),
+        "bio_page" | "bio_publish" => ("bio", "/bio"),
+        "short_link" => ("links", "/links"),
+        "media" => ("media", "/media"),
+        "team" => ("team", "/workspace/team"),
+        _ => ("settings", "/workspace/settings"),
+    }
+}
+
+/// The dashboard's "Getting started" list: choosing goals, the steps of the chosen goals
+/// that Mewayz can serve (a bio page for "Link in bio", a short link for "Social growth"),
+/// then inviting the team and adding a logo; only the steps the caller's role can take.
+/// Each step is done or not from the workspace's records (a bio page exists, one is
+/// published, a member joined or was invited).
+pub async fn getting_started(ctx: &Ctx) -> Result<StartChecklist, AppError> {
+    use crate::bio::store::PAGES;
+    use crate::media::domain::MEDIA;
+    use crate::shortlinks::domain::LINKS;
+    ctx.require("settings", Action::View)?;
+    let w = load_workspace(ctx).await?;
+    let role = ctx.workspace_role()?;
+    let mut keys: Vec<&str> = vec!["goals"];
+    let mut not_yet = vec![];
+    for goal in &w.setup.goals {
+        match GOAL_STEPS.iter().find(|(g, _)| g == goal) {
+            Some((_, steps)) => keys.extend(steps.iter().copied()),
+            None => not_yet.push(goal.clone()),
+        }
+    }
+    keys.extend(["team", "logo"]);
+    let mut steps: Vec<StartStep> = vec![];
+    for key in keys {
+        let (module, href) = step_target(key);
+        if steps.iter().any(|s| s.key == key) || !crate::workspaces::allows(role, module, Action::Edit) {
+            continue;
+        }
+        let done = match key {
+            "goals" => !w.setup.goals.is_empty(),
+            "bio_page" => ctx.scoped::<Document>(PAGES)?.count(doc! {}).await? > 0,
+            "bio_publish" => ctx.scoped::<Document>(PAGES)?.count(doc! { "published": { "$ne": null } }).await? > 0,
+            "short_link" => ctx.scoped::<Document>(LINKS)?.count(doc! {}).await? > 0,
+            "media" => ctx.scoped::<Document>(MEDIA)?.count(doc! {}).await? > 0,
+            "team" => seats_taken(ctx).await? > 1,
+            _ => w.logo_version.is_some(),
+        };
+        steps.push(StartStep { key: key.to_string(), href: href.to_string(), done });
+    }
+    Ok(StartChecklist { steps, not_yet })
 }
 
 // ---------------------------------------------------------------- audit log
@@ -533,7 +604,7 @@ pub async fn list_members(ctx: &Ctx) -> Result<Vec<MemberInfo>, AppError> {
 }
 
 async fn member_of(ctx: &Ctx, user_id: &str) -> Result<MemberDoc, AppError> {
-    ctx.scoped::<MemberDoc>(MEMBERS)?.find_one(doc! { "user_id": user_id.trim() }).await?.ok_or_else(|| AppError::not_found("That member"))
+    ctx.scoped::<MemberDoc>(MEMBERS)?.find_one(doc! { "user_id": user_id.trim() }).await?.ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_member))
 }
 
 /// Changes a member's role. Nobody changes the owner's role (ownership is transferred), and
@@ -544,7 +615,7 @@ pub async fn change_member_role(ctx: &Ctx, user_id: String, role: String) -> Res
     let target = member_of(ctx, &user_id).await?;
     let mine = ctx.workspace_role()?;
     if target.role == WorkspaceRole::Owner {
-        return Err(AppError::field("role", "The owner's role cannot be changed. The owner can transfer ownership to someone else."));
+        return Err(AppError::field("role", WorkspacesTexts::now().err_owner_role));
     }
     if new_role > mine || (target.role > mine) {
         return Err(AppError::Forbidden);
@@ -552,7 +623,8 @@ pub async fn change_member_role(ctx: &Ctx, user_id: String, role: String) -> Res
     if target.role != new_role {
         ctx.scoped::<MemberDoc>(MEMBERS)?.update_one(doc! { "user_id": &target.user_id }, doc! { "$set": { "role": new_role.as_str() } }).await?;
         let name = user_name(&ctx.state, &target.user_id).await;
-        audit(ctx, "member_role_changed", format!("Changed {name}'s role from {} to {}", target.role.label(), new_role.label())).await;
+        let text = fill(WorkspacesTexts::now().audit_role_changed, &[("name", &name), ("from", &target.role.label()), ("to", &new_role.label())]);
+        audit(ctx, "member_role_changed", text).await;
     }
     list_members(ctx).await
 }
@@ -561,17 +633,18 @@ pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>
     ctx.require("team", Action::Manage)?;
     let target = member_of(ctx, &user_id).await?;
     if target.role == WorkspaceRole::Owner {
-        return Err(AppError::field("member", "The owner cannot be removed. The owner can transfer ownership first."));
+        return Err(AppError::field("member", WorkspacesTexts::now().err_owner_removed));
     }
     if target.role > ctx.workspace_role()? {
         return Err(AppError::Forbidden);
     }
     if target.user_id == ctx.user_id {
-        return Err(AppError::field("member", "To remove yourself, use “Leave workspace”."));
+        return Err(AppError::field("member", WorkspacesTexts::now().err_remove_self));
     }
     ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &target.user_id }).await?;
     let name = user_name(&ctx.state, &target.user_id).await;
-    audit(ctx, "member_removed", format!("Removed {name} ({})", target.role.label())).await;
+    let text = fill(WorkspacesTexts::now().audit_member_removed, &[("name", &name), ("role", &target.role.label())]);
+    audit(ctx, "member_removed", text).await;
     list_members(ctx).await
 }
 
@@ -579,9 +652,11 @@ pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>
 pub async fn leave_workspace(ctx: &Ctx) -> Result<(), AppError> {
     ctx.require("team", Action::View)?;
     if ctx.workspace_role()? == WorkspaceRole::Owner {
-        return Err(AppError::field("member", "You own this workspace. Transfer ownership to another member before leaving, or delete the workspace."));
+        return Err(AppError::field("member", WorkspacesTexts::now().err_owner_leaves));
     }
-    audit(ctx, "member_left", format!("{} left the workspace", user_name(&ctx.state, &ctx.user_id).await)).await;
+    let name = user_name(&ctx.state, &ctx.user_id).await;
+    let text = fill(WorkspacesTexts::now().audit_member_left, &[("name", &name)]);
+    audit(ctx, "member_left", text).await;
     ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &ctx.user_id }).await?;
     Ok(())
 }
@@ -594,7 +669,7 @@ pub async fn transfer_ownership(ctx: &Ctx, user_id: String) -> Result<Vec<Member
     }
     let target = member_of(ctx, &user_id).await?;
     if target.user_id == ctx.user_id {
-        return Err(AppError::field("member", "You already own this workspace."));
+        return Err(AppError::field("member", WorkspacesTexts::now().err_already_owner));
     }
     let members = ctx.scoped::<MemberDoc>(MEMBERS)?;
     let id = ctx.workspace_id()?.to_string();
@@ -603,7 +678,8 @@ pub async fn transfer_ownership(ctx: &Ctx, user_id: String) -> Result<Vec<Member
     store::workspaces(ctx.db()).update_one(doc! { "_id": &id }, doc! { "$set": { "owner_id": &target.user_id, "updated_at": now() } }).await?;
     members.update_one(doc! { "user_id": &ctx.user_id }, doc! { "$set": { "role": "admin" } }).await?;
     let name = user_name(&ctx.state, &target.user_id).await;
-    audit(ctx, "ownership_transferred", format!("Transferred ownership to {name}")).await;
+    let text = fill(WorkspacesTexts::now().audit_transferred, &[("name", &name)]);
+    audit(ctx, "ownership_transferred", text).await;
     let mut me = ctx.clone();
     crate::platform::enter_workspace(&mut me, &id).await?;
     list_members(&me).await
@@ -615,16 +691,23 @@ fn invite_link(state: &AppState, token: &str) -> String {
     format!("{}/invite?token={}", state.config.public_url, token)
 }
 
+/// The invitation e-mail, in the current language (the inviter's: it is composed while
+/// answering their request).
+pub fn invitation_email(to: &str, inviter: &str, workspace: &str, role: WorkspaceRole, link: &str) -> mail::OutgoingEmail {
+    let t = WorkspacesTexts::now();
+    action_email(
+        to,
+        &fill(t.mail_subject, &[("inviter", &inviter), ("workspace", &workspace)]),
+        &fill(t.mail_intro, &[("inviter", &inviter), ("workspace", &workspace), ("role", &role.label()), ("description", &role.describe())]),
+        t.mail_action,
+        link,
+        t.mail_outro,
+    )
+}
+
 async fn send_invitation(ctx: &Ctx, w: &WorkspaceDoc, inv: &InvitationDoc, token: &str) -> Result<(), AppError> {
     let inviter = user_name(&ctx.state, &ctx.user_id).await;
-    let email = action_email(
-        &inv.email,
-        &format!("{inviter} invited you to {} on Mewayz", w.name),
-        &format!("{inviter} invited you to join the workspace “{}” on Mewayz as {} ({}).", w.name, inv.role.label(), inv.role.describe()),
-        "See the invitation",
-        &invite_link(&ctx.state, token),
-        "The link expires in 7 days. If you did not expect this invitation, you can ignore this e-mail or decline it.",
-    );
+    let email = invitation_email(&inv.email, &inviter, &w.name, inv.role, &invite_link(&ctx.state, token));
     mail::send_later(&ctx.state, &format!("invite:{}", inv.token_hash), email).await
 }
 
@@ -669,18 +752,18 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     AppError::check_fields(fields)?;
     let role = role.unwrap_or(WorkspaceRole::Viewer);
     if role > ctx.workspace_role()? {
-        return Err(AppError::field("role", "You cannot invite someone with a role above your own."));
+        return Err(AppError::field("role", WorkspacesTexts::now().err_invite_above));
     }
     let email = validate::normalize_email(&email);
     let w = load_workspace(ctx).await?;
     if let Some(u) = accounts_store::users(ctx.db()).find_one(doc! { "email": &email }).await? {
         if ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! { "user_id": &u.id }).await? > 0 {
-            return Err(AppError::field("email", "This person is already a member of the workspace."));
+            return Err(AppError::field("email", WorkspacesTexts::now().err_invite_member));
         }
     }
     let invitations = ctx.scoped::<InvitationDoc>(INVITATIONS)?;
     if invitations.count(doc! { "email": &email, "status": "pending", "expires_at": { "$gt": now() } }).await? > 0 {
-        return Err(AppError::field("email", "This address already has a pending invitation. Resend it from the list below."));
+        return Err(AppError::field("email", WorkspacesTexts::now().err_invite_pending));
     }
     plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
     rate_limit::hit(ctx.db(), INVITES_PER_WORKSPACE, &w.id).await?;
@@ -702,20 +785,22 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     };
     invitations.insert_one(&inv).await?;
     send_invitation(ctx, &w, &inv, &token).await?;
-    // Someone who already has an account also finds it in their notification centre.
+    // Someone who already has an account also finds it in their notification centre, in
+    // their own language.
     if let Some(invitee) = accounts_store::users(ctx.db()).find_one(doc! { "email": &email }).await? {
         let inviter = user_name(&ctx.state, &ctx.user_id).await;
-        crate::notifications::domain::notify(
-            &ctx.state,
-            &invitee.id,
-            "invitation",
-            &format!("{inviter} invited you to {}", w.name),
-            &format!("Join the workspace “{}” as {}. The invitation expires in 7 days.", w.name, role.label().to_lowercase()),
-            &format!("/invite?token={token}"),
-        )
-        .await;
+        let lang = crate::i18n::Lang::from_code(&invitee.locale).unwrap_or_default();
+        let (title, body) = crate::i18n::sync_scope(lang, || {
+            let t = WorkspacesTexts::now();
+            (
+                fill(t.notify_title, &[("inviter", &inviter), ("workspace", &w.name)]),
+                fill(t.notify_body, &[("workspace", &w.name), ("role", &role.label().to_lowercase())]),
+            )
+        });
+        crate::notifications::domain::notify(&ctx.state, &invitee.id, "invitation", &title, &body, &format!("/invite?token={token}")).await;
     }
-    audit(ctx, "member_invited", format!("Invited {email} as {}", role.label())).await;
+    let text = fill(WorkspacesTexts::now().audit_invited, &[("email", &email), ("role", &role.label())]);
+    audit(ctx, "member_invited", text).await;
     list_invitations(ctx).await
 }
 
@@ -735,7 +820,7 @@ pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
         .scoped::<InvitationDoc>(INVITATIONS)?
         .find_one(doc! { "_id": invitation_id.trim(), "status": "pending" })
         .await?
-        .ok_or_else(|| AppError::not_found("That invitation"))?;
+        .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
     // An expired invitation holds no seat; renewing it takes one again.
     if current.expires_at.timestamp_millis() <= now().timestamp_millis() {
         plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
@@ -749,10 +834,11 @@ pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
             doc! { "$set": { "token_hash": crypto::sha256_hex(&token), "sent_at": now(), "expires_at": after(INVITATION_TTL) } },
         )
         .await?
-        .ok_or_else(|| AppError::not_found("That invitation"))?;
+        .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
     cancel_invitation_mail(&ctx.state, &current.token_hash).await;
     send_invitation(ctx, &w, &updated, &token).await?;
-    audit(ctx, "invitation_resent", format!("Resent the invitation to {}", updated.email)).await;
+    let text = fill(WorkspacesTexts::now().audit_resent, &[("email", &updated.email)]);
+    audit(ctx, "invitation_resent", text).await;
     list_invitations(ctx).await
 }
 
@@ -762,9 +848,10 @@ pub async fn revoke_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
         .scoped::<InvitationDoc>(INVITATIONS)?
         .find_one_and_update(doc! { "_id": invitation_id.trim(), "status": "pending" }, doc! { "$set": { "status": "revoked", "answered_at": now() } })
         .await?
-        .ok_or_else(|| AppError::not_found("That invitation"))?;
+        .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
     cancel_invitation_mail(&ctx.state, &updated.token_hash).await;
-    audit(ctx, "invitation_revoked", format!("Revoked the invitation to {}", updated.email)).await;
+    let text = fill(WorkspacesTexts::now().audit_revoked, &[("email", &updated.email)]);
+    audit(ctx, "invitation_revoked", text).await;
     list_invitations(ctx).await
 }
 
@@ -772,13 +859,14 @@ pub async fn revoke_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
 async fn open_invitation(state: &AppState, token: &str) -> Result<InvitationDoc, AppError> {
     let hash = crypto::sha256_hex(token.trim());
     let found = state.db.collection::<InvitationDoc>(INVITATIONS).find_one(doc! { "token_hash": &hash }).await?;
+    let t = WorkspacesTexts::now();
     let msg = match found {
         Some(inv) if inv.status == "pending" && inv.expires_at.timestamp_millis() > now().timestamp_millis() => return Ok(inv),
-        Some(inv) if inv.status == "accepted" => "This invitation has already been accepted.",
-        Some(inv) if inv.status == "declined" => "This invitation was declined.",
-        Some(inv) if inv.status == "revoked" => "This invitation was withdrawn by the workspace.",
-        Some(_) => "This invitation has expired. Ask the person who invited you to send a new one.",
-        None => "This invitation link is not valid. Check that you opened the whole address from the e-mail, or ask for a new invitation.",
+        Some(inv) if inv.status == "accepted" => t.err_inv_accepted,
+        Some(inv) if inv.status == "declined" => t.err_inv_declined,
+        Some(inv) if inv.status == "revoked" => t.err_inv_revoked,
+        Some(_) => t.err_inv_expired,
+        None => t.err_inv_invalid,
     };
     Err(AppError::field("token", msg))
 }
@@ -788,14 +876,18 @@ async fn open_invitation(state: &AppState, token: &str) -> Result<InvitationDoc,
 pub async fn preview_invitation(state: &AppState, meta: &RequestMeta, signed_in: Option<&Ctx>, token: String) -> Result<InvitationPreview, AppError> {
     rate_limit::hit(&state.db, INVITE_PREVIEW_PER_IP, &meta.ip).await?;
     let inv = open_invitation(state, &token).await?;
-    let w = store::workspaces(&state.db).find_one(doc! { "_id": &inv.workspace_id }).await?.ok_or_else(|| AppError::field("token", "This workspace no longer exists."))?;
+    let w = store::workspaces(&state.db)
+        .find_one(doc! { "_id": &inv.workspace_id })
+        .await?
+        .ok_or_else(|| AppError::field("token", WorkspacesTexts::now().err_inv_gone))?;
+    let t = WorkspacesTexts::now();
     let blocker = match signed_in {
-        None => Some(format!("Sign in or create an account with {} to answer.", inv.email)),
+        None => Some(fill(t.inv_blocker_signed_out, &[("email", &inv.email)])),
         Some(ctx) => match user(state, &ctx.user_id).await? {
-            Some(u) if u.email != inv.email => Some(format!("This invitation is for {}, and you are signed in as {}. Sign in with the invited address to accept.", inv.email, u.email)),
-            Some(u) if !u.email_verified => Some("Confirm your e-mail address first.".into()),
+            Some(u) if u.email != inv.email => Some(fill(t.inv_blocker_other, &[("invited", &inv.email), ("current", &u.email)])),
+            Some(u) if !u.email_verified => Some(t.inv_blocker_confirm.into()),
             Some(_) => None,
-            None => Some("Sign in to answer.".into()),
+            None => Some(t.inv_blocker_sign_in.into()),
         },
     };
     Ok(InvitationPreview {
@@ -814,9 +906,12 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
     let inv = open_invitation(&ctx.state, &token).await?;
     let me = user(&ctx.state, &ctx.user_id).await?.ok_or(AppError::Unauthenticated)?;
     if me.email != inv.email || !me.email_verified {
-        return Err(AppError::field("token", format!("This invitation is for {}. Sign in with that address to accept it.", inv.email)));
+        return Err(AppError::field("token", fill(WorkspacesTexts::now().err_inv_for, &[("email", &inv.email)])));
     }
-    let w = store::workspaces(ctx.db()).find_one(doc! { "_id": &inv.workspace_id }).await?.ok_or_else(|| AppError::field("token", "This workspace no longer exists."))?;
+    let w = store::workspaces(ctx.db())
+        .find_one(doc! { "_id": &inv.workspace_id })
+        .await?
+        .ok_or_else(|| AppError::field("token", WorkspacesTexts::now().err_inv_gone))?;
     // Claim the invitation atomically: of two tabs accepting at once, one wins.
     let claimed = ctx
         .db()
@@ -824,7 +919,7 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
         .find_one_and_update(doc! { "_id": &inv.id, "status": "pending" }, doc! { "$set": { "status": "accepted", "answered_at": now() } })
         .await?;
     if claimed.is_none() {
-        return Err(AppError::field("token", "This invitation has already been answered."));
+        return Err(AppError::field("token", WorkspacesTexts::now().err_inv_answered));
     }
     let member = MemberDoc { id: crypto::new_id(), workspace_id: w.id.clone(), user_id: ctx.user_id.clone(), role: inv.role, joined_at: now() };
     let role = match ctx.db().collection::<MemberDoc>(MEMBERS).insert_one(&member).await {
@@ -838,7 +933,8 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
     };
     let mut joined = ctx.clone();
     crate::platform::enter_workspace(&mut joined, &w.id).await?;
-    audit(&joined, "member_joined", format!("{} joined as {}", me.name, role.label())).await;
+    let text = fill(WorkspacesTexts::now().audit_joined, &[("name", &me.name), ("role", &role.label())]);
+    audit(&joined, "member_joined", text).await;
     let why = joined.workspace.as_ref().and_then(|m| m.seat_limited.clone());
     Ok(Joined { workspace: summary(&w, joined.workspace_role()?, why) })
 }
@@ -858,7 +954,7 @@ pub async fn decline_invitation(state: &AppState, token: String) -> Result<(), A
             actor_id: String::new(),
             actor_name: inv.email.clone(),
             action: "invitation_declined".into(),
-            detail: format!("{} declined the invitation", inv.email),
+            detail: fill(WorkspacesTexts::now().audit_declined, &[("email", &inv.email)]),
             at: now(),
         };
         if let Err(e) = state.db.collection::<AuditDoc>(AUDIT).insert_one(entry).await {
@@ -895,7 +991,7 @@ pub async fn export(ctx: &Ctx) -> Result<serde_json::Value, AppError> {
         collections.insert(name.to_string(), serde_json::Value::Array(cleaned));
     }
     let workspace = mongodb::bson::Bson::Document(mongodb::bson::to_document(&w)?).into_relaxed_extjson();
-    audit(ctx, "workspace_exported", "Downloaded a full export".into()).await;
+    audit(ctx, "workspace_exported", WorkspacesTexts::now().audit_exported.into()).await;
     Ok(serde_json::json!({
         "format": "mewayz-workspace-export",
         "format_version": 1,
@@ -913,7 +1009,7 @@ pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), App
     }
     let w = load_workspace(ctx).await?;
     if confirm_name.trim() != w.name {
-        return Err(AppError::field("confirm_name", format!("Type the workspace's name, {}, exactly to confirm.", w.name)));
+        return Err(AppError::field("confirm_name", fill(WorkspacesTexts::now().err_delete_confirm, &[("name", &w.name)])));
     }
     // The workspace document goes first: from then on nobody can resolve it, and what
     // remains is removed below (a retry of a partial failure finds nothing to resolve).
@@ -956,6 +1052,50 @@ mod tests {
         assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff_image(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
         assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
+    }
+
+    /// The invitation's sentences end once: the role's description is a sentence of its
+    /// own, not wrapped in brackets ("…change nothing.).").
+    #[test]
+    fn the_invitation_email_reads_as_sentences_in_both_languages() {
+        use crate::i18n::{sync_scope, Lang};
+        let link = "https://mewayz.test/invite?token=abc";
+        let en = sync_scope(Lang::En, || invitation_email("jo@example.com", "Irene Inviter", "Lantern Press", WorkspaceRole::Viewer, link));
+        assert_eq!(en.subject, "Irene Inviter invited you to Lantern Press on Mewayz");
+        assert!(
+            en.text.starts_with(
+                "Irene Inviter invited you to join the workspace “Lantern Press” on Mewayz. Your role: Viewer. Can see everything, change nothing.\n"
+            ),
+            "{}",
+            en.text
+        );
+        let fr = sync_scope(Lang::Fr, || invitation_email("jo@example.com", "Irene Inviter", "Lantern Press", WorkspaceRole::Editor, link));
+        assert_eq!(fr.subject, "Irene Inviter vous invite à rejoindre Lantern Press sur Mewayz");
+        assert!(
+            fr.text.starts_with("Irene Inviter vous invite à rejoindre l’espace de travail « Lantern Press » sur Mewayz. Votre rôle : Éditeur. Peut créer et modifier du contenu.\n"),
+            "{}",
+            fr.text
+        );
+        for mail in [&en, &fr] {
+            let html = mail.html.as_deref().unwrap_or_default();
+            for text in [mail.text.as_str(), html] {
+                assert!(!text.contains(".)") && !text.contains(".."), "a sentence ends twice: {text}");
+            }
+            assert!(mail.text.contains(link));
+        }
+        assert!(fr.text.contains("Le lien expire dans 7 jours."), "{}", fr.text);
+    }
+
+    #[test]
+    fn getting_started_steps_belong_to_known_goals_and_pages() {
+        for (goal, steps) in GOAL_STEPS {
+            assert!(GOALS.contains(goal), "{goal} is not a goal");
+            for s in *steps {
+                let (module, href) = step_target(s);
+                assert!(crate::workspaces::permission_table().iter().any(|r| r.module == module), "{s}: {module}");
+                assert!(["/bio", "/links", "/media"].contains(&href), "{s} leads to {href}");
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod permissions;
+pub mod texts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -19,6 +20,8 @@ pub mod plans;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
+
+use texts::WorkspacesTexts;
 
 pub use permissions::{allows, permission_table, Action, ModulePermissions};
 
@@ -46,21 +49,25 @@ impl WorkspaceRole {
         }
     }
 
+    /// The role's name, in the current language.
     pub fn label(self) -> &'static str {
+        let t = WorkspacesTexts::now();
         match self {
-            WorkspaceRole::Viewer => "Viewer",
-            WorkspaceRole::Editor => "Editor",
-            WorkspaceRole::Admin => "Admin",
-            WorkspaceRole::Owner => "Owner",
+            WorkspaceRole::Viewer => t.role_viewer,
+            WorkspaceRole::Editor => t.role_editor,
+            WorkspaceRole::Admin => t.role_admin,
+            WorkspaceRole::Owner => t.role_owner,
         }
     }
 
+    /// What the role allows, as a sentence, in the current language.
     pub fn describe(self) -> &'static str {
+        let t = WorkspacesTexts::now();
         match self {
-            WorkspaceRole::Viewer => "Can see everything, change nothing.",
-            WorkspaceRole::Editor => "Can create and edit content.",
-            WorkspaceRole::Admin => "Can also manage the team and the settings.",
-            WorkspaceRole::Owner => "Can do everything, including deleting the workspace.",
+            WorkspaceRole::Viewer => t.role_viewer_does,
+            WorkspaceRole::Editor => t.role_editor_does,
+            WorkspaceRole::Admin => t.role_admin_does,
+            WorkspaceRole::Owner => t.role_owner_does,
         }
     }
 
@@ -70,50 +77,73 @@ impl WorkspaceRole {
 }
 
 /// What kind of business the workspace is for (step 1 of the wizard).
-pub const KINDS: &[(&str, &str)] = &[
-    ("creator", "Creator or influencer"),
-    ("coach", "Coach, teacher or course creator"),
-    ("shop", "Shop or brand"),
-    ("services", "Service business"),
-    ("agency", "Agency or freelancer"),
-    ("nonprofit", "Non-profit or community"),
-    ("other", "Something else"),
-];
+pub const KINDS: &[&str] = &["creator", "coach", "shop", "services", "agency", "nonprofit", "other"];
+
+/// How a kind is shown, in the current language (empty for an unknown key).
+pub fn kind_label(key: &str) -> &'static str {
+    let t = WorkspacesTexts::now();
+    match key {
+        "creator" => t.kind_creator,
+        "coach" => t.kind_coach,
+        "shop" => t.kind_shop,
+        "services" => t.kind_services,
+        "agency" => t.kind_agency,
+        "nonprofit" => t.kind_nonprofit,
+        "other" => t.kind_other,
+        _ => "",
+    }
+}
 
 /// The six main goals of M03 (step 2 of the wizard).
-pub const GOALS: &[(&str, &str)] = &[
-    ("social_growth", "Social growth and lead generation"),
-    ("link_in_bio", "Link in bio"),
-    ("courses_community", "Courses and community"),
-    ("online_store", "Online store"),
-    ("crm_email", "CRM and e-mail marketing"),
-    ("website_bookings", "Website and bookings"),
-];
+pub const GOALS: &[&str] = &["social_growth", "link_in_bio", "courses_community", "online_store", "crm_email", "website_bookings"];
+
+/// How a goal is shown, in the current language (empty for an unknown key).
+pub fn goal_label(key: &str) -> &'static str {
+    let t = WorkspacesTexts::now();
+    match key {
+        "social_growth" => t.goal_social_growth,
+        "link_in_bio" => t.goal_link_in_bio,
+        "courses_community" => t.goal_courses_community,
+        "online_store" => t.goal_online_store,
+        "crm_email" => t.goal_crm_email,
+        "website_bookings" => t.goal_website_bookings,
+        _ => "",
+    }
+}
 
 /// Currencies a workspace can use by default (ISO 4217).
-pub const CURRENCIES: &[(&str, &str)] = &[
-    ("USD", "US dollar"),
-    ("EUR", "Euro"),
-    ("GBP", "Pound sterling"),
-    ("CAD", "Canadian dollar"),
-    ("AUD", "Australian dollar"),
-    ("NZD", "New Zealand dollar"),
-    ("CHF", "Swiss franc"),
-    ("SEK", "Swedish krona"),
-    ("NOK", "Norwegian krone"),
-    ("DKK", "Danish krone"),
-    ("PLN", "Polish złoty"),
-    ("JPY", "Japanese yen"),
-    ("SGD", "Singapore dollar"),
-    ("INR", "Indian rupee"),
-    ("AED", "UAE dirham"),
-    ("BRL", "Brazilian real"),
-    ("MXN", "Mexican peso"),
-    ("NGN", "Nigerian naira"),
-    ("KES", "Kenyan shilling"),
-    ("ZAR", "South African rand"),
-];
+pub const CURRENCIES: &[&str] =
+    &["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "SGD", "INR", "AED", "BRL", "MXN", "NGN", "KES", "ZAR"];
 
+/// A currency's name, in the current language (empty for an unknown code).
+pub fn currency_name(code: &str) -> &'static str {
+    let t = WorkspacesTexts::now();
+    match code {
+        "USD" => t.currency_usd,
+        "EUR" => t.currency_eur,
+        "GBP" => t.currency_gbp,
+        "CAD" => t.currency_cad,
+        "AUD" => t.currency_aud,
+        "NZD" => t.currency_nzd,
+        "CHF" => t.currency_chf,
+        "SEK" => t.currency_sek,
+        "NOK" => t.currency_nok,
+        "DKK" => t.currency_dkk,
+        "PLN" => t.currency_pln,
+        "JPY" => t.currency_jpy,
+        "SGD" => t.currency_sgd,
+        "INR" => t.currency_inr,
+        "AED" => t.currency_aed,
+        "BRL" => t.currency_brl,
+        "MXN" => t.currency_mxn,
+        "NGN" => t.currency_ngn,
+        "KES" => t.currency_kes,
+        "ZAR" => t.currency_zar,
+        _ => "",
+    }
+}
+
+/// The label of `key` in a registry of (key, label) pairs such as [`LIMIT_KEYS`].
 pub fn label_of(table: &'static [(&'static str, &'static str)], key: &str) -> &'static str {
     table.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("")
 }
@@ -220,6 +250,27 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// One step of the dashboard's "Getting started" list. Which steps there are follows the
+/// goals chosen in the wizard; whether each is done comes from the workspace's data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartStep {
+    /// What the step is: `goals`, `bio_page`, `bio_publish`, `short_link`, `media`, `team`,
+    /// `logo` (the client shows each in the person's language).
+    pub key: String,
+    /// The page where it is done.
+    pub href: String,
+    pub done: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartChecklist {
+    /// The steps the caller can take, in order.
+    pub steps: Vec<StartStep>,
+    /// Chosen goals whose modules Mewayz does not have yet (keys of [`GOALS`]), so the
+    /// dashboard can say so instead of offering a step that leads nowhere.
+    pub not_yet: Vec<String>,
+}
+
 /// One limit of a plan. `value` is `None` for "no limit".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanLimit {
@@ -251,15 +302,33 @@ pub struct PlanCatalog {
 /// The limits a plan can carry, with how they are shown. Later modules enforce theirs.
 pub const LIMIT_KEYS: &[(&str, &str)] = &[
     ("members", "Team members"),
-    ("storage_mb", "Storage (MB)"),
+    ("storage_mb", "Storage"),
     ("bio_pages", "Link-in-bio pages"),
     ("sites", "Websites"),
     ("contacts", "Contacts"),
     ("emails_per_month", "E-mails a month"),
     ("ai_tokens_per_month", "AI tokens a month"),
-    ("upload_mb", "Largest upload (MB)"),
+    ("upload_mb", "Largest upload"),
     ("short_links", "Short links"),
 ];
+
+/// The label of a plan limit in the current language ("Storage", "Stockage"); the English
+/// label of [`LIMIT_KEYS`] for a key this table does not know.
+pub fn limit_label(key: &str) -> &'static str {
+    let t = texts::WorkspacesTexts::now();
+    match key {
+        "members" => t.limit_members,
+        "storage_mb" => t.limit_storage_mb,
+        "bio_pages" => t.limit_bio_pages,
+        "sites" => t.limit_sites,
+        "contacts" => t.limit_contacts,
+        "emails_per_month" => t.limit_emails_per_month,
+        "ai_tokens_per_month" => t.limit_ai_tokens_per_month,
+        "upload_mb" => t.limit_upload_mb,
+        "short_links" => t.limit_short_links,
+        other => label_of(LIMIT_KEYS, other),
+    }
+}
 
 /// Formats a price in the smallest currency unit, e.g. 1900 USD → "$19".
 pub fn format_price(amount: i64, currency: &str) -> String {
@@ -289,6 +358,28 @@ mod tests {
         assert!(WorkspaceRole::Admin < WorkspaceRole::Owner);
         assert_eq!(WorkspaceRole::parse(" admin "), Some(WorkspaceRole::Admin));
         assert_eq!(WorkspaceRole::parse("root"), None);
+    }
+
+    #[test]
+    fn every_kind_goal_currency_and_role_has_a_name_in_both_languages() {
+        for lang in crate::i18n::Lang::ALL {
+            crate::i18n::sync_scope(lang, || {
+                for k in KINDS {
+                    assert!(!kind_label(k).is_empty(), "kind {k} in {lang:?}");
+                }
+                for g in GOALS {
+                    assert!(!goal_label(g).is_empty(), "goal {g} in {lang:?}");
+                }
+                for c in CURRENCIES {
+                    assert!(!currency_name(c).is_empty(), "currency {c} in {lang:?}");
+                }
+                for r in WorkspaceRole::ALL {
+                    assert!(!r.label().is_empty() && r.describe().ends_with('.'), "{r:?} in {lang:?}");
+                }
+            });
+        }
+        assert_eq!(crate::i18n::sync_scope(crate::i18n::Lang::Fr, || WorkspaceRole::Owner.label()), "Propriétaire");
+        assert_eq!(kind_label("spaceship"), "");
     }
 
     #[test]

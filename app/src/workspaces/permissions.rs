@@ -43,7 +43,13 @@ impl ModulePermissions {
 /// The rows of M02 itself.
 pub const WORKSPACE_ROWS: &[ModulePermissions] = &[
     // The workspace's settings: everyone sees them, admins change them, the owner deletes.
-    ModulePermissions { module: "settings", label: "Workspace settings", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Admin, manage: WorkspaceRole::Owner },
+    ModulePermissions {
+        module: "settings",
+        label: "Workspace settings",
+        view: WorkspaceRole::Viewer,
+        edit: WorkspaceRole::Admin,
+        manage: WorkspaceRole::Owner,
+    },
     // Members and invitations: everyone sees the team, admins invite and change roles.
     ModulePermissions { module: "team", label: "Team and invitations", view: WorkspaceRole::Viewer, edit: WorkspaceRole::Admin, manage: WorkspaceRole::Admin },
     // The audit log: owners and admins read it; nobody edits it.

@@ -56,7 +56,7 @@ impl PlanDoc {
             limits: LIMIT_KEYS
                 .iter()
                 .filter(|(k, _)| self.limits.contains_key(*k))
-                .map(|(k, label)| PlanLimit { key: k.to_string(), label: label.to_string(), value: self.limit(k) })
+                .map(|(k, _)| PlanLimit { key: k.to_string(), label: super::limit_label(k).to_string(), value: self.limit(k) })
                 .collect(),
         }
     }
@@ -67,8 +67,13 @@ struct PlanFile {
     plans: Vec<PlanDoc>,
 }
 
-pub const NOT_LOADED: &str =
-    "No plans are set up on this server yet. An administrator loads them with: mewayz-server plans load config/plans.json";
+/// The same message in English, for callers that have not moved to [`not_loaded`].
+pub const NOT_LOADED: &str = super::texts::WorkspacesTexts::EN.plans_not_loaded;
+
+/// "No plans are set up on this server yet…", in the current language.
+pub fn not_loaded() -> &'static str {
+    super::texts::WorkspacesTexts::now().plans_not_loaded
+}
 
 /// Checks a plan file and writes its plans (replacing plans of the same id). Returns the
 /// plans as stored, cheapest first. Nothing is written when any plan is invalid.
@@ -142,7 +147,7 @@ pub async fn effective(db: &Db, workspace: &WorkspaceDoc) -> Result<(Vec<PlanDoc
     let account = crate::billing::store::account(db, &workspace.id).await?;
     let id = crate::billing::store::effective_plan_id(&workspace.plan, account.as_ref(), mongodb::bson::DateTime::now().timestamp_millis());
     let Some(current) = plans.iter().find(|p| p.id == id).or_else(|| plans.iter().find(|p| p.id == workspace.plan)).cloned() else {
-        return Err(AppError::unavailable(NOT_LOADED));
+        return Err(AppError::unavailable(not_loaded()));
     };
     Ok((plans, current, account.map(|a| a.overrides).unwrap_or_default()))
 }
@@ -175,11 +180,8 @@ pub async fn check(db: &Db, workspace: &WorkspaceDoc, key: &str, would_be: i64) 
     let limit = overrides.get(key).copied().unwrap_or_else(|| current.limit(key));
     match limit {
         Some(max) if would_be > max => {
-            let upgrade_to = plans
-                .iter()
-                .filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| would_be <= m))
-                .min_by_key(|p| p.rank)
-                .map(|p| p.name.clone());
+            let upgrade_to =
+                plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| would_be <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone());
             Err(AppError::LimitReached { limit: limit_phrase(key).to_string(), plan: current.name.clone(), upgrade_to })
         }
         _ => Ok(()),
@@ -254,7 +256,10 @@ impl Allowance {
 
 /// The effective plan of `workspace`, or `None` when no plans are loaded (then nothing is
 /// limited, as [`check`] cannot limit anything either).
-async fn effective_if_loaded(db: &Db, workspace: &WorkspaceDoc) -> Result<Option<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>)>, AppError> {
+async fn effective_if_loaded(
+    db: &Db,
+    workspace: &WorkspaceDoc,
+) -> Result<Option<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>)>, AppError> {
     match effective(db, workspace).await {
         Ok(e) => Ok(Some(e)),
         Err(AppError::Unavailable { .. }) => Ok(None),
@@ -283,10 +288,7 @@ pub async fn allowance(db: &Db, workspace: &WorkspaceDoc, key: &str, records: Ve
 pub async fn seat_records(db: &Db, workspace_id: &str) -> Result<Vec<Counted>, AppError> {
     use super::store::{MemberDoc, MEMBERS};
     let members: Vec<MemberDoc> = db.collection::<MemberDoc>(MEMBERS).find(doc! { "workspace_id": workspace_id }).limit(10_000).await?.try_collect().await?;
-    Ok(members
-        .into_iter()
-        .map(|m| (if m.role == super::WorkspaceRole::Owner { i64::MIN } else { m.joined_at.timestamp_millis() }, m.user_id))
-        .collect())
+    Ok(members.into_iter().map(|m| (if m.role == super::WorkspaceRole::Owner { i64::MIN } else { m.joined_at.timestamp_millis() }, m.user_id)).collect())
 }
 
 /// The seat allowance of `workspace`: which members (by user id) are beyond it.
@@ -319,15 +321,16 @@ pub async fn seat_role(db: &Db, workspace_id: &str, user_id: &str, role: super::
 
 /// Why a member beyond the seat allowance has view-only access, as a sentence.
 pub fn seat_reason(seats: &Allowance) -> String {
+    use crate::i18n::fill;
+    let t = super::texts::WorkspacesTexts::now();
     let included = match seats.limit.unwrap_or(0) {
-        1 => "1 team member".to_string(),
-        n => format!("{n} team members"),
+        1 => t.seat_one.to_string(),
+        n => fill(t.seat_many, &[("n", &n)]),
     };
-    let back = match &seats.upgrade_to {
-        Some(p) => format!("upgrades to {p} or makes room"),
-        None => "makes room".to_string(),
-    };
-    format!("Your access to this workspace is view-only: its {} plan includes {included}, and you joined after them. Full access comes back when the workspace {back}.", seats.plan)
+    match &seats.upgrade_to {
+        Some(p) => fill(t.seat_reason_upgrade, &[("plan", &seats.plan), ("included", &included), ("upgrade", p)]),
+        None => fill(t.seat_reason_room, &[("plan", &seats.plan), ("included", &included)]),
+    }
 }
 
 #[cfg(test)]
@@ -365,10 +368,18 @@ mod tests {
 
     #[test]
     fn refusals_name_the_limit_and_the_plan() {
-        let a = Allowance { key: "bio_pages".into(), limit: Some(1), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["b".into(), "c".into()] };
+        let a = Allowance {
+            key: "bio_pages".into(),
+            limit: Some(1),
+            used: 3,
+            plan: "Free".into(),
+            upgrade_to: Some("Pro".into()),
+            read_only: vec!["b".into(), "c".into()],
+        };
         assert_eq!(a.reason("b", "page").unwrap(), "This page is read-only: the Free plan includes 1 link-in-bio page. Upgrade to Pro to edit it.");
         assert_eq!(a.reason("a", "page"), None);
-        let seats = Allowance { key: "members".into(), limit: Some(2), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["u3".into()] };
+        let seats =
+            Allowance { key: "members".into(), limit: Some(2), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["u3".into()] };
         assert_eq!(seat_reason(&seats), "Your access to this workspace is view-only: its Free plan includes 2 team members, and you joined after them. Full access comes back when the workspace upgrades to Pro or makes room.");
     }
 }

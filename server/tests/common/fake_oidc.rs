@@ -180,8 +180,7 @@ struct KeyPair {
 
 impl KeyPair {
     fn generate() -> KeyPair {
-        let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
-            .expect("RSA key generation failed");
+        let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("RSA key generation failed");
         let der = private.to_pkcs1_der().expect("PKCS#1 encoding failed");
         let n_bytes = private.n().to_bytes_be();
         let kid = URL_SAFE_NO_PAD.encode(&Sha256::digest(&n_bytes)[..12]);
@@ -202,10 +201,7 @@ impl KeyPair {
 /// call from a blocking thread.
 fn pooled_key(index: usize) -> Arc<KeyPair> {
     static POOL: OnceLock<Mutex<Vec<Arc<KeyPair>>>> = OnceLock::new();
-    let mut pool = POOL
-        .get_or_init(|| Mutex::new(Vec::new()))
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut pool = POOL.get_or_init(|| Mutex::new(Vec::new())).lock().unwrap_or_else(|p| p.into_inner());
     while pool.len() <= index {
         pool.push(Arc::new(KeyPair::generate()));
     }
@@ -213,16 +209,11 @@ fn pooled_key(index: usize) -> Arc<KeyPair> {
 }
 
 async fn pooled_key_async(index: usize) -> Arc<KeyPair> {
-    tokio::task::spawn_blocking(move || pooled_key(index))
-        .await
-        .expect("key generation panicked")
+    tokio::task::spawn_blocking(move || pooled_key(index)).await.expect("key generation panicked")
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn random_code() -> String {
@@ -237,9 +228,7 @@ fn random_code() -> String {
 /// Panics if the port cannot be bound (tests only).
 pub async fn start() -> FakeProvider {
     let key = pooled_key_async(0).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     let base_url = format!("http://{addr}");
     let shared = Arc::new(Shared {
@@ -266,14 +255,7 @@ pub async fn start() -> FakeProvider {
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FakeProvider {
-        issuer: base_url.clone(),
-        base_url,
-        client_id: FAKE_CLIENT_ID.into(),
-        client_secret: FAKE_CLIENT_SECRET.into(),
-        shared,
-        server,
-    }
+    FakeProvider { issuer: base_url.clone(), base_url, client_id: FAKE_CLIENT_ID.into(), client_secret: FAKE_CLIENT_SECRET.into(), shared, server }
 }
 
 impl FakeProvider {
@@ -410,10 +392,7 @@ impl FakeProvider {
     /// Requests `auth_url` (from `google::start`) without following the
     /// redirect and parses the `Location`. `Err` if the answer is not a redirect.
     pub async fn authorize(&self, auth_url: &str) -> Result<AuthorizeRedirect, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map_err(|e| e.to_string())?;
         let resp = http.get(auth_url).send().await.map_err(|e| e.to_string())?;
         let status = resp.status();
         let Some(location) = resp.headers().get(header::LOCATION) else {
@@ -422,17 +401,8 @@ impl FakeProvider {
         };
         let location = location.to_str().map_err(|e| e.to_string())?.to_owned();
         let url = reqwest::Url::parse(&location).map_err(|e| e.to_string())?;
-        let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        Ok(AuthorizeRedirect {
-            code: param("code"),
-            state: param("state"),
-            error: param("error"),
-            location,
-        })
+        let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+        Ok(AuthorizeRedirect { code: param("code"), state: param("state"), error: param("error"), location })
     }
 }
 
@@ -464,11 +434,7 @@ async fn jwks(State(s): Shr) -> Response {
         let inner = s.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.keys.iter().map(|k| k.jwk()).collect()
     };
-    (
-        [(header::CACHE_CONTROL, "public, max-age=3600")],
-        Json(json!({ "keys": keys })),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "public, max-age=3600")], Json(json!({ "keys": keys }))).into_response()
 }
 
 fn bad_request(msg: &str) -> Response {
@@ -539,9 +505,7 @@ fn oauth_error(status: StatusCode, error: &str) -> Response {
 }
 
 fn verifier_ok(v: &str) -> bool {
-    (43..=128).contains(&v.len())
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    (43..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 async fn token(State(s): Shr, Form(f): Form<HashMap<String, String>>) -> Response {
@@ -593,29 +557,13 @@ async fn token(State(s): Shr, Form(f): Form<HashMap<String, String>>) -> Respons
     ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
-async fn mint_id_token(
-    s: &Shared,
-    user: &FakeUser,
-    nonce: Option<String>,
-    next: NextToken,
-    signing_key: &KeyPair,
-) -> String {
+async fn mint_id_token(s: &Shared, user: &FakeUser, nonce: Option<String>, next: NextToken, signing_key: &KeyPair) -> String {
     let now = now_secs();
-    let (iat, exp) = if next.expired {
-        (now - 7200, now - 3600)
-    } else {
-        (now, now + 3600)
-    };
+    let (iat, exp) = if next.expired { (now - 7200, now - 3600) } else { (now, now + 3600) };
     let mut claims = Map::new();
-    claims.insert(
-        "iss".into(),
-        json!(next.issuer.unwrap_or_else(|| s.issuer.clone())),
-    );
+    claims.insert("iss".into(), json!(next.issuer.unwrap_or_else(|| s.issuer.clone())));
     claims.insert("azp".into(), json!(s.client_id));
-    claims.insert(
-        "aud".into(),
-        next.audience.unwrap_or_else(|| json!(s.client_id)),
-    );
+    claims.insert("aud".into(), next.audience.unwrap_or_else(|| json!(s.client_id)));
     claims.insert("sub".into(), json!(user.sub));
     claims.insert("email".into(), json!(user.email));
     claims.insert("email_verified".into(), json!(user.email_verified));
@@ -643,11 +591,7 @@ async fn mint_id_token(
     match next.alg {
         Some(BadAlg::None) => {
             let header = json!({ "alg": "none", "typ": "JWT", "kid": kid });
-            format!(
-                "{}.{}.",
-                URL_SAFE_NO_PAD.encode(header.to_string()),
-                URL_SAFE_NO_PAD.encode(claims.to_string())
-            )
+            format!("{}.{}.", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()))
         }
         Some(BadAlg::Hs256) => {
             let mut header = Header::new(Algorithm::HS256);

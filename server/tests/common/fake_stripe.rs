@@ -81,10 +81,7 @@ impl FakeStripe {
     pub async fn start_on(port: u16, webhook_secret: &str, webhook_url: Option<String>) -> FakeStripe {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("fake Stripe binds");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let fake = FakeStripe {
-            base,
-            inner: Arc::new(Mutex::new(Inner { webhook_secret: webhook_secret.to_string(), webhook_url, ..Default::default() })),
-        };
+        let fake = FakeStripe { base, inner: Arc::new(Mutex::new(Inner { webhook_secret: webhook_secret.to_string(), webhook_url, ..Default::default() })) };
         let app = Router::new()
             .route("/v1/customers", post(api))
             .route("/v1/checkout/sessions", post(api))
@@ -149,10 +146,21 @@ impl FakeStripe {
         if let Some(url) = url {
             let client = reqwest::Client::new();
             for (kind, object) in [("checkout.session.completed", session), ("customer.subscription.created", sub)] {
-                let n = { let mut g = self.inner.lock().unwrap(); g.next += 1; g.next };
+                let n = {
+                    let mut g = self.inner.lock().unwrap();
+                    g.next += 1;
+                    g.next
+                };
                 let body = serde_json::to_vec(&event_json(&format!("evt_fake{n}"), kind, object)).unwrap();
                 let sig = app::billing::webhook::signature_header(&secret, now(), &body);
-                let res = client.post(&url).header("stripe-signature", sig).header("content-type", "application/json").body(body).send().await.map_err(|e| e.to_string())?;
+                let res = client
+                    .post(&url)
+                    .header("stripe-signature", sig)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
                 if !res.status().is_success() {
                     return Err(format!("the app answered the {kind} webhook with {}", res.status()));
                 }
@@ -162,7 +170,14 @@ impl FakeStripe {
     }
 }
 
-async fn api(State(fake): State<FakeStripe>, method: Method, uri: axum::http::Uri, Query(query): Query<BTreeMap<String, String>>, headers: HeaderMap, body: String) -> Response {
+async fn api(
+    State(fake): State<FakeStripe>,
+    method: Method,
+    uri: axum::http::Uri,
+    Query(query): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     let form: BTreeMap<String, String> = if method == Method::GET { query } else { serde_urlencoded::from_str(&body).unwrap_or_default() };
     let endpoint = uri.path().to_string();
     let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();

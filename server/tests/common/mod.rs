@@ -114,6 +114,9 @@ pub fn shared_db_uri() -> String {
             exe = secantusd().display(),
             parent = std::process::id()
         );
+        // The shell outlives this call on purpose (it watches this process and then stops the
+        // database), so it is not waited for here.
+        #[allow(clippy::zombie_processes)]
         Command::new("sh").arg("-c").arg(script).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("sh");
         assert!(wait_port(port, Duration::from_secs(30)), "could not start a test database server");
         format!("mongodb://127.0.0.1:{port}/?retryWrites=false")

@@ -118,7 +118,15 @@ pub async fn fixture(env: &Env) -> Fixture {
     let w: WorkspaceDetail = owner
         .ok(
             "update_workspace",
-            &[("workspace", &ws), ("name", &name), ("slug", "quillfeather-atelier"), ("brand_color", "#aa3311"), ("time_zone", "Europe/Lisbon"), ("currency", "EUR"), ("version", &w.version.to_string())],
+            &[
+                ("workspace", &ws),
+                ("name", &name),
+                ("slug", "quillfeather-atelier"),
+                ("brand_color", "#aa3311"),
+                ("time_zone", "Europe/Lisbon"),
+                ("currency", "EUR"),
+                ("version", &w.version.to_string()),
+            ],
         )
         .await;
     let audit: Vec<app::workspaces::AuditEntry> = owner.ok("workspace_audit_log", &[("workspace", &ws)]).await;
@@ -288,8 +296,7 @@ pub fn check_endpoint_list(spec: &ModuleSpec<'_>) {
     let unique: BTreeSet<&str> = listed.iter().copied().collect();
     assert_eq!(unique.len(), listed.len(), "{}: ENDPOINTS lists a fn twice: {listed:?}", spec.module);
 
-    let registered: BTreeSet<String> =
-        server::api::server_fn_paths().into_iter().filter(|(_, m)| *m == axum::http::Method::POST).map(|(p, _)| p).collect();
+    let registered: BTreeSet<String> = server::api::server_fn_paths().into_iter().filter(|(_, m)| *m == axum::http::Method::POST).map(|(p, _)| p).collect();
     for name in &listed {
         assert!(registered.contains(&format!("/api/{name}")), "{}: ENDPOINTS lists {name}, but the server has no POST /api/{name}", spec.module);
     }
@@ -338,9 +345,8 @@ pub fn check_endpoint_list(spec: &ModuleSpec<'_>) {
 // ---------------------------------------------------------------- calling
 
 fn form_for(spec: &ModuleSpec<'_>, fx: &Fixture, endpoint: &str, workspace: Option<&str>) -> Vec<(String, String)> {
-    let rest = (spec.args)(endpoint, fx).unwrap_or_else(|| {
-        panic!("probe: no arguments for {endpoint} (module {}): add them to the module's probe arguments", spec.module)
-    });
+    let rest = (spec.args)(endpoint, fx)
+        .unwrap_or_else(|| panic!("probe: no arguments for {endpoint} (module {}): add them to the module's probe arguments", spec.module));
     let mut form = vec![];
     if let Some(ws) = workspace {
         assert!(rest.iter().all(|(k, _)| k != "workspace"), "probe arguments for {endpoint}: leave out `workspace`, the probe sets it");

@@ -140,7 +140,8 @@ pub fn declared_server_fns(dir: &Path) -> Vec<Declared> {
                     // `#[server(default)]` and the like on an argument are not a server fn:
                     // an argument's name and `:` come before any `fn`.
                     let fn_at = tail.find("fn ").unwrap_or(usize::MAX);
-                    let colon_at = tail.match_indices(':').map(|(i, _)| i).find(|&i| !tail[i..].starts_with("::") && !tail[..i].ends_with(':')).unwrap_or(usize::MAX);
+                    let colon_at =
+                        tail.match_indices(':').map(|(i, _)| i).find(|&i| !tail[i..].starts_with("::") && !tail[..i].ends_with(':')).unwrap_or(usize::MAX);
                     if colon_at < fn_at {
                         continue;
                     }
@@ -149,7 +150,9 @@ pub fn declared_server_fns(dir: &Path) -> Vec<Declared> {
                         .filter_map(|part| part.split_once('='))
                         .find(|(k, _)| k.trim() == "endpoint")
                         .map(|(_, v)| v.trim().trim_matches('"').to_string())
-                        .unwrap_or_else(|| panic!("{}: a #[server] fn without `endpoint = \"…\"`: its path would be generated, and the scan could not name it", path.display()));
+                        .unwrap_or_else(|| {
+                            panic!("{}: a #[server] fn without `endpoint = \"…\"`: its path would be generated, and the scan could not name it", path.display())
+                        });
                     let sig = &tail[fn_at + "fn ".len()..];
                     let open = sig.find('(').unwrap_or_else(|| panic!("{}: no argument list for {endpoint}", path.display()));
                     // Generic parameters would sit between the name and `(`.

@@ -66,14 +66,7 @@ impl Env {
     }
 
     pub async fn user_doc(&self, email: &str) -> Document {
-        self.srv
-            .db()
-            .await
-            .collection::<Document>("users")
-            .find_one(doc! { "email": email })
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("no user {email}"))
+        self.srv.db().await.collection::<Document>("users").find_one(doc! { "email": email }).await.unwrap().unwrap_or_else(|| panic!("no user {email}"))
     }
 
     /// The kinds of the security events stored for `email`'s account, oldest first.
@@ -109,9 +102,7 @@ impl Env {
         let db = self.srv.db().await;
         let settled = eventually(Duration::from_secs(20), || {
             let db = db.clone();
-            async move {
-                db.collection::<Document>("jobs").count_documents(doc! { "status": { "$in": ["queued", "running"] } }).await.unwrap() == 0
-            }
+            async move { db.collection::<Document>("jobs").count_documents(doc! { "status": { "$in": ["queued", "running"] } }).await.unwrap() == 0 }
         })
         .await;
         assert!(settled.is_some(), "the job queue did not settle within 20 s");
@@ -131,11 +122,7 @@ pub struct Browser {
 impl Browser {
     pub fn new(srv: &TestServer) -> Browser {
         let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let http = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { http, jar, base: srv.base.clone() }
     }
 
@@ -190,13 +177,7 @@ impl Browser {
     /// The value of cookie `name` as this browser would send it to `path`.
     pub fn cookie(&self, name: &str, path: &str) -> Option<String> {
         let header = self.jar.cookies(&Url::parse(&self.url(path)).unwrap())?;
-        header
-            .to_str()
-            .unwrap()
-            .split("; ")
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
+        header.to_str().unwrap().split("; ").filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     }
 
     pub fn set_cookie(&self, cookie: &str) {
@@ -229,7 +210,11 @@ pub fn mails(sink: &SinkHandle, to: &str, subject: &str) -> Vec<CapturedMessage>
 /// Waits for the `n`-th (from 1) message to `to` whose subject contains `subject`.
 pub async fn nth_mail(sink: &SinkHandle, to: &str, subject: &str, n: usize) -> CapturedMessage {
     let found = eventually(Duration::from_secs(15), || async move { mails(sink, to, subject).len() >= n }).await;
-    assert!(found.is_some(), "mail #{n} to {to} about {subject:?} never arrived; got {:?}", sink.messages().iter().map(|m| (m.recipients.clone(), m.subject())).collect::<Vec<_>>());
+    assert!(
+        found.is_some(),
+        "mail #{n} to {to} about {subject:?} never arrived; got {:?}",
+        sink.messages().iter().map(|m| (m.recipients.clone(), m.subject())).collect::<Vec<_>>()
+    );
     mails(sink, to, subject).swap_remove(n - 1)
 }
 

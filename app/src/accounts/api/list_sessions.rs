@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{SessionInfo};
+use crate::accounts::SessionInfo;
 use crate::error::AppError;
 
 /// The caller's active sessions.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{SecurityEvent};
+use crate::accounts::SecurityEvent;
 use crate::error::AppError;
 
 /// The caller's recent security events.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{SignInOutcome};
+use crate::accounts::SignInOutcome;
 use crate::error::AppError;
 
 /// Signs in with e-mail and password; may ask for a second factor.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{SessionUser};
+use crate::accounts::SessionUser;
 use crate::error::AppError;
 
 /// Finishes a sign-in with a TOTP or recovery code.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{SignUpOutcome};
+use crate::accounts::SignUpOutcome;
 use crate::error::AppError;
 
 /// Creates an account and e-mails a verification link. Answers the same whether or not the address already has an account.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 #[allow(unused_imports)]
-use crate::accounts::{TotpSetup};
+use crate::accounts::TotpSetup;
 use crate::error::AppError;
 
 /// Starts two-factor enrolment: a new secret, its QR code and otpauth URL.

@@ -57,6 +57,7 @@ pub fn provide_auth() -> Auth {
     Effect::new(move |_| match (auth.ready.get(), auth.user.get()) {
         (_, Some(u)) => {
             let _ = LocalStorage::set(KNOWN_USER_KEY, &u);
+            follow_profile_language(&u);
         }
         (true, None) => {
             LocalStorage::delete(KNOWN_USER_KEY);
@@ -65,6 +66,30 @@ pub fn provide_auth() -> Auth {
         (false, None) => {}
     });
     auth
+}
+
+/// The app speaks the signed-in person's language: when their profile's differs from the
+/// one in use (another device changed it, or this browser starts in another), it switches
+/// once, which keeps the choice on this device and reloads. Where the choice cannot be kept
+/// (storage blocked), the app stays as it is rather than reloading again and again.
+fn follow_profile_language(user: &SessionUser) {
+    if crate::i18n::Lang::from_code(&user.locale).is_some_and(|l| l != crate::i18n::lang()) && can_keep_language() {
+        crate::i18n::switch_to(&user.locale);
+    }
+}
+
+fn can_keep_language() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some_and(|s| {
+            let probe = "mewayz.lang-probe";
+            let ok = s.set_item(probe, "1").is_ok();
+            let _ = s.remove_item(probe);
+            ok
+        })
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
 }
 
 pub fn use_auth() -> Auth {

@@ -4,19 +4,22 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::use_auth;
 use crate::accounts::api::{get_auth_options, SignIn, SignInSecondFactor};
+use crate::accounts::texts::AccountsTexts;
 use crate::accounts::SignInOutcome;
 use crate::shell::{action_error, Field, FormError};
 
 fn google_error_text(code: &str) -> &'static str {
+    let t = AccountsTexts::now();
     match code {
-        "not_configured" => "Sign in with Google is not configured on this server.",
-        "denied" => "Google sign-in was cancelled.",
-        _ => "Sign in with Google did not work. Please try again.",
+        "not_configured" => t.si_google_not_configured,
+        "denied" => t.si_google_denied,
+        _ => t.si_google_failed,
     }
 }
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let t = AccountsTexts::now();
     let auth = use_auth();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -48,7 +51,7 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         <section class="page narrow" aria-labelledby="si-title">
-            <h1 id="si-title">"Sign in"</h1>
+            <h1 id="si-title">{t.si_title}</h1>
             {move || google_error().map(|m| view! { <div class="notice notice-error" role="alert"><p>{m}</p></div> })}
             <Show
                 when=move || challenge.get().is_none()
@@ -56,15 +59,15 @@ pub fn SignInPage() -> impl IntoView {
                     let pending = second.pending();
                     view! {
                         <div class="card">
-                            <h2>"Two-factor authentication"</h2>
-                            <p class="muted">"Enter the 6-digit code from your authenticator app, or one of your recovery codes."</p>
+                            <h2>{t.si_second_title}</h2>
+                            <p class="muted">{t.si_second_intro}</p>
                             <ActionForm action=second>
                                 <div class="form">
                                     <input type="hidden" name="challenge" value=challenge.get().unwrap_or_default()/>
                                     <FormError error=second_error fields=&["code"]/>
-                                    <Field label="Authentication code" name="code" inputmode="numeric" autocomplete="one-time-code" error=second_error/>
+                                    <Field label=t.label_auth_code name="code" inputmode="numeric" autocomplete="one-time-code" error=second_error/>
                                     <button type="submit" class="button" disabled=pending>
-                                        {move || if pending.get() { "Checking…" } else { "Verify and sign in" }}
+                                        {move || if pending.get() { t.si_checking } else { t.si_verify }}
                                     </button>
                                 </div>
                             </ActionForm>
@@ -76,23 +79,23 @@ pub fn SignInPage() -> impl IntoView {
                     <ActionForm action=sign_in>
                         <div class="form">
                             <FormError error=error fields=&["email", "password"]/>
-                            <Field label="E-mail address" name="email" inputmode="email" autocomplete="email" error=error/>
-                            <Field label="Password" name="password" kind="password" autocomplete="current-password" error=error/>
+                            <Field label=t.label_email name="email" inputmode="email" autocomplete="email" error=error/>
+                            <Field label=t.label_password name="password" kind="password" autocomplete="current-password" error=error/>
                             <button type="submit" class="button" disabled=sign_in.pending()>
-                                {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                                {move || if sign_in.pending().get() { t.si_signing_in } else { t.sign_in }}
                             </button>
                         </div>
                     </ActionForm>
-                    <p><A href="/forgot-password">"Forgot your password?"</A></p>
+                    <p><A href="/forgot-password">{t.si_forgot}</A></p>
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         options.await.ok().filter(|o| o.google).map(|_| view! {
-                            <p><a class="button secondary wide" href="/auth/google/start" rel="external">"Continue with Google"</a></p>
+                            <p><a class="button secondary wide" href="/auth/google/start" rel="external">{t.si_google}</a></p>
                         })
                     })}
                 </Transition>
-                <p class="muted">"New to Mewayz? " <A href="/signup">"Create an account"</A></p>
+                <p class="muted">{t.si_new} <A href="/signup">{t.si_create}</A></p>
             </Show>
         </section>
     }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Platform admins: creates a percentage coupon in Stripe (id = code) and stores it. `duration_months` 0 means forever.
 #[server(prefix = "/api", endpoint = "admin_create_coupon")]

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Platform admins: a workspace's billing, found by its id or its address (slug).
 #[server(prefix = "/api", endpoint = "admin_find_workspace")]

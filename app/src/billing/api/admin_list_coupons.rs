@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Platform admins: the coupons created here, newest first.
 #[server(prefix = "/api", endpoint = "admin_list_coupons")]

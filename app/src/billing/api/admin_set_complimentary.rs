@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Platform admins: grants `plan` to a workspace for free until `until` (YYYY-MM-DD, end of that day UTC; empty: no end). An empty `plan` removes the grant.
 #[server(prefix = "/api", endpoint = "admin_set_complimentary")]

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Platform admins: sets one limit for one workspace, winning over any plan. `value`: a whole number, "unlimited", or empty to remove the override.
 #[server(prefix = "/api", endpoint = "admin_set_limit_override")]

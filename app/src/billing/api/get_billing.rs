@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// The billing page: plan, status, renewal, usage against the effective limits, invoices and the catalog. Everyone in the workspace who may view billing (admins).
 #[server(prefix = "/api", endpoint = "get_billing")]

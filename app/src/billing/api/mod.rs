@@ -1,29 +1,29 @@
 //! The server fns of M04, one per file. Workspace fns take the workspace id first; the
 //! `admin_*` fns are for platform administrators and take no workspace of the caller's.
 
-mod get_billing;
-mod start_checkout;
-mod open_billing_portal;
-mod change_plan;
+mod admin_create_coupon;
+mod admin_find_workspace;
+mod admin_list_coupons;
 mod admin_list_plans;
 mod admin_save_plan;
-mod admin_find_workspace;
 mod admin_set_complimentary;
 mod admin_set_limit_override;
-mod admin_create_coupon;
-mod admin_list_coupons;
+mod change_plan;
+mod get_billing;
+mod open_billing_portal;
+mod start_checkout;
 
-pub use get_billing::*;
-pub use start_checkout::*;
-pub use open_billing_portal::*;
-pub use change_plan::*;
+pub use admin_create_coupon::*;
+pub use admin_find_workspace::*;
+pub use admin_list_coupons::*;
 pub use admin_list_plans::*;
 pub use admin_save_plan::*;
-pub use admin_find_workspace::*;
 pub use admin_set_complimentary::*;
 pub use admin_set_limit_override::*;
-pub use admin_create_coupon::*;
-pub use admin_list_coupons::*;
+pub use change_plan::*;
+pub use get_billing::*;
+pub use open_billing_portal::*;
+pub use start_checkout::*;
 
 use crate::workspaces::api::Reach;
 

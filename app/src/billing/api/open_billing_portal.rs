@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Opens the Stripe customer portal (payment methods, invoices, cancel) and returns its address (owner only).
 #[server(prefix = "/api", endpoint = "open_billing_portal")]

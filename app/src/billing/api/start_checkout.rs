@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[allow(unused_imports)]
 use crate::billing::*;
+use crate::error::AppError;
 
 /// Starts Stripe Checkout for a paid plan (owner only) and returns the Checkout page's address to send the browser to. `coupon` may be empty. Refused with Unavailable "Payments are not set up" when Stripe or the plan's price is not configured.
 #[server(prefix = "/api", endpoint = "start_checkout")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Attaches a custom domain and returns the TXT token to publish.
 #[server(prefix = "/api", endpoint = "add_bio_domain")]

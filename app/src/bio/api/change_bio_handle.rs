@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Changes the handle; the old one redirects for 30 days.
 #[server(prefix = "/api", endpoint = "change_bio_handle")]

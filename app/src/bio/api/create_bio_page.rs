@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Creates a page with a handle (the plan limits how many).
 #[server(prefix = "/api", endpoint = "create_bio_page")]

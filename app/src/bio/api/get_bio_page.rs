@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// One page, with its draft and published versions.
 #[server(prefix = "/api", endpoint = "get_bio_page")]

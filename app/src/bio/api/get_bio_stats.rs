@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioStats;
 use crate::error::AppError;
-use crate::bio::{BioStats};
 
 /// Analytics for `from`..=`to` (`YYYY-MM-DD`, UTC).
 #[server(prefix = "/api", endpoint = "get_bio_stats")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioSignup;
 use crate::error::AppError;
-use crate::bio::{BioSignup};
 
 /// The e-mail sign-ups left on a page.
 #[server(prefix = "/api", endpoint = "list_bio_signups")]

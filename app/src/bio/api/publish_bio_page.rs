@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Copies the draft at `version` to the published page visitors see.
 #[server(prefix = "/api", endpoint = "publish_bio_page")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Detaches a custom domain.
 #[server(prefix = "/api", endpoint = "remove_bio_domain")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Saves the draft (`content` is the JSON of a `BioContent`). `version` is the one the editor started from; a stale one gets a Conflict carrying the server's page.
 #[server(prefix = "/api", endpoint = "save_bio_draft")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Takes the page offline; the draft stays.
 #[server(prefix = "/api", endpoint = "unpublish_bio_page")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::bio::BioPage;
 use crate::error::AppError;
-use crate::bio::{BioPage};
 
 /// Looks up the domain's TXT record through the configured resolver.
 #[server(prefix = "/api", endpoint = "verify_bio_domain")]

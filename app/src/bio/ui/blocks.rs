@@ -6,7 +6,9 @@ use wasm_bindgen::JsCast;
 
 use super::editor::{kind_label, new_block_id, Drag, DragSource, Editor};
 use super::media::MediaChooser;
-use crate::bio::{Block, BlockKind, SocialLink, BLOCK_KINDS, SOCIAL_NETWORKS};
+use crate::bio::texts::BioTexts;
+use crate::bio::{network_label, palette_label, Block, BlockKind, SocialLink, BLOCK_KINDS, SOCIAL_NETWORKS};
+use crate::i18n::fill;
 
 /// How far (px) the pointer moves before a press becomes a drag.
 const DRAG_THRESHOLD: f64 = 6.0;
@@ -113,7 +115,7 @@ fn end_drag(ed: Editor, ev: &leptos::ev::PointerEvent, cancelled: bool) {
                 }
             });
             let (pos, n) = (ed.index_of(&id).unwrap_or(0) + 1, ed.content.with_untracked(|c| c.blocks.len()));
-            ed.announce.set(format!("Moved {label} to position {pos} of {n}."));
+            ed.announce.set(fill(BioTexts::now().announce_moved, &[("label", &label), ("pos", &pos), ("n", &n)]));
         }
         (DragSource::Palette(kind), Some(to), _) => add_block(ed, kind, Some(to)),
         _ => {}
@@ -130,13 +132,13 @@ pub fn add_block(ed: Editor, kind: &str, at: Option<usize>) {
     });
     ed.open.set(Some(id.clone()));
     let (pos, n) = (ed.index_of(&id).unwrap_or(0) + 1, ed.content.with_untracked(|c| c.blocks.len()));
-    ed.announce.set(format!("Added {} at position {pos} of {n}.", kind_label(kind)));
+    ed.announce.set(fill(BioTexts::now().announce_added, &[("kind", &kind_label(kind)), ("pos", &pos), ("n", &n)]));
 }
 
 fn remove_block(ed: Editor, id: &str) {
     let label = ed.label_of(id);
     ed.edit("", |c| c.blocks.retain(|b| b.id != id));
-    ed.announce.set(format!("Removed {label}. Undo brings it back."));
+    ed.announce.set(fill(BioTexts::now().announce_removed, &[("label", &label)]));
 }
 
 fn move_by(ed: Editor, id: &str, delta: i64) {
@@ -150,7 +152,7 @@ fn move_by(ed: Editor, id: &str, delta: i64) {
         }
     });
     let (pos, n) = (ed.index_of(id).unwrap_or(0) + 1, ed.content.with_untracked(|c| c.blocks.len()));
-    ed.announce.set(format!("Moved {label} to position {pos} of {n}."));
+    ed.announce.set(fill(BioTexts::now().announce_moved, &[("label", &label), ("pos", &pos), ("n", &n)]));
     // The moved item was taken out of the page and put back, which drops the focus: put it
     // back on the same button (or the other one when this end of the list was reached).
     let (same, other) = if delta < 0 { ("up", "down") } else { ("down", "up") };
@@ -170,8 +172,17 @@ fn move_by(ed: Editor, id: &str, delta: i64) {
 
 // ------------------------------------------------------------------ the tab
 
+/// A label whose lines break only between words, never inside one ("sign-up" stays whole
+/// on a narrow phone): each word is kept on one line. One span holds them all, so a flex
+/// container (a button) keeps the spaces between them.
+pub fn unbroken_words(text: &'static str) -> impl IntoView {
+    let words = text.split(' ').enumerate().map(|(i, word)| view! { {(i > 0).then_some(" ")}<span class="bio-word">{word}</span> }).collect_view();
+    view! { <span>{words}</span> }
+}
+
 #[component]
 pub fn BuildTab(ed: Editor) -> impl IntoView {
+    let t = BioTexts::now();
     let ids = move || ed.content.with(|c| c.blocks.iter().map(|b| b.id.clone()).collect::<Vec<_>>());
     let dragging_block = move || ed.drag.with(|d| d.as_ref().is_some_and(|d| d.active && matches!(d.source, DragSource::Block(_))));
     // Where the drop marker goes: before a block (by id), or at the end (None).
@@ -190,10 +201,10 @@ pub fn BuildTab(ed: Editor) -> impl IntoView {
     });
     view! {
         <section class="bio-palette" aria-labelledby="palette-title">
-            <h2 id="palette-title" class="small-title">"Add a block"</h2>
-            <p class="hint" id="palette-hint">"Click a block to add it at the end, or drag it into place in the list."</p>
+            <h2 id="palette-title" class="small-title">{t.palette_title}</h2>
+            <p class="hint" id="palette-hint">{t.palette_hint}</p>
             <div class="bio-palette-grid">
-                {BLOCK_KINDS.iter().map(|(kind, label)| {
+                {BLOCK_KINDS.iter().map(|kind| {
                     let kind: &'static str = kind;
                     view! {
                         <button type="button" class="button secondary compact bio-palette-item"
@@ -210,13 +221,13 @@ pub fn BuildTab(ed: Editor) -> impl IntoView {
                                     add_block(ed, kind, None);
                                 }
                             }
-                        >{format!("Add {label}")}</button>
+                        >{unbroken_words(palette_label(kind))}</button>
                     }
                 }).collect_view()}
             </div>
         </section>
         <section class="bio-blocks-section" aria-labelledby="blocks-title">
-            <h2 id="blocks-title" class="small-title">"Blocks on the page"</h2>
+            <h2 id="blocks-title" class="small-title">{t.blocks_title}</h2>
             <ol class="bio-blocks" node_ref=ed.list_ref aria-labelledby="blocks-title"
                 class:drop-end=move || marker.get() == Some(None)
                 class:is-empty=move || ids().is_empty()>
@@ -225,12 +236,12 @@ pub fn BuildTab(ed: Editor) -> impl IntoView {
                 </For>
             </ol>
             {move || ids().is_empty().then(|| view! {
-                <p class="muted bio-empty">"No blocks yet. Add a link button to start."</p>
+                <p class="muted bio-empty">{t.blocks_empty}</p>
             })}
             <div class="bio-remove-zone" node_ref=ed.remove_ref class:shown=dragging_block
                 class:over=move || ed.drag.with(|d| d.as_ref().is_some_and(|d| d.over_remove))
                 aria-hidden="true">
-                "Remove: drop here"
+                {t.remove_zone}
             </div>
         </section>
         // The block or palette item under the pointer while dragging.
@@ -248,6 +259,7 @@ pub fn BuildTab(ed: Editor) -> impl IntoView {
 
 #[component]
 fn BlockItem(ed: Editor, id: String, marker: Memo<Option<Option<String>>>) -> impl IntoView {
+    let t = BioTexts::now();
     let id = StoredValue::new(id);
     let label = Memo::new(move |_| ed.content.with(|c| super::editor::block_label(c, &id.get_value())));
     let index = Memo::new(move |_| ed.index_of(&id.get_value()).unwrap_or(0));
@@ -268,8 +280,8 @@ fn BlockItem(ed: Editor, id: String, marker: Memo<Option<Option<String>>>) -> im
             class:has-error=has_error>
             <div class="bio-block-head">
                 <button type="button" class="bio-handle"
-                    aria-label=move || format!("Drag {}", label.get())
-                    title="Drag to move; drop on Remove to delete"
+                    aria-label=move || fill(t.block_drag, &[("label", &label.get())])
+                    title=t.block_drag_title
                     on:pointerdown=move |ev| start_drag(ed, DragSource::Block(id.get_value()), &ev)
                     on:pointermove=move |ev| move_drag(ed, &ev)
                     on:pointerup=move |ev| end_drag(ed, &ev, false)
@@ -281,15 +293,15 @@ fn BlockItem(ed: Editor, id: String, marker: Memo<Option<Option<String>>>) -> im
                     on:click=move |_| ed.open.update(|o| *o = if o.as_deref() == Some(id.get_value().as_str()) { None } else { Some(id.get_value()) })>
                     <span class="bio-block-kind">{move || kind_label(kind())}</span>
                     <span class="bio-block-summary">{move || ed.block(&id.get_value()).map(|b| super::editor::block_summary(&b.kind)).unwrap_or_default()}</span>
-                    {move || hidden_link().then(|| view! { <span class="badge">"Hidden"</span> })}
-                    {move || has_error().then(|| view! { <span class="badge bad">"Check"</span> })}
+                    {move || hidden_link().then(|| view! { <span class="badge">{t.badge_hidden}</span> })}
+                    {move || has_error().then(|| view! { <span class="badge bad">{t.badge_check}</span> })}
                 </button>
                 <div class="bio-block-tools">
-                    <button type="button" class="icon-button" id=format!("bio-move-up-{}", id.get_value()) aria-label=move || format!("Move {} up", label.get()) disabled=move || index.get() == 0
+                    <button type="button" class="icon-button" id=format!("bio-move-up-{}", id.get_value()) aria-label=move || fill(t.block_move_up, &[("label", &label.get())]) disabled=move || index.get() == 0
                         on:click=move |_| move_by(ed, &id.get_value(), -1)><span aria-hidden="true">"↑"</span></button>
-                    <button type="button" class="icon-button" id=format!("bio-move-down-{}", id.get_value()) aria-label=move || format!("Move {} down", label.get()) disabled=move || { index.get() + 1 >= count() }
+                    <button type="button" class="icon-button" id=format!("bio-move-down-{}", id.get_value()) aria-label=move || fill(t.block_move_down, &[("label", &label.get())]) disabled=move || { index.get() + 1 >= count() }
                         on:click=move |_| move_by(ed, &id.get_value(), 1)><span aria-hidden="true">"↓"</span></button>
-                    <button type="button" class="icon-button" aria-label=move || format!("Remove {}", label.get())
+                    <button type="button" class="icon-button" aria-label=move || fill(t.block_remove, &[("label", &label.get())])
                         on:click=move |_| remove_block(ed, &id.get_value())><span aria-hidden="true">"✕"</span></button>
                 </div>
             </div>
@@ -352,40 +364,45 @@ pub fn BlockText(
 
 #[component]
 fn BlockForm(ed: Editor, id: String) -> impl IntoView {
+    let t = BioTexts::now();
     let kind = ed.block(&id).map(|b| b.kind.kind()).unwrap_or("divider");
     match kind {
         "link" => view! { <LinkForm ed=ed id=id/> }.into_any(),
         "header" => view! {
-            <BlockText ed=ed id=id field="text" label="Text"
+            <BlockText ed=ed id=id field="text" label=t.field_text
                 get=|k| if let BlockKind::Header { text } = k { text.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::Header { text } = k { *text = v }/>
-        }.into_any(),
+        }
+        .into_any(),
         "text" => view! {
-            <BlockText ed=ed id=id field="text" label="Text" multiline=true
-                hint="Supported: **bold**, *italic*, [links](https://example.com) and line breaks."
+            <BlockText ed=ed id=id field="text" label=t.field_text multiline=true
+                hint=t.text_hint
                 get=|k| if let BlockKind::Text { text } = k { text.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::Text { text } = k { *text = v }/>
-        }.into_any(),
+        }
+        .into_any(),
         "image" => view! { <ImageForm ed=ed id=id/> }.into_any(),
         "video" => view! {
-            <BlockText ed=ed id=id field="url" label="YouTube or Vimeo URL" kind="url" placeholder="https://www.youtube.com/watch?v=…"
+            <BlockText ed=ed id=id field="url" label=t.field_video_url kind="url" placeholder="https://www.youtube.com/watch?v=…"
                 get=|k| if let BlockKind::Video { url } = k { url.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::Video { url } = k { *url = v }/>
-        }.into_any(),
+        }
+        .into_any(),
         "social" => view! { <SocialForm ed=ed id=id/> }.into_any(),
         "email_capture" => view! {
-            <BlockText ed=ed id=id.clone() field="heading" label="Heading"
+            <BlockText ed=ed id=id.clone() field="heading" label=t.field_heading
                 get=|k| if let BlockKind::EmailCapture { heading, .. } = k { heading.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::EmailCapture { heading, .. } = k { *heading = v }/>
-            <BlockText ed=ed id=id.clone() field="button" label="Button label"
+            <BlockText ed=ed id=id.clone() field="button" label=t.field_button
                 get=|k| if let BlockKind::EmailCapture { button, .. } = k { button.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::EmailCapture { button, .. } = k { *button = v }/>
-            <BlockText ed=ed id=id field="consent" label="Consent sentence" multiline=true
-                hint="Visitors tick a box with this sentence before signing up. Sign-ups appear in the Sign-ups tab."
+            <BlockText ed=ed id=id field="consent" label=t.field_consent multiline=true
+                hint=t.consent_hint
                 get=|k| if let BlockKind::EmailCapture { consent, .. } = k { consent.clone() } else { String::new() }
                 set=|k, v| if let BlockKind::EmailCapture { consent, .. } = k { *consent = v }/>
-        }.into_any(),
-        _ => view! { <p class="muted">"A divider is a thin line between blocks. Nothing to set."</p> }.into_any(),
+        }
+        .into_any(),
+        _ => view! { <p class="muted">{t.divider_note}</p> }.into_any(),
     }
 }
 
@@ -428,9 +445,12 @@ fn origin() -> String {
 
 #[component]
 fn LinkForm(ed: Editor, id: String) -> impl IntoView {
+    let t = BioTexts::now();
     let sid = StoredValue::new(id.clone());
     let link = move || match ed.block(&sid.get_value()).map(|b| b.kind) {
-        Some(BlockKind::Link { title, url, thumbnail, enabled, starts_at, ends_at, short_slug }) => Some((title, url, thumbnail, enabled, starts_at, ends_at, short_slug)),
+        Some(BlockKind::Link { title, url, thumbnail, enabled, starts_at, ends_at, short_slug }) => {
+            Some((title, url, thumbnail, enabled, starts_at, ends_at, short_slug))
+        }
         _ => None,
     };
     let enabled = move || link().map(|l| l.3).unwrap_or(true);
@@ -443,7 +463,7 @@ fn LinkForm(ed: Editor, id: String) -> impl IntoView {
     let make_short = move |_| {
         let Some(l) = link() else { return };
         if crate::bio::check_link_url("url", &l.1).is_some() {
-            short_error.set(Some("Enter a valid URL first.".into()));
+            short_error.set(Some(t.short_needs_url.into()));
             return;
         }
         short_error.set(None);
@@ -479,11 +499,11 @@ fn LinkForm(ed: Editor, id: String) -> impl IntoView {
         });
     };
     view! {
-        <BlockText ed=ed id=id.clone() field="title" label="Title"
+        <BlockText ed=ed id=id.clone() field="title" label=t.field_title
             get=|k| if let BlockKind::Link { title, .. } = k { title.clone() } else { String::new() }
             set=|k, v| if let BlockKind::Link { title, .. } = k { *title = v }/>
-        <BlockText ed=ed id=id.clone() field="url" label="URL" kind="url" placeholder="https://example.com"
-            hint="A web address (https://…), mailto: or tel:."
+        <BlockText ed=ed id=id.clone() field="url" label=t.field_url kind="url" placeholder="https://example.com"
+            hint=t.url_hint
             get=|k| if let BlockKind::Link { url, .. } = k { url.clone() } else { String::new() }
             set=|k, v| if let BlockKind::Link { url, .. } = k { *url = v }/>
         <div class="field bio-switch">
@@ -492,19 +512,19 @@ fn LinkForm(ed: Editor, id: String) -> impl IntoView {
                     let on = event_target_checked(&ev);
                     ed.edit_block(&sid.get_value(), "", |k| if let BlockKind::Link { enabled, .. } = k { *enabled = on });
                 }/>
-            <label for=sw_id>"Shown on the page"</label>
+            <label for=sw_id>{t.field_shown}</label>
         </div>
         <fieldset class="bio-fieldset-plain">
-            <legend>"Schedule"</legend>
-            <p class="hint">"Leave empty to show the link all the time. Times are in your time zone."</p>
+            <legend>{t.schedule}</legend>
+            <p class="hint">{t.schedule_hint}</p>
             <div class="bio-two">
                 <div class="field">
-                    <label for=from_id.clone()>"Show from"</label>
+                    <label for=from_id.clone()>{t.show_from}</label>
                     <input type="datetime-local" id=from_id prop:value=move || ms_to_local(link().and_then(|l| l.4))
                         on:change=move |ev| set_time("starts_at", event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for=until_id.clone()>"Show until"</label>
+                    <label for=until_id.clone()>{t.show_until}</label>
                     <input type="datetime-local" id=until_id prop:value=move || ms_to_local(link().and_then(|l| l.5))
                         aria-invalid=move || if block_error(ed, &sid.get_value(), "ends_at").is_some() { "true" } else { "false" }
                         aria-describedby=until_msg.clone()
@@ -513,15 +533,15 @@ fn LinkForm(ed: Editor, id: String) -> impl IntoView {
                 </div>
             </div>
         </fieldset>
-        <MediaChooser ed=ed label="Thumbnail" current=Signal::derive(move || link().and_then(|l| l.2))
+        <MediaChooser ed=ed which="thumbnail" current=Signal::derive(move || link().and_then(|l| l.2))
             on_pick=Callback::new(move |m: Option<String>| ed.edit_block(&sid.get_value(), "", |k| if let BlockKind::Link { thumbnail, .. } = k { *thumbnail = m.clone() }))/>
         <div class="bio-short">
             {move || link().and_then(|l| l.6).map(|slug| {
                 let url = crate::shortlinks::short_url(&origin(), &slug);
-                view! { <p>"Short link: " <a href=url.clone() target="_blank" rel="noopener">{url.clone()}</a></p> }
+                view! { <p>{t.short_link}" " <a href=url.clone() target="_blank" rel="noopener">{url.clone()}</a></p> }
             })}
             <button type="button" class="button secondary compact" on:click=make_short disabled=move || shortening.get()>
-                {move || if link().and_then(|l| l.6).is_some() { "Make a new short link" } else { "Make short link" }}
+                {move || if link().and_then(|l| l.6).is_some() { t.short_make_new } else { t.short_make }}
             </button>
             <p class="field-error" aria-live="polite">{move || short_error.get()}</p>
         </div>
@@ -532,6 +552,7 @@ fn LinkForm(ed: Editor, id: String) -> impl IntoView {
 
 #[component]
 fn ImageForm(ed: Editor, id: String) -> impl IntoView {
+    let t = BioTexts::now();
     let sid = StoredValue::new(id.clone());
     let media = Signal::derive(move || match ed.block(&sid.get_value()).map(|b| b.kind) {
         Some(BlockKind::Image { media, .. }) if !media.is_empty() => Some(media),
@@ -539,13 +560,13 @@ fn ImageForm(ed: Editor, id: String) -> impl IntoView {
     });
     let media_msg = move || block_error(ed, &sid.get_value(), "media");
     view! {
-        <MediaChooser ed=ed label="Image" current=media
+        <MediaChooser ed=ed which="image" current=media
             on_pick=Callback::new(move |m: Option<String>| ed.edit_block(&sid.get_value(), "", |k| if let BlockKind::Image { media, .. } = k { *media = m.clone().unwrap_or_default() }))/>
         <p class="field-error" aria-live="polite">{media_msg}</p>
-        <BlockText ed=ed id=id.clone() field="alt" label="Alt text" hint="Describe the image for people who cannot see it."
+        <BlockText ed=ed id=id.clone() field="alt" label=t.field_alt hint=t.alt_hint
             get=|k| if let BlockKind::Image { alt, .. } = k { alt.clone() } else { String::new() }
             set=|k, v| if let BlockKind::Image { alt, .. } = k { *alt = v }/>
-        <BlockText ed=ed id=id field="url" label="Link URL (optional)" kind="url" placeholder="https://example.com"
+        <BlockText ed=ed id=id field="url" label=t.field_image_url kind="url" placeholder="https://example.com"
             get=|k| if let BlockKind::Image { url, .. } = k { url.clone().unwrap_or_default() } else { String::new() }
             set=|k, v| if let BlockKind::Image { url, .. } = k { *url = if v.trim().is_empty() { None } else { Some(v) } }/>
     }
@@ -555,6 +576,7 @@ fn ImageForm(ed: Editor, id: String) -> impl IntoView {
 
 #[component]
 fn SocialForm(ed: Editor, id: String) -> impl IntoView {
+    let t = BioTexts::now();
     let sid = StoredValue::new(id);
     let links = move || match ed.block(&sid.get_value()).map(|b| b.kind) {
         Some(BlockKind::Social { links }) => links,
@@ -571,7 +593,7 @@ fn SocialForm(ed: Editor, id: String) -> impl IntoView {
     let count = move || count.get();
     view! {
         <fieldset class="bio-fieldset-plain">
-            <legend>"Social links"</legend>
+            <legend>{t.social_links}</legend>
             <p class="field-error" aria-live="polite">{move || block_error(ed, &sid.get_value(), "links")}</p>
             {move || (0..count()).map(|j| {
                 let bid = sid.get_value();
@@ -581,20 +603,20 @@ fn SocialForm(ed: Editor, id: String) -> impl IntoView {
                 let net = move || links().get(j).map(|l| l.network.clone()).unwrap_or_default();
                 let url = move || links().get(j).map(|l| l.url.clone()).unwrap_or_default();
                 let err = move || block_error(ed, &sid.get_value(), &format!("links.{j}.url"));
-                let net_label = move || SOCIAL_NETWORKS.iter().find(|n| n.0 == net()).map(|n| n.1).unwrap_or("social");
+                let net_label = move || network_label(&net());
                 view! {
                     <div class="bio-social-row">
                         <div class="field">
-                            <label for=net_id.clone()>{format!("Network {}", j + 1)}</label>
+                            <label for=net_id.clone()>{fill(t.social_network_n, &[("n", &(j + 1))])}</label>
                             <select id=net_id prop:value=net on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 update(Box::new(move |l| if let Some(x) = l.get_mut(j) { x.network = v }), String::new());
                             }>
-                                {SOCIAL_NETWORKS.iter().map(|(k, l)| view! { <option value=*k selected=move || net() == *k>{*l}</option> }).collect_view()}
+                                {SOCIAL_NETWORKS.iter().map(|(k, _)| view! { <option value=*k selected=move || net() == *k>{network_label(k)}</option> }).collect_view()}
                             </select>
                         </div>
                         <div class="field">
-                            <label for=url_id.clone()>{format!("Address {}", j + 1)}</label>
+                            <label for=url_id.clone()>{fill(t.social_address_n, &[("n", &(j + 1))])}</label>
                             <input id=url_id type="url" prop:value=url placeholder="https://…" autocomplete="off"
                                 aria-invalid=move || if err().is_some() { "true" } else { "false" } aria-describedby=url_msg.clone()
                                 on:input=move |ev| {
@@ -603,8 +625,8 @@ fn SocialForm(ed: Editor, id: String) -> impl IntoView {
                                 }/>
                             <p id=url_msg class="field-error" aria-live="polite">{err}</p>
                         </div>
-                        <button type="button" class="button secondary compact" aria-label=move || format!("Remove {} link {}", net_label(), j + 1)
-                            on:click=move |_| update(Box::new(move |l| { if j < l.len() { l.remove(j); } }), String::new())>"Remove"</button>
+                        <button type="button" class="button secondary compact" aria-label=move || fill(t.social_remove_n, &[("network", &net_label()), ("n", &(j + 1))])
+                            on:click=move |_| update(Box::new(move |l| { if j < l.len() { l.remove(j); } }), String::new())>{t.social_remove}</button>
                     </div>
                 }
             }).collect_view()}
@@ -613,7 +635,7 @@ fn SocialForm(ed: Editor, id: String) -> impl IntoView {
                     let used: Vec<String> = links().into_iter().map(|l| l.network).collect();
                     let network = SOCIAL_NETWORKS.iter().find(|n| !used.iter().any(|u| u == n.0)).map(|n| n.0).unwrap_or("website").to_string();
                     update(Box::new(move |l| l.push(SocialLink { network, url: String::new() })), String::new());
-                }>"Add social link"</button>
+                }>{t.social_add}</button>
         </fieldset>
     }
 }

@@ -4,8 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::bio::{BioContent, BioPage, Block, BlockKind, BLOCK_KINDS};
+use crate::bio::texts::BioTexts;
+use crate::bio::{BioContent, BioPage, Block, BlockKind};
 use crate::error::FieldError;
+use crate::i18n::fill;
 use crate::offline::use_sync;
 
 /// How many snapshots undo keeps.
@@ -70,7 +72,7 @@ fn to36(mut n: u64) -> String {
 }
 
 pub fn kind_label(kind: &str) -> &'static str {
-    BLOCK_KINDS.iter().find(|k| k.0 == kind).map(|k| k.1).unwrap_or("Block")
+    crate::bio::kind_label(kind)
 }
 
 /// A short text that tells blocks apart: the link title, the header, the heading…
@@ -95,13 +97,14 @@ pub fn block_summary(kind: &BlockKind) -> String {
 
 /// The name a block goes by in buttons ("Drag Link button: Shop", "Remove Divider 3").
 pub fn block_label(content: &BioContent, id: &str) -> String {
-    let Some((i, b)) = content.blocks.iter().enumerate().find(|(_, b)| b.id == id) else { return "block".into() };
+    let t = BioTexts::now();
+    let Some((i, b)) = content.blocks.iter().enumerate().find(|(_, b)| b.id == id) else { return t.block_word.into() };
     let kind = kind_label(b.kind.kind());
     let summary = block_summary(&b.kind);
     if summary.is_empty() {
-        format!("{kind} {}", i + 1)
+        fill(t.block_label_numbered, &[("kind", &kind), ("n", &(i + 1))])
     } else {
-        format!("{kind}: {summary}")
+        fill(t.block_label_named, &[("kind", &kind), ("summary", &summary)])
     }
 }
 
@@ -237,6 +240,9 @@ impl Editor {
         if next == before {
             return;
         }
+        // What was said about the last action (“Undone.”) is stale now; the caller says
+        // what this one did, if anything.
+        self.announce.set(String::new());
         let now = now_ms();
         let coalesce = !key.is_empty() && self.last_key.with_value(|l| l.as_ref().is_some_and(|(k, t)| k == key && now - t < 1500.0));
         if !coalesce {
@@ -273,7 +279,7 @@ impl Editor {
         self.last_key.set_value(None);
         self.content.set(prev);
         self.sync_flags();
-        self.announce.set("Undone.".into());
+        self.announce.set(BioTexts::now().announce_undone.into());
         self.changed();
     }
 
@@ -284,7 +290,7 @@ impl Editor {
         self.last_key.set_value(None);
         self.content.set(next);
         self.sync_flags();
-        self.announce.set("Redone.".into());
+        self.announce.set(BioTexts::now().announce_redone.into());
         self.changed();
     }
 
@@ -348,7 +354,7 @@ impl Editor {
         if let Some(sync) = self.sync {
             sync.submit(
                 self.doc(),
-                format!("Bio page @{}", self.page.with_untracked(|p| p.handle.clone())),
+                fill(BioTexts::now().outbox_label, &[("handle", &self.page.with_untracked(|p| p.handle.clone()))]),
                 "save_bio_draft".into(),
                 vec![
                     ("workspace".into(), self.workspace()),

@@ -6,13 +6,16 @@ mod builder;
 mod editor;
 mod media;
 mod panels;
+mod readonly;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::bio::api::{create_bio_page, get_bio_page, list_bio_pages};
-use crate::bio::{BioContent, BioPage, BioPageSummary, MODULE};
+use crate::bio::texts::BioTexts;
+use crate::bio::{BioContent, BioPage, BioPageList, MODULE};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::shell::{ErrorNote, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
 use crate::workspaces::Action;
@@ -26,11 +29,36 @@ fn origin() -> String {
 
 #[component]
 fn NoWorkspaceYet() -> impl IntoView {
+    let t = BioTexts::now();
     view! {
         <div class="card">
-            <p>"You are not in a workspace yet."</p>
-            <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+            <p>{t.no_workspace}</p>
+            <p><a class="button" href="/setup?new=1">{t.create_workspace}</a></p>
         </div>
+    }
+}
+
+/// In place of the "Create a page" form when the plan allows no more pages: the limit, and
+/// where to change the plan.
+#[component]
+fn PageLimitReached(list: BioPageList) -> impl IntoView {
+    let t = BioTexts::now();
+    let limit = list.limit.unwrap_or(0);
+    let mut text = match limit {
+        i64::MIN..=0 => fill(t.limit_none, &[("plan", &list.plan)]),
+        1 => fill(t.limit_one, &[("plan", &list.plan)]),
+        _ => fill(t.limit_many, &[("plan", &list.plan), ("limit", &limit), ("used", &list.used)]),
+    };
+    if let Some(up) = &list.upgrade_to {
+        text.push(' ');
+        text.push_str(&fill(t.limit_upgrade, &[("plan", up)]));
+    }
+    view! {
+        <section class="card" aria-labelledby="bio-limit-title" data-testid="bio-page-limit">
+            <h2 id="bio-limit-title">{t.limit_title}</h2>
+            <p>{text}</p>
+            <p><a href="/billing">{t.see_billing}</a></p>
+        </section>
     }
 }
 
@@ -38,8 +66,9 @@ fn NoWorkspaceYet() -> impl IntoView {
 #[component]
 pub fn BioPagesPage() -> impl IntoView {
     let _signed_in = require_signed_in();
+    let t = BioTexts::now();
     let ws = use_workspaces();
-    let pages: RwSignal<Option<Result<Vec<BioPageSummary>, AppError>>> = RwSignal::new(None);
+    let pages: RwSignal<Option<Result<BioPageList, AppError>>> = RwSignal::new(None);
     Effect::new(move |_| {
         let id = ws.current.get();
         pages.set(None);
@@ -55,27 +84,32 @@ pub fn BioPagesPage() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="bio-list-title">
             <WorkspaceBar/>
-            <h1 id="bio-list-title">"Link-in-bio pages"</h1>
-            <p class="lead">"One page for every link you share: build it from blocks, pick a look, publish it at your own address."</p>
+            <h1 id="bio-list-title">{t.list_title}</h1>
+            <p class="lead">{t.list_lead}</p>
             {move || match (ws.ready.get(), ws.current.get()) {
-                (false, _) => view! { <Loading/> }.into_any(),
+                (false, _) => view! { <Loading label=t.loading/> }.into_any(),
                 (true, None) => view! { <NoWorkspaceYet/> }.into_any(),
                 (true, Some(w)) => view! {
-                    {editable().then(|| view! { <CreatePage workspace=w.clone()/> })}
+                    // The form waits for the list: it says whether the plan allows one more.
+                    {move || match pages.get() {
+                        Some(Ok(list)) if editable() && list.at_limit() => view! { <PageLimitReached list=list/> }.into_any(),
+                        Some(Ok(_)) | Some(Err(_)) if editable() => view! { <CreatePage workspace=w.clone()/> }.into_any(),
+                        _ => ().into_any(),
+                    }}
                     <section class="card" aria-labelledby="bio-pages-title">
-                        <h2 id="bio-pages-title">"Your pages"</h2>
+                        <h2 id="bio-pages-title">{t.list_yours}</h2>
                         {move || match pages.get() {
-                            None => view! { <Loading/> }.into_any(),
+                            None => view! { <Loading label=t.loading/> }.into_any(),
                             Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-                            Some(Ok(list)) if list.is_empty() => view! {
+                            Some(Ok(list)) if list.pages.is_empty() => view! {
                                 <div class="bio-empty-state">
-                                    <p><strong>"No bio pages yet."</strong></p>
-                                    <p class="muted">"Choose a handle above to create your first page. You can add links, a header, your social profiles and an e-mail sign-up, then publish it."</p>
+                                    <p><strong>{t.list_empty}</strong></p>
+                                    <p class="muted">{if editable() { t.list_empty_hint } else { t.list_empty_hint_viewer }}</p>
                                 </div>
                             }.into_any(),
                             Some(Ok(list)) => view! {
                                 <ul class="list bio-page-list">
-                                    {list.into_iter().map(|p| {
+                                    {list.pages.into_iter().map(|p| {
                                         let reason_id = format!("bio-ro-{}", p.id);
                                         view! {
                                         <li>
@@ -84,17 +118,17 @@ pub fn BioPagesPage() -> impl IntoView {
                                                     aria-describedby=p.read_only.is_some().then(|| reason_id.clone())>{format!("@{}", p.handle)}</a>
                                                 {(!p.title.is_empty()).then(|| view! { <p class="muted small">{p.title.clone()}</p> })}
                                                 {p.read_only.clone().map(|why| view! {
-                                                    <p class="muted small" id=reason_id.clone()>{why}" "<a href="/billing">"See plans and billing"</a></p>
+                                                    <p class="muted small" id=reason_id.clone()>{why}" "<a href="/billing">{t.see_billing}</a></p>
                                                 })}
                                             </div>
                                             <div class="row">
-                                                {p.read_only.is_some().then(|| view! { <span class="badge read-only">"Read-only"</span> })}
+                                                {p.read_only.is_some().then(|| view! { <span class="badge read-only">{t.badge_read_only}</span> })}
                                                 {if p.published {
-                                                    view! { <span class="badge ok">"Published"</span> }.into_any()
+                                                    view! { <span class="badge ok">{t.badge_published}</span> }.into_any()
                                                 } else {
-                                                    view! { <span class="badge">"Not published"</span> }.into_any()
+                                                    view! { <span class="badge">{t.badge_not_published}</span> }.into_any()
                                                 }}
-                                                {(p.published && p.unpublished_changes).then(|| view! { <span class="badge warn">"Unpublished changes"</span> })}
+                                                {(p.published && p.unpublished_changes).then(|| view! { <span class="badge warn">{t.badge_unpublished_changes}</span> })}
                                             </div>
                                         </li>
                                     }}).collect_view()}
@@ -110,6 +144,7 @@ pub fn BioPagesPage() -> impl IntoView {
 
 #[component]
 fn CreatePage(workspace: String) -> impl IntoView {
+    let t = BioTexts::now();
     let navigate = use_navigate();
     let handle = RwSignal::new(String::new());
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
@@ -137,10 +172,10 @@ fn CreatePage(workspace: String) -> impl IntoView {
     let other = move || error.get().filter(|e| e.field_message("handle").is_none());
     view! {
         <section class="card" aria-labelledby="bio-create-title">
-            <h2 id="bio-create-title">"Create a page"</h2>
+            <h2 id="bio-create-title">{t.create_title}</h2>
             <form class="form" on:submit=on_submit novalidate>
                 <div class="field">
-                    <label for="bio-handle">"Handle"</label>
+                    <label for="bio-handle">{t.handle_label}</label>
                     <div class="bio-handle-input">
                         <span class="muted" aria-hidden="true">{format!("{}/", origin())}</span>
                         <input id="bio-handle" type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
@@ -149,12 +184,12 @@ fn CreatePage(workspace: String) -> impl IntoView {
                             aria-invalid=move || if msg().is_some() { "true" } else { "false" }
                             aria-describedby="bio-handle-hint bio-handle-msg"/>
                     </div>
-                    <p class="hint" id="bio-handle-hint">"3 to 30 lowercase letters, digits, _ or . Your page will be at this address."</p>
+                    <p class="hint" id="bio-handle-hint">{t.create_handle_hint}</p>
                     <p class="field-error" id="bio-handle-msg" aria-live="polite">{msg}</p>
                 </div>
                 {move || other().map(|e| view! { <ErrorNote error=e/> })}
                 <div class="row">
-                    <button type="submit" class="button" disabled=move || busy.get()>"Create page"</button>
+                    <button type="submit" class="button" disabled=move || busy.get()>{t.create_button}</button>
                 </div>
             </form>
         </section>
@@ -170,6 +205,7 @@ fn kept_key(w: &str, id: &str) -> String {
 #[component]
 pub fn BuilderPage() -> impl IntoView {
     let _signed_in = require_signed_in();
+    let t = BioTexts::now();
     let ws = use_workspaces();
     let params = use_params_map();
     let page_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
@@ -207,13 +243,13 @@ pub fn BuilderPage() -> impl IntoView {
     view! {
         <section class="page bio-page" aria-labelledby="bio-title">
             {move || match (ws.ready.get(), ws.current.get(), loaded.get()) {
-                (false, _, _) => view! { <Loading/> }.into_any(),
+                (false, _, _) => view! { <Loading label=t.loading/> }.into_any(),
                 (true, None, _) => view! { <NoWorkspaceYet/> }.into_any(),
-                (true, Some(_), None) => view! { <Loading label="Loading the page…"/> }.into_any(),
+                (true, Some(_), None) => view! { <Loading label=t.loading_page/> }.into_any(),
                 (true, Some(_), Some(Err(e))) => view! {
-                    <h1 id="bio-title">"Bio page"</h1>
+                    <h1 id="bio-title">{t.page_title_fallback}</h1>
                     <ErrorNote error=e/>
-                    <p><a href="/bio">"Back to all bio pages"</a></p>
+                    <p><a href="/bio">{t.back_to_list}</a></p>
                 }.into_any(),
                 (true, Some(w), Some(Ok((page, content, restored)))) => {
                     // A page beyond the plan's limit opens read-only (the server refuses changes

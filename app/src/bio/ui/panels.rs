@@ -6,8 +6,10 @@ use leptos_router::hooks::use_navigate;
 use super::editor::Editor;
 use super::media::MediaChooser;
 use crate::bio::api::{change_bio_handle, delete_bio_page, list_bio_signups, unpublish_bio_page};
-use crate::bio::{preset, Background, BioSignup, Theme, BUTTON_SHAPES, FONTS, HANDLE_REDIRECT_DAYS, PRESETS};
+use crate::bio::texts::BioTexts;
+use crate::bio::{font_label, preset, preset_label, shape_label, Background, BioSignup, Theme, BUTTON_SHAPES, FONTS, HANDLE_REDIRECT_DAYS, PRESETS};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::shell::{ErrorNote, Loading};
 
 fn err_line(ed: Editor, field: &'static str, id: String) -> impl IntoView {
@@ -55,6 +57,7 @@ fn set_bg_main(t: &mut Theme, v: String) {
 
 #[component]
 pub fn DesignTab(ed: Editor) -> impl IntoView {
+    let t = BioTexts::now();
     let theme = move || ed.content.with(|c| c.theme.clone());
     let bg_kind = Memo::new(move |_| match theme().background {
         Background::Solid { .. } => "solid",
@@ -75,11 +78,12 @@ pub fn DesignTab(ed: Editor) -> impl IntoView {
         Background::Image { media, .. } if !media.is_empty() => Some(media),
         _ => None,
     });
-    view! {
+    // Three views, each made into one type, so the tab's type stays small enough to compile.
+    let presets = view! {
         <section class="card" aria-labelledby="presets-title">
-            <h2 id="presets-title">"Theme"</h2>
+            <h2 id="presets-title">{t.design_theme}</h2>
             <div class="bio-presets" role="group" aria-labelledby="presets-title">
-                {PRESETS.iter().map(|(key, label, bg, text, button, _)| {
+                {PRESETS.iter().map(|(key, bg, text, button, _)| {
                     let key: &'static str = key;
                     view! {
                         <button type="button" class="bio-preset" aria-pressed=move || (theme().preset == key).to_string()
@@ -91,18 +95,21 @@ pub fn DesignTab(ed: Editor) -> impl IntoView {
                                 }
                             })>
                             <span class="bio-preset-swatch" aria-hidden="true" style=format!("background:{bg};color:{text};border-color:{button}")>"Aa"</span>
-                            <span>{*label}</span>
+                            <span>{preset_label(key)}</span>
                         </button>
                     }
                 }).collect_view()}
             </div>
         </section>
+    }
+    .into_any();
+    let colours = view! {
         <section class="card" aria-labelledby="colours-title">
-            <h2 id="colours-title">"Colours and background"</h2>
+            <h2 id="colours-title">{t.design_colours}</h2>
             <fieldset class="bio-fieldset-plain">
-                <legend>"Background style"</legend>
+                <legend>{t.design_background_style}</legend>
                 <div class="segmented bio-radios">
-                    {[("solid", "Solid colour"), ("gradient", "Gradient"), ("image", "Image")].into_iter().map(|(k, l)| {
+                    {[("solid", t.bg_solid), ("gradient", t.bg_gradient), ("image", t.bg_image)].into_iter().map(|(k, l)| {
                         let id = format!("bg-kind-{k}");
                         view! {
                             <span class="bio-radio">
@@ -114,58 +121,64 @@ pub fn DesignTab(ed: Editor) -> impl IntoView {
                 </div>
             </fieldset>
             <div class="bio-colors">
-                <ColorInput ed=ed id="theme-background" label="Background" field="theme.background" get=bg_main set=set_bg_main/>
+                <ColorInput ed=ed id="theme-background" label=t.color_background field="theme.background" get=bg_main set=set_bg_main/>
                 {move || (bg_kind.get() == "gradient").then(|| view! {
-                    <ColorInput ed=ed id="theme-background-to" label="Second colour" field="theme.background_to"
+                    <ColorInput ed=ed id="theme-background-to" label=t.color_second field="theme.background_to"
                         get=|t| if let Background::Gradient { to, .. } = &t.background { to.clone() } else { String::new() }
                         set=|t, v| if let Background::Gradient { to, .. } = &mut t.background { *to = v }/>
                 })}
-                <ColorInput ed=ed id="theme-text" label="Text" field="theme.text_color" get=|t| t.text_color.clone() set=|t, v| t.text_color = v/>
-                <ColorInput ed=ed id="theme-button" label="Button" field="theme.button_color" get=|t| t.button_color.clone() set=|t, v| t.button_color = v/>
-                <ColorInput ed=ed id="theme-button-text" label="Button text" field="theme.button_text_color" get=|t| t.button_text_color.clone() set=|t, v| t.button_text_color = v/>
+                <ColorInput ed=ed id="theme-text" label=t.color_text field="theme.text_color" get=|t| t.text_color.clone() set=|t, v| t.text_color = v/>
+                <ColorInput ed=ed id="theme-button" label=t.color_button field="theme.button_color" get=|t| t.button_color.clone() set=|t, v| t.button_color = v/>
+                <ColorInput ed=ed id="theme-button-text" label=t.color_button_text field="theme.button_text_color" get=|t| t.button_text_color.clone() set=|t, v| t.button_text_color = v/>
             </div>
             {move || (bg_kind.get() == "image").then(|| view! {
-                <MediaChooser ed=ed label="Background image" current=bg_media
+                <MediaChooser ed=ed which="background" current=bg_media
                     on_pick=Callback::new(move |m: Option<String>| ed.edit("", |c| if let Background::Image { media, .. } = &mut c.theme.background { *media = m.clone().unwrap_or_default() }))/>
                 {err_line(ed, "theme.background_image", "theme-bgimg-msg".into())}
             })}
         </section>
+    }
+    .into_any();
+    let buttons = view! {
         <section class="card" aria-labelledby="buttons-title">
-            <h2 id="buttons-title">"Buttons and font"</h2>
+            <h2 id="buttons-title">{t.design_buttons}</h2>
             <fieldset class="bio-fieldset-plain">
-                <legend>"Button shape"</legend>
+                <legend>{t.design_shape}</legend>
                 <div class="segmented bio-radios">
-                    {BUTTON_SHAPES.iter().map(|(k, l)| {
+                    {BUTTON_SHAPES.iter().map(|k| {
                         let k: &'static str = k;
                         let id = format!("shape-{k}");
                         view! {
                             <span class="bio-radio">
                                 <input type="radio" name="button-shape" id=id.clone() value=k prop:checked=move || theme().button_shape == k
                                     on:change=move |_| ed.edit("", |c| c.theme.button_shape = k.to_string())/>
-                                <label for=id>{*l}</label>
+                                <label for=id>{shape_label(k)}</label>
                             </span>
                         }
                     }).collect_view()}
                 </div>
             </fieldset>
             <div class="field">
-                <label for="theme-font">"Font"</label>
+                <label for="theme-font">{t.design_font}</label>
                 <select id="theme-font" prop:value=move || theme().font on:change=move |ev| {
                     let v = event_target_value(&ev);
                     ed.edit("", |c| c.theme.font = v);
                 }>
-                    {FONTS.iter().map(|(k, l)| view! { <option value=*k selected=move || theme().font == *k>{*l}</option> }).collect_view()}
+                    {FONTS.iter().map(|k| view! { <option value=*k selected=move || theme().font == *k>{font_label(k)}</option> }).collect_view()}
                 </select>
-                <p class="hint">"System fonts only: nothing is downloaded, so the page stays fast."</p>
+                <p class="hint">{t.design_font_hint}</p>
             </div>
         </section>
     }
+    .into_any();
+    view! { {presets} {colours} {buttons} }
 }
 
 // ------------------------------------------------------------------ settings
 
 #[component]
 pub fn SettingsTab(ed: Editor) -> impl IntoView {
+    let t = BioTexts::now();
     let seo_title = move || ed.content.with(|c| c.seo.title.clone());
     let seo_desc = move || ed.content.with(|c| c.seo.description.clone());
     let seo_image = Signal::derive(move || ed.content.with(|c| c.seo.image.clone()));
@@ -200,41 +213,41 @@ pub fn SettingsTab(ed: Editor) -> impl IntoView {
     let on_domains = Callback::new(move |p: crate::bio::BioPage| ed.apply_server(p, false));
     view! {
         <section class="card" aria-labelledby="seo-title">
-            <h2 id="seo-title">"Search and sharing"</h2>
+            <h2 id="seo-title">{t.seo_title}</h2>
             <div class="field">
-                <label for="seo-title-input">"Page title"</label>
+                <label for="seo-title-input">{t.seo_page_title}</label>
                 <input id="seo-title-input" type="text" prop:value=seo_title autocomplete="off" aria-describedby="seo-title-hint seo-title-msg"
                     aria-invalid=move || if ed.error_for("seo.title").is_some() { "true" } else { "false" }
                     on:input=move |ev| { let v = event_target_value(&ev); ed.edit("seo.title", |c| c.seo.title = v); }/>
-                <p class="hint" id="seo-title-hint">"Shown in the browser tab, search results and when the page is shared."</p>
+                <p class="hint" id="seo-title-hint">{t.seo_page_title_hint}</p>
                 {err_line(ed, "seo.title", "seo-title-msg".into())}
             </div>
             <div class="field">
-                <label for="seo-description">"Description"</label>
+                <label for="seo-description">{t.seo_description}</label>
                 <textarea id="seo-description" rows="3" prop:value=seo_desc aria-describedby="seo-description-msg"
                     aria-invalid=move || if ed.error_for("seo.description").is_some() { "true" } else { "false" }
                     on:input=move |ev| { let v = event_target_value(&ev); ed.edit("seo.description", |c| c.seo.description = v); }></textarea>
                 {err_line(ed, "seo.description", "seo-description-msg".into())}
             </div>
-            <MediaChooser ed=ed label="Sharing image" current=seo_image
+            <MediaChooser ed=ed which="sharing" current=seo_image
                 on_pick=Callback::new(move |m: Option<String>| ed.edit("", |c| c.seo.image = m.clone()))/>
         </section>
         <section class="card" aria-labelledby="handle-title">
-            <h2 id="handle-title">"Handle"</h2>
+            <h2 id="handle-title">{t.handle_label}</h2>
             <form class="form" on:submit=change_handle novalidate>
                 <div class="field">
-                    <label for="bio-handle-change">"Handle"</label>
+                    <label for="bio-handle-change">{t.handle_label}</label>
                     <input id="bio-handle-change" type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
                         prop:value=move || handle_value.get() on:input=move |ev| handle_value.set(event_target_value(&ev))
                         aria-invalid=move || if handle_msg().is_some() { "true" } else { "false" }
                         aria-describedby="bio-handle-change-hint bio-handle-change-msg"/>
-                    <p class="hint" id="bio-handle-change-hint">{format!("Your page's address. After a change, the old handle keeps redirecting to the new one for {HANDLE_REDIRECT_DAYS} days.")}</p>
+                    <p class="hint" id="bio-handle-change-hint">{fill(t.handle_change_hint, &[("days", &HANDLE_REDIRECT_DAYS)])}</p>
                     <p class="field-error" id="bio-handle-change-msg" aria-live="polite">{handle_msg}</p>
                 </div>
                 {move || other_error().map(|e| view! { <ErrorNote error=e/> })}
                 <div class="row">
-                    <button type="submit" class="button" disabled=move || busy.get()>"Change handle"</button>
-                    {move || handle_done.get().then(|| view! { <span role="status" class="muted">"Handle changed."</span> })}
+                    <button type="submit" class="button" disabled=move || busy.get()>{t.handle_change}</button>
+                    {move || handle_done.get().then(|| view! { <span role="status" class="muted">{t.handle_changed}</span> })}
                 </div>
             </form>
         </section>
@@ -246,6 +259,7 @@ pub fn SettingsTab(ed: Editor) -> impl IntoView {
 /// read-only on the plan can still be taken offline or deleted.
 #[component]
 pub fn PageDangerZone(ed: Editor) -> impl IntoView {
+    let t = BioTexts::now();
     let navigate = use_navigate();
     let page_error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let unpublish = move |_| {
@@ -260,7 +274,7 @@ pub fn PageDangerZone(ed: Editor) -> impl IntoView {
         });
     };
     let delete = move |_| {
-        let ok = web_sys::window().and_then(|w| w.confirm_with_message("Delete this page for good? Visitors will get “not found”.").ok()).unwrap_or(false);
+        let ok = web_sys::window().and_then(|w| w.confirm_with_message(t.delete_confirm).ok()).unwrap_or(false);
         if !ok {
             return;
         }
@@ -277,13 +291,13 @@ pub fn PageDangerZone(ed: Editor) -> impl IntoView {
     };
     view! {
         <section class="card danger" aria-labelledby="page-danger-title">
-            <h2 id="page-danger-title">"Unpublish or delete"</h2>
+            <h2 id="page-danger-title">{t.danger_title}</h2>
             {move || page_error.get().map(|e| view! { <ErrorNote error=e/> })}
             <div class="row">
                 {move || ed.page.with(|p| p.published.is_some()).then(|| view! {
-                    <button type="button" class="button secondary" on:click=unpublish>"Unpublish"</button>
+                    <button type="button" class="button secondary" on:click=unpublish>{t.unpublish}</button>
                 })}
-                <button type="button" class="button danger" on:click=delete.clone()>"Delete page"</button>
+                <button type="button" class="button danger" on:click=delete.clone()>{t.delete_page}</button>
             </div>
         </section>
     }
@@ -293,22 +307,23 @@ pub fn PageDangerZone(ed: Editor) -> impl IntoView {
 
 #[component]
 pub fn SignupsTab(workspace: String, page: String) -> impl IntoView {
+    let t = BioTexts::now();
     let list: RwSignal<Option<Result<Vec<BioSignup>, AppError>>> = RwSignal::new(None);
     leptos::task::spawn_local(async move {
         list.set(Some(list_bio_signups(workspace, page).await));
     });
     view! {
         <section class="card" aria-labelledby="signups-title">
-            <h2 id="signups-title">"E-mail sign-ups"</h2>
+            <h2 id="signups-title">{t.signups_title}</h2>
             {move || match list.get() {
-                None => view! { <Loading/> }.into_any(),
+                None => view! { <Loading label=t.loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-                Some(Ok(v)) if v.is_empty() => view! { <p class="muted">"No sign-ups yet. Add an E-mail sign-up block to collect them."</p> }.into_any(),
+                Some(Ok(v)) if v.is_empty() => view! { <p class="muted">{t.signups_empty}</p> }.into_any(),
                 Some(Ok(v)) => view! {
                     <div class="bio-table-wrap">
                         <table class="bio-table">
-                            <caption class="sr-only">"People who signed up on this page"</caption>
-                            <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Signed up"</th><th scope="col">"Consent given"</th></tr></thead>
+                            <caption class="sr-only">{t.signups_caption}</caption>
+                            <thead><tr><th scope="col">{t.signups_email}</th><th scope="col">{t.signups_at}</th><th scope="col">{t.signups_consent}</th></tr></thead>
                             <tbody>
                                 {v.into_iter().map(|s| view! {
                                     <tr><td>{s.email}</td><td>{crate::shell::format_time(s.consented_at)}</td><td>{s.consent_text}</td></tr>

@@ -11,8 +11,4 @@ pub use upload_media::*;
 pub use crate::workspaces::api::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe.
-pub const ENDPOINTS: &[(&str, Reach)] = &[
-    ("list_media", Reach::Workspace),
-    ("upload_media", Reach::Workspace),
-    ("delete_media", Reach::Workspace),
-];
+pub const ENDPOINTS: &[(&str, Reach)] = &[("list_media", Reach::Workspace), ("upload_media", Reach::Workspace), ("delete_media", Reach::Workspace)];

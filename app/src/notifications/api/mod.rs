@@ -1,21 +1,21 @@
 //! The server fns of the notification centre and push settings, one per file. All act on
 //! the signed-in person's own notifications and devices only.
 
-mod list_notifications;
-mod mark_notification_read;
-mod mark_all_notifications_read;
 mod get_push_settings;
-mod set_notification_preference;
+mod list_notifications;
+mod mark_all_notifications_read;
+mod mark_notification_read;
 mod push_subscribe;
 mod push_unsubscribe;
+mod set_notification_preference;
 
-pub use list_notifications::*;
-pub use mark_notification_read::*;
-pub use mark_all_notifications_read::*;
 pub use get_push_settings::*;
-pub use set_notification_preference::*;
+pub use list_notifications::*;
+pub use mark_all_notifications_read::*;
+pub use mark_notification_read::*;
 pub use push_subscribe::*;
 pub use push_unsubscribe::*;
+pub use set_notification_preference::*;
 
 pub use crate::workspaces::api::Reach;
 

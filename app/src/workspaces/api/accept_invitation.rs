@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{Joined};
+use crate::workspaces::Joined;
 
 /// Accepts an invitation as the signed-in, invited person.
 #[server(prefix = "/api", endpoint = "accept_invitation")]

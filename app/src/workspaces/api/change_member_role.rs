@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{MemberInfo};
+use crate::workspaces::MemberInfo;
 
 /// Changes a member's role.
 #[server(prefix = "/api", endpoint = "change_member_role")]

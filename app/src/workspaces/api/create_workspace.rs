@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Creates a workspace with the caller as its owner (step 1 of the setup wizard).
 #[server(prefix = "/api", endpoint = "create_workspace")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// One workspace's settings and the caller's role in it.
 #[server(prefix = "/api", endpoint = "get_workspace")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{PendingInvitation};
+use crate::workspaces::PendingInvitation;
 
 /// Invites someone by e-mail with a role.
 #[server(prefix = "/api", endpoint = "invite_member")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{PendingInvitation};
+use crate::workspaces::PendingInvitation;
 
 /// Pending invitations.
 #[server(prefix = "/api", endpoint = "list_invitations")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{MemberInfo};
+use crate::workspaces::MemberInfo;
 
 /// The workspace's members.
 #[server(prefix = "/api", endpoint = "list_members")]

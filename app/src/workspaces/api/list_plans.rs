@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{PlanCatalog};
+use crate::workspaces::PlanCatalog;
 
 /// The plans on offer, and whether payment is set up.
 #[server(prefix = "/api", endpoint = "list_plans")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceSummary};
+use crate::workspaces::WorkspaceSummary;
 
 /// The workspaces the caller belongs to.
 #[server(prefix = "/api", endpoint = "list_workspaces")]

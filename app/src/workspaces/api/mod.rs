@@ -1,56 +1,58 @@
 //! The server fns of M02 and M03, one per file. Workspace fns take the workspace id first.
 
-mod list_workspaces;
+mod accept_invitation;
+mod change_member_role;
 mod create_workspace;
-mod list_plans;
+mod decline_invitation;
+mod delete_workspace;
 mod get_workspace;
-mod update_workspace;
-mod set_workspace_logo;
-mod remove_workspace_logo;
-mod setup_name;
-mod setup_goals;
-mod setup_goto;
-mod setup_plan;
-mod workspace_audit_log;
-mod list_members;
-mod list_invitations;
+mod getting_started;
 mod invite_member;
+mod leave_workspace;
+mod list_invitations;
+mod list_members;
+mod list_plans;
+mod list_workspaces;
+mod preview_invitation;
+mod remove_member;
+mod remove_workspace_logo;
 mod resend_invitation;
 mod revoke_invitation;
-mod change_member_role;
-mod remove_member;
-mod leave_workspace;
+mod set_workspace_logo;
+mod setup_goals;
+mod setup_goto;
+mod setup_name;
+mod setup_plan;
 mod transfer_ownership;
-mod delete_workspace;
-mod preview_invitation;
-mod accept_invitation;
-mod decline_invitation;
+mod update_workspace;
+mod workspace_audit_log;
 
-pub use list_workspaces::*;
+pub use accept_invitation::*;
+pub use change_member_role::*;
 pub use create_workspace::*;
-pub use list_plans::*;
+pub use decline_invitation::*;
+pub use delete_workspace::*;
 pub use get_workspace::*;
-pub use update_workspace::*;
-pub use set_workspace_logo::*;
-pub use remove_workspace_logo::*;
-pub use setup_name::*;
-pub use setup_goals::*;
-pub use setup_goto::*;
-pub use setup_plan::*;
-pub use workspace_audit_log::*;
-pub use list_members::*;
-pub use list_invitations::*;
+pub use getting_started::*;
 pub use invite_member::*;
+pub use leave_workspace::*;
+pub use list_invitations::*;
+pub use list_members::*;
+pub use list_plans::*;
+pub use list_workspaces::*;
+pub use preview_invitation::*;
+pub use remove_member::*;
+pub use remove_workspace_logo::*;
 pub use resend_invitation::*;
 pub use revoke_invitation::*;
-pub use change_member_role::*;
-pub use remove_member::*;
-pub use leave_workspace::*;
+pub use set_workspace_logo::*;
+pub use setup_goals::*;
+pub use setup_goto::*;
+pub use setup_name::*;
+pub use setup_plan::*;
 pub use transfer_ownership::*;
-pub use delete_workspace::*;
-pub use preview_invitation::*;
-pub use accept_invitation::*;
-pub use decline_invitation::*;
+pub use update_workspace::*;
+pub use workspace_audit_log::*;
 
 /// How a server fn is reached, for the cross-workspace probe. Every module's `ENDPOINTS`
 /// files each of its fns under one of these, and [`crate::API_MODULES`] gathers them all.
@@ -78,6 +80,7 @@ pub const ENDPOINTS: &[(&str, Reach)] = &[
     ("create_workspace", Reach::Person),
     ("list_plans", Reach::Person),
     ("get_workspace", Reach::Workspace),
+    ("getting_started", Reach::Workspace),
     ("update_workspace", Reach::Workspace),
     ("set_workspace_logo", Reach::Workspace),
     ("remove_workspace_logo", Reach::Workspace),

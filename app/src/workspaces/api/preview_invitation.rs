@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{InvitationPreview};
+use crate::workspaces::InvitationPreview;
 
 /// What an invitation link is about (works signed out).
 #[server(prefix = "/api", endpoint = "preview_invitation")]

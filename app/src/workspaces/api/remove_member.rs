@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{MemberInfo};
+use crate::workspaces::MemberInfo;
 
 /// Removes a member.
 #[server(prefix = "/api", endpoint = "remove_member")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Removes the logo.
 #[server(prefix = "/api", endpoint = "remove_workspace_logo")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{PendingInvitation};
+use crate::workspaces::PendingInvitation;
 
 /// Sends a pending invitation again, with a new link.
 #[server(prefix = "/api", endpoint = "resend_invitation")]

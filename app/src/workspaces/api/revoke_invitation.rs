@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{PendingInvitation};
+use crate::workspaces::PendingInvitation;
 
 /// Withdraws a pending invitation.
 #[server(prefix = "/api", endpoint = "revoke_invitation")]

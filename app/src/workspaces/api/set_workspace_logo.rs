@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Stores a new logo from a `data:` URL.
 #[server(prefix = "/api", endpoint = "set_workspace_logo")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Moves the wizard back, or forward to a step already reached.
 #[server(prefix = "/api", endpoint = "setup_goto")]

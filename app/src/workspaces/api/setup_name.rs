@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Wizard step 1 (again): the workspace's name and kind.
 #[server(prefix = "/api", endpoint = "setup_name")]

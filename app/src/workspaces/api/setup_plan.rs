@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{WorkspaceDetail};
+use crate::workspaces::WorkspaceDetail;
 
 /// Wizard step 4: the plan and billing interval; ends the wizard.
 #[server(prefix = "/api", endpoint = "setup_plan")]

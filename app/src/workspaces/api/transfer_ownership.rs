@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{MemberInfo};
+use crate::workspaces::MemberInfo;
 
 /// Hands ownership to another member.
 #[server(prefix = "/api", endpoint = "transfer_ownership")]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::workspaces::{AuditEntry};
+use crate::workspaces::AuditEntry;
 
 /// The workspace's audit log, newest first.
 #[server(prefix = "/api", endpoint = "workspace_audit_log")]

@@ -6,16 +6,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use super::{pending_invitation_path, use_workspaces, NoWorkspace, WorkspaceBar};
+use crate::i18n::fill;
 use crate::shell::{ErrorNote, Loading};
-use crate::workspaces::api::get_workspace;
-use crate::workspaces::{label_of, Action, WorkspaceDetail, WorkspaceRole, GOALS};
+use crate::workspaces::api::{get_workspace, getting_started};
+use crate::workspaces::texts::WorkspacesTexts;
+use crate::workspaces::{goal_label, Action, StartChecklist, WorkspaceDetail, WorkspaceRole};
 
 /// A module's card on the dashboard.
 pub struct DashboardModule {
     /// The permission-table module that must allow viewing.
     pub module: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
     pub href: &'static str,
     /// The goals this module serves; empty for "every goal". Cards for the chosen goals
     /// come first.
@@ -23,14 +23,42 @@ pub struct DashboardModule {
 }
 
 pub const MODULES: &[DashboardModule] = &[
-    DashboardModule { module: "bio", title: "Link-in-bio", description: "One page for all your links, with a builder, themes and analytics.", href: "/bio", goals: &["link_in_bio", "social_growth"] },
-    DashboardModule { module: "links", title: "Short links", description: "Short addresses that redirect anywhere, with click counts.", href: "/links", goals: &["link_in_bio", "social_growth"] },
-    DashboardModule { module: "media", title: "Media library", description: "Images for your pages, resized for every screen.", href: "/media", goals: &[] },
-    DashboardModule { module: "billing", title: "Plan and billing", description: "Your plan, usage against its limits, invoices and upgrades.", href: "/billing", goals: &[] },
-    DashboardModule { module: "team", title: "Team", description: "Members, roles and invitations.", href: "/workspace/team", goals: &[] },
-    DashboardModule { module: "settings", title: "Settings", description: "Name, address, logo, brand colour, time zone and currency.", href: "/workspace/settings", goals: &[] },
-    DashboardModule { module: "audit", title: "Audit log", description: "Who changed what in this workspace, and when.", href: "/workspace/audit", goals: &[] },
+    DashboardModule { module: "bio", href: "/bio", goals: &["link_in_bio", "social_growth"] },
+    DashboardModule { module: "links", href: "/links", goals: &["link_in_bio", "social_growth"] },
+    DashboardModule { module: "media", href: "/media", goals: &[] },
+    DashboardModule { module: "billing", href: "/billing", goals: &[] },
+    DashboardModule { module: "team", href: "/workspace/team", goals: &[] },
+    DashboardModule { module: "settings", href: "/workspace/settings", goals: &[] },
+    DashboardModule { module: "audit", href: "/workspace/audit", goals: &[] },
 ];
+
+/// A card's title and description, in the current language.
+pub fn card_texts(module: &str) -> (&'static str, &'static str) {
+    let t = WorkspacesTexts::now();
+    match module {
+        "bio" => (t.card_bio_title, t.card_bio_text),
+        "links" => (t.card_links_title, t.card_links_text),
+        "media" => (t.card_media_title, t.card_media_text),
+        "billing" => (t.card_billing_title, t.card_billing_text),
+        "team" => (t.card_team_title, t.card_team_text),
+        "settings" => (t.card_settings_title, t.card_settings_text),
+        _ => (t.card_audit_title, t.card_audit_text),
+    }
+}
+
+/// What a "Getting started" step says, in the current language.
+pub fn step_label(key: &str) -> &'static str {
+    let t = WorkspacesTexts::now();
+    match key {
+        "goals" => t.step_goals,
+        "bio_page" => t.step_bio_page,
+        "bio_publish" => t.step_bio_publish,
+        "short_link" => t.step_short_link,
+        "media" => t.step_media,
+        "team" => t.step_team,
+        _ => t.step_logo,
+    }
+}
 
 /// Orders the cards: those serving a chosen goal first, then the ones for every goal.
 pub fn arrange(goals: &[String]) -> Vec<&'static DashboardModule> {
@@ -100,14 +128,12 @@ pub fn Dashboard() -> impl IntoView {
 
 #[component]
 fn Overview(detail: WorkspaceDetail) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
-    let admin = detail.role >= WorkspaceRole::Admin;
-    let checklist = vec![
-        ("Choose your goals", !detail.setup.goals.is_empty(), "/setup"),
-        ("Invite your team", detail.member_count > 1, "/workspace/team"),
-        ("Add your logo", detail.logo_url.is_some(), "/workspace/settings"),
-    ];
-    let open_items = checklist.iter().filter(|(_, done, _)| !done).count();
+    let members = if detail.member_count == 1 { t.dash_member_one.to_string() } else { fill(t.dash_member_many, &[("n", &detail.member_count)]) };
+    let summary = fill(t.dash_summary, &[("plan", &detail.plan_name), ("role", &detail.role.label().to_lowercase()), ("members", &members)]);
+    let id = detail.id.clone();
+    let steps = LocalResource::new(move || getting_started(id.clone()));
     let cards = arrange(&detail.setup.goals);
     view! {
         <section class="page" aria-labelledby="dash-title">
@@ -115,47 +141,81 @@ fn Overview(detail: WorkspaceDetail) -> impl IntoView {
                 {detail.logo_url.clone().map(|src| view! { <img class="ws-logo" src=src alt="" width="48" height="48"/> })}
                 <div>
                     <h1 id="dash-title">{detail.name.clone()}</h1>
-                    <p class="muted">{format!("{} plan · you are {} · {} member{}", detail.plan_name, detail.role.label().to_lowercase(), detail.member_count, if detail.member_count == 1 { "" } else { "s" })}</p>
+                    <p class="muted">{summary}</p>
                 </div>
             </div>
             {(!detail.setup.goals.is_empty()).then(|| view! {
                 <div>
-                    <h2 class="small-title">"Your goals"</h2>
-                    <ul class="chips" aria-label="Your goals">
-                        {detail.setup.goals.iter().map(|g| view! { <li>{label_of(GOALS, g)}</li> }).collect_view()}
+                    <h2 class="small-title">{t.dash_goals}</h2>
+                    <ul class="chips" aria-label=t.dash_goals>
+                        {detail.setup.goals.iter().map(|g| view! { <li>{goal_label(g)}</li> }).collect_view()}
                     </ul>
                 </div>
             })}
-            {(admin && open_items > 0).then(|| view! {
-                <section class="card" aria-labelledby="start-title">
-                    <h2 id="start-title">"Getting started"</h2>
-                    <ul class="checklist">
-                        {checklist.into_iter().map(|(label, done, href)| view! {
-                            <li class:done=done>
-                                <span class="check" aria-hidden="true">{if done { "✓" } else { "○" }}</span>
-                                {if done {
-                                    view! { <span>{label}<span class="sr-only">" (done)"</span></span> }.into_any()
-                                } else {
-                                    view! { <A href=href>{label}</A> }.into_any()
-                                }}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match steps.await {
+                        Ok(list) => view! { <StartChecklistCard list=list/> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
             <section aria-labelledby="modules-title">
-                <h2 id="modules-title" class="small-title">"In this workspace"</h2>
+                <h2 id="modules-title" class="small-title">{t.dash_modules}</h2>
                 <ul class="module-grid">
-                    {move || cards.clone().into_iter().filter(|m| ws.can(m.module, Action::View)).map(|m| view! {
-                        <li class="card module-card">
-                            <h3><A href=m.href>{m.title}</A></h3>
-                            <p class="muted">{m.description}</p>
-                        </li>
+                    {move || cards.clone().into_iter().filter(|m| ws.can(m.module, Action::View)).map(|m| {
+                        let (title, text) = card_texts(m.module);
+                        view! {
+                            <li class="card module-card">
+                                <h3><A href=m.href>{title}</A></h3>
+                                <p class="muted">{text}</p>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>
         </section>
     }
+}
+
+/// The steps of the chosen goals, done or not; hidden once every step is done. Goals that
+/// Mewayz cannot serve yet are named plainly instead of getting a step.
+#[component]
+fn StartChecklistCard(list: StartChecklist) -> impl IntoView {
+    let t = WorkspacesTexts::now();
+    let open_items = list.steps.iter().filter(|s| !s.done).count();
+    if open_items == 0 {
+        return ().into_any();
+    }
+    let goals_only = list.steps.iter().all(|s| s.key == "goals" || s.key == "team" || s.key == "logo");
+    let not_yet = (!list.not_yet.is_empty()).then(|| {
+        let names = list.not_yet.iter().map(|g| goal_label(g)).collect::<Vec<_>>().join(", ");
+        // Only goals Mewayz does not serve yet: say so, then offer what there is.
+        let text = if goals_only { t.start_none_yet } else { t.start_not_yet };
+        fill(text, &[("goals", &names)])
+    });
+    view! {
+        <section class="card" aria-labelledby="start-title">
+            <h2 id="start-title">{t.start_title}</h2>
+            {not_yet.map(|text| view! { <p class="muted" data-testid="start-not-yet">{text}</p> })}
+            <ul class="checklist">
+                {list.steps.into_iter().map(|s| {
+                    let label = step_label(&s.key);
+                    view! {
+                        <li class:done=s.done>
+                            <span class="check" aria-hidden="true">{if s.done { "✓" } else { "○" }}</span>
+                            {if s.done {
+                                view! { <span>{label}<span class="sr-only">{t.start_done}</span></span> }.into_any()
+                            } else {
+                                view! { <A href=s.href>{label}</A> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }
 
 #[cfg(test)]

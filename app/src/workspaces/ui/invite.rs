@@ -7,11 +7,14 @@ use leptos_router::hooks::use_query_map;
 
 use super::{forget_pending_invitation, remember_pending_invitation, use_workspaces};
 use crate::accounts::ui::use_auth;
+use crate::i18n::fill;
 use crate::shell::{format_time, ErrorNote, FormError, Loading};
 use crate::workspaces::api::{preview_invitation, AcceptInvitation, DeclineInvitation};
+use crate::workspaces::texts::WorkspacesTexts;
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let auth = use_auth();
     let ws = use_workspaces();
     let query = use_query_map();
@@ -41,11 +44,11 @@ pub fn InvitationPage() -> impl IntoView {
     let declined = move || matches!(decline.value().get(), Some(Ok(())));
     view! {
         <section class="page narrow" aria-labelledby="inv-title">
-            <h1 id="inv-title">"Invitation"</h1>
-            <Show when=move || !declined() fallback=|| view! {
-                <div class="card" role="status"><p>"You declined the invitation. Nothing else happens."</p><p><A href="/">"Go to the start"</A></p></div>
+            <h1 id="inv-title">{t.inv_title}</h1>
+            <Show when=move || !declined() fallback=move || view! {
+                <div class="card" role="status"><p>{t.inv_declined_done}</p><p><A href="/">{t.inv_go_start}</A></p></div>
             }>
-                <Transition fallback=|| view! { <Loading label="Opening the invitation…"/> }>
+                <Transition fallback=move || view! { <Loading label=t.inv_opening/> }>
                     {
                         move || {
                             let token = token.get_value();
@@ -53,7 +56,7 @@ pub fn InvitationPage() -> impl IntoView {
                                 match preview.await {
                                     Err(e) => {
                                         forget_pending_invitation();
-                                        view! { <ErrorNote error=e/> <p><A href="/">"Go to the start"</A></p> }.into_any()
+                                        view! { <ErrorNote error=e/> <p><A href="/">{t.inv_go_start}</A></p> }.into_any()
                                     }
                                     Ok(p) => {
                                         let signed_in = auth.user.get_untracked().is_some();
@@ -63,9 +66,9 @@ pub fn InvitationPage() -> impl IntoView {
                                         let (t1, t2) = (token.clone(), token.clone());
                                         view! {
                                             <div class="card">
-                                                <h2>{format!("Join {}", p.workspace_name)}</h2>
-                                                <p>{format!("{} invited {} to join “{}” as {}.", p.invited_by, p.email, p.workspace_name, p.role.label().to_lowercase())}</p>
-                                                <p class="muted small">{format!("{} This invitation expires {}.", p.role.describe(), format_time(p.expires_at_ms))}</p>
+                                                <h2>{fill(t.inv_join, &[("workspace", &p.workspace_name)])}</h2>
+                                                <p>{fill(t.inv_sentence, &[("inviter", &p.invited_by), ("email", &p.email), ("workspace", &p.workspace_name), ("role", &p.role.label().to_lowercase())])}</p>
+                                                <p class="muted small">{fill(t.inv_expires, &[("description", &p.role.describe()), ("time", &format_time(p.expires_at_ms))])}</p>
                                                 {p.blocker.clone().map(|b| view! { <div class="notice" role="note"><p>{b}</p></div> })}
                                                 <FormError error=accept_error/>
                                                 <FormError error=decline_error/>
@@ -73,19 +76,19 @@ pub fn InvitationPage() -> impl IntoView {
                                                     {if p.can_accept {
                                                         view! {
                                                             <button type="button" class="button" disabled=accept.pending() on:click=move |_| { accept.dispatch(AcceptInvitation { token: t1.clone() }); }>
-                                                                "Accept and join"
+                                                                {t.inv_accept}
                                                             </button>
                                                         }.into_any()
                                                     } else if !signed_in {
                                                         view! {
-                                                            <A href=format!("/signup?email={}", urlencode(&p.email)) attr:class="button">"Create an account"</A>
-                                                            <A href="/login" attr:class="button secondary">"Sign in"</A>
+                                                            <A href=format!("/signup?email={}", urlencode(&p.email)) attr:class="button">{t.inv_create_account}</A>
+                                                            <A href="/login" attr:class="button secondary">{t.inv_sign_in}</A>
                                                         }.into_any()
                                                     } else {
                                                         ().into_any()
                                                     }}
                                                     <button type="button" class="button secondary" on:click=move |_| { decline.dispatch(DeclineInvitation { token: t2.clone() }); }>
-                                                        "Decline"
+                                                        {t.inv_decline}
                                                     </button>
                                                 </div>
                                             </div>

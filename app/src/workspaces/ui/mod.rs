@@ -20,6 +20,7 @@ pub use setup::SetupPage;
 pub use team::TeamPage;
 
 use super::api::list_workspaces;
+use super::texts::WorkspacesTexts;
 use super::{allows, Action, WorkspaceRole, WorkspaceSummary};
 use crate::accounts::ui::use_auth;
 use crate::error::AppError;
@@ -106,7 +107,13 @@ impl Workspaces {
 
 pub fn provide_workspaces() {
     let auth = use_auth();
-    let ws = Workspaces { list: RwSignal::new(vec![]), current: RwSignal::new(None), ready: RwSignal::new(false), error: RwSignal::new(None), person: RwSignal::new(String::new()) };
+    let ws = Workspaces {
+        list: RwSignal::new(vec![]),
+        current: RwSignal::new(None),
+        ready: RwSignal::new(false),
+        error: RwSignal::new(None),
+        person: RwSignal::new(String::new()),
+    };
     provide_context(ws);
     // Follow who is signed in: load their workspaces, or forget them on sign-out.
     Effect::new(move |prev: Option<Option<String>>| {
@@ -148,8 +155,14 @@ pub fn pending_invitation_path() -> Option<String> {
 }
 
 /// The workspace switcher: a labelled select with every workspace and "New workspace".
+///
+/// A closed native select cuts its text at its edge, mid-word, and cannot wrap; so the
+/// current workspace is drawn by a face under the select, which wraps a long name onto a
+/// second line. The real select lies on top, transparent: it takes the taps, the keyboard
+/// and the screen reader exactly as before.
 #[component]
 pub fn WorkspaceBar() -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let navigate = use_navigate();
     let on_change = move |ev: leptos::ev::Event| {
@@ -162,19 +175,32 @@ pub fn WorkspaceBar() -> impl IntoView {
     };
     view! {
         <div class="wsbar">
-            <label for="ws-switch">"Workspace"</label>
-            <select id="ws-switch" on:change=on_change prop:value=move || ws.current.get().unwrap_or_default()>
-                {move || ws.list.get().into_iter().map(|w| {
-                    let selected = ws.current.get().as_deref() == Some(w.id.as_str());
-                    view! { <option value=w.id.clone() selected=selected>{format!("{} ({})", w.name, w.role.label())}</option> }
-                }).collect_view()}
-                <option value="__new">"+ New workspace"</option>
-            </select>
+            <label for="ws-switch">{t.bar_label}</label>
+            <div class="ws-select">
+                <span class="ws-select-face" aria-hidden="true" data-testid="ws-current">
+                    {move || match ws.current_summary() {
+                        Some(w) => view! {
+                            <span class="ws-select-name">{w.name}</span>
+                            " "
+                            <span class="ws-select-role">{format!("({})", w.role.label())}</span>
+                        }.into_any(),
+                        None => view! { <span class="ws-select-name">{t.bar_new}</span> }.into_any(),
+                    }}
+                </span>
+                <select id="ws-switch" on:change=on_change prop:value=move || ws.current.get().unwrap_or_default()>
+                    {move || ws.list.get().into_iter().map(|w| {
+                        let selected = ws.current.get().as_deref() == Some(w.id.as_str());
+                        let text = crate::i18n::fill(t.bar_option, &[("name", &w.name), ("role", &w.role.label())]);
+                        view! { <option value=w.id.clone() selected=selected>{text}</option> }
+                    }).collect_view()}
+                    <option value="__new">{t.bar_new}</option>
+                </select>
+            </div>
         </div>
         // A seat beyond the plan's seat limit: the server lets this member only look.
         {move || ws.current_summary().and_then(|w| w.view_only_reason).map(|why| view! {
             <div class="notice notice-warn ws-view-only" role="note" data-testid="ws-view-only">
-                <p><span class="badge read-only">"View-only"</span></p>
+                <p><span class="badge read-only">{t.bar_view_only}</span></p>
                 <p>{why}</p>
             </div>
         })}
@@ -196,10 +222,11 @@ pub fn require_signed_in() -> Signal<bool> {
 /// The shared "no workspace yet" view.
 #[component]
 fn NoWorkspace() -> impl IntoView {
+    let t = WorkspacesTexts::now();
     view! {
         <div class="card">
-            <p>"You are not in a workspace yet."</p>
-            <p><a class="button" href="/setup?new=1">"Create a workspace"</a></p>
+            <p>{t.none_yet}</p>
+            <p><a class="button" href="/setup?new=1">{t.none_create}</a></p>
         </div>
     }
 }

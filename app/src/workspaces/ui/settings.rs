@@ -6,10 +6,12 @@ use leptos::prelude::*;
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::accounts::api::current_user;
 use crate::error::AppError;
+use crate::i18n::{fill, Lang};
 use crate::offline::{outbox_form, ConflictPanel, DraftNotice, OutboxForm, SaveStatus};
-use crate::shell::{ErrorNote, Field, FieldMessage, FormError, Loading};
+use crate::shell::{ErrorNote, Field, FieldMessage, FilePicker, FormError, Loading};
 use crate::workspaces::api::{get_workspace, DeleteWorkspace, RemoveWorkspaceLogo, SetWorkspaceLogo};
-use crate::workspaces::{label_of, Action, WorkspaceDetail, CURRENCIES, KINDS};
+use crate::workspaces::texts::WorkspacesTexts;
+use crate::workspaces::{currency_name, kind_label, Action, WorkspaceDetail, CURRENCIES};
 
 /// Where the settings of workspace `id` are kept for offline use.
 fn kept_key(id: &str) -> String {
@@ -19,6 +21,7 @@ fn kept_key(id: &str) -> String {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let _signed_in = require_signed_in();
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let detail: RwSignal<Option<Result<WorkspaceDetail, AppError>>> = RwSignal::new(None);
     Effect::new(move |_| {
@@ -41,7 +44,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="set-title">
             <WorkspaceBar/>
-            <h1 id="set-title">"Workspace settings"</h1>
+            <h1 id="set-title">{t.set_title}</h1>
             {move || match (ws.ready.get(), ws.current.get(), detail.get()) {
                 (false, _, _) => view! { <Loading/> }.into_any(),
                 (true, None, _) => view! { <NoWorkspace/> }.into_any(),
@@ -75,37 +78,51 @@ fn SettingsView(detail: WorkspaceDetail, store: RwSignal<Option<Result<Workspace
 }
 
 #[component]
-fn ReadOnlySettings(detail: WorkspaceDetail) -> impl IntoView {
+fn ReadOnlySettings(detail: WorkspaceDetail) -> AnyView {
+    let t = WorkspacesTexts::now();
     view! {
         <section class="card" aria-labelledby="ro-title">
-            <h2 id="ro-title">"About this workspace"</h2>
-            <p class="muted">{format!("You are a {} here, so you can see the settings but not change them.", detail.role.label().to_lowercase())}</p>
+            <h2 id="ro-title">{t.set_ro_title}</h2>
+            <p class="muted">{fill(t.set_ro_text, &[("role", &detail.role.label().to_lowercase())])}</p>
             <dl class="facts">
-                <div><dt>"Name"</dt><dd>{detail.name.clone()}</dd></div>
-                <div><dt>"Address"</dt><dd>{detail.slug.clone()}</dd></div>
-                <div><dt>"Kind"</dt><dd>{label_of(KINDS, &detail.kind)}</dd></div>
-                <div><dt>"Time zone"</dt><dd>{detail.time_zone.clone()}</dd></div>
-                <div><dt>"Currency"</dt><dd>{detail.currency.clone()}</dd></div>
-                <div><dt>"Plan"</dt><dd>{detail.plan_name.clone()}</dd></div>
-                <div><dt>"Owner"</dt><dd>{detail.owner_name.clone()}</dd></div>
+                <div><dt>{t.fact_name}</dt><dd>{detail.name.clone()}</dd></div>
+                <div><dt>{t.fact_address}</dt><dd>{detail.slug.clone()}</dd></div>
+                <div><dt>{t.fact_kind}</dt><dd>{kind_label(&detail.kind)}</dd></div>
+                <div><dt>{t.fact_time_zone}</dt><dd>{detail.time_zone.clone()}</dd></div>
+                <div><dt>{t.fact_currency}</dt><dd>{detail.currency.clone()}</dd></div>
+                <div><dt>{t.fact_plan}</dt><dd>{detail.plan_name.clone()}</dd></div>
+                <div><dt>{t.fact_owner}</dt><dd>{detail.owner_name.clone()}</dd></div>
             </dl>
         </section>
     }
+    .into_any()
 }
 
-/// The fields of the settings form, as the conflict view compares them.
-const SETTINGS_FIELDS: &[(&str, &str)] =
-    &[("name", "Workspace name"), ("slug", "Address"), ("brand_color", "Brand colour"), ("time_zone", "Time zone"), ("currency", "Default currency")];
+/// The fields of the settings form, as the conflict view compares them, in one language.
+const fn settings_fields(t: &WorkspacesTexts) -> [(&'static str, &'static str); 5] {
+    [("name", t.name_label), ("slug", t.set_address), ("brand_color", t.set_color), ("time_zone", t.set_time_zone), ("currency", t.set_currency)]
+}
+const SETTINGS_FIELDS_EN: [(&str, &str); 5] = settings_fields(&WorkspacesTexts::EN);
+const SETTINGS_FIELDS_FR: [(&str, &str); 5] = settings_fields(&WorkspacesTexts::FR);
+
+/// [`settings_fields`] in the current language.
+fn settings_fields_now() -> &'static [(&'static str, &'static str)] {
+    match crate::i18n::lang() {
+        Lang::En => &SETTINGS_FIELDS_EN,
+        Lang::Fr => &SETTINGS_FIELDS_FR,
+    }
+}
 
 /// The settings form. Saving goes through the offline outbox: it works without a
 /// connection, is sent when the network returns, and a change made elsewhere in the
 /// meantime opens the conflict view instead of being overwritten.
 #[component]
-fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> impl IntoView {
+fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> AnyView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let editor = outbox_form::<WorkspaceDetail>(
         format!("workspace:{}", detail.id),
-        "Workspace settings",
+        t.set_title,
         "update_workspace",
         detail.version,
         |d| d.version,
@@ -123,61 +140,63 @@ fn SettingsForm(detail: WorkspaceDetail, store: RwSignal<Option<Result<Workspace
     };
     let id = detail.id.clone();
     view! {
-        <ConflictPanel doc=doc.clone() fields=SETTINGS_FIELDS on_theirs=on_theirs on_restore=on_restore/>
+        <ConflictPanel doc=doc.clone() fields=settings_fields_now() on_theirs=on_theirs on_restore=on_restore/>
         <section class="card" aria-labelledby="general-title">
-            <h2 id="general-title">"General"</h2>
+            <h2 id="general-title">{t.set_general}</h2>
             <DraftNotice restored=restored/>
             <form node_ref=form_ref on:submit=on_submit novalidate>
                 <div class="form">
                     <input type="hidden" name="workspace" value=id/>
                     <input type="hidden" name="version" value=detail.version.to_string()/>
                     <FormError error=error fields=&["name", "slug", "brand_color", "time_zone", "currency"]/>
-                    <Field label="Workspace name" name="name" autocomplete="organization" value=detail.name.clone() error=error/>
-                    <Field label="Address" name="slug" value=detail.slug.clone() hint="Lowercase letters, digits and hyphens. Your public pages will use it." error=error/>
+                    <Field label=t.name_label name="name" autocomplete="organization" value=detail.name.clone() error=error/>
+                    <Field label=t.set_address name="slug" value=detail.slug.clone() hint=t.set_address_hint error=error/>
                     <div class="field">
-                        <label for="field-brand_color">"Brand colour"</label>
+                        <label for="field-brand_color">{t.set_color}</label>
                         <div class="row">
                             <input id="field-brand_color" name="brand_color" type="color" class="swatch" value=detail.brand_color.clone() aria-describedby="field-brand_color-msg"/>
-                            <span class="muted">"Used on your public pages and e-mails."</span>
+                            <span class="muted">{t.set_color_hint}</span>
                         </div>
                         <FieldMessage id="field-brand_color-msg" field="brand_color" error=error/>
                     </div>
-                    <Field label="Time zone" name="time_zone" list="ws-zones" value=detail.time_zone.clone() hint="For example Europe/Paris or America/New_York." error=error/>
+                    <Field label=t.set_time_zone name="time_zone" list="ws-zones" value=detail.time_zone.clone() hint=t.set_time_zone_hint error=error/>
                     <datalist id="ws-zones">
                         {["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Lagos", "Africa/Nairobi", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "America/New_York", "America/Chicago", "America/Los_Angeles", "America/Sao_Paulo"]
                             .into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
                     </datalist>
                     <div class="field">
-                        <label for="field-currency">"Default currency"</label>
+                        <label for="field-currency">{t.set_currency}</label>
                         <select id="field-currency" name="currency" aria-describedby="field-currency-msg">
-                            {CURRENCIES.iter().map(|(code, name)| view! {
-                                <option value=*code selected=detail.currency == *code>{format!("{code} · {name}")}</option>
+                            {CURRENCIES.iter().map(|code| view! {
+                                <option value=*code selected=detail.currency == *code>{format!("{code} · {}", currency_name(code))}</option>
                             }).collect_view()}
                         </select>
                         <FieldMessage id="field-currency-msg" field="currency" error=error/>
                     </div>
                     <div class="row">
-                        <button type="submit" class="button">"Save settings"</button>
+                        <button type="submit" class="button">{t.set_save}</button>
 <SaveStatus pending=pending saved=saved/>
                     </div>
                 </div>
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// Reads the chosen file as a `data:` URL and hands it to `done`.
 fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<String, String>) + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
+    let t = WorkspacesTexts::now();
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     let Ok(reader) = web_sys::FileReader::new() else {
-        done(Err("This browser cannot read files.".into()));
+        done(Err(t.file_unreadable_browser.into()));
         return;
     };
     let r = reader.clone();
     let onload = Closure::once(move || {
-        let result = r.result().ok().and_then(|v| v.as_string()).ok_or_else(|| "The file could not be read.".to_string());
+        let result = r.result().ok().and_then(|v| v.as_string()).ok_or_else(|| t.file_unreadable.to_string());
         done(result);
     });
     reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
@@ -186,11 +205,13 @@ fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<String,
 }
 
 #[component]
-fn LogoSection(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> impl IntoView {
+fn LogoSection(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> AnyView {
+    let t = WorkspacesTexts::now();
     let upload = ServerAction::<SetWorkspaceLogo>::new();
     let remove = ServerAction::<RemoveWorkspaceLogo>::new();
     let local_error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let error = Signal::derive(move || local_error.get().or_else(|| upload.value().get().and_then(|r| r.err())).or_else(|| remove.value().get().and_then(|r| r.err())));
+    let error =
+        Signal::derive(move || local_error.get().or_else(|| upload.value().get().and_then(|r| r.err())).or_else(|| remove.value().get().and_then(|r| r.err())));
     for a in [upload.value(), remove.value()] {
         Effect::new(move |_| {
             if let Some(Ok(d)) = a.get() {
@@ -214,30 +235,38 @@ fn LogoSection(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceD
     };
     view! {
         <section class="card" aria-labelledby="logo-title">
-            <h2 id="logo-title">"Logo"</h2>
+            <h2 id="logo-title">{t.logo_title}</h2>
             {match detail.logo_url.clone() {
-                Some(src) => view! { <img class="logo-preview" src=src alt=format!("Logo of {}", detail.name) width="96" height="96"/> }.into_any(),
-                None => view! { <p class="muted">"No logo yet."</p> }.into_any(),
+                Some(src) => view! { <img class="logo-preview" src=src alt=fill(t.logo_alt, &[("name", &detail.name)]) width="96" height="96"/> }.into_any(),
+                None => view! { <p class="muted">{t.logo_none}</p> }.into_any(),
             }}
             <div class="field">
-                <label for="field-logo">"Upload a logo"</label>
-                <input id="field-logo" type="file" accept="image/png,image/jpeg,image/webp,image/gif" on:change=on_change aria-describedby="field-logo-hint field-logo-msg"/>
-                <p class="hint" id="field-logo-hint">"PNG, JPEG, WebP or GIF, at most 512 KB. A square image works best."</p>
+                <FilePicker
+                    id="field-logo"
+                    label=t.logo_upload
+                    hint=t.logo_hint
+                    accept="image/png,image/jpeg,image/webp,image/gif"
+                    on_change=on_change
+                    invalid=Signal::derive(move || error.get().and_then(|e| e.field_message("logo")).is_some())
+                    disabled=upload.pending()
+                />
                 <FieldMessage id="field-logo-msg" field="logo" error=error/>
             </div>
             <FormError error=error fields=&["logo"]/>
             <div class="row">
-                {move || upload.pending().get().then(|| view! { <Loading label="Uploading…"/> })}
+                {move || upload.pending().get().then(|| view! { <Loading label=t.logo_uploading/> })}
                 {detail.logo_url.is_some().then(|| view! {
-                    <button type="button" class="button secondary" on:click=move |_| { remove.dispatch(RemoveWorkspaceLogo { workspace: id2.clone() }); }>"Remove logo"</button>
+                    <button type="button" class="button secondary" on:click=move |_| { remove.dispatch(RemoveWorkspaceLogo { workspace: id2.clone() }); }>{t.logo_remove}</button>
                 })}
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn DangerZone(detail: WorkspaceDetail) -> impl IntoView {
+fn DangerZone(detail: WorkspaceDetail) -> AnyView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let delete = ServerAction::<DeleteWorkspace>::new();
     let error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
@@ -260,19 +289,20 @@ fn DangerZone(detail: WorkspaceDetail) -> impl IntoView {
     };
     view! {
         <section class="card danger" aria-labelledby="danger-title">
-            <h2 id="danger-title">"Export or delete"</h2>
-            <p>"Download everything this workspace holds as one JSON file: settings, members, invitations and the audit log."</p>
-            <p><button type="button" class="button secondary" on:click=export>"Download export (JSON)"</button></p>
-            <h3>"Delete this workspace"</h3>
-            <p class="muted">"This removes the workspace and everything in it for every member. It cannot be undone. Download the export first if you may need anything."</p>
+            <h2 id="danger-title">{t.danger_title}</h2>
+            <p>{t.danger_export_text}</p>
+            <p><button type="button" class="button secondary" on:click=export>{t.danger_export}</button></p>
+            <h3>{t.danger_delete_title}</h3>
+            <p class="muted">{t.danger_delete_text}</p>
             <ActionForm action=delete>
                 <div class="form">
                     <input type="hidden" name="workspace" value=detail.id.clone()/>
                     <FormError error=error fields=&["confirm_name"]/>
-                    <Field label="Type the workspace's name to confirm" name="confirm_name" hint=format!("Type: {}", detail.name) error=error/>
-                    <button type="submit" class="button danger" disabled=delete.pending()>"Delete workspace"</button>
+                    <Field label=t.danger_confirm_label name="confirm_name" hint=fill(t.danger_confirm_hint, &[("name", &detail.name)]) error=error/>
+                    <button type="submit" class="button danger" disabled=delete.pending()>{t.danger_delete}</button>
                 </div>
             </ActionForm>
         </section>
     }
+    .into_any()
 }

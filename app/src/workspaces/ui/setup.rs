@@ -5,18 +5,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{require_signed_in, use_workspaces};
-use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
-use crate::workspaces::api::{
-    get_workspace, list_plans, CreateWorkspace, InviteMember, SetupGoals, SetupGoto, SetupName, SetupPlan,
-};
-use crate::workspaces::{format_price, WorkspaceDetail, WorkspaceRole, GOALS, KINDS};
 use crate::error::AppError;
-
-const STEPS: [&str; 4] = ["Your workspace", "Your goals", "Your team", "Your plan"];
+use crate::i18n::fill;
+use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
+use crate::workspaces::api::{get_workspace, list_plans, CreateWorkspace, InviteMember, SetupGoals, SetupGoto, SetupName, SetupPlan};
+use crate::workspaces::texts::WorkspacesTexts;
+use crate::workspaces::{format_price, goal_label, kind_label, WorkspaceDetail, WorkspaceRole, GOALS, KINDS};
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let signed_in = require_signed_in();
+    let t = WorkspacesTexts::now();
+    let steps = [t.setup_step_workspace, t.setup_step_goals, t.setup_step_team, t.setup_step_plan];
     let ws = use_workspaces();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -25,7 +25,6 @@ pub fn SetupPage() -> impl IntoView {
     // Decided which workspace to resume (or that this is a new one).
     let decided = RwSignal::new(false);
     let load_error: RwSignal<Option<AppError>> = RwSignal::new(None);
-
 
     Effect::new(move |_| {
         if decided.get_untracked() || !ws.ready.get() {
@@ -63,20 +62,20 @@ pub fn SetupPage() -> impl IntoView {
     let step = move || detail.get().map(|d| d.setup.step.clamp(1, 4)).unwrap_or(1);
     view! {
         <section class="page narrow" aria-labelledby="setup-title">
-            <p class="eyebrow">"Set up"</p>
-            <h1 id="setup-title">"Let's set up your workspace"</h1>
+            <p class="eyebrow">{t.setup_eyebrow}</p>
+            <h1 id="setup-title">{t.setup_title}</h1>
             {move || load_error.get().map(|e| view! { <ErrorNote error=e/> })}
             <Show when=move || signed_in.get() && decided.get() fallback=|| view! { <Loading/> }>
-                <ol class="wizard-steps" aria-label="Setup progress">
+                <ol class="wizard-steps" aria-label=t.setup_progress>
                     {move || {
                         let current = step();
-                        STEPS.iter().enumerate().map(|(i, label)| {
+                        steps.iter().enumerate().map(|(i, label)| {
                             let n = (i + 1) as u8;
                             let state = if n < current { "done" } else if n == current { "current" } else { "todo" };
                             view! {
                                 <li class=state aria-current=(n == current).then_some("step")>
                                     <span class="step-number" aria-hidden="true">{n}</span>
-                                    <span>{format!("Step {n}: {label}")}</span>
+                                    <span>{fill(t.setup_step, &[("n", &n), ("label", label)])}</span>
                                 </li>
                             }
                         }).collect_view()
@@ -94,9 +93,9 @@ pub fn SetupPage() -> impl IntoView {
 }
 
 /// Applies a step's answer: the server's copy of the workspace, with the next step.
-fn apply<T: Clone + Send + Sync + 'static>(action: ServerAction<T>, detail: RwSignal<Option<WorkspaceDetail>>)
+fn apply<T>(action: ServerAction<T>, detail: RwSignal<Option<WorkspaceDetail>>)
 where
-    T: leptos::server_fn::ServerFn<Output = WorkspaceDetail, Error = AppError>,
+    T: Clone + Send + Sync + 'static + leptos::server_fn::ServerFn<Output = WorkspaceDetail, Error = AppError>,
 {
     Effect::new(move |_| {
         if let Some(Ok(d)) = action.value().get() {
@@ -114,6 +113,7 @@ where
 
 #[component]
 fn NameStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let create = ServerAction::<CreateWorkspace>::new();
     let rename = ServerAction::<SetupName>::new();
@@ -146,20 +146,20 @@ fn NameStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
     let name_invalid = move || if error.get().and_then(|e| e.field_message("name")).is_some() { "true" } else { "false" };
     view! {
         <div class="card">
-            <h2>"Name your workspace"</h2>
+            <h2>{t.setup_name_title}</h2>
             <form on:submit=submit novalidate>
                 <div class="form">
                     <FormError error=error fields=&["name", "kind"]/>
                     <div class="field">
-                        <label for="field-name">"Workspace name"</label>
+                        <label for="field-name">{t.name_label}</label>
                         <input id="field-name" name="name" type="text" autocomplete="organization" bind:value=name
                             aria-invalid=name_invalid aria-describedby="field-name-hint field-name-msg"/>
-                        <p class="hint" id="field-name-hint">"Your business or brand, for example “Lena's Ceramics”. You can change it later."</p>
+                        <p class="hint" id="field-name-hint">{t.setup_name_hint}</p>
                         <FieldMessage id="field-name-msg" field="name" error=error/>
                     </div>
                     <fieldset class="choices" aria-describedby="field-kind-msg">
-                        <legend>"What is it for?"</legend>
-                        {KINDS.iter().map(|(key, label)| {
+                        <legend>{t.setup_kind_legend}</legend>
+                        {KINDS.iter().map(|key| {
                             let id = format!("kind-{key}");
                             let for_id = id.clone();
                             view! {
@@ -167,7 +167,7 @@ fn NameStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
                                     <input type="radio" id=id name="kind" value=*key
                                         prop:checked=move || kind.get() == *key
                                         on:change=move |_| kind.set(key.to_string())/>
-                                    <span>{*label}</span>
+                                    <span>{kind_label(key)}</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -175,7 +175,7 @@ fn NameStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
                     <FieldMessage id="field-kind-msg" field="kind" error=error/>
                     <div class="row">
                         <button type="submit" class="button" disabled=pending>
-                            {move || if pending.get() { "Saving…" } else { "Continue" }}
+                            {move || if pending.get() { t.saving } else { t.continue_ }}
                         </button>
                     </div>
                 </div>
@@ -186,6 +186,7 @@ fn NameStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
 
 #[component]
 fn GoalsStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let save = ServerAction::<SetupGoals>::new();
     let back = ServerAction::<SetupGoto>::new();
     apply(save, detail);
@@ -199,14 +200,14 @@ fn GoalsStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>"What do you want Mewayz to help with?"</h2>
+            <h2>{t.setup_goals_title}</h2>
             <form on:submit=submit novalidate>
                 <div class="form">
                     <FormError error=error fields=&["goals"]/>
                     <fieldset class="choices" aria-describedby="field-goals-hint field-goals-msg">
-                        <legend>"Main goals"</legend>
-                        <p class="hint" id="field-goals-hint">"Pick one or more. Your dashboard is arranged around them."</p>
-                        {GOALS.iter().map(|(key, label)| {
+                        <legend>{t.setup_goals_legend}</legend>
+                        <p class="hint" id="field-goals-hint">{t.setup_goals_hint}</p>
+                        {GOALS.iter().map(|key| {
                             let input_id = format!("goal-{key}");
                             let for_id = input_id.clone();
                             view! {
@@ -220,15 +221,15 @@ fn GoalsStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
                                                 if on { list.push(key.to_string()); }
                                             });
                                         }/>
-                                    <span>{*label}</span>
+                                    <span>{goal_label(key)}</span>
                                 </label>
                             }
                         }).collect_view()}
                     </fieldset>
                     <FieldMessage id="field-goals-msg" field="goals" error=error/>
                     <div class="row">
-                        <button type="button" class="button secondary" on:click=move |_| { back.dispatch(SetupGoto { workspace: id(), step: 1 }); }>"Back"</button>
-                        <button type="submit" class="button" disabled=save.pending()>"Continue"</button>
+                        <button type="button" class="button secondary" on:click=move |_| { back.dispatch(SetupGoto { workspace: id(), step: 1 }); }>{t.back}</button>
+                        <button type="submit" class="button" disabled=save.pending()>{t.continue_}</button>
                     </div>
                 </div>
             </form>
@@ -238,6 +239,7 @@ fn GoalsStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
 
 #[component]
 fn TeamStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let invite = ServerAction::<InviteMember>::new();
     let goto = ServerAction::<SetupGoto>::new();
     apply(goto, detail);
@@ -255,16 +257,16 @@ fn TeamStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
     });
     view! {
         <div class="card">
-            <h2>"Invite your team"</h2>
-            <p class="muted">"Each person gets an e-mail with a link that works for 7 days. You can also do this later from the Team page."</p>
+            <h2>{t.setup_team_title}</h2>
+            <p class="muted">{t.setup_team_intro}</p>
             <ActionForm action=invite node_ref=form_ref>
                 <div class="form">
                     <input type="hidden" name="workspace" value=id()/>
                     <FormError error=error fields=&["email", "role"]/>
-                    <crate::shell::Field label="E-mail address" name="email" inputmode="email" autocomplete="off" error=error/>
+                    <crate::shell::Field label=t.email_label name="email" inputmode="email" autocomplete="off" error=error/>
                     <RoleSelect error=error/>
                     <div class="row">
-                        <button type="submit" class="button secondary" disabled=invite.pending()>"Send invitation"</button>
+                        <button type="submit" class="button secondary" disabled=invite.pending()>{t.send_invitation}</button>
                     </div>
                 </div>
             </ActionForm>
@@ -272,7 +274,7 @@ fn TeamStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
                 let list = sent();
                 (!list.is_empty()).then(|| view! {
                     <div role="status">
-                        <h3>"Invited"</h3>
+                        <h3>{t.setup_invited}</h3>
                         <ul class="list">
                             {list.into_iter().map(|i| view! { <li><span>{i.email}</span><span class="badge">{i.role.label()}</span></li> }).collect_view()}
                         </ul>
@@ -281,9 +283,9 @@ fn TeamStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
             }}
             <FormError error=goto_error/>
             <div class="row">
-                <button type="button" class="button secondary" on:click=move |_| { goto.dispatch(SetupGoto { workspace: id(), step: 2 }); }>"Back"</button>
+                <button type="button" class="button secondary" on:click=move |_| { goto.dispatch(SetupGoto { workspace: id(), step: 2 }); }>{t.back}</button>
                 <button type="button" class="button" on:click=move |_| { goto.dispatch(SetupGoto { workspace: id(), step: 4 }); }>
-                    {move || if sent().is_empty() { "Skip for now" } else { "Continue" }}
+                    {move || if sent().is_empty() { t.setup_skip } else { t.continue_ }}
                 </button>
             </div>
         </div>
@@ -293,14 +295,15 @@ fn TeamStep(detail: RwSignal<Option<WorkspaceDetail>>) -> impl IntoView {
 /// A select of the roles an invitation can give, with what each allows.
 #[component]
 pub fn RoleSelect(error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     view! {
         <div class="field">
-            <label for="field-role">"Role"</label>
+            <label for="field-role">{t.role_label}</label>
             <select id="field-role" name="role" aria-describedby="field-role-hint field-role-msg">
                 {WorkspaceRole::ASSIGNABLE.iter().map(|r| view! { <option value=r.as_str() selected=*r == WorkspaceRole::Editor>{r.label()}</option> }).collect_view()}
             </select>
             <p class="hint" id="field-role-hint">
-                {WorkspaceRole::ASSIGNABLE.iter().map(|r| format!("{}: {}", r.label(), r.describe())).collect::<Vec<_>>().join(" ")}
+                {WorkspaceRole::ASSIGNABLE.iter().map(|r| fill(t.role_hint_item, &[("role", &r.label()), ("description", &r.describe())])).collect::<Vec<_>>().join(" ")}
             </p>
             <FieldMessage id="field-role-msg" field="role" error=error/>
         </div>
@@ -309,6 +312,7 @@ pub fn RoleSelect(error: Signal<Option<AppError>>) -> impl IntoView {
 
 #[component]
 fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<WorkspaceDetail>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let catalog = LocalResource::new(list_plans);
     let choose = ServerAction::<SetupPlan>::new();
     let back = ServerAction::<SetupGoto>::new();
@@ -353,15 +357,15 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
     };
     view! {
         <div class="card">
-            <h2>"Choose a plan"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading plans…"/> }>
+            <h2>{t.setup_plan_title}</h2>
+            <Transition fallback=move || view! { <Loading label=t.plans_loading/> }>
                 {move || Suspend::new(async move {
                     match catalog.await {
                         Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                         Ok(c) if c.plans.is_empty() => view! {
                             <div class="notice notice-error" role="alert">
-                                <strong>"No plans are set up on this server yet"</strong>
-                                <p>"An administrator loads them with " <code>"mewayz-server plans load config/plans.json"</code>". Then reload this page."</p>
+                                <strong>{t.plans_none_title}</strong>
+                                <p>{t.plans_none_before} <code>"mewayz-server plans load config/plans.json"</code>{t.plans_none_after}</p>
                             </div>
                         }.into_any(),
                         Ok(c) => {
@@ -373,13 +377,13 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
                                         <FormError error=error fields=&["plan", "interval"]/>
                                         {(!payments).then(|| view! {
                                             <div class="notice" role="note">
-                                                <strong>"Payment is not configured on this server"</strong>
-                                                <p>"Paid plans cannot be bought here for now, so your workspace starts on Free. You can upgrade once payment is set up."</p>
+                                                <strong>{t.pay_off_title}</strong>
+                                                <p>{t.pay_off_text}</p>
                                             </div>
                                         })}
                                         <fieldset class="segmented">
-                                            <legend>"Billing"</legend>
-                                            {[("monthly", "Monthly"), ("yearly", "Yearly")].into_iter().map(|(key, label)| view! {
+                                            <legend>{t.billing_legend}</legend>
+                                            {[("monthly", t.billing_monthly), ("yearly", t.billing_yearly)].into_iter().map(|(key, label)| view! {
                                                 <label class="choice" for=format!("interval-{key}")>
                                                     <input type="radio" id=format!("interval-{key}") name="interval" value=key
                                                         prop:checked=move || interval.get() == key
@@ -389,7 +393,7 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
                                             }).collect_view()}
                                         </fieldset>
                                         <fieldset class="plans" aria-describedby="field-plan-msg">
-                                            <legend>"Plan"</legend>
+                                            <legend>{t.plan_legend}</legend>
                                             {c.plans.into_iter().map(|p| {
                                                 let paid = p.monthly_price > 0;
                                                 let disabled = paid && !payments;
@@ -407,42 +411,42 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
                                                             <strong>{p.name.clone()}</strong>
                                                             <span class="price">{move || {
                                                                 if interval.get() == "yearly" {
-                                                                    format!("{} a year", format_price(yearly, &currency))
+                                                                    fill(t.price_year, &[("price", &format_price(yearly, &currency))])
                                                                 } else {
-                                                                    format!("{} a month", format_price(monthly, &currency))
+                                                                    fill(t.price_month, &[("price", &format_price(monthly, &currency))])
                                                                 }
                                                             }}</span>
                                                         </span>
                                                         <span class="muted">{p.description.clone()}</span>
                                                         <span class="limits">
                                                             {p.limits.into_iter().map(|l| view! {
-                                                                <span>{format!("{}: {}", l.label, l.value.map(|v| v.to_string()).unwrap_or_else(|| "no limit".into()))}</span>
+                                                                <span>{fill(t.limit_item, &[("label", &l.label), ("value", &crate::i18n::numbers::limit(&l.key, l.value))])}</span>
                                                             }).collect_view()}
                                                         </span>
-                                                        {disabled.then(|| view! { <span class="badge bad">"Payment not set up"</span> })}
+                                                        {disabled.then(|| view! { <span class="badge bad">{t.pay_not_set_up}</span> })}
                                                     </label>
                                                 }
                                             }).collect_view()}
                                         </fieldset>
                                         <FieldMessage id="field-plan-msg" field="plan" error=error/>
                                         {move || wants_payment().then(|| view! {
-                                            <p class="hint" id="plan-pay-hint">"Your workspace is created on Free first. You then pay on Stripe's secure page and come back to your billing page, where the plan changes as soon as Stripe confirms the payment."</p>
+                                            <p class="hint" id="plan-pay-hint">{t.pay_hint}</p>
                                         })}
                                         {move || checkout_error.get().map(|e| view! {
                                             <div class="notice notice-error" role="alert">
-                                                <strong>"Checkout could not be opened"</strong>
+                                                <strong>{t.checkout_failed}</strong>
                                                 <p>{e.to_string()}</p>
-                                                <p>"Your workspace is ready on Free. You can upgrade any time from Plan and billing."</p>
+                                                <p>{t.checkout_on_free}</p>
                                                 <p class="row">
-                                                    <a class="button secondary" href="/billing">"Go to Plan and billing"</a>
+                                                    <a class="button secondary" href="/billing">{t.checkout_go_billing}</a>
                                                 </p>
                                             </div>
                                         })}
                                         <div class="row">
-                                            <button type="button" class="button secondary" on:click=move |_| { back.dispatch(SetupGoto { workspace: id(), step: 3 }); }>"Back"</button>
+                                            <button type="button" class="button secondary" on:click=move |_| { back.dispatch(SetupGoto { workspace: id(), step: 3 }); }>{t.back}</button>
                                             <button type="submit" class="button" disabled=move || choose.pending().get() || redirecting.get()
                                                 aria-describedby=move || wants_payment().then_some("plan-pay-hint")>
-                                                {move || if redirecting.get() { "Opening Checkout…" } else if wants_payment() { "Continue to payment" } else { "Finish setup" }}
+                                                {move || if redirecting.get() { t.checkout_opening } else if wants_payment() { t.checkout_continue } else { t.setup_finish }}
                                             </button>
                                         </div>
                                     </div>

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use super::setup::RoleSelect;
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::error::AppError;
+use crate::i18n::fill;
 use crate::shell::{format_time, ErrorNote, FormError, Loading};
 use crate::workspaces::api::{
-    list_invitations, list_members, ChangeMemberRole, InviteMember, LeaveWorkspace, RemoveMember, ResendInvitation, RevokeInvitation,
-    TransferOwnership,
+    list_invitations, list_members, ChangeMemberRole, InviteMember, LeaveWorkspace, RemoveMember, ResendInvitation, RevokeInvitation, TransferOwnership,
 };
+use crate::workspaces::texts::WorkspacesTexts;
 use crate::workspaces::{Action, MemberInfo, PendingInvitation, WorkspaceRole};
 
 fn confirm(message: &str) -> bool {
@@ -19,11 +20,12 @@ fn confirm(message: &str) -> bool {
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let _signed_in = require_signed_in();
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     view! {
-        <section class="page" aria-labelledby="team-title">
+        <section class="page team-page" aria-labelledby="team-title">
             <WorkspaceBar/>
-            <h1 id="team-title">"Team"</h1>
+            <h1 id="team-title">{t.team_title}</h1>
             {move || match (ws.ready.get(), ws.current.get()) {
                 (false, _) => view! { <Loading/> }.into_any(),
                 (true, None) => view! { <NoWorkspace/> }.into_any(),
@@ -60,6 +62,7 @@ fn Team(workspace: String) -> impl IntoView {
 
 #[component]
 fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberInfo>, AppError>>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let change = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
@@ -77,13 +80,18 @@ fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberI
         }
     });
     let error = Signal::derive(move || {
-        change.value().get().and_then(|r| r.err()).or_else(|| remove.value().get().and_then(|r| r.err())).or_else(|| transfer.value().get().and_then(|r| r.err()))
+        change
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| remove.value().get().and_then(|r| r.err()))
+            .or_else(|| transfer.value().get().and_then(|r| r.err()))
     });
     let my_role = move || ws.role().unwrap_or(WorkspaceRole::Viewer);
     let manage = move || ws.can("team", Action::Manage);
     view! {
         <section class="card" aria-labelledby="members-title">
-            <h2 id="members-title">"Members"</h2>
+            <h2 id="members-title">{t.team_members}</h2>
             <FormError error=error/>
             {move || match members.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -103,13 +111,13 @@ fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberI
                                 <li>
                                     <div>
                                         <strong>{m.name.clone()}</strong>
-                                        {m.you.then(|| view! { " " <span class="badge ok">"You"</span> })}
-                                        <p class="muted small">{format!("{} · joined {}", m.email, format_time(m.joined_at_ms))}</p>
+                                        {m.you.then(|| view! { " " <span class="badge ok">{t.team_you}</span> })}
+                                        <p class="muted small">{fill(t.team_member_meta, &[("email", &m.email), ("time", &format_time(m.joined_at_ms))])}</p>
                                     </div>
                                     <div class="row">
                                         {if can_change {
                                             view! {
-                                                <label class="sr-only" for=select_id.clone()>{format!("Role of {}", m.name)}</label>
+                                                <label class="sr-only" for=select_id.clone()>{fill(t.team_role_of, &[("name", &m.name)])}</label>
                                                 <select id=select_id on:change=move |ev| {
                                                     change.dispatch(ChangeMemberRole { workspace: w1.clone(), member: u1.clone(), role: event_target_value(&ev) });
                                                 }>
@@ -118,20 +126,23 @@ fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberI
                                                     }).collect_view()}
                                                 </select>
                                                 <button type="button" class="button secondary compact" on:click=move |_| {
-                                                    if confirm(&format!("Remove {name} from the workspace?")) {
+                                                    if confirm(&fill(t.team_remove_confirm, &[("name", &name)])) {
                                                         remove.dispatch(RemoveMember { workspace: w2.clone(), member: u2.clone() });
                                                     }
-                                                }>{format!("Remove {}", m.name)}</button>
+                                                }>{fill(t.team_remove, &[("name", &m.name)])}</button>
                                             }.into_any()
                                         } else {
                                             view! { <span class="badge">{m.role.label()}</span> }.into_any()
                                         }}
-                                        {(is_owner && !m.you).then(|| view! {
-                                            <button type="button" class="button secondary compact" on:click=move |_| {
-                                                if confirm(&format!("Make {name2} the owner? You will become an admin.")) {
-                                                    transfer.dispatch(TransferOwnership { workspace: w3.clone(), member: u3.clone() });
-                                                }
-                                            }>"Make owner"</button>
+                                        {(is_owner && !m.you).then(|| {
+                                            let label = fill(t.team_make_owner_label, &[("name", &name2)]);
+                                            view! {
+                                                <button type="button" class="button secondary compact" aria-label=label on:click=move |_| {
+                                                    if confirm(&fill(t.team_make_owner_confirm, &[("name", &name2)])) {
+                                                        transfer.dispatch(TransferOwnership { workspace: w3.clone(), member: u3.clone() });
+                                                    }
+                                                }>{t.team_make_owner}</button>
+                                            }
                                         })}
                                     </div>
                                 </li>
@@ -146,6 +157,7 @@ fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberI
 
 #[component]
 fn InviteSection(workspace: String, invitations: RwSignal<Option<Result<Vec<PendingInvitation>, AppError>>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let invite = ServerAction::<InviteMember>::new();
     let error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -161,16 +173,16 @@ fn InviteSection(workspace: String, invitations: RwSignal<Option<Result<Vec<Pend
     });
     view! {
         <section class="card" aria-labelledby="invite-title">
-            <h2 id="invite-title">"Invite someone"</h2>
+            <h2 id="invite-title">{t.team_invite_title}</h2>
             <ActionForm action=invite node_ref=form_ref>
                 <div class="form">
                     <input type="hidden" name="workspace" value=workspace/>
                     <FormError error=error fields=&["email", "role"]/>
-                    <crate::shell::Field label="E-mail address" name="email" inputmode="email" error=error/>
+                    <crate::shell::Field label=t.email_label name="email" inputmode="email" error=error/>
                     <RoleSelect error=error/>
                     <div class="row">
-                        <button type="submit" class="button" disabled=invite.pending()>"Send invitation"</button>
-                        <span role="status" class="muted">{move || last_sent.get().map(|e| format!("Invitation sent to {e}."))}</span>
+                        <button type="submit" class="button" disabled=invite.pending()>{t.send_invitation}</button>
+                        <span role="status" class="muted">{move || last_sent.get().map(|e| fill(t.team_invite_sent, &[("email", &e)]))}</span>
                     </div>
                 </div>
             </ActionForm>
@@ -180,6 +192,7 @@ fn InviteSection(workspace: String, invitations: RwSignal<Option<Result<Vec<Pend
 
 #[component]
 fn InvitationsSection(workspace: String, invitations: RwSignal<Option<Result<Vec<PendingInvitation>, AppError>>>) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     for v in [resend.value(), revoke.value()] {
@@ -192,31 +205,31 @@ fn InvitationsSection(workspace: String, invitations: RwSignal<Option<Result<Vec
     let error = Signal::derive(move || resend.value().get().and_then(|r| r.err()).or_else(|| revoke.value().get().and_then(|r| r.err())));
     view! {
         <section class="card" aria-labelledby="pending-title">
-            <h2 id="pending-title">"Pending invitations"</h2>
+            <h2 id="pending-title">{t.team_pending_title}</h2>
             <FormError error=error/>
             {move || match invitations.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No invitations are waiting for an answer."</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.team_pending_none}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <ul class="list">
+                    <ul class="list invitations">
                         {list.into_iter().map(|i| {
                             let (w1, w2) = (workspace.clone(), workspace.clone());
                             let (i1, i2) = (i.id.clone(), i.id.clone());
-                            let status = if i.expired { "expired".to_string() } else { format!("expires {}", format_time(i.expires_at_ms)) };
+                            let status = if i.expired { t.team_inv_expired.to_string() } else { fill(t.team_inv_expires, &[("time", &format_time(i.expires_at_ms))]) };
                             view! {
                                 <li>
                                     <div>
                                         <strong>{i.email.clone()}</strong>
                                         " " <span class="badge">{i.role.label()}</span>
-                                        <p class="muted small">{format!("Invited by {} · sent {} · {}", i.invited_by, format_time(i.sent_at_ms), status)}</p>
+                                        <p class="muted small">{fill(t.team_inv_meta, &[("name", &i.invited_by), ("time", &format_time(i.sent_at_ms)), ("status", &status)])}</p>
                                     </div>
                                     <div class="row">
                                         <button type="button" class="button secondary compact" on:click=move |_| { resend.dispatch(ResendInvitation { workspace: w1.clone(), invitation: i1.clone() }); }>
-                                            {format!("Resend to {}", i.email)}
+                                            {fill(t.team_resend, &[("email", &i.email)])}
                                         </button>
                                         <button type="button" class="button secondary compact" on:click=move |_| { revoke.dispatch(RevokeInvitation { workspace: w2.clone(), invitation: i2.clone() }); }>
-                                            {format!("Withdraw invitation to {}", i.email)}
+                                            {fill(t.team_withdraw, &[("email", &i.email)])}
                                         </button>
                                     </div>
                                 </li>
@@ -231,6 +244,7 @@ fn InvitationsSection(workspace: String, invitations: RwSignal<Option<Result<Vec
 
 #[component]
 fn LeaveSection(workspace: String) -> impl IntoView {
+    let t = WorkspacesTexts::now();
     let ws = use_workspaces();
     let leave = ServerAction::<LeaveWorkspace>::new();
     let error = Signal::derive(move || leave.value().get().and_then(|r| r.err()));
@@ -243,19 +257,19 @@ fn LeaveSection(workspace: String) -> impl IntoView {
     let owner = move || ws.role() == Some(WorkspaceRole::Owner);
     view! {
         <section class="card" aria-labelledby="leave-title">
-            <h2 id="leave-title">"Leave this workspace"</h2>
+            <h2 id="leave-title">{t.team_leave_title}</h2>
             {move || if owner() {
-                view! { <p class="muted">"You own this workspace. To leave, first make another member the owner, or delete the workspace in Settings."</p> }.into_any()
+                view! { <p class="muted">{t.team_leave_owner}</p> }.into_any()
             } else {
                 let id = workspace.clone();
                 view! {
-                    <p class="muted">"You lose access at once. Someone can invite you again later."</p>
+                    <p class="muted">{t.team_leave_text}</p>
                     <FormError error=error/>
                     <button type="button" class="button secondary" on:click=move |_| {
-                        if confirm("Leave this workspace?") {
+                        if confirm(t.team_leave_confirm) {
                             leave.dispatch(LeaveWorkspace { workspace: id.clone() });
                         }
-                    }>"Leave workspace"</button>
+                    }>{t.team_leave_button}</button>
                 }.into_any()
             }}
         </section>
