@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod media;
 pub mod notifications;
 pub mod offline;
+pub mod platform;
 pub mod pwa;
 pub mod shell;
 pub mod shortlinks;
@@ -19,54 +20,33 @@ pub mod status;
 pub mod validate;
 pub mod workspaces;
 
-#[cfg(feature = "ssr")]
-pub mod platform;
-
 pub use error::{AppError, FieldError};
 pub use shell::App;
 
-/// Every module that has server fns, with its folder under `app/src` and its `ENDPOINTS`.
-/// A test checks that together they list exactly the server fns the server registers, each
-/// once, and that every module here has a cross-workspace probe. A module that adds server
-/// fns adds its line here.
-pub const API_MODULES: &[(&str, &[(&str, workspaces::api::Reach)])] = &[
-    ("accounts", accounts::api::ENDPOINTS),
-    ("workspaces", workspaces::api::ENDPOINTS),
-    ("billing", billing::api::ENDPOINTS),
-    ("notifications", notifications::api::ENDPOINTS),
-    ("bio", bio::api::ENDPOINTS),
-    ("media", media::api::ENDPOINTS),
-    ("shortlinks", shortlinks::api::ENDPOINTS),
-    ("status", status::ENDPOINTS),
-];
+/// The one list of modules. Billing's usage page, the limit checks, the plan file's check,
+/// the navigation, the dashboard, the job runner, the isolation probe and the hostile-input
+/// harness all iterate it. A new module adds its folder and one line here.
+pub const MODULES: &[&platform::Module] =
+    &[&accounts::MODULE, &workspaces::MODULE, &billing::MODULE, &notifications::MODULE, &bio::MODULE, &media::MODULE, &shortlinks::MODULE, &status::MODULE];
 
-/// Every index the application needs. Each module adds its own here; the server ensures
-/// them all at start (and again whenever the database comes back).
+/// The registry of [`MODULES`].
+pub const REGISTRY: platform::Registry = platform::Registry::new(MODULES);
+
+/// How the caller and their workspace membership are resolved (accounts and workspaces).
 #[cfg(feature = "ssr")]
-pub fn declared_indexes() -> Vec<platform::db::IndexSpec> {
-    let mut all = Vec::new();
-    all.extend(status::domain::indexes());
-    all.extend(platform::rate_limit::indexes());
-    all.extend(accounts::store::indexes());
-    all.extend(workspaces::store::indexes());
-    all.extend(billing::store::indexes());
-    all.extend(notifications::domain::indexes());
-    all.extend(bio::store::indexes());
-    all.extend(media::domain::indexes());
-    all.extend(shortlinks::domain::indexes());
-    all.extend(platform::jobs::indexes().into_iter().map(|model| platform::db::IndexSpec { collection: platform::jobs::COLLECTION, model }));
-    all
+pub const IDENTITY: platform::Identity =
+    platform::Identity { resolve_user: accounts::session::resolve_boxed, resolve_member: workspaces::plans::resolve_member };
+
+/// The application state for every registered module.
+#[cfg(feature = "ssr")]
+pub fn new_state(config: platform::Config, db: platform::Db) -> platform::AppState {
+    platform::AppState::new(config, db, REGISTRY, IDENTITY)
 }
 
-/// Every collection that holds workspace records (each document carries `workspace_id`).
-/// The workspace export and deletion walk this list; each module adds its collections.
-#[cfg(feature = "ssr")]
-pub fn scoped_collections() -> Vec<&'static str> {
-    let mut all = Vec::new();
-    all.extend_from_slice(workspaces::store::SCOPED_COLLECTIONS);
-    all.extend_from_slice(billing::store::SCOPED_COLLECTIONS);
-    all.extend_from_slice(bio::store::SCOPED_COLLECTIONS);
-    all.extend_from_slice(media::domain::SCOPED_COLLECTIONS);
-    all.extend_from_slice(shortlinks::domain::SCOPED_COLLECTIONS);
-    all
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_registry_is_consistent() {
+        assert_eq!(super::REGISTRY.problems(), Vec::<String>::new());
+    }
 }

@@ -2,17 +2,13 @@
 //! `/health`, `/ready` and `/metrics`, security headers, compression, limits and logs.
 
 pub mod api;
-pub mod billing_routes;
 pub mod bio_routes;
 pub mod google_routes;
-pub mod media_routes;
 pub mod observability;
 pub mod security;
-pub mod shortlink_routes;
 pub mod site_texts;
 pub mod smtp_sink;
 pub mod static_files;
-pub mod workspace_routes;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,18 +32,21 @@ pub fn router(state: AppState) -> Router {
     let public = bio_routes::PublicState::new(state.clone(), site);
     let limits = BodyLimits { default: state.config.max_body_bytes, upload: state.config.max_upload_bytes };
 
+    // Every module's own routes (the workspace logo and export, media files, short-link
+    // redirects, the Stripe webhook, the notification stream), from the registry.
+    let mut modules = Router::new();
+    for m in state.registry.modules {
+        if let Some(routes) = m.server.routes {
+            modules = modules.merge(routes());
+        }
+    }
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(observability::metrics_handler))
         .route("/auth/google/start", get(google_routes::start))
         .route("/auth/google/callback", get(google_routes::callback))
-        .route("/logos/{workspace_id}", get(workspace_routes::logo))
-        .route("/files/{id}/{variant}", get(media_routes::file))
-        .route("/s/{slug}", get(shortlink_routes::follow))
-        .route("/webhooks/stripe", axum::routing::post(billing_routes::stripe_webhook))
-        .route("/api/export/{workspace_id}", get(workspace_routes::export))
-        .route("/api/notifications/stream", get(workspace_routes::notification_stream))
+        .merge(modules)
         .route(
             "/api/{*fn_name}",
             any(api::handle)
@@ -157,26 +156,10 @@ fn watch_database(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
     });
 }
 
-/// Runs queued jobs (e-mail and web push). Several replicas can run workers on the same queue.
+/// Runs queued jobs (e-mail and every module's kinds). Several replicas can run workers on
+/// the same queue.
 fn start_job_worker(state: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
-    use app::platform::{jobs, mail::JobRunner, mailer::Mailer};
-    let mailer = match &state.config.smtp_url {
-        Some(url) => match Mailer::from_url(url, &state.config.mail_from) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                tracing::error!(error = %e, "SMTP_URL or MAIL_FROM is not usable: e-mail will wait in the queue");
-                None
-            }
-        },
-        None => None,
-    };
-    if mailer.is_none() {
-        // E-mail jobs stay queued (not failed) and go out once SMTP_URL is set and the
-        // server restarts; other jobs run now.
-        tracing::warn!("SMTP_URL is not set: e-mail (verification, password reset, invitations) waits in the queue until it is");
-    }
-    let runner = JobRunner::new(mailer).with_state(state.clone());
-    jobs::spawn_worker(state.db.database().clone(), std::sync::Arc::new(runner), Duration::from_millis(500), stop);
+    app::platform::runner::start_worker(state, stop);
 }
 
 /// Errors that stop the server from starting at all.
@@ -207,13 +190,11 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     observability::install_metrics();
     let db = Db::connect(&config).await?;
     let addr = config.bind;
-    let state = AppState::new(config, db);
+    let state = app::new_state(config, db);
     api::index_server_fns();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    // Views and clicks of public bio pages are counted in memory and written every 2 s.
-    app::bio::analytics::spawn_flusher(state.clone(), stop_rx.clone());
-    // So are short-link clicks.
-    app::shortlinks::redirect::spawn_flusher(state.clone(), stop_rx.clone());
+    // Every module's background tasks (views and clicks counted in memory, written every 2 s).
+    app::platform::runner::start_module_tasks(&state, stop_rx.clone());
     watch_database(state.clone(), stop_rx);
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
@@ -229,17 +210,27 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
 
 #[cfg(test)]
 mod tests {
-    /// Every route of the server (read from this file) starts with a segment no bio handle
-    /// can take, so a handle never collides with a route.
+    /// Every route of the server (read from this file and from every module's `routes.rs`)
+    /// starts with a segment no bio handle can take, so a handle never collides with a route.
     #[test]
     fn no_handle_can_take_a_server_route() {
-        let source = include_str!("lib.rs");
+        let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+        let mut sources = vec![include_str!("lib.rs").to_string()];
+        for entry in std::fs::read_dir(&modules).unwrap() {
+            let routes = entry.unwrap().path().join("routes.rs");
+            if routes.exists() {
+                sources.push(std::fs::read_to_string(routes).unwrap());
+            }
+        }
+        assert!(sources.len() >= 6, "every module with routes has a routes.rs: {}", sources.len());
         let mut roots = Vec::new();
-        for (i, _) in source.match_indices(".route(\"/") {
-            let path = &source[i + 9..];
-            let first = path.split(['/', '"']).next().unwrap_or("");
-            if !first.is_empty() && !first.starts_with('{') {
-                roots.push(first.to_string());
+        for source in &sources {
+            for (i, _) in source.match_indices(".route(\"/") {
+                let path = &source[i + 9..];
+                let first = path.split(['/', '"']).next().unwrap_or("");
+                if !first.is_empty() && !first.starts_with('{') {
+                    roots.push(first.to_string());
+                }
             }
         }
         assert!(roots.len() >= 10, "the scan found too few routes: {roots:?}");

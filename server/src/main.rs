@@ -88,7 +88,7 @@ async fn admin_command(config: Config, args: &[String]) -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let state = app::platform::AppState::new(config, db);
+            let state = app::new_state(config, db);
             match app::accounts::domain::set_platform_role(&state, email, role).await {
                 Ok(()) => {
                     println!("{email} is now {role:?}. The change applies from their next sign-in or token refresh (at most 15 minutes).");
@@ -109,7 +109,7 @@ async fn admin_command(config: Config, args: &[String]) -> ExitCode {
                 }
             };
             let Some(db) = connect(&config).await else { return ExitCode::FAILURE };
-            match app::workspaces::plans::load_from_json(&db, &json).await {
+            match app::workspaces::plans::load_from_json(&db, &app::REGISTRY, &json).await {
                 Ok(plans) => {
                     println!("Loaded {} plans from {file}:", plans.len());
                     print_plans(&plans);

@@ -76,7 +76,7 @@ async fn replica(env: &Env) -> AppState {
     let vars = [("MONGODB_URI", env.srv.db_uri.clone()), ("MONGODB_DB", env.srv.db_name.clone())];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
     let db = Db::connect(&config).await.unwrap();
-    AppState::new(config, db)
+    app::new_state(config, db)
 }
 
 fn form<'a>(ws: &'a str, page: &'a str, domain: &'a str) -> [(&'a str, &'a str); 3] {

@@ -643,6 +643,9 @@ async fn every_server_fn_refuses_hostile_input_clearly_and_never_fails() {
     let registered: BTreeSet<String> = server::api::server_fn_paths().into_iter().map(|(p, _)| p).collect();
     let names: BTreeSet<String> = declared.iter().map(|d| d.path()).collect();
     assert_eq!(names, registered, "the scan and the registry disagree: every registered fn must be covered");
+    // Every fn belongs to a module of the registry (`app::MODULES`), which lists it once.
+    let listed: BTreeSet<String> = app::MODULES.iter().flat_map(|m| m.endpoints.iter().map(|(f, _)| format!("/api/{f}"))).collect();
+    assert_eq!(names, listed, "the module registry lists exactly the server fns the server registers");
 
     let corpus = corpus();
     let bodies = whole_bodies();

@@ -1,6 +1,6 @@
 //! The cross-workspace probe covers every server fn, including ones added later.
 //!
-//! `app::API_MODULES` lists every module with server fns and its `ENDPOINTS`. Here:
+//! `app::MODULES` (the registry) lists every module with its server fns. Here:
 //!
 //! - together those lists name exactly the server fns the server registers, each once; a
 //!   registered fn missing from every list, or a list naming a fn the server does not have,
@@ -23,7 +23,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use app::workspaces::api::Reach;
+use app::platform::Reach;
 use common::probe::{self, Fixture, ModuleSpec};
 use common::web::start;
 
@@ -60,19 +60,19 @@ fn check_module_lists(modules: &Modules<'_>, registered: &BTreeSet<String>) -> u
 #[test]
 fn every_registered_server_fn_is_listed_once_with_its_module() {
     let registered = registered();
-    let n = check_module_lists(app::API_MODULES, &registered);
+    let n = check_module_lists(&api_modules(), &registered);
     assert_eq!(n, registered.len());
     // Each module's list also agrees with its source, fn by fn and reach by reach.
     let no_args = |_: &str, _: &Fixture| None;
     let mut by_reach: BTreeMap<String, usize> = BTreeMap::new();
-    for (module, endpoints) in app::API_MODULES {
+    for (module, endpoints) in api_modules() {
         let spec = ModuleSpec { module, endpoints, view_only: &[], viewer_self_service: &[], routes: &[], args: &no_args };
         probe::check_endpoint_list(&spec);
         for (_, reach) in endpoints.iter() {
             *by_reach.entry(format!("{reach:?}")).or_default() += 1;
         }
     }
-    eprintln!("probe_all: {n} server fns registered, all listed in {} modules ({by_reach:?})", app::API_MODULES.len());
+    eprintln!("probe_all: {n} server fns registered, all listed in {} modules ({by_reach:?})", api_modules().len());
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn every_module_has_a_probe_test_that_runs_it() {
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
         .collect();
-    for (module, _) in app::API_MODULES {
+    for (module, _) in api_modules() {
         let marker = format!("module: \"{module}\"");
         let with_probe: Vec<&str> = files
             .iter()
@@ -112,7 +112,7 @@ fn a_server_fn_missing_from_every_list_fails_the_check() {
         let e = r.expect_err("the check passed a wrong list");
         e.downcast_ref::<String>().cloned().unwrap_or_default()
     };
-    let all: Vec<(&'static str, Vec<(&'static str, Reach)>)> = app::API_MODULES.iter().map(|(m, e)| (*m, e.to_vec())).collect();
+    let all: Vec<(&'static str, Vec<(&'static str, Reach)>)> = api_modules().iter().map(|(m, e)| (*m, e.to_vec())).collect();
 
     // A fn dropped from its module's list.
     let without: Vec<_> = all.iter().map(|(m, e)| (*m, e.iter().copied().filter(|(n, _)| *n != "revoke_session").collect())).collect();
@@ -137,7 +137,7 @@ fn a_server_fn_missing_from_every_list_fails_the_check() {
     let msg = panic_message(ghost, registered.clone());
     assert!(msg.contains("/api/steal_everything"), "{msg}");
     // The real lists pass.
-    check_module_lists(app::API_MODULES, &registered);
+    check_module_lists(&api_modules(), &registered);
 }
 
 #[tokio::test]
@@ -157,4 +157,9 @@ async fn the_status_fn_passes_the_probe() {
     // Signed out it says only what any visitor may know.
     let s: app::status::SystemStatus = env.browser().ok("status", &[]).await;
     assert!(s.database_ready);
+}
+
+/// Every registered module's key and server fns, from the registry.
+fn api_modules() -> Vec<(&'static str, &'static [(&'static str, Reach)])> {
+    app::MODULES.iter().map(|m| (m.key, m.endpoints)).collect()
 }

@@ -918,7 +918,7 @@ fn probe_args(endpoint: &str, fx: &Fixture) -> Option<Vec<(String, String)>> {
     }
 }
 
-fn workspaces_spec<'a>(endpoints: &'a [(&'a str, app::workspaces::api::Reach)], args: probe::Args<'a>) -> ModuleSpec<'a> {
+fn workspaces_spec<'a>(endpoints: &'a [(&'a str, app::platform::Reach)], args: probe::Args<'a>) -> ModuleSpec<'a> {
     ModuleSpec {
         module: "workspaces",
         endpoints,
@@ -956,7 +956,7 @@ async fn no_workspace_fn_reaches_into_another_workspace_or_past_the_callers_role
 #[tokio::test]
 async fn the_probe_notices_a_missing_endpoint_and_a_changed_database() {
     let args = |_: &str, _: &Fixture| None;
-    let panic_message = |endpoints: Vec<(&'static str, app::workspaces::api::Reach)>| {
+    let panic_message = |endpoints: Vec<(&'static str, app::platform::Reach)>| {
         let r = std::panic::catch_unwind(|| probe::check_endpoint_list(&workspaces_spec(&endpoints, &args)));
         let e = r.expect_err("the endpoint check passed a wrong list");
         e.downcast_ref::<String>().cloned().unwrap_or_default()
@@ -967,13 +967,13 @@ async fn the_probe_notices_a_missing_endpoint_and_a_changed_database() {
     let msg = panic_message(without);
     assert!(msg.contains("revoke_invitation") && msg.contains("missing from ENDPOINTS"), "{msg}");
     let mut extra = all.clone();
-    extra.push(("steal_workspace", app::workspaces::api::Reach::Workspace));
+    extra.push(("steal_workspace", app::platform::Reach::Workspace));
     let msg = panic_message(extra);
     assert!(msg.contains("steal_workspace"), "{msg}");
-    let misfiled: Vec<_> = all.iter().map(|&(n, r)| if n == "list_members" { (n, app::workspaces::api::Reach::Person) } else { (n, r) }).collect();
+    let misfiled: Vec<_> = all.iter().map(|&(n, r)| if n == "list_members" { (n, app::platform::Reach::Person) } else { (n, r) }).collect();
     let msg = panic_message(misfiled);
     assert!(msg.contains("list_members takes `workspace`"), "{msg}");
-    let misfiled: Vec<_> = all.iter().map(|&(n, r)| if n == "accept_invitation" { (n, app::workspaces::api::Reach::Workspace) } else { (n, r) }).collect();
+    let misfiled: Vec<_> = all.iter().map(|&(n, r)| if n == "accept_invitation" { (n, app::platform::Reach::Workspace) } else { (n, r) }).collect();
     let msg = panic_message(misfiled);
     assert!(msg.contains("accept_invitation does not take"), "{msg}");
 

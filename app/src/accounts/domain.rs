@@ -14,7 +14,7 @@ use crate::i18n::{fill, Lang};
 use crate::platform::db::is_duplicate_key;
 use crate::platform::mail::{self, action_email_in, recipient_lang};
 use crate::platform::rate_limit::{self, Backoff, Limit};
-use crate::platform::{crypto, jobs, AppState, Ctx, RequestMeta};
+use crate::platform::{crypto, AppState, Ctx, Job, RequestMeta};
 use crate::validate;
 
 pub const SIGN_IN_PER_IP: Limit = Limit { name: "sign_in_ip", max: 30, window: Duration::from_secs(15 * 60) };
@@ -370,29 +370,37 @@ pub async fn current_user(ctx: &Ctx) -> Result<SessionUser, AppError> {
 
 // ---------- passwords ----------
 
-/// The job that sends a password-reset link (see [`request_password_reset`]).
-pub const RESET_JOB_KIND: &str = "accounts.password_reset";
+/// The job that sends a password-reset link (see [`request_password_reset`]): the address
+/// asked for, and the language the request was made in.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PasswordResetJob {
+    pub email: String,
+    #[serde(default)]
+    pub lang: String,
+}
+
+/// For an address with an account, a new link by e-mail (in the account's language, else
+/// the language the request was made in); otherwise nothing.
+impl Job for PasswordResetJob {
+    const KIND: &'static str = "accounts.password_reset";
+
+    async fn run(self, state: &AppState) -> Result<(), String> {
+        let lang = crate::i18n::Lang::from_code(&self.lang).unwrap_or_default();
+        crate::i18n::scope(lang, send_password_reset(state, self.email)).await.map_err(|e| e.to_string())
+    }
+}
 
 /// Asks for a reset link. The request does the same work whether or not the address has an
 /// account (its limits, then one job in the queue), so neither its answer nor its timing
-/// tells who has one; the job ([`run_password_reset_job`]) looks the address up and sends
+/// tells who has one; the job ([`PasswordResetJob`]) looks the address up and sends
 /// the mail only to an account.
 pub async fn request_password_reset(state: &AppState, meta: &RequestMeta, email: String) -> Result<(), AppError> {
     AppError::check_fields(validate::email("email", &email).into_iter().collect())?;
     rate_limit::hit(&state.db, RESET_PER_IP, &meta.ip).await?;
     let email = validate::normalize_email(&email);
     rate_limit::hit(&state.db, RESET_PER_ACCOUNT, &email).await?;
-    let payload = doc! { "email": &email, "lang": crate::i18n::lang().code() };
-    jobs::enqueue(state.db.database(), RESET_JOB_KIND, payload, &format!("reset-request:{}", crypto::new_id())).await?;
-    Ok(())
-}
-
-/// Runs a [`RESET_JOB_KIND`] job: for an address with an account, a new link by e-mail (in
-/// the account's language, else the language the request was made in); otherwise nothing.
-pub async fn run_password_reset_job(state: &AppState, payload: &mongodb::bson::Document) -> Result<(), String> {
-    let email = payload.get_str("email").map_err(|_| "password-reset job without an e-mail address".to_string())?.to_string();
-    let lang = payload.get_str("lang").ok().and_then(crate::i18n::Lang::from_code).unwrap_or_default();
-    crate::i18n::scope(lang, send_password_reset(state, email)).await.map_err(|e| e.to_string())
+    let job = PasswordResetJob { email, lang: crate::i18n::lang().code().to_string() };
+    crate::platform::module_server::enqueue(state, &job, &format!("reset-request:{}", crypto::new_id())).await
 }
 
 async fn send_password_reset(state: &AppState, email: String) -> Result<(), AppError> {
@@ -654,7 +662,9 @@ pub async fn google_finish(state: &AppState, meta: &RequestMeta, code: &str, sta
         )
         .await?
         .ok_or_else(|| field("state", AccountsTexts::now().err_google_expired))?;
-    let identity = super::google::finish(cfg, &state.http, &state.jwks, code, &pending.verifier, &pending.nonce).await.map_err(|e| {
+    let identity = super::google::finish(cfg, &state.http, &state.ext::<crate::accounts::google::JwksCache>(), code, &pending.verifier, &pending.nonce)
+        .await
+        .map_err(|e| {
         tracing::warn!(error = %e, "Google sign-in refused");
         field("state", google_failed())
     })?;

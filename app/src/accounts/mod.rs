@@ -21,15 +21,7 @@ pub mod totp;
 
 use serde::{Deserialize, Serialize};
 
-/// Platform-wide role (workspace roles are separate, see M02).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum PlatformRole {
-    #[default]
-    User,
-    Admin,
-    SuperAdmin,
-}
+pub use crate::platform::PlatformRole;
 
 /// The signed-in person, as the client sees them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,3 +123,34 @@ pub struct AuthOptions {
 pub fn locales() -> impl Iterator<Item = (&'static str, &'static str)> {
     crate::i18n::Lang::ALL.iter().map(|l| (l.code(), l.native_name()))
 }
+
+/// M01 in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "accounts",
+    name: || texts::AccountsTexts::now().module_name,
+    permissions: &[],
+    limits: &[],
+    endpoints: api::ENDPOINTS,
+    nav: &[crate::platform::NavEntry {
+        href: "/account",
+        label: || texts::AccountsTexts::now().nav,
+        icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
+        section: false,
+        scope: crate::platform::NavScope::Person,
+        order: 85,
+    }],
+    cards: &[],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: store::indexes,
+        scoped_collections: &[],
+        jobs: &[crate::platform::job::<domain::PasswordResetJob>()],
+        init: Some(|ext| {
+            ext.insert(google::JwksCache::new());
+            ext.insert(session::Touched::default());
+        }),
+        start: None,
+        routes: None,
+        erase: None,
+    },
+};

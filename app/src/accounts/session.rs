@@ -145,8 +145,7 @@ pub async fn start(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Resu
 
 async fn active_session(state: &AppState, sid: &str) -> Result<bool, AppError> {
     let found = state
-        .db
-        .collection::<mongodb::bson::Document>(store::SESSIONS)
+        .global::<mongodb::bson::Document>(store::SESSIONS)
         .find_one(doc! { "_id": sid, "revoked_at": null, "expires_at": { "$gt": store::now() } })
         .projection(doc! { "_id": 1 })
         .await?;
@@ -181,7 +180,7 @@ impl Touched {
 }
 
 async fn touch(state: &AppState, sid: &str) {
-    if !state.sessions_touched.due(sid) {
+    if !state.ext::<crate::accounts::session::Touched>().due(sid) {
         return;
     }
     let now = store::now();
@@ -191,6 +190,11 @@ async fn touch(state: &AppState, sid: &str) {
 
 /// Resolves the caller from the access token, or from the refresh cookie when the access
 /// token is missing or expired.
+pub fn resolve_boxed(state: &AppState, meta: RequestMeta) -> crate::platform::BoxFut<'_, Result<Ctx, AppError>> {
+    Box::pin(resolve(state, meta))
+}
+
+/// The signed-in caller of a request (see [`resolve_boxed`], which the platform calls).
 pub async fn resolve(state: &AppState, meta: RequestMeta) -> Result<Ctx, AppError> {
     let access = meta.bearer.clone().or_else(|| meta.cookies.get(ACCESS_COOKIE).cloned()).filter(|t| !t.is_empty());
     if access.as_deref().and_then(|t| verify_access(state, t)).is_none() {

@@ -134,7 +134,7 @@ pub struct OAuthStateDoc {
 }
 
 pub fn oauth_states(db: &Db) -> Collection<OAuthStateDoc> {
-    db.collection(OAUTH_STATES)
+    db.global(OAUTH_STATES)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -149,16 +149,16 @@ pub struct EventDoc {
 }
 
 pub fn users(db: &Db) -> Collection<UserDoc> {
-    db.collection(USERS)
+    db.global(USERS)
 }
 pub fn sessions(db: &Db) -> Collection<SessionDoc> {
-    db.collection(SESSIONS)
+    db.global(SESSIONS)
 }
 pub fn tokens(db: &Db) -> Collection<TokenDoc> {
-    db.collection(TOKENS)
+    db.global(TOKENS)
 }
 pub fn events(db: &Db) -> Collection<EventDoc> {
-    db.collection(EVENTS)
+    db.global(EVENTS)
 }
 
 pub fn now() -> DateTime {

@@ -152,5 +152,7 @@ crate::texts! {
         // ---- the "new sign-in" notification ----
         new_sign_in_title: "New sign-in on {device}" | "Nouvelle connexion depuis {device}",
         new_sign_in_body: "Your account was signed in to from {device} ({ip}). If this was not you, change your password and sign out the other sessions." | "Quelqu’un s’est connecté à votre compte depuis {device} ({ip}). Si ce n’était pas vous, changez votre mot de passe et déconnectez les autres sessions.",
+        nav: "Account" | "Compte",
+        module_name: "Accounts and security" | "Comptes et sécurité",
     }
 }

@@ -14,10 +14,12 @@ use super::*;
 use crate::error::AppError;
 use crate::i18n::{fill, numbers};
 use crate::platform::db::is_duplicate_key;
+use crate::platform::usage;
+use crate::platform::LimitKind;
 use crate::platform::{crypto, mail, AppState, Ctx};
 use crate::workspaces::plans::{self, PlanDoc};
-use crate::workspaces::store::{self as ws_store, AuditDoc, InvitationDoc, MemberDoc, WorkspaceDoc, AUDIT, INVITATIONS, MEMBERS};
-use crate::workspaces::{Action, PlanLimit, LIMIT_KEYS};
+use crate::workspaces::store::{self as ws_store, AuditDoc, WorkspaceDoc, AUDIT};
+use crate::workspaces::{Action, PlanLimit};
 
 /// "Payments are not set up on this server yet.", in the current language.
 pub fn not_set_up() -> &'static str {
@@ -92,7 +94,7 @@ async fn workspace_audit(state: &AppState, workspace_id: &str, actor_id: &str, a
         detail,
         at: DateTime::now(),
     };
-    if let Err(e) = state.db.collection::<AuditDoc>(AUDIT).insert_one(entry).await {
+    if let Err(e) = state.global::<AuditDoc>(AUDIT).insert_one(entry).await {
         tracing::warn!(error = %e, action, "could not write audit entry");
     }
 }
@@ -107,37 +109,52 @@ async fn platform_audit(ctx: &Ctx, action: &str, detail: String) {
         detail,
         at: DateTime::now(),
     };
-    if let Err(e) = ctx.db().collection::<PlatformAuditDoc>(PLATFORM_AUDIT).insert_one(entry).await {
+    if let Err(e) = ctx.global::<PlatformAuditDoc>(PLATFORM_AUDIT).insert_one(entry).await {
         tracing::warn!(error = %e, action, "could not write platform audit entry");
     }
 }
 
 async fn ensure_account(db: &crate::platform::Db, workspace_id: &str) -> Result<AccountDoc, AppError> {
-    let coll = db.collection::<AccountDoc>(ACCOUNTS);
+    let coll = db.global::<AccountDoc>(ACCOUNTS);
     let _ = coll.update_one(doc! { "_id": workspace_id }, doc! { "$setOnInsert": { "workspace_id": workspace_id, "overrides": {} } }).upsert(true).await;
     store::account(db, workspace_id).await?.ok_or_else(|| AppError::not_found(BillingTexts::now().nf_workspace))
 }
 
 // ---------------------------------------------------------------- usage
 
-/// What the workspace uses of each limit that counts things it keeps.
-async fn usage(ctx: &Ctx, w: &WorkspaceDoc) -> Result<BTreeMap<&'static str, i64>, AppError> {
-    let members = ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! {}).await? as i64;
-    let pending = ctx.scoped::<InvitationDoc>(INVITATIONS)?.count(doc! { "status": "pending", "expires_at": { "$gt": DateTime::now() } }).await? as i64;
-    let bio = ctx.scoped::<mongodb::bson::Document>(crate::bio::store::PAGES)?.count(doc! {}).await? as i64;
-    let links = ctx.scoped::<mongodb::bson::Document>(crate::shortlinks::domain::LINKS)?.count(doc! {}).await? as i64;
-    let mb = (w.storage_used_bytes.max(0) + 1024 * 1024 - 1) / (1024 * 1024);
-    Ok(BTreeMap::from([("members", members + pending), ("bio_pages", bio), ("short_links", links), ("storage_mb", mb)]))
+/// What the workspace uses of each limit that counts things it keeps, from each module's
+/// limit in the registry: the reservation counter (after stale room is reclaimed) for
+/// counted records, the module's own measure for megabytes.
+async fn usage(ctx: &Ctx) -> Result<BTreeMap<&'static str, i64>, AppError> {
+    let mut used = BTreeMap::new();
+    for limit in ctx.state.registry.limits() {
+        let n = match limit.kind {
+            LimitKind::Count => {
+                if let Some(reclaim) = limit.reclaim {
+                    reclaim(ctx).await?;
+                }
+                usage::used(ctx, limit).await?
+            }
+            LimitKind::Megabytes => match limit.count {
+                Some(count) => count(ctx).await?,
+                None => continue,
+            },
+            LimitKind::PerItem => continue,
+        };
+        used.insert(limit.key, n);
+    }
+    Ok(used)
 }
 
 /// Each counted limit of `plan` (with the workspace's overrides) that `used` exceeds, as
 /// "Team members: 4 of 2" or "Storage: 600 MB of 500 MB".
 fn excess(plan: &PlanDoc, overrides: &BTreeMap<String, Option<i64>>, used: &BTreeMap<&'static str, i64>) -> Vec<String> {
     let t = BillingTexts::now();
-    LIMIT_KEYS
-        .iter()
-        .filter_map(|(key, _)| {
-            let label = crate::workspaces::limit_label(key);
+    crate::REGISTRY
+        .limits()
+        .filter_map(|l| {
+            let key = &l.key;
+            let label = (l.label)();
             let n = *used.get(key)?;
             let limit = overrides.get(*key).copied().unwrap_or_else(|| plan.limit(key))?;
             (n > limit).then(|| fill(t.err_excess, &[("label", &label), ("used", &numbers::amount(key, n)), ("limit", &numbers::amount(key, limit))]))
@@ -148,20 +165,22 @@ fn excess(plan: &PlanDoc, overrides: &BTreeMap<String, Option<i64>>, used: &BTre
 // ---------------------------------------------------------------- the billing page
 
 pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
-    ctx.require("billing", Action::View)?;
+    ctx.require(crate::billing::AREA, Action::View)?;
     let w = crate::workspaces::domain::load_workspace(ctx).await?;
     let account = store::account(ctx.db(), &w.id).await?;
     let (all, effective, overrides) = plans::effective(ctx.db(), &w).await?;
-    let used = usage(ctx, &w).await?;
+    let used = usage(ctx).await?;
     let now = now_ms();
-    let usage = LIMIT_KEYS
-        .iter()
-        .filter(|(k, _)| *k != "upload_mb")
-        .map(|(k, _)| UsageLine {
-            key: k.to_string(),
-            label: crate::workspaces::limit_label(k).to_string(),
-            used: used.get(k).copied().unwrap_or(0),
-            limit: overrides.get(*k).copied().unwrap_or_else(|| effective.limit(k)),
+    let usage = ctx
+        .state
+        .registry
+        .limits()
+        .filter(|l| l.kind != LimitKind::PerItem)
+        .map(|l| UsageLine {
+            key: l.key.to_string(),
+            label: (l.label)().to_string(),
+            used: used.get(l.key).copied().unwrap_or(0),
+            limit: overrides.get(l.key).copied().unwrap_or_else(|| effective.limit(l.key)),
         })
         .collect();
     let (mut invoices, mut invoices_error) = (vec![], None);
@@ -197,7 +216,7 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
         status: store::display_status(&w.plan, account.as_ref(), now).to_string(),
         payments_configured: ctx.state.config.stripe.is_some(),
         has_customer: account.as_ref().is_some_and(|a| a.customer_id.is_some()),
-        can_manage: ctx.require("billing", Action::Manage).is_ok(),
+        can_manage: ctx.require(crate::billing::AREA, Action::Manage).is_ok(),
         renews_at_ms: account.as_ref().and_then(|a| a.current_period_end).map(|d| d.timestamp_millis()),
         cancel_at_period_end: account.as_ref().is_some_and(|a| a.cancel_at_period_end),
         grace_ends_at_ms: account.as_ref().filter(|a| a.status.as_deref() == Some("grace")).and_then(|a| a.grace_ends_at).map(|d| d.timestamp_millis()),
@@ -218,17 +237,17 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
 /// What is beyond the effective limits (and so read-only), and whether a higher plan lifts
 /// any of it. Counted with the same allowance the bio pages and the seats are held to.
 async fn read_only_lines(ctx: &Ctx, w: &WorkspaceDoc) -> Result<(Vec<ReadOnlyLine>, bool), AppError> {
-    let pages = crate::bio::domain::page_allowance(ctx).await?;
-    let seats = plans::seat_allowance(ctx.db(), w).await?;
-    let t = BillingTexts::now();
     let mut upgrade = false;
     let mut lines = vec![];
-    for (a, one, many, href) in [(&pages, t.ro_pages_one, t.ro_pages_many, "/bio"), (&seats, t.ro_members_one, t.ro_members_many, "/workspace/team")] {
+    let mut limits: Vec<_> = ctx.state.registry.limits().filter_map(|l| Some((l, l.read_only.as_ref()?))).collect();
+    limits.sort_by_key(|(_, ro)| ro.order);
+    for (limit, ro) in limits {
+        let a = plans::allowance(ctx.db(), w, limit.key, (ro.records)(ctx).await?).await?;
         let n = a.read_only.len() as i64;
         if n > 0 {
             upgrade |= a.upgrade_to.is_some();
-            let text = if n == 1 { one.to_string() } else { fill(many, &[("n", &n)]) };
-            lines.push(ReadOnlyLine { key: a.key.clone(), count: n, text, href: href.into() });
+            let text = if n == 1 { (ro.one)().to_string() } else { fill((ro.many)(), &[("n", &n)]) };
+            lines.push(ReadOnlyLine { key: a.key.clone(), count: n, text, href: ro.href.into() });
         }
     }
     Ok((lines, upgrade))
@@ -245,12 +264,12 @@ async fn customer_for(ctx: &Ctx, stripe: &Stripe, w: &WorkspaceDoc) -> Result<St
     let email = owner.map(|u| u.email).unwrap_or_default();
     let created = stripe.create_customer(&w.id, &w.name, &email).await?;
     // Of two concurrent first checkouts, the first stored customer is kept.
-    ctx.db().collection::<AccountDoc>(ACCOUNTS).update_one(doc! { "_id": &w.id, "customer_id": null }, doc! { "$set": { "customer_id": &created.id } }).await?;
+    ctx.global::<AccountDoc>(ACCOUNTS).update_one(doc! { "_id": &w.id, "customer_id": null }, doc! { "$set": { "customer_id": &created.id } }).await?;
     Ok(store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id).unwrap_or(created.id))
 }
 
 pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: String) -> Result<String, AppError> {
-    ctx.require("billing", Action::Manage)?;
+    ctx.require(crate::billing::AREA, Action::Manage)?;
     let interval = check_interval(&interval)?;
     let chosen = plan_named(&ctx.state, &plan).await?;
     if chosen.monthly_price == 0 && chosen.yearly_price == 0 {
@@ -266,7 +285,7 @@ pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: S
         return Err(AppError::field("plan", BillingTexts::now().err_has_subscription));
     }
     let coupon = coupon.trim().to_uppercase();
-    if !coupon.is_empty() && ctx.db().collection::<CouponDoc>(COUPONS).find_one(doc! { "_id": &coupon }).await?.is_none() {
+    if !coupon.is_empty() && ctx.global::<CouponDoc>(COUPONS).find_one(doc! { "_id": &coupon }).await?.is_none() {
         return Err(AppError::field("coupon", BillingTexts::now().err_bad_coupon));
     }
     let customer = customer_for(ctx, &stripe, &w).await?;
@@ -302,7 +321,7 @@ pub async fn start_checkout(ctx: &Ctx, plan: String, interval: String, coupon: S
 }
 
 pub async fn open_billing_portal(ctx: &Ctx) -> Result<String, AppError> {
-    ctx.require("billing", Action::Manage)?;
+    ctx.require(crate::billing::AREA, Action::Manage)?;
     let stripe = stripe_of(&ctx.state)?;
     let w = crate::workspaces::domain::load_workspace(ctx).await?;
     let Some(customer) = store::account(ctx.db(), &w.id).await?.and_then(|a| a.customer_id) else {
@@ -315,13 +334,13 @@ pub async fn open_billing_portal(ctx: &Ctx) -> Result<String, AppError> {
 // ---------------------------------------------------------------- plan changes
 
 pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<BillingOverview, AppError> {
-    ctx.require("billing", Action::Manage)?;
+    ctx.require(crate::billing::AREA, Action::Manage)?;
     let interval = check_interval(&interval)?.to_string();
     let target = plan_named(&ctx.state, &plan).await?;
     let w = crate::workspaces::domain::load_workspace(ctx).await?;
     let account = store::account(ctx.db(), &w.id).await?;
     let overrides = account.as_ref().map(|a| a.overrides.clone()).unwrap_or_default();
-    let over = excess(&target, &overrides, &usage(ctx, &w).await?);
+    let over = excess(&target, &overrides, &usage(ctx).await?);
     if !over.is_empty() {
         return Err(AppError::field("plan", over.join("; ")));
     }
@@ -401,7 +420,7 @@ pub async fn apply_subscription(state: &AppState, workspace_id: &str, sub: &Subs
         return Ok(());
     }
     let period_end = sub.period_end().map(|s| DateTime::from_millis(s * 1000));
-    let accounts = state.db.collection::<AccountDoc>(ACCOUNTS);
+    let accounts = state.global::<AccountDoc>(ACCOUNTS);
     let mut new_plan: Option<(String, String, String)> = None;
     match sub.status.as_str() {
         "active" | "trialing" | "past_due" | "unpaid" => {
@@ -558,8 +577,8 @@ pub async fn admin_save_plan(
         }
     };
     for (k, v) in &parsed {
-        if !LIMIT_KEYS.iter().any(|(key, _)| key == k) {
-            let known = LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+        if ctx.state.registry.limit(k).is_none() {
+            let known = ctx.state.registry.limits().map(|l| l.key).collect::<Vec<_>>().join(", ");
             fields.push(FieldError { field: "limits".into(), message: fill(t.err_limit_unknown, &[("key", &format!("{k:?}")), ("known", &known)]) });
         } else if matches!(v, Some(n) if *n < 0) {
             fields.push(FieldError { field: "limits".into(), message: fill(t.err_limit_negative, &[("key", k)]) });
@@ -580,7 +599,7 @@ pub async fn admin_save_plan(
         stripe_price_monthly: Some(pm).filter(|s| !s.is_empty()),
         stripe_price_yearly: Some(py).filter(|s| !s.is_empty()),
     };
-    ctx.db().collection::<PlanDoc>(ws_store::PLANS).replace_one(doc! { "_id": &id }, &plan).upsert(true).await?;
+    ctx.global::<PlanDoc>(ws_store::PLANS).replace_one(doc! { "_id": &id }, &plan).upsert(true).await?;
     platform_audit(
         ctx,
         if before.is_some() { "plan_updated" } else { "plan_created" },
@@ -616,7 +635,7 @@ async fn admin_view(ctx: &Ctx, w: &WorkspaceDoc) -> Result<AdminWorkspaceBilling
         complimentary_until_ms: account.as_ref().and_then(|a| a.complimentary_until).map(|d| d.timestamp_millis()),
         overrides: account
             .as_ref()
-            .map(|a| a.overrides.iter().map(|(k, v)| PlanLimit { key: k.clone(), label: crate::workspaces::limit_label(k).to_string(), value: *v }).collect())
+            .map(|a| a.overrides.iter().map(|(k, v)| PlanLimit { key: k.clone(), label: ctx.state.registry.limit_label(k), value: *v }).collect())
             .unwrap_or_default(),
         stripe_customer: account.as_ref().and_then(|a| a.customer_id.clone()),
         stripe_subscription: account.as_ref().and_then(|a| a.subscription_id.clone()),
@@ -637,7 +656,7 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
     let w = find_workspace(ctx, &workspace_id).await?;
     let plan = plan.trim();
     let until = until.trim();
-    let coll = ctx.db().collection::<AccountDoc>(ACCOUNTS);
+    let coll = ctx.global::<AccountDoc>(ACCOUNTS);
     ensure_account(ctx.db(), &w.id).await?;
     let detail = if plan.is_empty() {
         coll.update_one(doc! { "_id": &w.id }, doc! { "$set": { "complimentary_plan": null, "complimentary_until": null } }).await?;
@@ -671,13 +690,13 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
 pub async fn admin_set_limit_override(ctx: &Ctx, workspace_id: String, key: String, value: String) -> Result<AdminWorkspaceBilling, AppError> {
     let w = find_workspace(ctx, &workspace_id).await?;
     let key = key.trim();
-    let Some((key, _)) = LIMIT_KEYS.iter().find(|(k, _)| *k == key) else {
+    let Some(limit) = ctx.state.registry.limit(key) else {
         return Err(AppError::field("key", BillingTexts::now().err_limit_key));
     };
-    let label = crate::workspaces::limit_label(key);
+    let (key, label) = (limit.key, (limit.label)());
     let value = value.trim();
     ensure_account(ctx.db(), &w.id).await?;
-    let coll = ctx.db().collection::<AccountDoc>(ACCOUNTS);
+    let coll = ctx.global::<AccountDoc>(ACCOUNTS);
     let field = format!("overrides.{key}");
     // "unlimited", in either language (the hint offers the word of the admin's language).
     let unlimited = value.eq_ignore_ascii_case("unlimited") || value.to_lowercase() == numbers::NumberTexts::FR.unlimited.to_lowercase();
@@ -728,7 +747,7 @@ pub async fn admin_create_coupon(ctx: &Ctx, code: String, percent_off: i64, dura
     }
     AppError::check_fields(fields)?;
     let stripe = stripe_of(&ctx.state)?;
-    let coll = ctx.db().collection::<CouponDoc>(COUPONS);
+    let coll = ctx.global::<CouponDoc>(COUPONS);
     if coll.find_one(doc! { "_id": &code }).await?.is_some() {
         return Err(AppError::field("code", t.err_coupon_exists));
     }
@@ -760,7 +779,7 @@ pub async fn admin_create_coupon(ctx: &Ctx, code: String, percent_off: i64, dura
 
 pub async fn admin_list_coupons(ctx: &Ctx) -> Result<Vec<Coupon>, AppError> {
     use futures_util::TryStreamExt;
-    let docs: Vec<CouponDoc> = ctx.db().collection::<CouponDoc>(COUPONS).find(doc! {}).sort(doc! { "created_at": -1 }).limit(500).await?.try_collect().await?;
+    let docs: Vec<CouponDoc> = ctx.global::<CouponDoc>(COUPONS).find(doc! {}).sort(doc! { "created_at": -1 }).limit(500).await?.try_collect().await?;
     Ok(docs.into_iter().map(coupon_view).collect())
 }
 

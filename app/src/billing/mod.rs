@@ -17,6 +17,8 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod stripe;
@@ -157,7 +159,7 @@ pub struct AdminPlan {
     pub monthly_price: i64,
     pub yearly_price: i64,
     pub currency: String,
-    /// The limits as a JSON object, e.g. `{"members": 2, "bio_pages": 1, "sites": null}`.
+    /// The limits as a JSON object, e.g. `{"members": 2, "bio_pages": 1, "short_links": null}`.
     pub limits_json: String,
     /// Stripe price ids ("price_…"); empty when not set, then that interval cannot be bought.
     pub stripe_price_monthly: String,
@@ -192,3 +194,57 @@ pub struct AdminWorkspaceBilling {
     pub stripe_customer: Option<String>,
     pub stripe_subscription: Option<String>,
 }
+
+/// The area this module guards.
+pub const AREA: &str = "billing";
+
+/// M04 in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "billing",
+    name: || texts::BillingTexts::now().module_name,
+    // Admins see the plan, usage and invoices; only the owner changes the plan.
+    permissions: &[crate::platform::ModulePermissions {
+        module: AREA,
+        view: crate::platform::WorkspaceRole::Admin,
+        edit: crate::platform::WorkspaceRole::Admin,
+        manage: crate::platform::WorkspaceRole::Owner,
+    }],
+    limits: &[],
+    endpoints: api::ENDPOINTS,
+    nav: &[
+        crate::platform::NavEntry {
+            href: "/billing",
+            label: || texts::BillingTexts::now().nav,
+            icon: "M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM2 10h20M6 15h4",
+            section: false,
+            scope: crate::platform::NavScope::Workspace { area: AREA },
+            order: 60,
+        },
+        crate::platform::NavEntry {
+            href: "/admin/billing",
+            label: || texts::BillingTexts::now().nav_admin,
+            icon: "M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5zM9 12l2 2 4-4",
+            section: false,
+            scope: crate::platform::NavScope::PlatformAdmin,
+            order: 90,
+        },
+    ],
+    cards: &[crate::platform::Card {
+        area: AREA,
+        href: "/billing",
+        title: || texts::BillingTexts::now().card_title,
+        text: || texts::BillingTexts::now().card_text,
+        goals: &[],
+        order: 40,
+    }],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: store::indexes,
+        scoped_collections: store::SCOPED_COLLECTIONS,
+        jobs: &[],
+        init: None,
+        start: None,
+        routes: Some(routes::routes),
+        erase: None,
+    },
+};

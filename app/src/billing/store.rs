@@ -112,7 +112,7 @@ pub fn display_status(subscribed: &str, account: Option<&AccountDoc>, now_ms: i6
 }
 
 pub async fn account(db: &Db, workspace_id: &str) -> Result<Option<AccountDoc>, AppError> {
-    Ok(db.collection::<AccountDoc>(ACCOUNTS).find_one(doc! { "_id": workspace_id }).await?)
+    Ok(db.global::<AccountDoc>(ACCOUNTS).find_one(doc! { "_id": workspace_id }).await?)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -57,10 +57,7 @@ crate::texts! {
         ro_badge: "Read-only" | "Lecture seule",
         ro_title: " Over the {plan} plan's limits" | " Au-delà des limites de l’offre {plan}",
         ro_hint: "Nothing was deleted: read-only items can still be viewed, taken offline or deleted. The oldest ones, up to the limit, stay editable." | "Rien n’a été supprimé : les éléments en lecture seule peuvent toujours être consultés, mis hors ligne ou supprimés. Les plus anciens, dans la limite, restent modifiables.",
-        ro_pages_one: "1 link-in-bio page" | "1 page bio",
-        ro_pages_many: "{n} link-in-bio pages" | "{n} pages bio",
-        ro_members_one: "1 team member" | "1 membre d’équipe",
-        ro_members_many: "{n} team members" | "{n} membres d’équipe",
+
         ro_list: "{list} and {last}" | "{list} et {last}",
         ro_one_upgrade: "{list} is read-only until you upgrade, or until the workspace is back within its limits." | "{list} est en lecture seule jusqu’à ce que vous passiez à une offre supérieure, ou que l’espace de travail revienne dans ses limites.",
         ro_many_upgrade: "{list} are read-only until you upgrade, or until the workspace is back within its limits." | "{list} sont en lecture seule jusqu’à ce que vous passiez à une offre supérieure, ou que l’espace de travail revienne dans ses limites.",
@@ -274,5 +271,10 @@ crate::texts! {
         failed_body: "We could not take the payment for {workspace}. Update the payment method within {days} days to keep your plan; after that the workspace moves to Free's limits (nothing is deleted)." | "Nous n’avons pas pu encaisser le paiement pour {workspace}. Mettez à jour le moyen de paiement sous {days} jours pour conserver votre offre ; passé ce délai, l’espace de travail passe aux limites de l’offre Free (rien n’est supprimé).",
         failed_action: "Update the payment method" | "Mettre à jour le moyen de paiement",
         failed_footer: "Stripe retries the payment automatically over the next days." | "Stripe réessaie automatiquement le paiement dans les prochains jours.",
+        nav: "Billing" | "Facturation",
+        nav_admin: "Admin" | "Admin",
+        card_title: "Plan and billing" | "Offre et facturation",
+        card_text: "Your plan, usage against its limits, invoices and upgrades." | "Votre offre, votre consommation face à ses limites, vos factures et les changements d’offre.",
+        module_name: "Plan and billing" | "Offre et facturation",
     }
 }

@@ -22,10 +22,9 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::{fill, numbers};
 use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
-use crate::workspaces::{format_price, Action, PlanInfo, PlanLimit, LIMIT_KEYS};
+use crate::workspaces::{format_price, Action, PlanInfo, PlanLimit};
 
 /// The permission-table row of this module.
-pub const MODULE: &str = "billing";
 
 /// How often, and how many times, the page asks again after Checkout until Stripe's
 /// webhook has changed the plan.
@@ -135,7 +134,7 @@ pub fn BillingPage() -> impl IntoView {
     let ws = use_workspaces();
     // Only re-render when what decides the page changes (not on every list refresh, which
     // would restart the page and its polling).
-    let state = Memo::new(move |_| (ws.ready.get(), ws.current.get(), ws.can(MODULE, Action::View), ws.can(MODULE, Action::Manage)));
+    let state = Memo::new(move |_| (ws.ready.get(), ws.current.get(), ws.can(super::AREA, Action::View), ws.can(super::AREA, Action::Manage)));
     let t = BillingTexts::now();
     view! {
         <section class="page billing" aria-labelledby="billing-title">
@@ -773,12 +772,12 @@ fn amount_text(cents: i64) -> String {
 }
 
 /// A plan's limits (the admin screen's JSON) as the plan cards show them, in the order of
-/// [`LIMIT_KEYS`]; what does not parse shows nothing (the form underneath has the JSON).
+/// the registry; what does not parse shows nothing (the form underneath has the JSON).
 fn admin_plan_limits(json: &str) -> Vec<PlanLimit> {
     let parsed: std::collections::BTreeMap<String, Option<i64>> = serde_json::from_str(json).unwrap_or_default();
-    LIMIT_KEYS
-        .iter()
-        .filter_map(|(k, _)| parsed.get(*k).map(|v| PlanLimit { key: k.to_string(), label: crate::workspaces::limit_label(k).to_string(), value: *v }))
+    crate::REGISTRY
+        .limits()
+        .filter_map(|l| parsed.get(l.key).map(|v| PlanLimit { key: l.key.to_string(), label: (l.label)().to_string(), value: *v }))
         .collect()
 }
 
@@ -957,7 +956,7 @@ fn PlanForm(plan: Option<AdminPlan>, plans: AdminPlans) -> impl IntoView {
                 <label for=limits_id.clone()>{t.ab_limits}</label>
                 <textarea id=limits_id rows="6" spellcheck="false" class="mono" prop:value=move || limits.get()
                     on:input=move |ev| limits.set(event_target_value(&ev)) aria-invalid=limits_invalid aria-describedby=format!("{limits_hint} {limits_msg}")></textarea>
-                <p class="hint" id=limits_hint>{fill(t.ab_limits_keys, &[("keys", &LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "))])}</p>
+                <p class="hint" id=limits_hint>{fill(t.ab_limits_keys, &[("keys", &crate::REGISTRY.limits().map(|l| l.key).collect::<Vec<_>>().join(", "))])}</p>
                 <FieldMessage id=limits_msg field="limits" error=err/>
             </div>
             <div class="ab-grid">
@@ -1049,7 +1048,7 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
         });
     };
     // limit override
-    let key = RwSignal::new(LIMIT_KEYS[0].0.to_string());
+    let key = RwSignal::new(crate::REGISTRY.limits().next().map(|l| l.key).unwrap_or_default().to_string());
     let value = RwSignal::new(String::new());
     let ov_error = RwSignal::new(None::<AppError>);
     let ov_pending = RwSignal::new(false);
@@ -1134,7 +1133,7 @@ fn WorkspaceGrants(w: AdminWorkspaceBilling, found: RwSignal<Option<AdminWorkspa
                     <label for="ab-ov-key">{t.ab_ov_limit}</label>
                     <select id="ab-ov-key" on:change=move |ev| key.set(event_target_value(&ev)) prop:value=move || key.get()
                         aria-invalid=key_invalid aria-describedby="ab-ov-key-msg">
-                        {LIMIT_KEYS.iter().map(|(k, label)| view! { <option value=*k>{*label}</option> }).collect_view()}
+                        {crate::REGISTRY.limits().map(|l| view! { <option value=l.key>{(l.label)()}</option> }).collect_view()}
                     </select>
                     <FieldMessage id="ab-ov-key-msg" field="key" error=ov_err/>
                 </div>

@@ -110,7 +110,7 @@ pub async fn handle(state: &AppState, signature: Option<&str>, body: &[u8]) -> R
         return Err(WebhookError::BadPayload);
     };
     // Claim the event: a replay (or a concurrent duplicate) finds it claimed and does nothing.
-    let events = state.db.collection::<EventDoc>(EVENTS);
+    let events = state.global::<EventDoc>(EVENTS);
     let claim = EventDoc { id: id.to_string(), kind: kind.to_string(), state: "processing".into(), received_at: DateTime::now() };
     match events.insert_one(&claim).await {
         Ok(_) => {}
@@ -142,11 +142,7 @@ async fn apply(state: &AppState, kind: &str, object: &serde_json::Value) -> Resu
         "checkout.session.completed" => {
             let ws = str_at(object, &["client_reference_id"]).or_else(|| str_at(object, &["metadata", "workspace_id"]));
             if let (Some(ws), Some(customer)) = (ws, str_at(object, &["customer"])) {
-                state
-                    .db
-                    .collection::<AccountDoc>(ACCOUNTS)
-                    .update_one(doc! { "_id": ws, "customer_id": null }, doc! { "$set": { "customer_id": customer } })
-                    .await?;
+                state.global::<AccountDoc>(ACCOUNTS).update_one(doc! { "_id": ws, "customer_id": null }, doc! { "$set": { "customer_id": customer } }).await?;
             }
             (str_at(object, &["subscription"]), ws)
         }
@@ -169,11 +165,11 @@ async fn apply(state: &AppState, kind: &str, object: &serde_json::Value) -> Resu
     let workspace = match sub.workspace_id().or(hint) {
         Some(ws) => Some(ws.to_string()),
         None => {
-            let by_sub = state.db.collection::<AccountDoc>(ACCOUNTS).find_one(doc! { "subscription_id": &sub.id }).await?;
+            let by_sub = state.global::<AccountDoc>(ACCOUNTS).find_one(doc! { "subscription_id": &sub.id }).await?;
             match by_sub {
                 Some(a) => Some(a.workspace_id),
                 None => match str_at(object, &["customer"]) {
-                    Some(c) => state.db.collection::<AccountDoc>(ACCOUNTS).find_one(doc! { "customer_id": c }).await?.map(|a| a.workspace_id),
+                    Some(c) => state.global::<AccountDoc>(ACCOUNTS).find_one(doc! { "customer_id": c }).await?.map(|a| a.workspace_id),
                     None => None,
                 },
             }

@@ -275,7 +275,7 @@ pub fn record_click(state: &AppState, workspace_id: &str, page_id: &str, block_i
 
 /// [`record_view`] on a given day (`YYYY-MM-DD`); for tests and imports.
 pub fn record_view_on(state: &AppState, day: &str, workspace_id: &str, page_id: &str, visit: &Visit) {
-    let buf = &state.analytics;
+    let buf = &state.ext::<crate::bio::analytics::Buffer>();
     let salt = lock(&buf.salts).get(day).cloned();
     let mut p = lock(&buf.pending);
     let Some(c) = p.bucket(workspace_id, page_id, day) else { return };
@@ -295,7 +295,7 @@ pub fn record_view_on(state: &AppState, day: &str, workspace_id: &str, page_id: 
 
 /// [`record_click`] on a given day (`YYYY-MM-DD`); for tests and imports.
 pub fn record_click_on(state: &AppState, day: &str, workspace_id: &str, page_id: &str, block_id: &str, _visit: &Visit) {
-    let mut p = lock(&state.analytics.pending);
+    let mut p = lock(&state.ext::<crate::bio::analytics::Buffer>().pending);
     let Some(c) = p.bucket(workspace_id, page_id, day) else { return };
     c.clicks += 1;
     let block: String = block_id.chars().take(64).collect();
@@ -319,10 +319,10 @@ fn two_days_ahead() -> DateTime {
 
 /// The salt of `day`: cached, else read, else created (the first replica wins).
 async fn salt_for(state: &AppState, day: &str) -> Result<String, AppError> {
-    if let Some(s) = lock(&state.analytics.salts).get(day) {
+    if let Some(s) = lock(&state.ext::<crate::bio::analytics::Buffer>().salts).get(day) {
         return Ok(s.clone());
     }
-    let coll = state.db.collection::<SaltDoc>(SALTS);
+    let coll = state.global::<SaltDoc>(SALTS);
     let salt = match coll.find_one(doc! { "day": day }).await? {
         Some(d) => d.salt,
         None => {
@@ -338,7 +338,7 @@ async fn salt_for(state: &AppState, day: &str) -> Result<String, AppError> {
             }
         }
     };
-    let mut salts = lock(&state.analytics.salts);
+    let mut salts = lock(&state.ext::<crate::bio::analytics::Buffer>().salts);
     if salts.len() > 8 {
         salts.clear();
     }
@@ -369,7 +369,7 @@ fn decode_key(k: &str) -> String {
 /// Writes this server's buffer: visitor hashes first (each new one adds a unique visitor to
 /// its day), then one `$inc` upsert per (page, day). What cannot be written stays buffered.
 pub async fn flush(state: &AppState) -> Result<(), AppError> {
-    let buf = &state.analytics;
+    let buf = &state.ext::<crate::bio::analytics::Buffer>();
     let _one_at_a_time = buf.flushing.lock().await;
     let mut taken = std::mem::take(&mut *lock(&buf.pending));
     if taken.dropped > 0 {
@@ -422,7 +422,7 @@ async fn write(state: &AppState, p: &mut Pending) -> Result<(), AppError> {
     // New visitors: a successful insert is a unique visitor of that day.
     let known_key = |page: &str, day: &str, hash: &str| format!("{page}|{day}|{hash}");
     let fresh: Vec<((String, String, String), String)> = {
-        let known = lock(&state.analytics.known);
+        let known = lock(&state.ext::<crate::bio::analytics::Buffer>().known);
         std::mem::take(&mut p.visitors).into_iter().filter(|((page, day, hash), _)| !known.contains(&known_key(page, day, hash))).collect()
     };
     let expires = two_days_ahead();
@@ -432,7 +432,7 @@ async fn write(state: &AppState, p: &mut Pending) -> Result<(), AppError> {
             .iter()
             .map(|((page, day, hash), ws)| doc! { "_id": crate::platform::crypto::new_id(), "workspace_id": ws, "page_id": page, "day": day, "hash": hash, "expires_at": expires })
             .collect();
-        let outcome = state.db.collection::<Document>(VISITORS).insert_many(docs).ordered(false).await;
+        let outcome = state.global::<Document>(VISITORS).insert_many(docs).ordered(false).await;
         let mut retry: HashSet<usize> = HashSet::new();
         let mut duplicate: HashSet<usize> = HashSet::new();
         let mut failure = None;
@@ -456,7 +456,7 @@ async fn write(state: &AppState, p: &mut Pending) -> Result<(), AppError> {
                 }
             }
         }
-        let mut known = lock(&state.analytics.known);
+        let mut known = lock(&state.ext::<crate::bio::analytics::Buffer>().known);
         if known.len() > MAX_KNOWN {
             known.clear();
         }
@@ -497,7 +497,7 @@ async fn write(state: &AppState, p: &mut Pending) -> Result<(), AppError> {
             "$inc": inc,
             "$setOnInsert": { "_id": crate::platform::crypto::new_id(), "workspace_id": &c.workspace_id },
         };
-        let coll = state.db.collection::<Document>(DAYS);
+        let coll = state.global::<Document>(DAYS);
         let mut res = coll.update_one(doc! { "page_id": page, "day": day }, update.clone()).upsert(true).await;
         if let Err(e) = &res {
             // Two replicas creating the same day at once: the loser's upsert becomes an update.
@@ -557,7 +557,7 @@ fn sorted(map: HashMap<String, u64>) -> Vec<(String, u64)> {
 
 /// Analytics of `page` for `from`..=`to` (UTC days), every day present.
 pub async fn stats(ctx: &Ctx, page: String, from: String, to: String) -> Result<BioStats, AppError> {
-    ctx.require(super::MODULE, Action::View)?;
+    ctx.require(super::AREA, Action::View)?;
     let (f, t) = (check_day("from", &from), check_day("to", &to));
     let mut errors = vec![];
     if let Err(e) = &f {
@@ -631,16 +631,13 @@ pub async fn stats(ctx: &Ctx, page: String, from: String, to: String) -> Result<
 }
 
 /// Forgets every count of `page_id` (when the page is deleted), stored and buffered.
-pub async fn delete_for_page(ctx: &Ctx, page_id: &str) -> Result<(), AppError> {
-    {
-        let mut p = lock(&ctx.state.analytics.pending);
-        p.buckets.retain(|(page, _), _| page != page_id);
-        p.visitors.retain(|(page, _, _), _| page != page_id);
-        p.unsalted.retain(|(page, ..)| page != page_id);
-    }
-    ctx.scoped::<Document>(DAYS)?.delete_many(doc! { "page_id": page_id }).await?;
-    ctx.scoped::<Document>(VISITORS)?.delete_many(doc! { "page_id": page_id }).await?;
-    Ok(())
+/// Drops this server's buffered counts of a page that is being deleted (its stored
+/// statistics go in the deletion's transaction).
+pub fn forget_page(ctx: &Ctx, page_id: &str) {
+    let mut p = lock(&ctx.state.ext::<Buffer>().pending);
+    p.buckets.retain(|(page, _), _| page != page_id);
+    p.visitors.retain(|(page, _, _), _| page != page_id);
+    p.unsalted.retain(|(page, ..)| page != page_id);
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 
 use mongodb::bson::{doc, DateTime};
 
-use super::store::{PageDoc, RedirectDoc, SignupDoc, PAGES, REDIRECTS, SIGNUPS};
+use super::store::{PageDoc, RedirectDoc, SignupDoc, DAYS, PAGES, REDIRECTS, SIGNUPS, VISITORS};
 use super::texts::BioTexts;
-use super::{check_content, check_handle, BioContent, BioPage, BioPageList, BioPageSummary, BioSignup, HANDLE_REDIRECT_DAYS, MODULE};
+use super::{check_content, check_handle, BioContent, BioPage, BioPageList, BioPageSummary, BioSignup, AREA, HANDLE_REDIRECT_DAYS};
 use crate::error::AppError;
 use crate::platform::db::internal;
+use crate::platform::tx::Tries;
 use crate::platform::{crypto, Ctx};
 use crate::workspaces::Action;
 
@@ -55,23 +56,20 @@ fn not_found() -> AppError {
 /// The workspace's bio-page allowance: after its plan dropped, the oldest pages up to the
 /// limit stay editable and later ones are read-only (kept, served, viewable, deletable).
 pub(crate) async fn page_allowance(ctx: &Ctx) -> Result<crate::workspaces::plans::Allowance, AppError> {
-    use futures_util::TryStreamExt;
     let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
-    let filter = ctx.scoped::<PageDoc>(PAGES)?.filter(doc! {});
-    let docs: Vec<mongodb::bson::Document> = ctx
-        .db()
-        .collection::<mongodb::bson::Document>(PAGES)
-        .find(filter)
-        .projection(doc! { "_id": 1, "created_at": 1 })
-        .limit(10_000)
-        .await?
-        .try_collect()
-        .await?;
-    let records = docs
-        .iter()
-        .filter_map(|d| Some((d.get_datetime("created_at").map(|t| t.timestamp_millis()).unwrap_or(0), d.get_str("_id").ok()?.to_string())))
-        .collect();
-    crate::workspaces::plans::allowance(ctx.db(), &workspace, "bio_pages", records).await
+    let records = page_records(ctx).await?;
+    crate::workspaces::plans::allowance(ctx.db(), &workspace, super::PAGES_LIMIT.key, records).await
+}
+
+/// Every page as (created, id), for the allowance.
+pub fn page_records(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<Vec<(i64, String)>, AppError>> {
+    Box::pin(async move {
+        let docs = ctx.scoped::<PageDoc>(PAGES)?.find_projected(doc! {}, doc! { "_id": 1, "created_at": 1 }, doc! { "_id": 1 }, 10_000).await?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| Some((d.get_datetime("created_at").map(|t| t.timestamp_millis()).unwrap_or(0), d.get_str("_id").ok()?.to_string())))
+            .collect())
+    })
 }
 
 /// Refuses changing `page` while it is beyond the plan's bio-page limit. Called before
@@ -98,10 +96,10 @@ async fn full(ctx: &Ctx, d: PageDoc) -> Result<BioPage, AppError> {
 /// other than `except_page`.
 async fn handle_taken(ctx: &Ctx, handle: &str, except_page: Option<&str>) -> Result<bool, AppError> {
     let db = ctx.db();
-    if db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await?.is_some_and(|p| Some(p.id.as_str()) != except_page) {
+    if db.global::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await?.is_some_and(|p| Some(p.id.as_str()) != except_page) {
         return Ok(true);
     }
-    let redirect = db.collection::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": now() } }).await?;
+    let redirect = db.global::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": now() } }).await?;
     Ok(redirect.is_some_and(|r| Some(r.page_id.as_str()) != except_page))
 }
 
@@ -112,7 +110,7 @@ fn taken() -> AppError {
 /// The workspace's pages, newest change first, with the plan's page limit (so the list can
 /// say when no more pages can be made, instead of offering a form that would be refused).
 pub async fn list_pages(ctx: &Ctx) -> Result<BioPageList, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     let docs = ctx.scoped::<PageDoc>(PAGES)?.find(doc! {}, doc! { "updated_at": -1 }, 500).await?;
     let allowance = page_allowance(ctx).await?;
     let pages = docs.iter().map(|d| summary(d, allowance.reason(&d.id, page_word()))).collect();
@@ -120,15 +118,16 @@ pub async fn list_pages(ctx: &Ctx) -> Result<BioPageList, AppError> {
 }
 
 pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let handle = handle.trim().to_string();
     AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
     let pages = ctx.scoped::<PageDoc>(PAGES)?;
     let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
-    crate::workspaces::plans::check(ctx.db(), &workspace, "bio_pages", pages.count(doc! {}).await? as i64 + 1).await?;
     if handle_taken(ctx, &handle, None).await? {
         return Err(taken());
     }
+    // The room for the page is taken before it is written; an error below gives it back.
+    let room = crate::workspaces::plans::reserve(ctx, &super::PAGES_LIMIT, 1).await?;
     let mut draft = BioContent::default();
     draft.seo.title = workspace.name.clone();
     let d = PageDoc {
@@ -144,15 +143,17 @@ pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError>
     };
     match pages.insert_one(&d).await {
         Ok(()) => {}
-        Err(AppError::Internal { .. }) if handle_taken(ctx, &handle, None).await.unwrap_or(false) => return Err(taken()),
-        Err(e) => return Err(e),
+        // The unique handle index refused it: someone took the handle meanwhile.
+        Err(e) if e.is_duplicate() => return Err(taken()),
+        Err(e) => return Err(e.into()),
     }
+    room.keep();
     crate::workspaces::domain::audit(ctx, "bio_page_created", format!("Created the bio page @{handle}")).await;
     full(ctx, d).await
 }
 
 pub async fn get_page(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     let d = load(ctx, &page).await?;
     full(ctx, d).await
 }
@@ -169,7 +170,7 @@ async fn conflict(ctx: &Ctx, page: &str) -> AppError {
 
 /// Saves the draft. `content` is JSON; unfinished blocks are fine, unsafe values are not.
 pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     require_editable(ctx, &page).await?;
     if content.len() > 512 * 1024 {
         return Err(AppError::field("content", BioTexts::now().err_page_too_large));
@@ -193,7 +194,7 @@ pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) 
 /// Publishes the draft as it was at `version`; a newer draft (saved elsewhere) is a conflict,
 /// so nobody publishes what they have not seen.
 pub async fn publish(ctx: &Ctx, page: String, version: i64) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let d = load(ctx, &page).await?;
     require_editable(ctx, &d.id).await?;
     if d.version != version {
@@ -206,20 +207,20 @@ pub async fn publish(ctx: &Ctx, page: String, version: i64) -> Result<BioPage, A
         .find_one_and_update(doc! { "_id": &d.id, "version": version }, doc! { "$set": { "published": published, "published_at": now() } })
         .await?;
     let Some(updated) = updated else { return Err(conflict(ctx, &page).await) };
-    ctx.state.bio_cache.invalidate(&updated.handle);
+    ctx.state.ext::<crate::bio::public::PageCache>().invalidate(&updated.handle);
     crate::workspaces::domain::audit(ctx, "bio_page_published", format!("Published the bio page @{}", updated.handle)).await;
     full(ctx, updated).await
 }
 
 pub async fn unpublish(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let d = load(ctx, &page).await?;
     let updated = ctx
         .scoped::<PageDoc>(PAGES)?
         .find_one_and_update(doc! { "_id": &d.id }, doc! { "$set": { "published": null, "published_at": null } })
         .await?
         .ok_or_else(not_found)?;
-    ctx.state.bio_cache.invalidate(&updated.handle);
+    ctx.state.ext::<crate::bio::public::PageCache>().invalidate(&updated.handle);
     crate::workspaces::domain::audit(ctx, "bio_page_unpublished", format!("Took the bio page @{} offline", updated.handle)).await;
     full(ctx, updated).await
 }
@@ -227,7 +228,7 @@ pub async fn unpublish(ctx: &Ctx, page: String) -> Result<BioPage, AppError> {
 /// Changes the handle. The old one keeps redirecting to the page for 30 days, and nobody
 /// else can take it in that time.
 pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<BioPage, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     require_editable(ctx, &page).await?;
     let handle = handle.trim().to_string();
     AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
@@ -244,39 +245,56 @@ pub async fn change_handle(ctx: &Ctx, page: String, handle: String) -> Result<Bi
     redirects.delete_many(doc! { "handle": &handle, "page_id": &d.id }).await?;
     match pages.update_one(doc! { "_id": &d.id }, doc! { "$set": { "handle": &handle, "updated_at": now() } }).await {
         Ok(_) => {}
-        Err(_) if handle_taken(ctx, &handle, Some(&d.id)).await.unwrap_or(false) => return Err(taken()),
-        Err(e) => return Err(e),
+        Err(e) if e.is_duplicate() => return Err(taken()),
+        Err(e) => return Err(e.into()),
     }
     // Any expired redirect document for the old handle is replaced.
-    ctx.db().collection::<RedirectDoc>(REDIRECTS).delete_many(doc! { "handle": &d.handle, "expires_at": { "$lte": now() } }).await?;
+    ctx.global::<RedirectDoc>(REDIRECTS).delete_many(doc! { "handle": &d.handle, "expires_at": { "$lte": now() } }).await?;
     redirects.delete_many(doc! { "handle": &d.handle }).await?;
     let expires = DateTime::from_millis(now().timestamp_millis() + HANDLE_REDIRECT_DAYS * 86_400_000);
     let r = RedirectDoc { id: crypto::new_id(), workspace_id: d.workspace_id.clone(), handle: d.handle.clone(), page_id: d.id.clone(), expires_at: expires };
     if let Err(e) = redirects.insert_one(&r).await {
         tracing::warn!(error = %e, "could not keep the redirect from the old handle");
     }
-    ctx.state.bio_cache.invalidate(&d.handle);
-    ctx.state.bio_cache.invalidate(&handle);
+    ctx.state.ext::<crate::bio::public::PageCache>().invalidate(&d.handle);
+    ctx.state.ext::<crate::bio::public::PageCache>().invalidate(&handle);
     crate::workspaces::domain::audit(ctx, "bio_handle_changed", format!("Changed the bio handle @{} → @{handle}", d.handle)).await;
     get_page(ctx, d.id).await
 }
 
 /// Deletes a page with its redirects, sign-ups, domains and statistics.
 pub async fn delete_page(ctx: &Ctx, page: String) -> Result<(), AppError> {
-    ctx.require(MODULE, Action::Manage)?;
+    ctx.require(AREA, Action::Manage)?;
     let d = load(ctx, &page).await?;
-    super::domains::delete_for_page(ctx, &d.id).await?;
-    super::analytics::delete_for_page(ctx, &d.id).await?;
-    ctx.scoped::<RedirectDoc>(REDIRECTS)?.delete_many(doc! { "page_id": &d.id }).await?;
-    ctx.scoped::<SignupDoc>(SIGNUPS)?.delete_many(doc! { "page_id": &d.id }).await?;
-    ctx.scoped::<PageDoc>(PAGES)?.delete_one(doc! { "_id": &d.id }).await?;
-    ctx.state.bio_cache.invalidate(&d.handle);
+    super::analytics::forget_page(ctx, &d.id);
+    // One transaction: the page, its custom domains, statistics, old-handle redirects,
+    // sign-ups, and its room in the page limit. A crash or a lost database halfway leaves
+    // all of it or none of it.
+    let mut tries = Tries::default();
+    let domains = loop {
+        let mut tx = tries.start(ctx.db()).await?;
+        let body = async {
+            let domains = super::domains::delete_for_page_in(ctx, &mut tx, &d.id).await?;
+            for coll in [DAYS, VISITORS, REDIRECTS, SIGNUPS] {
+                ctx.scoped::<mongodb::bson::Document>(coll)?.delete_many_in(&mut tx, doc! { "page_id": &d.id }).await?;
+            }
+            let removed = ctx.scoped::<PageDoc>(PAGES)?.delete_one_in(&mut tx, doc! { "_id": &d.id }).await?;
+            crate::platform::usage::release_in(ctx, &mut tx, &super::PAGES_LIMIT, removed as i64).await?;
+            Ok(domains)
+        }
+        .await;
+        if let Some(domains) = tx.finish(body).await? {
+            break domains;
+        }
+    };
+    super::domains::forget_hosts(ctx, &domains);
+    ctx.state.ext::<crate::bio::public::PageCache>().invalidate(&d.handle);
     crate::workspaces::domain::audit(ctx, "bio_page_deleted", format!("Deleted the bio page @{}", d.handle)).await;
     Ok(())
 }
 
 pub async fn list_signups(ctx: &Ctx, page: String) -> Result<Vec<BioSignup>, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     let d = load(ctx, &page).await?;
     let docs = ctx.scoped::<SignupDoc>(SIGNUPS)?.find(doc! { "page_id": &d.id }, doc! { "consented_at": -1 }, 5000).await?;
     Ok(docs

@@ -146,7 +146,7 @@ fn to_custom(d: DomainDoc, taken: bool) -> CustomDomain {
 /// Whether a claim of `domain` other than `id` is verified (by any workspace). At most one
 /// is (the unique index), so the one found is compared here rather than in the filter.
 async fn verified_elsewhere(state: &AppState, domain: &str, id: &str) -> Result<bool, AppError> {
-    let verified = state.db.collection::<DomainDoc>(DOMAINS).find_one(doc! { "domain": domain, "verified": true }).await?;
+    let verified = state.global::<DomainDoc>(DOMAINS).find_one(doc! { "domain": domain, "verified": true }).await?;
     Ok(verified.is_some_and(|v| v.id != id))
 }
 
@@ -158,7 +158,7 @@ async fn retire_legacy_index(state: &AppState) {
     if DONE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner()).contains(&db) {
         return;
     }
-    let coll = state.db.collection::<mongodb::bson::Document>(DOMAINS);
+    let coll = state.global::<mongodb::bson::Document>(DOMAINS);
     let outcome = match coll.list_index_names().await {
         Ok(names) if names.iter().any(|n| n == LEGACY_INDEX) => coll.drop_index(LEGACY_INDEX).await.map(|_| true),
         Ok(_) => Ok(false),
@@ -234,7 +234,7 @@ pub async fn page_for_host(state: &AppState, host: &str) -> Result<Option<String
     if let Some(hit) = HostCache::get(db, &host) {
         return Ok(hit);
     }
-    let found = state.db.collection::<DomainDoc>(DOMAINS).find_one(doc! { "domain": &host, "verified": true }).await?.map(|d| d.page_id);
+    let found = state.global::<DomainDoc>(DOMAINS).find_one(doc! { "domain": &host, "verified": true }).await?.map(|d| d.page_id);
     HostCache::put(db, &host, found.clone());
     Ok(found)
 }
@@ -245,14 +245,14 @@ pub async fn page_for_host(state: &AppState, host: &str) -> Result<Option<String
 /// domain is verified anywhere, or already claimed in this workspace; other workspaces'
 /// unverified claims do not matter.
 pub async fn add(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, AppError> {
-    ctx.require(super::MODULE, Action::Manage)?;
+    ctx.require(super::AREA, Action::Manage)?;
     let page_doc = own_page(ctx, &page).await?;
     super::domain::require_editable(ctx, &page_doc.id).await?;
     let domain = check_domain(&domain, &app_host(&ctx.state))?;
     let t = BioTexts::now();
     let now = DateTime::now();
     retire_legacy_index(&ctx.state).await;
-    let all = ctx.state.db.collection::<DomainDoc>(DOMAINS);
+    let all = ctx.global::<DomainDoc>(DOMAINS);
     let scoped = ctx.scoped::<DomainDoc>(DOMAINS)?;
     // Lapsed claims hold nothing: this workspace's own goes now (the TTL index takes the others).
     if let Some(old) = scoped.find_one(doc! { "domain": &domain }).await?.filter(|d| is_lapsed(d, now)) {
@@ -291,7 +291,7 @@ pub async fn add(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, App
 /// workspace verified the domain first (also when both checks run at the same moment: the
 /// unique index on verified domains lets one of them through).
 pub async fn verify(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, AppError> {
-    ctx.require(super::MODULE, Action::Manage)?;
+    ctx.require(super::AREA, Action::Manage)?;
     let page_doc = own_page(ctx, &page).await?;
     super::domain::require_editable(ctx, &page_doc.id).await?;
     let t = BioTexts::now();
@@ -319,7 +319,7 @@ pub async fn verify(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, 
         let expires_at = if d.verified { Some(claim_expiry(now)) } else { lapses_at(&d) };
         doc! { "$set": { "verified": false, "verified_at": null, "last_error": why, "expires_at": expires_at } }
     };
-    match ctx.state.db.collection::<DomainDoc>(DOMAINS).update_one(scoped.filter(doc! { "_id": &d.id }), update).await {
+    match ctx.global::<DomainDoc>(DOMAINS).update_one(scoped.filter(doc! { "_id": &d.id }), update).await {
         Ok(_) => {}
         // Another workspace's check won the race.
         Err(e) if is_duplicate_key(&e) => return Err(AppError::field("domain", t.dns_taken)),
@@ -331,7 +331,7 @@ pub async fn verify(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, 
 
 /// Detaches `domain` from `page`.
 pub async fn remove(ctx: &Ctx, page: String, domain: String) -> Result<BioPage, AppError> {
-    ctx.require(super::MODULE, Action::Manage)?;
+    ctx.require(super::AREA, Action::Manage)?;
     let page_doc = own_page(ctx, &page).await?;
     let domain = named(&domain);
     let n = ctx.scoped::<DomainDoc>(DOMAINS)?.delete_one(doc! { "page_id": &page_doc.id, "domain": &domain }).await?;
@@ -356,14 +356,20 @@ pub async fn for_page(ctx: &Ctx, page_id: &str) -> Result<Vec<CustomDomain>, App
 }
 
 /// Removes every domain of `page_id` (when the page is deleted).
-pub async fn delete_for_page(ctx: &Ctx, page_id: &str) -> Result<(), AppError> {
+/// Deletes the page's domains inside the transaction `tx`; answers them, so that their Host
+/// routing can be forgotten once it commits ([`forget_hosts`]).
+pub async fn delete_for_page_in(ctx: &Ctx, tx: &mut crate::platform::tx::Tx, page_id: &str) -> Result<Vec<String>, AppError> {
     let scoped = ctx.scoped::<DomainDoc>(DOMAINS)?;
-    let docs = scoped.find(doc! { "page_id": page_id }, doc! { "created_at": 1 }, 1000).await?;
-    scoped.delete_many(doc! { "page_id": page_id }).await?;
-    for d in docs {
-        HostCache::invalidate(&ctx.state.config.mongodb_db, &d.domain);
+    let docs = scoped.find_projected(doc! { "page_id": page_id }, doc! { "domain": 1 }, doc! { "_id": 1 }, 1000).await?;
+    scoped.delete_many_in(tx, doc! { "page_id": page_id }).await?;
+    Ok(docs.iter().filter_map(|d| d.get_str("domain").ok().map(str::to_string)).collect())
+}
+
+/// Forgets the Host routing of deleted domains on this server.
+pub fn forget_hosts(ctx: &Ctx, domains: &[String]) {
+    for d in domains {
+        HostCache::invalidate(&ctx.state.config.mongodb_db, d);
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------- DNS over HTTPS

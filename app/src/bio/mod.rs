@@ -28,9 +28,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 use texts::BioTexts;
 
-/// The permission-table module key.
-pub const MODULE: &str = "bio";
-
 /// How long an old handle keeps redirecting after a change.
 pub const HANDLE_REDIRECT_DAYS: i64 = 30;
 
@@ -816,6 +813,75 @@ pub fn media_uses(content: &BioContent) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The area this module guards.
+pub const AREA: &str = "bio";
+
+/// How many link-in-bio pages a workspace may have.
+pub const PAGES_LIMIT: crate::platform::Limit = crate::platform::Limit {
+    key: "bio_pages",
+    label: || BioTexts::now().limit_pages,
+    phrase: || BioTexts::now().limit_pages_phrase,
+    kind: crate::platform::LimitKind::Count,
+    order: 30,
+    #[cfg(feature = "ssr")]
+    count: Some(store::count_pages),
+    #[cfg(feature = "ssr")]
+    reclaim: None,
+    read_only: Some(crate::platform::ReadOnlyRecords {
+        href: "/bio",
+        order: 10,
+        one: || BioTexts::now().ro_one,
+        many: || BioTexts::now().ro_many,
+        #[cfg(feature = "ssr")]
+        records: domain::page_records,
+    }),
+};
+
+/// M05 in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "bio",
+    name: || BioTexts::now().module_name,
+    // Everyone sees, editors create and change, admins manage (domains, deleting in bulk).
+    permissions: &[crate::platform::ModulePermissions {
+        module: AREA,
+        view: crate::platform::WorkspaceRole::Viewer,
+        edit: crate::platform::WorkspaceRole::Editor,
+        manage: crate::platform::WorkspaceRole::Admin,
+    }],
+    limits: &[PAGES_LIMIT],
+    endpoints: api::ENDPOINTS,
+    nav: &[crate::platform::NavEntry {
+        href: "/bio",
+        label: || BioTexts::now().nav,
+        icon: "M8 3h8a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM9.5 8h5M9.5 12h5M9.5 16h5",
+        section: true,
+        scope: crate::platform::NavScope::Workspace { area: AREA },
+        order: 10,
+    }],
+    cards: &[crate::platform::Card {
+        area: AREA,
+        href: "/bio",
+        title: || BioTexts::now().card_title,
+        text: || BioTexts::now().card_text,
+        goals: &["link_in_bio", "social_growth"],
+        order: 10,
+    }],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: store::indexes,
+        scoped_collections: store::SCOPED_COLLECTIONS,
+        jobs: &[],
+        init: Some(|ext| {
+            ext.insert(public::PageCache::default());
+            ext.insert(analytics::Buffer::default());
+        }),
+        // Views and clicks of public pages are counted in memory and written every 2 s.
+        start: Some(|state, stop| analytics::spawn_flusher(state.clone(), stop)),
+        routes: None,
+        erase: None,
+    },
+};
 
 #[cfg(test)]
 mod tests {

@@ -160,7 +160,7 @@ pub async fn by_handle(state: &AppState, handle: &str, lang: Lang) -> Result<Fou
     if check_handle("handle", handle).is_some() {
         return Ok(Found::NotFound);
     }
-    if let Some(e) = state.bio_cache.get(lang, handle) {
+    if let Some(e) = state.ext::<crate::bio::public::PageCache>().get(lang, handle) {
         return Ok(match e {
             Entry::Page(r) => Found::Page(r),
             Entry::Moved(h) => Found::Moved(h),
@@ -168,33 +168,33 @@ pub async fn by_handle(state: &AppState, handle: &str, lang: Lang) -> Result<Fou
         });
     }
     let db = &state.db;
-    if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? {
+    if let Some(d) = db.global::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? {
         return Ok(match d.published.clone() {
             Some(content) => {
                 let r = Arc::new(render(state, &d, &content, lang));
-                state.bio_cache.put(lang, handle, Entry::Page(r.clone()), valid_for(&content, now_ms()));
+                state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Page(r.clone()), valid_for(&content, now_ms()));
                 Found::Page(r)
             }
             None => {
-                state.bio_cache.put(lang, handle, Entry::Missing, MISS_AGE);
+                state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Missing, MISS_AGE);
                 Found::NotFound
             }
         });
     }
-    let redirect = db.collection::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": DateTime::now() } }).await?;
+    let redirect = db.global::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": DateTime::now() } }).await?;
     if let Some(r) = redirect {
-        if let Some(d) = db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": &r.page_id }).await? {
-            state.bio_cache.put(lang, handle, Entry::Moved(d.handle.clone()), MAX_AGE);
+        if let Some(d) = db.global::<PageDoc>(PAGES).find_one(doc! { "_id": &r.page_id }).await? {
+            state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Moved(d.handle.clone()), MAX_AGE);
             return Ok(Found::Moved(d.handle));
         }
     }
-    state.bio_cache.put(lang, handle, Entry::Missing, MISS_AGE);
+    state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Missing, MISS_AGE);
     Ok(Found::NotFound)
 }
 
 /// The published page with id `page_id` (for custom domains), its chrome in `lang`.
 pub async fn by_id(state: &AppState, page_id: &str, lang: Lang) -> Result<Found, AppError> {
-    let d = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await?;
+    let d = state.global::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await?;
     match d {
         Some(d) => by_handle(state, &d.handle, lang).await,
         None => Ok(Found::NotFound),
@@ -204,7 +204,7 @@ pub async fn by_id(state: &AppState, page_id: &str, lang: Lang) -> Result<Found,
 /// Where a click on link block `block` of page `page_id` goes: only an address stored in the
 /// published page, and only while the link is shown. Nothing else is ever redirected to.
 pub async fn click_target(state: &AppState, page_id: &str, block: &str) -> Result<Option<(String, String)>, AppError> {
-    let Some(d) = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await? else { return Ok(None) };
+    let Some(d) = state.global::<PageDoc>(PAGES).find_one(doc! { "_id": page_id }).await? else { return Ok(None) };
     let Some(content) = &d.published else { return Ok(None) };
     let now = now_ms();
     Ok(content.blocks.iter().find(|b| b.id == block).and_then(|b| match &b.kind {
@@ -227,7 +227,7 @@ pub enum SignupOutcome {
 /// Stores a visitor's sign-up from an e-mail capture block, with the consent sentence they
 /// agreed to and the time. Signing up twice keeps one record.
 pub async fn subscribe(state: &AppState, handle: &str, block: &str, email: &str, consent: bool) -> Result<SignupOutcome, AppError> {
-    let Some(d) = state.db.collection::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? else { return Ok(SignupOutcome::NotFound) };
+    let Some(d) = state.global::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? else { return Ok(SignupOutcome::NotFound) };
     let Some(content) = &d.published else { return Ok(SignupOutcome::NotFound) };
     let Some(consent_text) = content.blocks.iter().find(|b| b.id == block).and_then(|b| match &b.kind {
         BlockKind::EmailCapture { consent, .. } => Some(consent.clone()),
@@ -252,7 +252,7 @@ pub async fn subscribe(state: &AppState, handle: &str, block: &str, email: &str,
         consented_at: DateTime::now(),
         source: "bio".into(),
     };
-    match state.db.collection::<SignupDoc>(SIGNUPS).insert_one(&s).await {
+    match state.global::<SignupDoc>(SIGNUPS).insert_one(&s).await {
         Ok(_) => Ok(SignupOutcome::Saved),
         Err(e) if crate::platform::db::is_duplicate_key(&e) => Ok(SignupOutcome::Saved),
         Err(e) => Err(e.into()),

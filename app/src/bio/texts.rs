@@ -386,5 +386,13 @@ crate::texts! {
         dns_unreachable: "The DNS resolver could not be reached, so the domain was not checked. Try again in a minute." | "Le résolveur DNS n’a pas pu être joint : le domaine n’a pas été vérifié. Réessayez dans une minute.",
         dns_claim_expires: "An unverified claim lapses after 7 days: this one on {time}." | "Une demande non vérifiée expire au bout de 7 jours : celle-ci le {time}.",
 
+        nav: "Bio" | "Bio",
+        card_title: "Link-in-bio" | "Lien en bio",
+        card_text: "One page for all your links, with a builder, themes and analytics." | "Une page pour tous vos liens, avec un éditeur, des thèmes et des statistiques.",
+        limit_pages: "Link-in-bio pages" | "Pages link-in-bio",
+        limit_pages_phrase: "link-in-bio pages" | "pages link-in-bio",
+        module_name: "Link-in-bio" | "Lien en bio",
+        ro_one: "1 link-in-bio page" | "1 page bio",
+        ro_many: "{n} link-in-bio pages" | "{n} pages bio",
     }
 }

@@ -7,6 +7,7 @@ crate::texts! {
         err_forbidden: "You do not have permission to do that." | "Vous n’avez pas l’autorisation de faire cela.",
         err_not_found: "{what} was not found." | "Introuvable : {what}.",
         err_conflict: "This was changed somewhere else in the meantime." | "Ceci a été modifié ailleurs entre-temps.",
+        err_duplicate: "This already exists. Please choose another." | "Ceci existe déjà. Veuillez en choisir un autre.",
         err_limit: "You have reached the {limit} limit of the {plan} plan." | "Vous avez atteint la limite « {limit} » de l’offre {plan}.",
         err_limit_upgrade: " Upgrade to {plan} to lift it." | " Passez à l’offre {plan} pour la lever.",
         err_read_only: "This {what} is read-only: the {plan} plan includes {included}." | "Cet élément ({what}) est en lecture seule : l’offre {plan} comprend {included}.",

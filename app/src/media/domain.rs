@@ -19,11 +19,10 @@ use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use futures_util::TryStreamExt;
 use mongodb::bson::{doc, Bson, DateTime};
 use mongodb::gridfs::GridFsBucket;
-use mongodb::options::GridFsBucketOptions;
 use serde::{Deserialize, Serialize};
 
 use super::texts::MediaTexts;
-use super::{MediaFile, MediaLibrary, MODULE, VARIANT_WIDTHS};
+use super::{MediaFile, MediaLibrary, AREA, VARIANT_WIDTHS};
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::platform::db::{internal, IndexSpec};
@@ -112,7 +111,7 @@ impl MediaDoc {
 }
 
 fn bucket(db: &Db) -> GridFsBucket {
-    db.database().gridfs_bucket(GridFsBucketOptions::builder().bucket_name(BUCKET.to_string()).build())
+    db.bucket(BUCKET)
 }
 
 // ---------------------------------------------------------------- checks on the input
@@ -250,7 +249,7 @@ fn mb_ceil(bytes: i64) -> i64 {
 async fn plan_max_file_bytes(db: &Db, plan: &str) -> Result<(Option<i64>, Option<i64>), AppError> {
     let p = plans::find(db, plan).await?;
     Ok(match p {
-        Some(p) => (p.limit("upload_mb").map(|m| m * MB), p.limit("storage_mb").map(|m| m * MB)),
+        Some(p) => (p.limit(crate::media::UPLOAD_LIMIT.key).map(|m| m * MB), p.limit(crate::media::STORAGE_LIMIT.key).map(|m| m * MB)),
         None => (None, None),
     })
 }
@@ -259,7 +258,7 @@ async fn plan_max_file_bytes(db: &Db, plan: &str) -> Result<(Option<i64>, Option
 
 /// The library of this workspace, newest first, with the storage use and limits.
 pub async fn list(ctx: &Ctx) -> Result<MediaLibrary, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     let w = load_workspace(ctx).await?;
     let docs = ctx.scoped::<MediaDoc>(MEDIA)?.find(doc! {}, doc! { "created_at": -1, "_id": 1 }, 5000).await?;
     let (max_file, storage) = plan_max_file_bytes(ctx.db(), &w.plan).await?;
@@ -274,13 +273,13 @@ pub async fn list(ctx: &Ctx) -> Result<MediaLibrary, AppError> {
 /// Stores a new image from a `data:` URL (what the browser's file reader produces).
 /// Nothing is stored unless the upload is an image within the plan's limits.
 pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let name = clean_name(&name);
     let bytes = decode_data_url(&data)?;
     drop(data);
     let (content_type, format) = sniff(&bytes).ok_or_else(not_an_image)?;
     let w = load_workspace(ctx).await?;
-    plans::check(ctx.db(), &w, "upload_mb", mb_ceil(bytes.len() as i64)).await?;
+    plans::check(ctx.db(), &w, crate::media::UPLOAD_LIMIT.key, mb_ceil(bytes.len() as i64)).await?;
 
     let bytes = std::sync::Arc::new(bytes);
     let for_decode = bytes.clone();
@@ -347,7 +346,7 @@ async fn reserve_storage(ctx: &Ctx, w: &WorkspaceDoc, stored_bytes: i64) -> Resu
     let workspaces = ws_store::workspaces(ctx.db());
     let mut w = w.clone();
     for _ in 0..3 {
-        let filter = match plans::effective_limit(ctx.db(), &w, "storage_mb").await? {
+        let filter = match plans::effective_limit(ctx.db(), &w, crate::media::STORAGE_LIMIT.key).await? {
             None => doc! { "_id": &w.id },
             Some(limit_mb) => {
                 // Within the limit means mb_ceil(used + stored) <= limit, i.e. used <= room.
@@ -361,7 +360,7 @@ async fn reserve_storage(ctx: &Ctx, w: &WorkspaceDoc, stored_bytes: i64) -> Resu
         // No room: name the limit and the plan that lifts it, from the figure as it is now.
         // If there is room after all (a deletion freed some), try again with that figure.
         w = load_workspace(ctx).await?;
-        plans::check(ctx.db(), &w, "storage_mb", mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
+        plans::check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
     }
     Err(AppError::unavailable(MediaTexts::now().err_storage_busy))
 }
@@ -393,7 +392,7 @@ async fn remove_gridfs_of(b: &GridFsBucket, workspace_id: &str, media_id: &str) 
 
 /// Deletes a file, unless something still uses it (then the error says where).
 pub async fn delete(ctx: &Ctx, id: String) -> Result<MediaLibrary, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let media = ctx.scoped::<MediaDoc>(MEDIA)?;
     let found = media.find_one(doc! { "_id": &id }).await?.ok_or_else(|| AppError::not_found(MediaTexts::now().nf_image))?;
     let uses = crate::bio::domain::media_usage(ctx, &found.id).await?;
@@ -409,15 +408,30 @@ pub async fn delete(ctx: &Ctx, id: String) -> Result<MediaLibrary, AppError> {
     list(ctx).await
 }
 
-/// Removes every GridFS file of a workspace (when the workspace is deleted; its metadata
-/// documents go with the other scoped collections).
-pub async fn delete_all_files(db: &Db, workspace_id: &str) -> Result<(), AppError> {
-    let b = bucket(db);
-    let files: Vec<_> = b.find(doc! { "metadata.workspace_id": workspace_id }).await?.try_collect().await?;
-    for f in files {
-        b.delete(f.id).await?;
-    }
-    Ok(())
+/// Removes every GridFS file of a deleted workspace (its metadata documents went with the
+/// other scoped collections). Safe to run again.
+pub fn delete_all_files<'a>(state: &'a AppState, workspace_id: &'a str) -> crate::platform::BoxFut<'a, Result<(), AppError>> {
+    Box::pin(async move {
+        let b = bucket(&state.db);
+        let files: Vec<_> = b.find(doc! { "metadata.workspace_id": workspace_id }).await?.try_collect().await?;
+        for f in files {
+            b.delete(f.id).await?;
+        }
+        Ok(())
+    })
+}
+
+/// How many files the workspace's library holds.
+pub async fn count_files(ctx: &Ctx) -> Result<u64, AppError> {
+    ctx.scoped::<mongodb::bson::Document>(MEDIA)?.count(doc! {}).await
+}
+
+/// The workspace's storage in MB (rounded up), as the storage limit counts it.
+pub fn storage_mb(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move {
+        let w = crate::workspaces::domain::load_workspace(ctx).await?;
+        Ok(mb_ceil(w.storage_used_bytes.max(0)))
+    })
 }
 
 /// A variant's bytes for the public `/files/{id}/{variant}` route: (content type, bytes).
@@ -427,7 +441,7 @@ pub async fn file(state: &AppState, id: &str, variant: &str) -> Result<Option<(S
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Ok(None);
     }
-    let Some(doc) = state.db.collection::<MediaDoc>(MEDIA).find_one(doc! { "_id": id }).await? else {
+    let Some(doc) = state.global::<MediaDoc>(MEDIA).find_one(doc! { "_id": id }).await? else {
         return Ok(None);
     };
     let Some(v) = doc.variant(variant) else {

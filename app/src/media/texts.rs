@@ -41,5 +41,13 @@ crate::texts! {
         err_in_use: "{name} is used by: {uses}. Remove it there first." | "{name} est utilisée par : {uses}. Retirez-la d’abord de là.",
         nf_image: "That image" | "cette image",
         nf_file: "That file" | "ce fichier",
+        nav: "Media" | "Médias",
+        card_title: "Media library" | "Médiathèque",
+        card_text: "Images for your pages, resized for every screen." | "Les images de vos pages, redimensionnées pour chaque écran.",
+        limit_storage: "Storage" | "Stockage",
+        limit_upload: "Largest upload" | "Plus gros envoi",
+        limit_storage_phrase: "storage" | "stockage",
+        limit_upload_phrase: "upload size" | "taille d’envoi",
+        module_name: "Media library" | "Médiathèque",
     }
 }

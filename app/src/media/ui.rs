@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::api::{list_media, DeleteMedia, UploadMedia};
 use super::texts::MediaTexts;
-use super::{MediaFile, MediaLibrary, MODULE};
+use super::{MediaFile, MediaLibrary, AREA};
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
@@ -178,7 +178,7 @@ fn UsageBar(lib: MediaLibrary) -> impl IntoView {
 #[component]
 fn LibraryView(workspace: String, lib: MediaLibrary, store: RwSignal<Option<Result<MediaLibrary, AppError>>>) -> impl IntoView {
     let ws = use_workspaces();
-    let editable = ws.can(MODULE, Action::Edit);
+    let editable = ws.can(AREA, Action::Edit);
     let delete = ServerAction::<DeleteMedia>::new();
     let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
     Effect::new(move |_| {
@@ -251,7 +251,7 @@ fn LibraryView(workspace: String, lib: MediaLibrary, store: RwSignal<Option<Resu
 #[component]
 pub fn MediaPicker(workspace: String, on_pick: Callback<MediaFile>, on_close: Callback<()>) -> impl IntoView {
     let ws = use_workspaces();
-    let editable = ws.can(MODULE, Action::Edit);
+    let editable = ws.can(AREA, Action::Edit);
     let library: RwSignal<Option<Result<MediaLibrary, AppError>>> = RwSignal::new(None);
     let load = {
         let workspace = workspace.clone();

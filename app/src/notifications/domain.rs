@@ -5,12 +5,13 @@
 use mongodb::bson::{doc, DateTime, Document};
 use serde::{Deserialize, Serialize};
 
-use super::push::{self, Delivery, JOB_KIND};
+use super::push::{self, Delivery};
 use super::texts::NotificationsTexts;
 use super::{KindPreference, Notification, NotificationList, PushSettings, KINDS};
 use crate::error::AppError;
 use crate::platform::db::IndexSpec;
-use crate::platform::{crypto, jobs, AppState, Ctx};
+use crate::platform::Job;
+use crate::platform::{crypto, AppState, Ctx};
 
 pub const NOTIFICATIONS: &str = "notifications";
 pub const SUBSCRIPTIONS: &str = "push_subscriptions";
@@ -63,7 +64,7 @@ fn to_public(d: &NotificationDoc) -> Notification {
 }
 
 async fn push_enabled(state: &AppState, user_id: &str, kind: &str) -> bool {
-    match state.db.collection::<Document>(PREFERENCES).find_one(doc! { "_id": user_id }).await {
+    match state.global::<Document>(PREFERENCES).find_one(doc! { "_id": user_id }).await {
         Ok(Some(d)) => d.get_document("push").ok().and_then(|p| p.get_bool(kind).ok()).unwrap_or(true),
         _ => true,
     }
@@ -84,14 +85,14 @@ pub async fn notify(state: &AppState, user_id: &str, kind: &str, title: &str, bo
         at: now,
         read_at: None,
     };
-    if let Err(e) = state.db.collection::<NotificationDoc>(NOTIFICATIONS).insert_one(&n).await {
+    if let Err(e) = state.global::<NotificationDoc>(NOTIFICATIONS).insert_one(&n).await {
         tracing::warn!(error = %e, kind, "could not store a notification");
         return;
     }
     if !push_enabled(state, user_id, kind).await {
         return;
     }
-    let subs: Vec<SubscriptionDoc> = match state.db.collection::<SubscriptionDoc>(SUBSCRIPTIONS).find(doc! { "user_id": user_id }).await {
+    let subs: Vec<SubscriptionDoc> = match state.global::<SubscriptionDoc>(SUBSCRIPTIONS).find(doc! { "user_id": user_id }).await {
         Ok(c) => futures_util::TryStreamExt::try_collect(c).await.unwrap_or_default(),
         Err(e) => {
             tracing::warn!(error = %e, "could not read push subscriptions");
@@ -100,22 +101,38 @@ pub async fn notify(state: &AppState, user_id: &str, kind: &str, title: &str, bo
     };
     let data = serde_json::json!({ "title": n.title, "body": n.body, "url": n.url, "id": n.id, "kind": n.kind }).to_string();
     for s in subs {
-        let payload = doc! { "subscription": &s.id, "user_id": user_id, "data": &data };
-        if let Err(e) = jobs::enqueue(state.db.database(), JOB_KIND, payload, &format!("push:{}:{}", n.id, s.id)).await {
+        let job = PushJob { subscription: s.id.clone(), user_id: Some(user_id.to_string()), data: data.clone() };
+        if let Err(e) = crate::platform::module_server::enqueue(state, &job, &format!("push:{}:{}", n.id, s.id)).await {
             tracing::warn!(error = %e, "could not queue a push");
         }
     }
 }
 
-/// Runs one queued push. A subscription the push service no longer knows is removed.
-pub async fn run_push_job(state: &AppState, payload: &Document) -> Result<(), String> {
-    let sub_id = payload.get_str("subscription").map_err(|_| "push job without subscription")?;
-    let data = payload.get_str("data").map_err(|_| "push job without data")?;
-    let coll = state.db.collection::<SubscriptionDoc>(SUBSCRIPTIONS);
+/// One web push to send: the subscription, whose it was when queued, and the message.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PushJob {
+    pub subscription: String,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    pub data: String,
+}
+
+/// Sends one queued push. A subscription the push service no longer knows is removed.
+impl Job for PushJob {
+    const KIND: &'static str = "push.send";
+
+    async fn run(self, state: &AppState) -> Result<(), String> {
+        run_push(state, self).await
+    }
+}
+
+async fn run_push(state: &AppState, job: PushJob) -> Result<(), String> {
+    let (sub_id, data) = (job.subscription.as_str(), job.data.as_str());
+    let coll = state.db.global::<SubscriptionDoc>(SUBSCRIPTIONS);
     // Unsubscribed in the meantime, or the endpoint now belongs to someone else (signed in
     // on that browser since): nothing to send, this person's notification is not theirs.
     let mut filter = doc! { "_id": sub_id };
-    if let Ok(user_id) = payload.get_str("user_id") {
+    if let Some(user_id) = &job.user_id {
         filter.insert("user_id", user_id);
     }
     let Some(sub) = coll.find_one(filter).await.map_err(|e| e.to_string())? else { return Ok(()) };
@@ -133,7 +150,7 @@ pub async fn run_push_job(state: &AppState, payload: &Document) -> Result<(), St
 
 pub async fn list(ctx: &Ctx) -> Result<NotificationList, AppError> {
     use futures_util::TryStreamExt;
-    let coll = ctx.db().collection::<NotificationDoc>(NOTIFICATIONS);
+    let coll = ctx.global::<NotificationDoc>(NOTIFICATIONS);
     let docs: Vec<NotificationDoc> = coll.find(doc! { "user_id": &ctx.user_id }).sort(doc! { "_id": -1 }).limit(100).await?.try_collect().await?;
     let unread = coll.count_documents(doc! { "user_id": &ctx.user_id, "read_at": null }).await? as u32;
     Ok(NotificationList { items: docs.iter().map(to_public).collect(), unread })
@@ -141,8 +158,7 @@ pub async fn list(ctx: &Ctx) -> Result<NotificationList, AppError> {
 
 pub async fn mark_read(ctx: &Ctx, id: String) -> Result<NotificationList, AppError> {
     let r = ctx
-        .db()
-        .collection::<Document>(NOTIFICATIONS)
+        .global::<Document>(NOTIFICATIONS)
         .update_one(doc! { "_id": id.trim(), "user_id": &ctx.user_id }, doc! { "$set": { "read_at": DateTime::now() } })
         .await?;
     if r.matched_count == 0 {
@@ -152,8 +168,7 @@ pub async fn mark_read(ctx: &Ctx, id: String) -> Result<NotificationList, AppErr
 }
 
 pub async fn mark_all_read(ctx: &Ctx) -> Result<NotificationList, AppError> {
-    ctx.db()
-        .collection::<Document>(NOTIFICATIONS)
+    ctx.global::<Document>(NOTIFICATIONS)
         .update_many(doc! { "user_id": &ctx.user_id, "read_at": null }, doc! { "$set": { "read_at": DateTime::now() } })
         .await?;
     list(ctx).await
@@ -162,7 +177,7 @@ pub async fn mark_all_read(ctx: &Ctx) -> Result<NotificationList, AppError> {
 /// What changes when the centre changes: (unread count, newest id). The live stream sends
 /// an update whenever this moves.
 pub async fn marker(state: &AppState, user_id: &str) -> Result<(u64, String), AppError> {
-    let coll = state.db.collection::<NotificationDoc>(NOTIFICATIONS);
+    let coll = state.global::<NotificationDoc>(NOTIFICATIONS);
     let unread = coll.count_documents(doc! { "user_id": user_id, "read_at": null }).await?;
     let newest = coll.find_one(doc! { "user_id": user_id }).sort(doc! { "_id": -1 }).await?.map(|d| d.id).unwrap_or_default();
     Ok((unread, newest))
@@ -172,9 +187,9 @@ pub async fn marker(state: &AppState, user_id: &str) -> Result<(u64, String), Ap
 
 pub async fn push_settings(ctx: &Ctx) -> Result<PushSettings, AppError> {
     let kp = push::vapid_key(&ctx.state).await?;
-    let prefs = ctx.db().collection::<Document>(PREFERENCES).find_one(doc! { "_id": &ctx.user_id }).await?;
+    let prefs = ctx.global::<Document>(PREFERENCES).find_one(doc! { "_id": &ctx.user_id }).await?;
     let push_prefs = prefs.as_ref().and_then(|d| d.get_document("push").ok().cloned()).unwrap_or_default();
-    let devices = ctx.db().collection::<Document>(SUBSCRIPTIONS).count_documents(doc! { "user_id": &ctx.user_id }).await? as u32;
+    let devices = ctx.global::<Document>(SUBSCRIPTIONS).count_documents(doc! { "user_id": &ctx.user_id }).await? as u32;
     Ok(PushSettings {
         vapid_public_key: push::public_key(&kp),
         kinds: KINDS
@@ -193,11 +208,7 @@ pub async fn set_preference(ctx: &Ctx, kind: String, push_on: bool) -> Result<Pu
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         return Err(AppError::field("kind", NotificationsTexts::now().err_kind));
     }
-    ctx.db()
-        .collection::<Document>(PREFERENCES)
-        .update_one(doc! { "_id": &ctx.user_id }, doc! { "$set": { format!("push.{kind}"): push_on } })
-        .upsert(true)
-        .await?;
+    ctx.global::<Document>(PREFERENCES).update_one(doc! { "_id": &ctx.user_id }, doc! { "$set": { format!("push.{kind}"): push_on } }).upsert(true).await?;
     push_settings(ctx).await
 }
 
@@ -215,7 +226,7 @@ pub async fn subscribe(ctx: &Ctx, endpoint: String, p256dh: String, auth: String
     if !key_ok || !auth_ok {
         return Err(AppError::field("endpoint", NotificationsTexts::now().err_subscription));
     }
-    let coll = ctx.db().collection::<Document>(SUBSCRIPTIONS);
+    let coll = ctx.global::<Document>(SUBSCRIPTIONS);
     // One endpoint belongs to one device, hence one person: the newest sign-in owns it. But
     // an endpoint URL alone proves nothing (it can leak, and it is not secret to the push
     // service), so it moves to another account only with the keys stored for it, which
@@ -246,6 +257,6 @@ pub async fn subscribe(ctx: &Ctx, endpoint: String, p256dh: String, auth: String
 }
 
 pub async fn unsubscribe(ctx: &Ctx, endpoint: String) -> Result<PushSettings, AppError> {
-    ctx.db().collection::<Document>(SUBSCRIPTIONS).delete_one(doc! { "endpoint": endpoint.trim(), "user_id": &ctx.user_id }).await?;
+    ctx.global::<Document>(SUBSCRIPTIONS).delete_one(doc! { "endpoint": endpoint.trim(), "user_id": &ctx.user_id }).await?;
     push_settings(ctx).await
 }

@@ -10,6 +10,8 @@ pub mod ui;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod push;
+#[cfg(feature = "ssr")]
+pub mod routes;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,3 +53,31 @@ pub struct PushSettings {
     /// How many devices of this person receive pushes.
     pub devices: u32,
 }
+
+/// M-wide notifications in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "notifications",
+    name: || texts::NotificationsTexts::now().module_name,
+    permissions: &[],
+    limits: &[],
+    endpoints: api::ENDPOINTS,
+    nav: &[crate::platform::NavEntry {
+        href: "/notifications",
+        label: || texts::NotificationsTexts::now().nav,
+        icon: "M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.9 1.9 0 0 0 3.4 0",
+        section: false,
+        scope: crate::platform::NavScope::Person,
+        order: 80,
+    }],
+    cards: &[],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: domain::indexes,
+        scoped_collections: &[],
+        jobs: &[crate::platform::job::<domain::PushJob>()],
+        init: None,
+        start: None,
+        routes: Some(routes::routes),
+        erase: None,
+    },
+};

@@ -15,7 +15,6 @@ use crate::platform::db::internal;
 use crate::platform::AppState;
 
 pub const KEYS: &str = "platform_keys";
-pub const JOB_KIND: &str = "push.send";
 
 /// The VAPID key pair: from `VAPID_PRIVATE_KEY`, else the one stored in the database, else a
 /// new one stored now (the first writer wins, so every replica uses the same key).
@@ -24,7 +23,7 @@ pub async fn vapid_key(state: &AppState) -> Result<ES256KeyPair, AppError> {
         let bytes = URL_SAFE_NO_PAD.decode(k.trim()).map_err(|e| internal("VAPID_PRIVATE_KEY", &e))?;
         return ES256KeyPair::from_bytes(&bytes).map_err(|e| internal("VAPID_PRIVATE_KEY", &e));
     }
-    let coll = state.db.collection::<Document>(KEYS);
+    let coll = state.global::<Document>(KEYS);
     if let Some(d) = coll.find_one(doc! { "_id": "vapid" }).await? {
         let bytes = URL_SAFE_NO_PAD.decode(d.get_str("private_key").unwrap_or_default()).map_err(|e| internal("stored VAPID key", &e))?;
         return ES256KeyPair::from_bytes(&bytes).map_err(|e| internal("stored VAPID key", &e));

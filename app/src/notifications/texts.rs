@@ -45,6 +45,8 @@ crate::texts! {
         err_subscription: "The browser gave an incomplete push subscription. Try again." | "Le navigateur a fourni un abonnement push incomplet. Réessayez.",
         err_notification_what: "That notification" | "Cette notification",
         err_endpoint_taken: "This browser’s notifications are registered to another account with other keys. Turn notifications off in this browser’s site settings, then turn them on again here." | "Les notifications de ce navigateur sont enregistrées pour un autre compte avec d’autres clés. Désactivez les notifications dans les réglages du site de ce navigateur, puis réactivez-les ici.",
+        nav: "Notifications" | "Notifications",
+        module_name: "Notifications" | "Notifications",
     }
 }
 

@@ -1,18 +1,18 @@
 //! `Ctx`: who is calling, and in which workspace. Every authenticated server fn resolves one
 //! first and hands it to the domain function, which decides what the caller may do.
 
+use super::module_server::BoxFut;
 use super::request::RequestMeta;
+use super::roles::{Action, PlatformRole, WorkspaceRole};
 use super::AppState;
-pub use crate::accounts::PlatformRole;
 use crate::error::AppError;
-use crate::workspaces::{allows, Action, WorkspaceRole};
 
 /// The caller's membership in the workspace the call is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Membership {
     pub workspace_id: String,
     /// The role the caller acts with: their stored role, lowered to viewer while they hold
-    /// a seat beyond the plan's seat limit (see [`crate::workspaces::plans::seat_role`]).
+    /// a seat beyond the plan's seat limit (decided by the workspaces module).
     pub role: WorkspaceRole,
     /// Set when `role` was lowered for the seat limit: why, as a sentence.
     pub seat_limited: Option<String>,
@@ -34,14 +34,15 @@ impl Ctx {
         &self.state.db
     }
 
+    /// Platform-wide records (people, sessions, handles, plans) and lookups across
+    /// workspaces: the explicit door, next to [`Ctx::scoped`] for this workspace's data.
+    pub fn global<T: Send + Sync>(&self, collection: &str) -> mongodb::Collection<T> {
+        self.state.db.global(collection)
+    }
+
     /// Refuses callers below `role`.
     pub fn require_platform_role(&self, role: PlatformRole) -> Result<(), AppError> {
-        let rank = |r: PlatformRole| match r {
-            PlatformRole::User => 0,
-            PlatformRole::Admin => 1,
-            PlatformRole::SuperAdmin => 2,
-        };
-        if rank(self.role) >= rank(role) {
+        if self.role.rank() >= role.rank() {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -69,7 +70,7 @@ impl Ctx {
     /// `module`.
     pub fn require(&self, module: &str, action: Action) -> Result<(), AppError> {
         let role = self.workspace_role()?;
-        if allows(role, module, action) {
+        if self.state.registry.allows(role, module, action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -87,7 +88,7 @@ impl Ctx {
 pub async fn require_user() -> Result<Ctx, AppError> {
     let state = super::state()?;
     let meta = RequestMeta::current(&state);
-    crate::accounts::session::resolve(&state, meta).await
+    (state.identity.resolve_user)(&state, meta).await
 }
 
 /// The signed-in caller, as a member of `workspace_id`. Someone who is not a member gets
@@ -103,13 +104,28 @@ pub async fn require_member(workspace_id: &str) -> Result<Ctx, AppError> {
 /// every module's permission checks follow the plan.
 pub async fn enter_workspace(ctx: &mut Ctx, workspace_id: &str) -> Result<(), AppError> {
     let workspace_id = workspace_id.trim();
-    let role = crate::workspaces::store::member_role(ctx.db(), workspace_id, &ctx.user_id).await?;
-    match role {
-        Some(role) => {
-            let (role, seat_limited) = crate::workspaces::plans::seat_role(ctx.db(), workspace_id, &ctx.user_id, role).await?;
-            ctx.workspace = Some(Membership { workspace_id: workspace_id.to_string(), role, seat_limited });
+    match (ctx.state.identity.resolve_member)(ctx, workspace_id).await? {
+        Some(membership) => {
+            ctx.workspace = Some(membership);
             Ok(())
         }
         None => Err(AppError::not_found(crate::i18n::CommonTexts::now().ctx_that_workspace)),
+    }
+}
+
+/// How the caller and their membership are resolved. The accounts and workspaces modules
+/// provide these (`lib.rs` wires them in), so the platform names neither.
+#[derive(Clone, Copy)]
+pub struct Identity {
+    /// The signed-in caller of a request, or [`AppError::Unauthenticated`]; refreshes an
+    /// expired access token from the refresh cookie when it can.
+    pub resolve_user: for<'a> fn(&'a AppState, RequestMeta) -> BoxFut<'a, Result<Ctx, AppError>>,
+    /// The caller's membership in a workspace (`None`: not a member, or no such workspace).
+    pub resolve_member: for<'a> fn(&'a Ctx, &'a str) -> BoxFut<'a, Result<Option<Membership>, AppError>>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Identity")
     }
 }

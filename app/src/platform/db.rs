@@ -9,7 +9,7 @@ use mongodb::{Client, Collection, Database, IndexModel};
 use super::Config;
 use crate::error::AppError;
 
-/// One index that must exist. Modules declare theirs in [`crate::declared_indexes`].
+/// One index that must exist. Modules declare theirs in their descriptor.
 #[derive(Debug, Clone)]
 pub struct IndexSpec {
     pub collection: &'static str,
@@ -64,8 +64,16 @@ impl Db {
         &self.client
     }
 
-    pub fn collection<T: Send + Sync>(&self, name: &str) -> Collection<T> {
+    /// Platform-wide records (people, sessions, handles, slugs, plans) and lookups across
+    /// workspaces (a public page by its handle): the one explicit door besides the
+    /// workspace-scoped layer ([`super::Ctx::scoped`]). Grep `global(` to find them all.
+    pub fn global<T: Send + Sync>(&self, name: &str) -> Collection<T> {
         self.db.collection(name)
+    }
+
+    /// The GridFS bucket `name` (file storage; each file's metadata names its workspace).
+    pub fn bucket(&self, name: &str) -> mongodb::gridfs::GridFsBucket {
+        self.db.gridfs_bucket(mongodb::options::GridFsBucketOptions::builder().bucket_name(name.to_string()).build())
     }
 
     /// Asks the server to answer, bounded by the configured timeout.

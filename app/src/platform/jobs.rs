@@ -217,6 +217,27 @@ pub async fn enqueue_with(db: &Database, kind: &str, payload: Document, idempote
     }
 }
 
+/// A new queued job of `kind`, to insert inside a transaction (see
+/// `module_server::enqueue_in`): `idempotency_key` must be new, since a duplicate aborts the
+/// transaction.
+pub fn new_job(kind: &str, payload: Document, idempotency_key: &str) -> Job {
+    let now = DateTime::now();
+    Job {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: kind.to_string(),
+        payload,
+        idempotency_key: idempotency_key.to_string(),
+        status: JobStatus::Queued,
+        attempts: 0,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+        run_at: now,
+        lease_until: None,
+        last_error: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 /// Reads one job by id.
 pub async fn get(db: &Database, id: &str) -> Result<Option<Job>, JobError> {
     Ok(collection(db).find_one(doc! { "_id": id }).await?)

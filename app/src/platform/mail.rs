@@ -1,5 +1,5 @@
 //! Outgoing e-mail. Domain code calls [`send_later`]: the message becomes a job in the
-//! MongoDB queue, and the job runner sends it over SMTP with retries.
+//! MongoDB queue, and the job runner ([`super::runner`]) sends it over SMTP with retries.
 
 use mongodb::bson;
 
@@ -59,60 +59,6 @@ pub fn action_email_in(lang: Lang, to: &str, url: &str, texts: impl FnOnce(&'sta
         let (subject, intro, action, outro) = texts(MailTexts::of(lang));
         action_email(to, &subject, &intro, &action, url, &outro)
     })
-}
-
-/// Runs queued jobs by kind: e-mail, and web push. Later modules add theirs here.
-pub struct JobRunner {
-    mailer: Option<super::mailer::Mailer>,
-    state: Option<AppState>,
-}
-
-impl JobRunner {
-    /// `mailer` is `None` when SMTP is not configured: e-mail jobs then wait in the queue.
-    pub fn new(mailer: Option<super::mailer::Mailer>) -> Self {
-        JobRunner { mailer, state: None }
-    }
-
-    /// Also runs jobs that need the application (web push).
-    pub fn with_state(mut self, state: AppState) -> Self {
-        self.state = Some(state);
-        self
-    }
-}
-
-impl jobs::JobHandler for JobRunner {
-    fn handle<'a>(&'a self, job: &'a jobs::Job) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
-        Box::pin(async move {
-            match job.kind.as_str() {
-                crate::notifications::push::JOB_KIND => {
-                    let state = self.state.as_ref().ok_or("push jobs need the application state")?;
-                    crate::notifications::domain::run_push_job(state, &job.payload).await
-                }
-                crate::accounts::domain::RESET_JOB_KIND => {
-                    let state = self.state.as_ref().ok_or("password-reset jobs need the application state")?;
-                    crate::accounts::domain::run_password_reset_job(state, &job.payload).await
-                }
-                JOB_KIND => {
-                    let mailer = self.mailer.as_ref().ok_or("SMTP is not configured")?;
-                    let email: OutgoingEmail = bson::from_document(job.payload.clone()).map_err(|e| format!("bad e-mail payload: {e}"))?;
-                    mailer.send(&email).await.map_err(|e| e.to_string())
-                }
-                other => Err(format!("no handler for job kind {other:?}")),
-            }
-        })
-    }
-
-    fn kinds(&self) -> Option<Vec<String>> {
-        let mut kinds = vec![];
-        if self.mailer.is_some() {
-            kinds.push(JOB_KIND.to_string());
-        }
-        if self.state.is_some() {
-            kinds.push(crate::notifications::push::JOB_KIND.to_string());
-            kinds.push(crate::accounts::domain::RESET_JOB_KIND.to_string());
-        }
-        Some(kinds)
-    }
 }
 
 #[cfg(test)]

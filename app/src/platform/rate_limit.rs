@@ -38,7 +38,7 @@ pub async fn record(db: &Db, limit: Limit, key: &str) -> Result<(i64, u64), AppE
     let id = format!("{}:{}:{}", limit.name, key, slot);
     let opts = FindOneAndUpdateOptions::builder().upsert(true).return_document(ReturnDocument::After).build();
     let doc: Option<Document> = db
-        .collection::<Document>(COLLECTION)
+        .global::<Document>(COLLECTION)
         .find_one_and_update(
             doc! { "_id": &id },
             doc! { "$inc": { "count": 1_i64 }, "$setOnInsert": { "expires_at": DateTime::from_millis((ends as i64) * 1000) } },
@@ -54,7 +54,7 @@ pub async fn record(db: &Db, limit: Limit, key: &str) -> Result<(i64, u64), AppE
 pub async fn count(db: &Db, limit: Limit, key: &str) -> Result<(i64, u64), AppError> {
     let (now, slot, ends) = window(limit);
     let id = format!("{}:{}:{}", limit.name, key, slot);
-    let doc = db.collection::<Document>(COLLECTION).find_one(doc! { "_id": &id }).await?;
+    let doc = db.global::<Document>(COLLECTION).find_one(doc! { "_id": &id }).await?;
     let count = doc.and_then(|d| d.get_i64("count").ok()).unwrap_or(0);
     Ok((count, ends.saturating_sub(now.as_secs()).max(1)))
 }
@@ -104,7 +104,7 @@ fn now_ms() -> i64 {
 
 /// Refuses with [`AppError::RateLimited`] while `key` has to wait after its failures.
 pub async fn check_backoff(db: &Db, backoff: Backoff, key: &str) -> Result<(), AppError> {
-    let doc = db.collection::<Document>(COLLECTION).find_one(doc! { "_id": backoff.id(key) }).await?;
+    let doc = db.global::<Document>(COLLECTION).find_one(doc! { "_id": backoff.id(key) }).await?;
     let until = doc.and_then(|d| d.get_datetime("blocked_until").ok().map(|t| t.timestamp_millis()));
     let left_ms = until.unwrap_or(0) - now_ms();
     if left_ms > 0 {
@@ -117,7 +117,7 @@ pub async fn check_backoff(db: &Db, backoff: Backoff, key: &str) -> Result<(), A
 /// Records one failure of `key`. Returns the number of failures remembered and the wait it
 /// now imposes.
 pub async fn record_failure(db: &Db, backoff: Backoff, key: &str) -> Result<(i64, Duration), AppError> {
-    let coll = db.collection::<Document>(COLLECTION);
+    let coll = db.global::<Document>(COLLECTION);
     let now = now_ms();
     let expires = DateTime::from_millis(now + backoff.forget_after.as_millis() as i64);
     let opts = FindOneAndUpdateOptions::builder().upsert(true).return_document(ReturnDocument::After).build();
@@ -136,7 +136,7 @@ pub async fn record_failure(db: &Db, backoff: Backoff, key: &str) -> Result<(i64
 
 /// Forgets the failures of `key` (after a success).
 pub async fn clear(db: &Db, backoff: Backoff, key: &str) -> Result<(), AppError> {
-    db.collection::<Document>(COLLECTION).delete_one(doc! { "_id": backoff.id(key) }).await?;
+    db.global::<Document>(COLLECTION).delete_one(doc! { "_id": backoff.id(key) }).await?;
     Ok(())
 }
 

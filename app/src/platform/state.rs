@@ -6,6 +6,11 @@ use std::time::Instant;
 
 use leptos::prelude::use_context;
 
+use std::any::Any;
+
+use super::ctx::Identity;
+use super::module::Registry;
+use super::module_server::Extensions;
 use super::{Config, Db};
 use crate::error::AppError;
 
@@ -16,21 +21,24 @@ pub struct AppState {
     pub started: Instant,
     /// Outgoing HTTP (OpenID Connect and, later, other external services).
     pub http: reqwest::Client,
-    /// Google's signing keys, cached.
-    pub jwks: Arc<crate::accounts::google::JwksCache>,
-    /// Public bio pages, rendered (M05).
-    pub bio_cache: Arc<crate::bio::public::PageCache>,
-    /// Page views and clicks not yet written (M05 analytics).
-    pub analytics: Arc<crate::bio::analytics::Buffer>,
-    /// Short links being followed, and their clicks not yet written (M23).
-    pub short_links: Arc<crate::shortlinks::redirect::Redirects>,
-    /// When this server last wrote each session's "last seen" time (M01).
-    pub sessions_touched: Arc<crate::accounts::session::Touched>,
+    /// Every module, as `lib.rs` lists them.
+    pub registry: Registry,
+    /// Who is calling and in which workspace: the functions that resolve them.
+    pub identity: Identity,
+    /// What modules keep in memory (see [`Extensions`]).
+    ext: Arc<Extensions>,
     indexes_ready: Arc<AtomicBool>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db) -> Self {
+    /// The state for `registry`'s modules: each puts what it keeps in memory here.
+    pub fn new(config: Config, db: Db, registry: Registry, identity: Identity) -> Self {
+        let mut ext = Extensions::default();
+        for m in registry.modules {
+            if let Some(init) = m.server.init {
+                init(&mut ext);
+            }
+        }
         let http =
             reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
         AppState {
@@ -38,13 +46,40 @@ impl AppState {
             db,
             started: Instant::now(),
             http,
-            jwks: Arc::new(crate::accounts::google::JwksCache::new()),
-            bio_cache: Arc::default(),
-            analytics: Arc::default(),
-            short_links: Arc::default(),
-            sessions_touched: Arc::default(),
+            registry,
+            identity,
+            ext: Arc::new(ext),
             indexes_ready: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Platform-wide records and lookups across workspaces (see [`super::Db::global`]).
+    pub fn global<T: Send + Sync>(&self, collection: &str) -> mongodb::Collection<T> {
+        self.db.global(collection)
+    }
+
+    /// What a module keeps in memory, of type `T`. Every module puts its values at start
+    /// (its descriptor's `init`), so a missing one is a programming error that any test of
+    /// that module shows.
+    pub fn ext<T: Any + Send + Sync>(&self) -> &T {
+        match self.ext.get::<T>() {
+            Some(v) => v,
+            None => panic!("{} is not registered by any module's init", std::any::type_name::<T>()),
+        }
+    }
+
+    /// Every index the registered modules and the platform need.
+    pub fn declared_indexes(&self) -> Vec<super::db::IndexSpec> {
+        super::declared_indexes(&self.registry)
+    }
+
+    /// Every collection that holds workspace records (each document carries `workspace_id`).
+    pub fn scoped_collections(&self) -> Vec<&'static str> {
+        let mut all = super::PLATFORM_SCOPED_COLLECTIONS.to_vec();
+        for m in self.registry.modules {
+            all.extend_from_slice(m.server.scoped_collections);
+        }
+        all
     }
 
     /// Whether the declared indexes have been ensured since start.
@@ -57,7 +92,7 @@ impl AppState {
         if self.indexes_ready() {
             return Ok(());
         }
-        let n = self.db.ensure_indexes(&crate::declared_indexes()).await?;
+        let n = self.db.ensure_indexes(&self.declared_indexes()).await?;
         if !self.indexes_ready.swap(true, Ordering::AcqRel) {
             tracing::info!(indexes = n, "database indexes ensured");
         }

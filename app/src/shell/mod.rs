@@ -100,78 +100,38 @@ pub fn App() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Icon {
-    Home,
-    Page,
-    Link,
-    Pulse,
-    User,
-    Team,
-    Settings,
-    Shield,
-    Image,
-    Card,
-    Bell,
-    Log,
-    More,
-}
+/// The home page's icon, and the "More" button's.
+const HOME_ICON: &str = "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z";
+const MORE_ICON: &str = "M4 6h16M4 12h16M4 18h16";
 
-fn icon_path(icon: Icon) -> &'static str {
-    match icon {
-        Icon::Home => "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
-        Icon::Page => "M8 3h8a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM9.5 8h5M9.5 12h5M9.5 16h5",
-        Icon::Link => "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
-        Icon::Pulse => "M2 12h4l3-8 6 16 3-8h4",
-        Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0",
-        Icon::Team => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
-        Icon::Shield => "M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5zM9 12l2 2 4-4",
-        Icon::Settings => "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3 15H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 10 4.1V4a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9h.1a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
-        Icon::Image => "M4 4h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zM3 16l5-5 4 4 3-3 6 6M15 9h.01",
-        Icon::Card => "M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM2 10h20M6 15h4",
-        Icon::Bell => "M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.9 1.9 0 0 0 3.4 0",
-        Icon::Log => "M9 3h6v3H9zM8 4.5H6a1 1 0 0 0-1 1V20a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5.5a1 1 0 0 0-1-1h-2M9 11h6M9 15h6M9 19h3",
-        Icon::More => "M4 6h16M4 12h16M4 18h16",
-    }
-}
-
-/// One page of the main navigation.
+/// One page of the main navigation, in the current language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct NavEntry {
     href: &'static str,
     label: &'static str,
-    icon: Icon,
+    icon: &'static str,
     /// Also marked current on the pages below it (`/bio/…` for `/bio`).
     section: bool,
 }
 
-const fn entry(href: &'static str, label: &'static str, icon: Icon) -> NavEntry {
-    NavEntry { href, label, icon, section: false }
-}
-
-/// The main navigation, in order, for who is signed in. `module_open` tells whether the open
-/// workspace (if any) lets this person view a module: the workspace's pages are listed only
-/// then, the way the dashboard lists its cards.
-fn nav_entries(t: &'static ShellTexts, signed_in: bool, platform_admin: bool, module_open: &dyn Fn(&str) -> bool) -> Vec<NavEntry> {
-    let mut list = vec![entry("/", t.nav_home, Icon::Home)];
-    let workspace = [
-        ("bio", NavEntry { section: true, ..entry("/bio", t.nav_bio, Icon::Page) }),
-        ("links", entry("/links", t.nav_links, Icon::Link)),
-        ("team", entry("/workspace/team", t.nav_team, Icon::Team)),
-        ("settings", entry("/workspace/settings", t.nav_settings, Icon::Settings)),
-        ("media", entry("/media", t.nav_media, Icon::Image)),
-        ("billing", entry("/billing", t.nav_billing, Icon::Card)),
-        ("audit", entry("/workspace/audit", t.nav_audit, Icon::Log)),
-    ];
-    if signed_in {
-        list.extend(workspace.into_iter().filter(|(module, _)| module_open(module)).map(|(_, e)| e));
-        list.push(entry("/notifications", t.nav_notifications, Icon::Bell));
-        list.push(entry("/account", t.nav_account, Icon::User));
+/// The main navigation, in order, for who is signed in: home, then every module's entries
+/// from the registry that this person may see. `area_open` tells whether the open workspace
+/// (if any) lets this person view an area: the workspace's pages are listed only then, the
+/// way the dashboard lists its cards.
+fn nav_entries(t: &'static ShellTexts, signed_in: bool, platform_admin: bool, area_open: &dyn Fn(&str) -> bool) -> Vec<NavEntry> {
+    use crate::platform::NavScope;
+    let mut list = vec![NavEntry { href: "/", label: t.nav_home, icon: HOME_ICON, section: false }];
+    for e in crate::REGISTRY.nav() {
+        let shown = match e.scope {
+            NavScope::Everyone => true,
+            NavScope::Person => signed_in,
+            NavScope::Workspace { area } => signed_in && area_open(area),
+            NavScope::PlatformAdmin => platform_admin,
+        };
+        if shown {
+            list.push(NavEntry { href: e.href, label: (e.label)(), icon: e.icon, section: e.section });
+        }
     }
-    if platform_admin {
-        list.push(entry("/admin/billing", t.nav_admin, Icon::Shield));
-    }
-    list.push(entry("/status", t.nav_status, Icon::Pulse));
     list
 }
 
@@ -198,9 +158,9 @@ fn MainNav() -> impl IntoView {
     let ws = use_workspaces();
     let entries = Memo::new(move |_| {
         let user = auth.user.get();
-        let admin = user.as_ref().is_some_and(|u| matches!(u.role, crate::accounts::PlatformRole::Admin | crate::accounts::PlatformRole::SuperAdmin));
+        let admin = user.as_ref().is_some_and(|u| matches!(u.role, crate::platform::PlatformRole::Admin | crate::platform::PlatformRole::SuperAdmin));
         let in_workspace = ws.current.get().is_some();
-        nav_entries(t, user.is_some(), admin, &|module| in_workspace && ws.can(module, crate::workspaces::Action::View))
+        nav_entries(t, user.is_some(), admin, &|module| in_workspace && ws.can(module, crate::platform::Action::View))
     });
     let open = RwSignal::new(false);
     let more_item = NodeRef::<leptos::html::Li>::new();
@@ -253,7 +213,7 @@ fn MainNav() -> impl IntoView {
                                 on:click=move |_| open.update(|o| *o = !*o)
                             >
                                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                                    <path d=icon_path(Icon::More)></path>
+                                    <path d=MORE_ICON></path>
                                 </svg>
                                 <span class="nav-label">{t.nav_more}</span>
                             </button>
@@ -283,7 +243,7 @@ fn NavItem(
         <li class:nav-wide-only=wide_only>
             <A href=entry.href exact=!entry.section>
                 <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    <path d=icon_path(entry.icon)></path>
+                    <path d=entry.icon></path>
                 </svg>
                 <span class="nav-label">{entry.label}</span>
             </A>
@@ -361,9 +321,14 @@ mod tests {
         assert_eq!(hrefs(&nav_entries(t, true, false, &|_| false)), ["/", "/notifications", "/account", "/status"]);
         assert_eq!(hrefs(&nav_entries(t, false, false, &|_| false)), ["/", "/status"]);
         assert!(hrefs(&nav_entries(t, true, true, &|_| false)).contains(&"/admin/billing"));
-        // Every label is in the language asked for.
-        assert_eq!(nav_entries(&ShellTexts::FR, true, false, &|_| true)[1].label, "Bio");
-        assert!(nav_entries(&ShellTexts::FR, true, false, &|_| true).iter().any(|e| e.label == "Médias"));
+        // Every label is in the current language.
+        #[cfg(feature = "ssr")]
+        crate::i18n::sync_scope(crate::i18n::Lang::Fr, || {
+            let fr = nav_entries(ShellTexts::now(), true, false, &|_| true);
+            assert_eq!(fr[0].label, "Accueil");
+            assert_eq!(fr[1].label, "Bio");
+            assert!(fr.iter().any(|e| e.label == "Médias"));
+        });
     }
 
     #[test]

@@ -14,18 +14,7 @@ crate::texts! {
         // ---- navigation ----
         nav_main: "Main" | "Principale",
         nav_home: "Home" | "Accueil",
-        nav_bio: "Bio" | "Bio",
-        nav_links: "Links" | "Liens",
-        nav_team: "Team" | "Équipe",
         /// Short: six share the width of a 360 px phone.
-        nav_settings: "Settings" | "Réglages",
-        nav_media: "Media" | "Médias",
-        nav_billing: "Billing" | "Facturation",
-        nav_audit: "Audit log" | "Journal d’audit",
-        nav_notifications: "Notifications" | "Notifications",
-        nav_account: "Account" | "Compte",
-        nav_admin: "Admin" | "Admin",
-        nav_status: "Status" | "État",
         nav_more: "More" | "Plus",
         nav_more_list: "More pages" | "Autres pages",
 

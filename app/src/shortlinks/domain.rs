@@ -12,9 +12,10 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::texts::LinksTexts;
-use super::{check_slug, day_string, ShortLink, ShortLinkStats, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS, MODULE};
+use super::{check_slug, day_string, ShortLink, ShortLinkStats, AREA, AUTO_ALPHABET, AUTO_LEN, MAX_STATS_DAYS};
 use crate::error::{AppError, FieldError};
 use crate::platform::db::{internal, IndexSpec};
+use crate::platform::tx::Tries;
 use crate::platform::{crypto, Ctx};
 use crate::workspaces::Action;
 
@@ -24,6 +25,11 @@ pub const LINKS: &str = "short_links";
 pub const DAYS: &str = "short_link_days";
 
 pub const SCOPED_COLLECTIONS: &[&str] = &[LINKS, DAYS];
+
+/// How many short links the workspace has, as the limit counts them.
+pub fn count_links(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move { Ok(ctx.scoped::<mongodb::bson::Document>(LINKS)?.count(doc! {}).await? as i64) })
+}
 
 pub fn indexes() -> Vec<IndexSpec> {
     vec![
@@ -102,7 +108,7 @@ fn taken() -> AppError {
 
 /// Creates a short link to `url`. An empty `slug` gets an automatic one.
 pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<ShortLink, AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let url = url.trim().to_string();
     let slug = slug.trim().to_string();
     let mut fields: Vec<FieldError> = vec![];
@@ -113,13 +119,12 @@ pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<S
     AppError::check_fields(fields)?;
 
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
-    let count = links.count(doc! {}).await?;
-    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
-    crate::workspaces::plans::check(ctx.db(), &workspace, "short_links", count as i64 + 1).await?;
+    // The room for the link is taken before it is written; an error below gives it back.
+    let room = crate::workspaces::plans::reserve(ctx, &super::LINKS_LIMIT, 1).await?;
 
     let url = encode_non_ascii(&url);
     // The slug index is global, so the lookup is by slug alone (it reveals only "taken").
-    let raw = ctx.db().collection::<mongodb::bson::Document>(LINKS);
+    let raw = ctx.global::<mongodb::bson::Document>(LINKS);
     let custom = !slug.is_empty();
     for _ in 0..(if custom { 1 } else { AUTO_ATTEMPTS }) {
         let slug = if custom { slug.clone() } else { random_slug() };
@@ -139,12 +144,15 @@ pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<S
             created_by: ctx.user_id.clone(),
         };
         match links.insert_one(&link).await {
-            Ok(()) => return Ok(link.public()),
+            Ok(()) => {
+                room.keep();
+                return Ok(link.public());
+            }
             // Someone took the slug between the lookup and the insert (the unique index
             // refused it): say so, or draw another.
             Err(e) => {
-                if raw.find_one(doc! { "slug": &slug }).projection(doc! { "_id": 1 }).await?.is_none() {
-                    return Err(e);
+                if !e.is_duplicate() {
+                    return Err(e.into());
                 }
                 if custom {
                     return Err(taken());
@@ -157,7 +165,7 @@ pub async fn create_short_link(ctx: &Ctx, url: String, slug: String) -> Result<S
 
 /// The workspace's links, newest first.
 pub async fn list_short_links(ctx: &Ctx) -> Result<Vec<ShortLink>, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
     // Clicks this server has answered but not yet written are counted too.
     super::redirect::flush(&ctx.state).await?;
@@ -166,22 +174,34 @@ pub async fn list_short_links(ctx: &Ctx) -> Result<Vec<ShortLink>, AppError> {
 
 /// Deletes a link and its statistics. Its address stops working at once.
 pub async fn delete_short_link(ctx: &Ctx, id: String) -> Result<(), AppError> {
-    ctx.require(MODULE, Action::Edit)?;
+    ctx.require(AREA, Action::Edit)?;
     let links = ctx.scoped::<LinkDoc>(LINKS)?;
     let Some(link) = links.find_one(doc! { "_id": id.trim() }).await? else {
         return Err(AppError::not_found(LinksTexts::now().nf_link));
     };
-    if links.delete_one(doc! { "_id": &link.id }).await? == 0 {
-        return Err(AppError::not_found(LinksTexts::now().nf_link));
+    // One transaction: the link, its daily counts and its room in the limit.
+    let mut tries = Tries::default();
+    loop {
+        let mut tx = tries.start(ctx.db()).await?;
+        let body = async {
+            if links.delete_one_in(&mut tx, doc! { "_id": &link.id }).await? == 0 {
+                return Err(AppError::not_found(LinksTexts::now().nf_link));
+            }
+            ctx.scoped::<DayDoc>(DAYS)?.delete_many_in(&mut tx, doc! { "link_id": &link.id }).await?;
+            crate::platform::usage::release_in(ctx, &mut tx, &super::LINKS_LIMIT, 1).await
+        }
+        .await;
+        if tx.finish(body).await?.is_some() {
+            break;
+        }
     }
-    ctx.state.short_links.forget(&link.slug);
-    ctx.scoped::<DayDoc>(DAYS)?.delete_many(doc! { "link_id": id.trim() }).await?;
+    ctx.state.ext::<crate::shortlinks::redirect::Redirects>().forget(&link.slug);
     Ok(())
 }
 
 /// Clicks per UTC day over the last `days` days (today included), one entry per day.
 pub async fn short_link_stats(ctx: &Ctx, id: String, days: u32) -> Result<ShortLinkStats, AppError> {
-    ctx.require(MODULE, Action::View)?;
+    ctx.require(AREA, Action::View)?;
     if !(1..=MAX_STATS_DAYS).contains(&days) {
         return Err(AppError::field("days", LinksTexts::now().err_days));
     }

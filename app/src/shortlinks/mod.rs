@@ -9,11 +9,10 @@ pub mod ui;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod redirect;
+#[cfg(feature = "ssr")]
+pub mod routes;
 
 use serde::{Deserialize, Serialize};
-
-/// The permission-table module key.
-pub const MODULE: &str = "links";
 
 /// The path prefix short links are served under: `/s/{slug}`.
 pub const PREFIX: &str = "/s/";
@@ -77,6 +76,64 @@ pub use crate::calendar::{day_of_ms, day_string};
 pub fn short_url(origin: &str, slug: &str) -> String {
     format!("{}{PREFIX}{slug}", origin.trim_end_matches('/'))
 }
+
+/// The area this module guards.
+pub const AREA: &str = "links";
+
+/// How many short links a workspace may have.
+pub const LINKS_LIMIT: crate::platform::Limit = crate::platform::Limit {
+    key: "short_links",
+    label: || texts::LinksTexts::now().limit_links,
+    phrase: || texts::LinksTexts::now().limit_links_phrase,
+    kind: crate::platform::LimitKind::Count,
+    order: 90,
+    #[cfg(feature = "ssr")]
+    count: Some(domain::count_links),
+    #[cfg(feature = "ssr")]
+    reclaim: None,
+    read_only: None,
+};
+
+/// M23 in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "shortlinks",
+    name: || texts::LinksTexts::now().module_name,
+    permissions: &[crate::platform::ModulePermissions {
+        module: AREA,
+        view: crate::platform::WorkspaceRole::Viewer,
+        edit: crate::platform::WorkspaceRole::Editor,
+        manage: crate::platform::WorkspaceRole::Admin,
+    }],
+    limits: &[LINKS_LIMIT],
+    endpoints: api::ENDPOINTS,
+    nav: &[crate::platform::NavEntry {
+        href: "/links",
+        label: || texts::LinksTexts::now().nav,
+        icon: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
+        section: false,
+        scope: crate::platform::NavScope::Workspace { area: AREA },
+        order: 20,
+    }],
+    cards: &[crate::platform::Card {
+        area: AREA,
+        href: "/links",
+        title: || texts::LinksTexts::now().card_title,
+        text: || texts::LinksTexts::now().card_text,
+        goals: &["link_in_bio", "social_growth"],
+        order: 20,
+    }],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: domain::indexes,
+        scoped_collections: domain::SCOPED_COLLECTIONS,
+        jobs: &[],
+        init: Some(|ext| ext.insert(redirect::Redirects::default())),
+        // Clicks are counted in memory and written every 2 s.
+        start: Some(|state, stop| redirect::spawn_flusher(state.clone(), stop)),
+        routes: Some(routes::routes),
+        erase: None,
+    },
+};
 
 #[cfg(test)]
 mod tests {

@@ -75,12 +75,12 @@ pub async fn follow(state: &AppState, slug: &str) -> Result<Option<String>, AppE
     if super::check_slug("slug", slug).is_some() {
         return Ok(None);
     }
-    let r = &state.short_links;
+    let r = &state.ext::<crate::shortlinks::redirect::Redirects>();
     let cached = r.known.lock().unwrap_or_else(|p| p.into_inner()).get(slug).filter(|k| k.at.elapsed() < TTL).cloned();
     let link = match cached {
         Some(k) => k,
         None => {
-            let Some(doc) = state.db.collection::<LinkDoc>(LINKS).find_one(doc! { "slug": slug }).await? else {
+            let Some(doc) = state.global::<LinkDoc>(LINKS).find_one(doc! { "slug": slug }).await? else {
                 r.forget(slug);
                 return Ok(None);
             };
@@ -101,7 +101,7 @@ pub async fn follow(state: &AppState, slug: &str) -> Result<Option<String>, AppE
 
 /// Writes the pending clicks. What cannot be written stays pending for the next flush.
 pub async fn flush(state: &AppState) -> Result<(), AppError> {
-    let r = &state.short_links;
+    let r = &state.ext::<crate::shortlinks::redirect::Redirects>();
     let _one = r.flushing.lock().await;
     let taken: Vec<(String, Pending)> = r.pending.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
     let mut failed: Option<AppError> = None;
@@ -137,11 +137,11 @@ pub async fn flush(state: &AppState) -> Result<(), AppError> {
 /// for what was not written.
 async fn write(db: &Db, link_id: &str, p: &Pending) -> Result<(), AppError> {
     let total: i64 = p.days.values().sum();
-    let updated = db.collection::<LinkDoc>(LINKS).update_one(doc! { "_id": link_id }, doc! { "$inc": { "clicks": total } }).await?;
+    let updated = db.global::<LinkDoc>(LINKS).update_one(doc! { "_id": link_id }, doc! { "$inc": { "clicks": total } }).await?;
     if updated.matched_count == 0 {
         return Ok(());
     }
-    let days = db.collection::<mongodb::bson::Document>(DAYS);
+    let days = db.global::<mongodb::bson::Document>(DAYS);
     for (day, n) in &p.days {
         let id = format!("{link_id}:{day}");
         let update = doc! {

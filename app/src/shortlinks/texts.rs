@@ -57,5 +57,11 @@ crate::texts! {
         public_unavailable_title: "Short link unavailable" | "Lien court indisponible",
         public_unavailable_heading: "This short link cannot be opened right now." | "Ce lien court ne peut pas être ouvert pour le moment.",
         public_unavailable_body: "Please try again in a moment." | "Réessayez dans un instant.",
+        nav: "Links" | "Liens",
+        card_title: "Short links" | "Liens courts",
+        card_text: "Short addresses that redirect anywhere, with click counts." | "Des adresses courtes qui redirigent où vous voulez, avec le nombre de clics.",
+        limit_links: "Short links" | "Liens courts",
+        limit_links_phrase: "short links" | "liens courts",
+        module_name: "Short links" | "Liens courts",
     }
 }

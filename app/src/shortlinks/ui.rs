@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::api::{delete_short_link, list_short_links, short_link_stats, CreateShortLink};
 use super::texts::LinksTexts;
-use super::{short_url, ShortLink, ShortLinkStats, MODULE};
+use super::{short_url, ShortLink, ShortLinkStats, AREA};
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::shell::{format_time, ErrorNote, Field, FormError, Loading};
@@ -70,7 +70,7 @@ pub fn LinksPage() -> impl IntoView {
 fn ShortLinks(workspace: String) -> impl IntoView {
     let ws = use_workspaces();
     let links: Links = RwSignal::new(None);
-    let can_edit = ws.can(MODULE, Action::Edit);
+    let can_edit = ws.can(AREA, Action::Edit);
     {
         let id = workspace.clone();
         leptos::task::spawn_local(async move {

@@ -10,7 +10,7 @@ pub mod domain;
 
 pub use get_status::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe.
 pub const ENDPOINTS: &[(&str, Reach)] = &[("status", Reach::Public)];
@@ -26,3 +26,23 @@ pub struct SystemStatus {
     /// Seconds since the server process started.
     pub uptime_secs: u64,
 }
+
+/// System status in the registry.
+pub const MODULE: crate::platform::Module = crate::platform::Module {
+    key: "status",
+    name: || texts::StatusTexts::now().module_name,
+    permissions: &[],
+    limits: &[],
+    endpoints: ENDPOINTS,
+    nav: &[crate::platform::NavEntry {
+        href: "/status",
+        label: || texts::StatusTexts::now().nav,
+        icon: "M2 12h4l3-8 6 16 3-8h4",
+        section: false,
+        scope: crate::platform::NavScope::Everyone,
+        order: 100,
+    }],
+    cards: &[],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts { indexes: domain::indexes, ..crate::platform::ServerParts::NONE },
+};

@@ -25,5 +25,7 @@ crate::texts! {
         uptime_minutes: "{n} min" | "{n} min",
         uptime_hours: "{h} h {min} min" | "{h} h {min} min",
         uptime_days: "{n} days" | "{n} jours",
+        nav: "Status" | "État",
+        module_name: "Status" | "État",
     }
 }

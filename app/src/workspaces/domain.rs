@@ -12,16 +12,19 @@ use super::plans;
 use super::store::{self, AuditDoc, InvitationDoc, LogoDoc, MemberDoc, WorkspaceDoc, AUDIT, INVITATIONS, LOGOS, MEMBERS};
 use super::texts::WorkspacesTexts;
 use super::{
-    Action, AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, SetupState, StartChecklist, StartStep, WorkspaceDetail,
-    WorkspaceRole, WorkspaceSummary, CURRENCIES, GOALS, KINDS,
+    Action, AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, RoleText, SetupState, StartChecklist, StartStep,
+    WorkspaceDetail, WorkspaceRole, WorkspaceSummary, CURRENCIES, GOALS, KINDS,
 };
 use crate::accounts::store::{self as accounts_store, UserDoc};
 use crate::error::{AppError, FieldError};
 use crate::i18n::fill;
 use crate::platform::db::{internal, is_duplicate_key};
 use crate::platform::mail::{self, action_email};
+use crate::platform::module_server::enqueue_in;
 use crate::platform::rate_limit::{self, Limit};
-use crate::platform::{crypto, AppState, Ctx, RequestMeta};
+use crate::platform::scoped::Scoped;
+use crate::platform::tx::Tries;
+use crate::platform::{crypto, AppState, Ctx, Job, RequestMeta};
 use crate::validate;
 
 pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -233,7 +236,8 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
     // list shows and nothing counts; the other order would leave a workspace nobody can
     // reach, holding its address for ever.
     let member = MemberDoc { id: crypto::new_id(), workspace_id: id.clone(), user_id: ctx.user_id.clone(), role: WorkspaceRole::Owner, joined_at: now() };
-    ctx.db().collection::<MemberDoc>(MEMBERS).insert_one(&member).await?;
+    let members = Scoped::<MemberDoc>::of_workspace(ctx.db(), MEMBERS, &id);
+    members.insert_one(&member).await?;
     // Find a free address: my-shop, my-shop-2, … then a random suffix.
     let mut attempt = 1;
     loop {
@@ -246,7 +250,7 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
                 w.slug = format!("{}-{suffix}", trimmed.trim_end_matches('-'));
             }
             Err(e) => {
-                let _ = ctx.db().collection::<MemberDoc>(MEMBERS).delete_one(doc! { "_id": &member.id }).await;
+                let _ = members.delete_one(doc! { "_id": &member.id }).await;
                 return Err(e.into());
             }
         }
@@ -261,7 +265,7 @@ pub async fn create_workspace(ctx: &Ctx, name: String, kind: String) -> Result<W
 // ---------------------------------------------------------------- settings
 
 pub async fn get_workspace(ctx: &Ctx) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::View)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::View)?;
     let w = load_workspace(ctx).await?;
     detail(ctx, &w).await
 }
@@ -278,7 +282,7 @@ pub async fn update_workspace(
     currency: String,
     version: i64,
 ) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let name = name.trim().to_string();
     let slug = slug.trim().to_lowercase();
     let brand_color = brand_color.trim().to_lowercase();
@@ -350,7 +354,7 @@ fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 /// Stores a new logo from a `data:` URL (what the browser's file reader produces).
 pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, AppError> {
     use base64::Engine as _;
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let bad = || AppError::field("logo", WorkspacesTexts::now().err_logo_type);
     let b64 = data_url.trim().split_once(";base64,").map(|(_, b)| b).ok_or_else(bad)?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| bad())?;
@@ -368,7 +372,7 @@ pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, Ap
     let logos = ctx.scoped::<LogoDoc>(LOGOS)?;
     let old_size = logos.find_one(doc! {}).await?.map(|l| l.data.bytes.len() as i64).unwrap_or(0);
     let would_be = w.storage_used_bytes - old_size + bytes.len() as i64;
-    plans::check(ctx.db(), &w, "storage_mb", (would_be + 1024 * 1024 - 1) / (1024 * 1024)).await?;
+    plans::check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, (would_be + 1024 * 1024 - 1) / (1024 * 1024)).await?;
     let version = now().timestamp_millis();
     let size = bytes.len() as i64;
     logos.delete_many(doc! {}).await?;
@@ -392,7 +396,7 @@ pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, Ap
 }
 
 pub async fn remove_logo(ctx: &Ctx) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let w = load_workspace(ctx).await?;
     let logos = ctx.scoped::<LogoDoc>(LOGOS)?;
     if let Some(old) = logos.find_one(doc! {}).await? {
@@ -411,7 +415,7 @@ pub async fn remove_logo(ctx: &Ctx) -> Result<WorkspaceDetail, AppError> {
 /// The logo image of a workspace, for `/logos/{id}`. Logos are public: they appear on the
 /// workspace's public pages.
 pub async fn logo(state: &AppState, workspace_id: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
-    let found = state.db.collection::<LogoDoc>(LOGOS).find_one(doc! { "workspace_id": workspace_id }).await?;
+    let found = Scoped::<LogoDoc>::of_workspace(&state.db, LOGOS, workspace_id).find_one(doc! {}).await?;
     Ok(found.map(|l| (l.content_type, l.data.bytes)))
 }
 
@@ -427,7 +431,7 @@ async fn save_setup(ctx: &Ctx, set: Document) -> Result<WorkspaceDetail, AppErro
 
 /// Step 1 again (after going back): the name and kind of the workspace.
 pub async fn setup_name(ctx: &Ctx, name: String, kind: String) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let name = name.trim().to_string();
     AppError::check_fields([check_name(&name), check_kind(kind.trim())].into_iter().flatten().collect())?;
     let w = load_workspace(ctx).await?;
@@ -442,7 +446,7 @@ pub async fn setup_name(ctx: &Ctx, name: String, kind: String) -> Result<Workspa
 
 /// Step 2: the main goals, at least one of the six.
 pub async fn setup_goals(ctx: &Ctx, goals: Vec<String>) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let mut chosen: Vec<String> = vec![];
     for g in goals.iter().map(|g| g.trim()) {
         if !GOALS.contains(&g) {
@@ -461,7 +465,7 @@ pub async fn setup_goals(ctx: &Ctx, goals: Vec<String>) -> Result<WorkspaceDetai
 
 /// Moves back, or forward to a step already reached (the team step can be skipped).
 pub async fn setup_goto(ctx: &Ctx, step: u8) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Edit)?;
     let w = load_workspace(ctx).await?;
     // The team step is optional, so from the team step the plan step is always reachable.
     let reachable = if w.setup.reached >= 3 { w.setup.reached.max(4) } else { w.setup.reached };
@@ -474,7 +478,7 @@ pub async fn setup_goto(ctx: &Ctx, step: u8) -> Result<WorkspaceDetail, AppError
 /// Step 4: the plan. Without payment set up, only Free can be chosen; choosing it ends the
 /// wizard.
 pub async fn setup_plan(ctx: &Ctx, plan: String, interval: String) -> Result<WorkspaceDetail, AppError> {
-    ctx.require("settings", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Manage)?;
     let interval = interval.trim();
     if interval != "monthly" && interval != "yearly" {
         return Err(AppError::field("interval", WorkspacesTexts::now().err_interval));
@@ -520,12 +524,12 @@ pub const GOAL_STEPS: &[(&str, &[&str])] = &[("link_in_bio", &["bio_page", "bio_
 /// Where each step is done, and the module whose edit right it needs.
 fn step_target(key: &str) -> (&'static str, &'static str) {
     match key {
-        "goals" => ("settings", "/setup"),
-        "bio_page" | "bio_publish" => ("bio", "/bio"),
-        "short_link" => ("links", "/links"),
-        "media" => ("media", "/media"),
-        "team" => ("team", "/workspace/team"),
-        _ => ("settings", "/workspace/settings"),
+        "goals" => (super::AREA_SETTINGS, "/setup"),
+        "bio_page" | "bio_publish" => (crate::bio::AREA, "/bio"),
+        "short_link" => (crate::shortlinks::AREA, "/links"),
+        "media" => (crate::media::AREA, "/media"),
+        "team" => (super::AREA_TEAM, "/workspace/team"),
+        _ => (super::AREA_SETTINGS, "/workspace/settings"),
     }
 }
 
@@ -535,10 +539,7 @@ fn step_target(key: &str) -> (&'static str, &'static str) {
 /// Each step is done or not from the workspace's records (a bio page exists, one is
 /// published, a member joined or was invited).
 pub async fn getting_started(ctx: &Ctx) -> Result<StartChecklist, AppError> {
-    use crate::bio::store::PAGES;
-    use crate::media::domain::MEDIA;
-    use crate::shortlinks::domain::LINKS;
-    ctx.require("settings", Action::View)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::View)?;
     let w = load_workspace(ctx).await?;
     let role = ctx.workspace_role()?;
     let mut keys: Vec<&str> = vec!["goals"];
@@ -553,16 +554,16 @@ pub async fn getting_started(ctx: &Ctx) -> Result<StartChecklist, AppError> {
     let mut steps: Vec<StartStep> = vec![];
     for key in keys {
         let (module, href) = step_target(key);
-        if steps.iter().any(|s| s.key == key) || !crate::workspaces::allows(role, module, Action::Edit) {
+        if steps.iter().any(|s| s.key == key) || !ctx.state.registry.allows(role, module, Action::Edit) {
             continue;
         }
         let done = match key {
             "goals" => !w.setup.goals.is_empty(),
-            "bio_page" => ctx.scoped::<Document>(PAGES)?.count(doc! {}).await? > 0,
-            "bio_publish" => ctx.scoped::<Document>(PAGES)?.count(doc! { "published": { "$ne": null } }).await? > 0,
-            "short_link" => ctx.scoped::<Document>(LINKS)?.count(doc! {}).await? > 0,
-            "media" => ctx.scoped::<Document>(MEDIA)?.count(doc! {}).await? > 0,
-            "team" => seats_taken(ctx).await? > 1,
+            "bio_page" => crate::bio::store::count_pages(ctx).await? > 0,
+            "bio_publish" => crate::bio::store::count_published(ctx).await? > 0,
+            "short_link" => crate::shortlinks::domain::count_links(ctx).await? > 0,
+            "media" => crate::media::domain::count_files(ctx).await? > 0,
+            "team" => plans::count_seats(ctx).await? > 1,
             _ => w.logo_version.is_some(),
         };
         steps.push(StartStep { key: key.to_string(), href: href.to_string(), done });
@@ -573,7 +574,7 @@ pub async fn getting_started(ctx: &Ctx) -> Result<StartChecklist, AppError> {
 // ---------------------------------------------------------------- audit log
 
 pub async fn audit_log(ctx: &Ctx) -> Result<Vec<AuditEntry>, AppError> {
-    ctx.require("audit", Action::View)?;
+    ctx.require(crate::workspaces::AREA_AUDIT, Action::View)?;
     let docs = ctx.scoped::<AuditDoc>(AUDIT)?.find(doc! {}, doc! { "at": -1, "_id": -1 }, 200).await?;
     Ok(docs.into_iter().map(|d| AuditEntry { at_ms: d.at.timestamp_millis(), actor: d.actor_name, action: d.action, detail: d.detail }).collect())
 }
@@ -582,7 +583,7 @@ pub async fn audit_log(ctx: &Ctx) -> Result<Vec<AuditEntry>, AppError> {
 
 pub async fn list_members(ctx: &Ctx) -> Result<Vec<MemberInfo>, AppError> {
     use futures_util::TryStreamExt;
-    ctx.require("team", Action::View)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::View)?;
     let members = ctx.scoped::<MemberDoc>(MEMBERS)?.find(doc! {}, doc! { "joined_at": 1 }, 1000).await?;
     let ids: Vec<&str> = members.iter().map(|m| m.user_id.as_str()).collect();
     let users: Vec<UserDoc> = accounts_store::users(ctx.db()).find(doc! { "_id": { "$in": ids } }).await?.try_collect().await?;
@@ -610,7 +611,7 @@ async fn member_of(ctx: &Ctx, user_id: &str) -> Result<MemberDoc, AppError> {
 /// Changes a member's role. Nobody changes the owner's role (ownership is transferred), and
 /// nobody gives a role above their own.
 pub async fn change_member_role(ctx: &Ctx, user_id: String, role: String) -> Result<Vec<MemberInfo>, AppError> {
-    ctx.require("team", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Manage)?;
     let new_role = check_role("role", &role)?;
     let target = member_of(ctx, &user_id).await?;
     let mine = ctx.workspace_role()?;
@@ -630,7 +631,7 @@ pub async fn change_member_role(ctx: &Ctx, user_id: String, role: String) -> Res
 }
 
 pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>, AppError> {
-    ctx.require("team", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Manage)?;
     let target = member_of(ctx, &user_id).await?;
     if target.role == WorkspaceRole::Owner {
         return Err(AppError::field("member", WorkspacesTexts::now().err_owner_removed));
@@ -641,7 +642,8 @@ pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>
     if target.user_id == ctx.user_id {
         return Err(AppError::field("member", WorkspacesTexts::now().err_remove_self));
     }
-    ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &target.user_id }).await?;
+    let removed = ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &target.user_id }).await?;
+    plans::release(ctx, &super::MEMBERS_LIMIT, removed).await?;
     let name = user_name(&ctx.state, &target.user_id).await;
     let text = fill(WorkspacesTexts::now().audit_member_removed, &[("name", &name), ("role", &target.role.label())]);
     audit(ctx, "member_removed", text).await;
@@ -650,20 +652,21 @@ pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>
 
 /// Leaves the workspace. The owner cannot leave before handing ownership over.
 pub async fn leave_workspace(ctx: &Ctx) -> Result<(), AppError> {
-    ctx.require("team", Action::View)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::View)?;
     if ctx.workspace_role()? == WorkspaceRole::Owner {
         return Err(AppError::field("member", WorkspacesTexts::now().err_owner_leaves));
     }
     let name = user_name(&ctx.state, &ctx.user_id).await;
     let text = fill(WorkspacesTexts::now().audit_member_left, &[("name", &name)]);
     audit(ctx, "member_left", text).await;
-    ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &ctx.user_id }).await?;
+    let left = ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &ctx.user_id }).await?;
+    plans::release(ctx, &super::MEMBERS_LIMIT, left).await?;
     Ok(())
 }
 
 /// Hands ownership to another member; the former owner becomes an admin.
 pub async fn transfer_ownership(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>, AppError> {
-    ctx.require("settings", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Manage)?;
     if ctx.workspace_role()? != WorkspaceRole::Owner {
         return Err(AppError::Forbidden);
     }
@@ -714,13 +717,13 @@ async fn send_invitation(ctx: &Ctx, w: &WorkspaceDoc, inv: &InvitationDoc, token
 /// Withdraws the not-yet-sent e-mail of an invitation whose link no longer works.
 async fn cancel_invitation_mail(state: &AppState, token_hash: &str) {
     let filter = doc! { "idempotency_key": format!("invite:{token_hash}"), "status": crate::platform::jobs::JobStatus::Queued.as_str() };
-    if let Err(e) = state.db.collection::<Document>(crate::platform::jobs::COLLECTION).delete_many(filter).await {
+    if let Err(e) = state.global::<Document>(crate::platform::jobs::COLLECTION).delete_many(filter).await {
         tracing::warn!(error = %e, "could not withdraw a queued invitation e-mail");
     }
 }
 
 pub async fn list_invitations(ctx: &Ctx) -> Result<Vec<PendingInvitation>, AppError> {
-    ctx.require("team", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Edit)?;
     let docs = ctx.scoped::<InvitationDoc>(INVITATIONS)?.find(doc! { "status": "pending" }, doc! { "sent_at": -1 }, 500).await?;
     let now_ms = now().timestamp_millis();
     let mut out = vec![];
@@ -739,7 +742,7 @@ pub async fn list_invitations(ctx: &Ctx) -> Result<Vec<PendingInvitation>, AppEr
 }
 
 pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec<PendingInvitation>, AppError> {
-    ctx.require("team", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Edit)?;
     let mut fields: Vec<FieldError> = validate::email("email", &email).into_iter().collect();
     let role = match check_role("role", &role) {
         Ok(r) => Some(r),
@@ -765,10 +768,11 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     if invitations.count(doc! { "email": &email, "status": "pending", "expires_at": { "$gt": now() } }).await? > 0 {
         return Err(AppError::field("email", WorkspacesTexts::now().err_invite_pending));
     }
-    plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
     rate_limit::hit(ctx.db(), INVITES_PER_WORKSPACE, &w.id).await?;
+    // The seat is taken before the invitation is written; an error below gives it back.
+    let seat = plans::reserve(ctx, &super::MEMBERS_LIMIT, 1).await?;
     // An expired pending invitation to the same address is replaced by this one.
-    invitations.update_many(doc! { "email": &email, "status": "pending" }, doc! { "$set": { "status": "expired" } }).await?;
+    end_invitations(ctx, doc! { "email": &email }, "expired").await?;
     let token = crypto::random_token(32);
     let inv = InvitationDoc {
         id: crypto::new_id(),
@@ -782,8 +786,10 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
         expires_at: after(INVITATION_TTL),
         created_at: now(),
         answered_at: None,
+        seat_released: false,
     };
     invitations.insert_one(&inv).await?;
+    seat.keep();
     send_invitation(ctx, &w, &inv, &token).await?;
     // Someone who already has an account also finds it in their notification centre, in
     // their own language.
@@ -804,37 +810,56 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     list_invitations(ctx).await
 }
 
-/// Seats in use: members plus unexpired pending invitations count against the plan.
-async fn seats_taken(ctx: &Ctx) -> Result<i64, AppError> {
-    let members = ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! {}).await?;
-    let pending = ctx.scoped::<InvitationDoc>(INVITATIONS)?.count(doc! { "status": "pending", "expires_at": { "$gt": now() } }).await?;
-    Ok((members + pending) as i64)
+/// Ends the pending invitations matching `filter` with `status`, giving back the seat of
+/// each that still held one (once: a guarded update marks it). Answers how many ended.
+async fn end_invitations(ctx: &Ctx, filter: Document, status: &str) -> Result<u64, AppError> {
+    let invitations = ctx.scoped::<InvitationDoc>(INVITATIONS)?;
+    let mut pending = filter.clone();
+    pending.insert("status", "pending");
+    let mut ended = 0;
+    let mut freed = 0;
+    for inv in invitations.find(pending, doc! { "_id": 1 }, 1000).await? {
+        let set = doc! { "$set": { "status": status, "answered_at": now(), "seat_released": true } };
+        if invitations.update_one(doc! { "_id": &inv.id, "status": "pending", "seat_released": { "$ne": true } }, set).await? == 1 {
+            freed += 1;
+            ended += 1;
+        } else {
+            ended += invitations.update_one(doc! { "_id": &inv.id, "status": "pending" }, doc! { "$set": { "status": status, "answered_at": now() } }).await?;
+        }
+    }
+    plans::release(ctx, &super::MEMBERS_LIMIT, freed).await?;
+    Ok(ended)
 }
 
 /// Sends a pending invitation again with a new link (the old link stops working) and a new
 /// 7-day expiry.
 pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<PendingInvitation>, AppError> {
-    ctx.require("team", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Edit)?;
     let w = load_workspace(ctx).await?;
     let current = ctx
         .scoped::<InvitationDoc>(INVITATIONS)?
         .find_one(doc! { "_id": invitation_id.trim(), "status": "pending" })
         .await?
         .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
-    // An expired invitation holds no seat; renewing it takes one again.
-    if current.expires_at.timestamp_millis() <= now().timestamp_millis() {
-        plans::check(ctx.db(), &w, "members", seats_taken(ctx).await? + 1).await?;
-    }
+    // An expired invitation whose seat was given back takes one again when renewed.
+    let seat = if current.seat_released { Some(plans::reserve(ctx, &super::MEMBERS_LIMIT, 1).await?) } else { None };
     rate_limit::hit(ctx.db(), INVITES_PER_WORKSPACE, &w.id).await?;
     let token = crypto::random_token(32);
+    let mut filter = doc! { "_id": invitation_id.trim(), "status": "pending" };
+    let mut update = doc! { "$set": { "token_hash": crypto::sha256_hex(&token), "sent_at": now(), "expires_at": after(INVITATION_TTL) } };
+    if seat.is_some() {
+        // Only the renewal that took the seat gives the invitation its seat back.
+        filter.insert("seat_released", true);
+        update.insert("$unset", doc! { "seat_released": "" });
+    }
     let updated = ctx
         .scoped::<InvitationDoc>(INVITATIONS)?
-        .find_one_and_update(
-            doc! { "_id": invitation_id.trim(), "status": "pending" },
-            doc! { "$set": { "token_hash": crypto::sha256_hex(&token), "sent_at": now(), "expires_at": after(INVITATION_TTL) } },
-        )
+        .find_one_and_update(filter, update)
         .await?
         .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
+    if let Some(seat) = seat {
+        seat.keep();
+    }
     cancel_invitation_mail(&ctx.state, &current.token_hash).await;
     send_invitation(ctx, &w, &updated, &token).await?;
     let text = fill(WorkspacesTexts::now().audit_resent, &[("email", &updated.email)]);
@@ -843,12 +868,15 @@ pub async fn resend_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
 }
 
 pub async fn revoke_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<PendingInvitation>, AppError> {
-    ctx.require("team", Action::Edit)?;
+    ctx.require(crate::workspaces::AREA_TEAM, Action::Edit)?;
     let updated = ctx
         .scoped::<InvitationDoc>(INVITATIONS)?
-        .find_one_and_update(doc! { "_id": invitation_id.trim(), "status": "pending" }, doc! { "$set": { "status": "revoked", "answered_at": now() } })
+        .find_one(doc! { "_id": invitation_id.trim(), "status": "pending" })
         .await?
         .ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_invitation))?;
+    if end_invitations(ctx, doc! { "_id": &updated.id }, "revoked").await? == 0 {
+        return Err(AppError::not_found(WorkspacesTexts::now().nf_invitation));
+    }
     cancel_invitation_mail(&ctx.state, &updated.token_hash).await;
     let text = fill(WorkspacesTexts::now().audit_revoked, &[("email", &updated.email)]);
     audit(ctx, "invitation_revoked", text).await;
@@ -858,7 +886,7 @@ pub async fn revoke_invitation(ctx: &Ctx, invitation_id: String) -> Result<Vec<P
 /// Finds the pending, unexpired invitation behind a link, or says why the link does not work.
 async fn open_invitation(state: &AppState, token: &str) -> Result<InvitationDoc, AppError> {
     let hash = crypto::sha256_hex(token.trim());
-    let found = state.db.collection::<InvitationDoc>(INVITATIONS).find_one(doc! { "token_hash": &hash }).await?;
+    let found = state.global::<InvitationDoc>(INVITATIONS).find_one(doc! { "token_hash": &hash }).await?;
     let t = WorkspacesTexts::now();
     let msg = match found {
         Some(inv) if inv.status == "pending" && inv.expires_at.timestamp_millis() > now().timestamp_millis() => return Ok(inv),
@@ -914,20 +942,23 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
         .ok_or_else(|| AppError::field("token", WorkspacesTexts::now().err_inv_gone))?;
     // Claim the invitation atomically: of two tabs accepting at once, one wins.
     let claimed = ctx
-        .db()
-        .collection::<InvitationDoc>(INVITATIONS)
+        .global::<InvitationDoc>(INVITATIONS)
         .find_one_and_update(doc! { "_id": &inv.id, "status": "pending" }, doc! { "$set": { "status": "accepted", "answered_at": now() } })
         .await?;
     if claimed.is_none() {
         return Err(AppError::field("token", WorkspacesTexts::now().err_inv_answered));
     }
     let member = MemberDoc { id: crypto::new_id(), workspace_id: w.id.clone(), user_id: ctx.user_id.clone(), role: inv.role, joined_at: now() };
-    let role = match ctx.db().collection::<MemberDoc>(MEMBERS).insert_one(&member).await {
+    let role = match Scoped::<MemberDoc>::of_workspace(ctx.db(), MEMBERS, &w.id).insert_one(&member).await {
         Ok(_) => inv.role,
-        // Already a member (joined another way): keep the existing membership.
-        Err(e) if is_duplicate_key(&e) => store::member_role(ctx.db(), &w.id, &ctx.user_id).await?.unwrap_or(inv.role),
+        // Already a member (joined another way): keep the existing membership, and give
+        // back the seat the invitation held.
+        Err(e) if e.is_duplicate() => {
+            crate::platform::usage::release_for(ctx.db(), &w.id, &super::MEMBERS_LIMIT, 1).await?;
+            store::member_role(ctx.db(), &w.id, &ctx.user_id).await?.unwrap_or(inv.role)
+        }
         Err(e) => {
-            let _ = ctx.db().collection::<InvitationDoc>(INVITATIONS).update_one(doc! { "_id": &inv.id }, doc! { "$set": { "status": "pending" } }).await;
+            let _ = ctx.global::<InvitationDoc>(INVITATIONS).update_one(doc! { "_id": &inv.id }, doc! { "$set": { "status": "pending" } }).await;
             return Err(e.into());
         }
     };
@@ -942,12 +973,16 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
 /// Declines an invitation. The link alone is enough: nobody needs an account to say no.
 pub async fn decline_invitation(state: &AppState, token: String) -> Result<(), AppError> {
     let inv = open_invitation(state, &token).await?;
-    let declined = state
-        .db
-        .collection::<InvitationDoc>(INVITATIONS)
-        .update_one(doc! { "_id": &inv.id, "status": "pending" }, doc! { "$set": { "status": "declined", "answered_at": now() } })
+    let invitations = Scoped::<InvitationDoc>::of_workspace(&state.db, INVITATIONS, &inv.workspace_id);
+    let declined = invitations
+        .update_one(
+            doc! { "_id": &inv.id, "status": "pending", "seat_released": { "$ne": true } },
+            doc! { "$set": { "status": "declined", "answered_at": now(), "seat_released": true } },
+        )
         .await?;
-    if declined.modified_count == 1 {
+    // Its seat goes back (an open invitation has not expired, so it still held one).
+    crate::platform::usage::release_for(&state.db, &inv.workspace_id, &super::MEMBERS_LIMIT, declined as i64).await?;
+    if declined == 1 {
         let entry = AuditDoc {
             id: format!("{:013x}{}", now().timestamp_millis(), &crypto::new_id()[..12]),
             workspace_id: inv.workspace_id.clone(),
@@ -957,8 +992,8 @@ pub async fn decline_invitation(state: &AppState, token: String) -> Result<(), A
             detail: fill(WorkspacesTexts::now().audit_declined, &[("email", &inv.email)]),
             at: now(),
         };
-        if let Err(e) = state.db.collection::<AuditDoc>(AUDIT).insert_one(entry).await {
-            tracing::warn!(error = %e, "could not write audit entry");
+        if let Err(e) = Scoped::<AuditDoc>::of_workspace(&state.db, AUDIT, &inv.workspace_id).insert_one(&entry).await {
+            tracing::warn!(error = ?e, "could not write audit entry");
         }
     }
     Ok(())
@@ -969,10 +1004,10 @@ pub async fn decline_invitation(state: &AppState, token: String) -> Result<(), A
 /// Every record the workspace owns, as JSON: the workspace itself and each scoped
 /// collection. Secrets (invitation link hashes) are left out.
 pub async fn export(ctx: &Ctx) -> Result<serde_json::Value, AppError> {
-    ctx.require("settings", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Manage)?;
     let w = load_workspace(ctx).await?;
     let mut collections = serde_json::Map::new();
-    for name in crate::scoped_collections() {
+    for name in ctx.state.scoped_collections() {
         let docs = ctx.scoped::<Document>(name)?.export_all().await?;
         let cleaned: Vec<serde_json::Value> = docs
             .into_iter()
@@ -1001,9 +1036,29 @@ pub async fn export(ctx: &Ctx) -> Result<serde_json::Value, AppError> {
     }))
 }
 
+/// Removes what a deleted workspace kept outside its scoped collections (every module's
+/// `erase`, such as media files). Queued by the deletion's transaction; safe to run again.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct EraseWorkspaceJob {
+    pub workspace_id: String,
+}
+
+impl Job for EraseWorkspaceJob {
+    const KIND: &'static str = "workspaces.erase";
+
+    async fn run(self, state: &AppState) -> Result<(), String> {
+        for m in state.registry.modules {
+            if let Some(erase) = m.server.erase {
+                erase(state, &self.workspace_id).await.map_err(|e| format!("{}: {e}", m.key))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Deletes the workspace and everything it owns. Only the owner, who must type the name.
 pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), AppError> {
-    ctx.require("settings", Action::Manage)?;
+    ctx.require(crate::workspaces::AREA_SETTINGS, Action::Manage)?;
     if ctx.workspace_role()? != WorkspaceRole::Owner {
         return Err(AppError::Forbidden);
     }
@@ -1011,16 +1066,28 @@ pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), App
     if confirm_name.trim() != w.name {
         return Err(AppError::field("confirm_name", fill(WorkspacesTexts::now().err_delete_confirm, &[("name", &w.name)])));
     }
-    // The workspace document goes first: from then on nobody can resolve it, and what
-    // remains is removed below (a retry of a partial failure finds nothing to resolve).
-    store::workspaces(ctx.db()).delete_one(doc! { "_id": &w.id }).await?;
     for inv in ctx.scoped::<InvitationDoc>(INVITATIONS)?.find(doc! { "status": "pending" }, doc! { "_id": 1 }, 10_000).await? {
         cancel_invitation_mail(&ctx.state, &inv.token_hash).await;
     }
-    for name in crate::scoped_collections() {
-        ctx.scoped::<Document>(name)?.delete_many(doc! {}).await?;
+    // One transaction: the workspace document, every record of every module's scoped
+    // collections, and the job that removes what lives outside them (files). A crash or a
+    // lost database at any point leaves either all of it or none of it.
+    let mut tries = Tries::default();
+    loop {
+        let mut tx = tries.start(ctx.db()).await?;
+        let body = async {
+            let r = store::workspaces(ctx.db()).delete_one(doc! { "_id": &w.id }).session(tx.session()).await;
+            tx.check(r)?;
+            for name in ctx.state.scoped_collections() {
+                ctx.scoped::<Document>(name)?.delete_many_in(&mut tx, doc! {}).await?;
+            }
+            enqueue_in(&ctx.state, &mut tx, &EraseWorkspaceJob { workspace_id: w.id.clone() }, &format!("erase-workspace:{}", w.id)).await
+        }
+        .await;
+        if tx.finish(body).await?.is_some() {
+            break;
+        }
     }
-    crate::media::domain::delete_all_files(ctx.db(), &w.id).await?;
     tracing::info!(workspace = %w.id, "workspace deleted");
     Ok(())
 }
@@ -1092,7 +1159,7 @@ mod tests {
             assert!(GOALS.contains(goal), "{goal} is not a goal");
             for s in *steps {
                 let (module, href) = step_target(s);
-                assert!(crate::workspaces::permission_table().iter().any(|r| r.module == module), "{s}: {module}");
+                assert!(crate::REGISTRY.permissions().any(|r| r.module == module), "{s}: {module}");
                 assert!(["/bio", "/links", "/media"].contains(&href), "{s} leads to {href}");
             }
         }

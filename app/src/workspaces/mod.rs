@@ -8,7 +8,6 @@
 //! only through the workspace-scoped layer ([`crate::platform::scoped`]).
 
 pub mod api;
-pub mod permissions;
 pub mod texts;
 pub mod ui;
 
@@ -17,40 +16,115 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod plans;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
 
 use texts::WorkspacesTexts;
 
-pub use permissions::{allows, permission_table, Action, ModulePermissions};
+pub use crate::platform::{Action, ModulePermissions, WorkspaceRole};
+use crate::platform::{Card, Limit, LimitKind, Module, NavEntry, NavScope};
 
-/// A member's role in one workspace, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkspaceRole {
-    Viewer,
-    Editor,
-    Admin,
-    Owner,
+/// The areas this module guards: the workspace's settings, its team, its audit log.
+pub const AREA_SETTINGS: &str = "settings";
+pub const AREA_TEAM: &str = "team";
+pub const AREA_AUDIT: &str = "audit";
+
+/// The seat limit: members plus pending invitations.
+pub const MEMBERS_LIMIT: Limit = Limit {
+    key: "members",
+    label: || WorkspacesTexts::now().limit_members,
+    phrase: || WorkspacesTexts::now().limit_members_phrase,
+    kind: LimitKind::Count,
+    order: 10,
+    #[cfg(feature = "ssr")]
+    count: Some(plans::count_seats),
+    #[cfg(feature = "ssr")]
+    reclaim: Some(plans::expire_invitations),
+    read_only: Some(crate::platform::ReadOnlyRecords {
+        href: "/workspace/team",
+        order: 20,
+        one: || WorkspacesTexts::now().ro_members_one,
+        many: || WorkspacesTexts::now().ro_members_many,
+        #[cfg(feature = "ssr")]
+        records: plans::seat_records_of,
+    }),
+};
+
+/// M02 and M03 in the registry.
+pub const MODULE: Module = Module {
+    key: "workspaces",
+    name: || WorkspacesTexts::now().module_name,
+    permissions: &[
+        // The workspace's settings: everyone sees them, admins change them, the owner deletes.
+        ModulePermissions { module: AREA_SETTINGS, view: WorkspaceRole::Viewer, edit: WorkspaceRole::Admin, manage: WorkspaceRole::Owner },
+        // Members and invitations: everyone sees the team, admins invite and change roles.
+        ModulePermissions { module: AREA_TEAM, view: WorkspaceRole::Viewer, edit: WorkspaceRole::Admin, manage: WorkspaceRole::Admin },
+        // The audit log: owners and admins read it; nobody edits it.
+        ModulePermissions { module: AREA_AUDIT, view: WorkspaceRole::Admin, edit: WorkspaceRole::Owner, manage: WorkspaceRole::Owner },
+    ],
+    limits: &[MEMBERS_LIMIT],
+    endpoints: api::ENDPOINTS,
+    nav: &[
+        NavEntry {
+            href: "/workspace/team",
+            label: || WorkspacesTexts::now().nav_team,
+            icon: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8",
+            section: false,
+            scope: NavScope::Workspace { area: AREA_TEAM },
+            order: 30,
+        },
+        NavEntry {
+            href: "/workspace/settings",
+            label: || WorkspacesTexts::now().nav_settings,
+            icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3 15H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 10 4.1V4a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9h.1a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
+            section: false,
+            scope: NavScope::Workspace { area: AREA_SETTINGS },
+            order: 40,
+        },
+        NavEntry {
+            href: "/workspace/audit",
+            label: || WorkspacesTexts::now().nav_audit,
+            icon: "M9 3h6v3H9zM8 4.5H6a1 1 0 0 0-1 1V20a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5.5a1 1 0 0 0-1-1h-2M9 11h6M9 15h6M9 19h3",
+            section: false,
+            scope: NavScope::Workspace { area: AREA_AUDIT },
+            order: 70,
+        },
+    ],
+    cards: &[
+        Card { area: AREA_TEAM, href: "/workspace/team", title: || WorkspacesTexts::now().card_team_title, text: || WorkspacesTexts::now().card_team_text, goals: &[], order: 50 },
+        Card {
+            area: AREA_SETTINGS,
+            href: "/workspace/settings",
+            title: || WorkspacesTexts::now().card_settings_title,
+            text: || WorkspacesTexts::now().card_settings_text,
+            goals: &[],
+            order: 60,
+        },
+        Card { area: AREA_AUDIT, href: "/workspace/audit", title: || WorkspacesTexts::now().card_audit_title, text: || WorkspacesTexts::now().card_audit_text, goals: &[], order: 70 },
+    ],
+    #[cfg(feature = "ssr")]
+    server: crate::platform::ServerParts {
+        indexes: store::indexes,
+        scoped_collections: store::SCOPED_COLLECTIONS,
+        jobs: &[crate::platform::job::<domain::EraseWorkspaceJob>()],
+        init: None,
+        start: None,
+        routes: Some(routes::routes),
+        erase: None,
+    },
+};
+
+/// How a role is named and described, in the current language.
+pub trait RoleText {
+    fn label(self) -> &'static str;
+    fn describe(self) -> &'static str;
 }
 
-impl WorkspaceRole {
-    pub const ALL: [WorkspaceRole; 4] = [WorkspaceRole::Viewer, WorkspaceRole::Editor, WorkspaceRole::Admin, WorkspaceRole::Owner];
-    /// The roles an invitation or a role change can give (ownership is transferred instead).
-    pub const ASSIGNABLE: [WorkspaceRole; 3] = [WorkspaceRole::Viewer, WorkspaceRole::Editor, WorkspaceRole::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkspaceRole::Viewer => "viewer",
-            WorkspaceRole::Editor => "editor",
-            WorkspaceRole::Admin => "admin",
-            WorkspaceRole::Owner => "owner",
-        }
-    }
-
-    /// The role's name, in the current language.
-    pub fn label(self) -> &'static str {
+impl RoleText for WorkspaceRole {
+    fn label(self) -> &'static str {
         let t = WorkspacesTexts::now();
         match self {
             WorkspaceRole::Viewer => t.role_viewer,
@@ -60,8 +134,7 @@ impl WorkspaceRole {
         }
     }
 
-    /// What the role allows, as a sentence, in the current language.
-    pub fn describe(self) -> &'static str {
+    fn describe(self) -> &'static str {
         let t = WorkspacesTexts::now();
         match self {
             WorkspaceRole::Viewer => t.role_viewer_does,
@@ -69,10 +142,6 @@ impl WorkspaceRole {
             WorkspaceRole::Admin => t.role_admin_does,
             WorkspaceRole::Owner => t.role_owner_does,
         }
-    }
-
-    pub fn parse(s: &str) -> Option<WorkspaceRole> {
-        WorkspaceRole::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 }
 
@@ -141,11 +210,6 @@ pub fn currency_name(code: &str) -> &'static str {
         "ZAR" => t.currency_zar,
         _ => "",
     }
-}
-
-/// The label of `key` in a registry of (key, label) pairs such as [`LIMIT_KEYS`].
-pub fn label_of(table: &'static [(&'static str, &'static str)], key: &str) -> &'static str {
-    table.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("")
 }
 
 /// One line of the workspace list (the switcher).
@@ -297,37 +361,6 @@ pub struct PlanCatalog {
     pub plans: Vec<PlanInfo>,
     /// Payment for paid plans is set up on this server.
     pub payments_configured: bool,
-}
-
-/// The limits a plan can carry, with how they are shown. Later modules enforce theirs.
-pub const LIMIT_KEYS: &[(&str, &str)] = &[
-    ("members", "Team members"),
-    ("storage_mb", "Storage"),
-    ("bio_pages", "Link-in-bio pages"),
-    ("sites", "Websites"),
-    ("contacts", "Contacts"),
-    ("emails_per_month", "E-mails a month"),
-    ("ai_tokens_per_month", "AI tokens a month"),
-    ("upload_mb", "Largest upload"),
-    ("short_links", "Short links"),
-];
-
-/// The label of a plan limit in the current language ("Storage", "Stockage"); the English
-/// label of [`LIMIT_KEYS`] for a key this table does not know.
-pub fn limit_label(key: &str) -> &'static str {
-    let t = texts::WorkspacesTexts::now();
-    match key {
-        "members" => t.limit_members,
-        "storage_mb" => t.limit_storage_mb,
-        "bio_pages" => t.limit_bio_pages,
-        "sites" => t.limit_sites,
-        "contacts" => t.limit_contacts,
-        "emails_per_month" => t.limit_emails_per_month,
-        "ai_tokens_per_month" => t.limit_ai_tokens_per_month,
-        "upload_mb" => t.limit_upload_mb,
-        "short_links" => t.limit_short_links,
-        other => label_of(LIMIT_KEYS, other),
-    }
 }
 
 /// Formats a price in the smallest currency unit, e.g. 1900 USD → "$19".

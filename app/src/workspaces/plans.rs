@@ -7,9 +7,11 @@ use mongodb::bson::doc;
 use serde::{Deserialize, Serialize};
 
 use super::store::{WorkspaceDoc, PLANS};
-use super::{PlanCatalog, PlanInfo, PlanLimit, LIMIT_KEYS};
+use super::{PlanCatalog, PlanInfo, PlanLimit};
 use crate::error::AppError;
-use crate::platform::{AppState, Db};
+use crate::platform::scoped::Scoped;
+use crate::platform::usage::{self, Reservation};
+use crate::platform::{AppState, BoxFut, Ctx, Db, Limit, Membership, Registry};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PlanDoc {
@@ -45,7 +47,7 @@ impl PlanDoc {
         p.as_deref().map(str::trim).filter(|p| !p.is_empty())
     }
 
-    pub fn to_info(&self) -> PlanInfo {
+    pub fn to_info(&self, registry: &Registry) -> PlanInfo {
         PlanInfo {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -53,10 +55,10 @@ impl PlanDoc {
             monthly_price: self.monthly_price,
             yearly_price: self.yearly_price,
             currency: self.currency.clone(),
-            limits: LIMIT_KEYS
-                .iter()
-                .filter(|(k, _)| self.limits.contains_key(*k))
-                .map(|(k, _)| PlanLimit { key: k.to_string(), label: super::limit_label(k).to_string(), value: self.limit(k) })
+            limits: registry
+                .limits()
+                .filter(|l| self.limits.contains_key(l.key))
+                .map(|l| PlanLimit { key: l.key.to_string(), label: (l.label)().to_string(), value: self.limit(l.key) })
                 .collect(),
         }
     }
@@ -75,9 +77,21 @@ pub fn not_loaded() -> &'static str {
     super::texts::WorkspacesTexts::now().plans_not_loaded
 }
 
-/// Checks a plan file and writes its plans (replacing plans of the same id). Returns the
-/// plans as stored, cheapest first. Nothing is written when any plan is invalid.
-pub async fn load_from_json(db: &Db, json: &str) -> Result<Vec<PlanDoc>, String> {
+/// Checks a plan file against the modules' limits in `registry` and writes its plans
+/// (replacing plans of the same id). Returns the plans as stored, cheapest first. Nothing is
+/// written when any plan is invalid.
+pub async fn load_from_json(db: &Db, registry: &Registry, json: &str) -> Result<Vec<PlanDoc>, String> {
+    let file = check_plan_file(registry, json)?;
+    let coll = db.global::<PlanDoc>(PLANS);
+    for p in &file.plans {
+        coll.replace_one(doc! { "_id": &p.id }, p).upsert(true).await.map_err(|e| format!("could not write plan {}: {e}", p.id))?;
+    }
+    all(db).await.map_err(|e| e.to_string())
+}
+
+/// Parses and checks a plan file: every limit key must belong to a registered module, and
+/// every module's limit must be in every plan (`null` for no limit).
+fn check_plan_file(registry: &Registry, json: &str) -> Result<PlanFile, String> {
     let file: PlanFile = serde_json::from_str(json).map_err(|e| format!("the plan file is not valid: {e}"))?;
     if file.plans.is_empty() {
         return Err("the plan file lists no plans".into());
@@ -99,31 +113,35 @@ pub async fn load_from_json(db: &Db, json: &str) -> Result<Vec<PlanDoc>, String>
             return Err(format!("plan {}: currency must be an ISO code such as USD", p.id));
         }
         for (k, v) in &p.limits {
-            if !LIMIT_KEYS.iter().any(|(key, _)| key == k) {
-                return Err(format!("plan {}: unknown limit {k:?} (known: {})", p.id, LIMIT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")));
+            if registry.limit(k).is_none() {
+                let known = registry.limits().map(|l| l.key).collect::<Vec<_>>().join(", ");
+                return Err(format!("plan {}: unknown limit {k:?}: no module registers it (known: {known})", p.id));
             }
             if matches!(v, Some(n) if *n < 0) {
                 return Err(format!("plan {}: limit {k} cannot be negative (use null for no limit)", p.id));
+            }
+        }
+        for m in registry.modules {
+            for l in m.limits {
+                if !p.limits.contains_key(l.key) {
+                    return Err(format!("plan {}: the {} module's limit {:?} is missing (give a number, or null for no limit)", p.id, m.key, l.key));
+                }
             }
         }
         if file.plans.iter().filter(|o| o.id == p.id).count() > 1 {
             return Err(format!("plan {} is listed twice", p.id));
         }
     }
-    let coll = db.collection::<PlanDoc>(PLANS);
-    for p in &file.plans {
-        coll.replace_one(doc! { "_id": &p.id }, p).upsert(true).await.map_err(|e| format!("could not write plan {}: {e}", p.id))?;
-    }
-    all(db).await.map_err(|e| e.to_string())
+    Ok(file)
 }
 
 /// Every plan, cheapest first.
 pub async fn all(db: &Db) -> Result<Vec<PlanDoc>, AppError> {
-    Ok(db.collection::<PlanDoc>(PLANS).find(doc! {}).sort(doc! { "rank": 1 }).await?.try_collect().await?)
+    Ok(db.global::<PlanDoc>(PLANS).find(doc! {}).sort(doc! { "rank": 1 }).await?.try_collect().await?)
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<PlanDoc>, AppError> {
-    Ok(db.collection::<PlanDoc>(PLANS).find_one(doc! { "_id": id }).await?)
+    Ok(db.global::<PlanDoc>(PLANS).find_one(doc! { "_id": id }).await?)
 }
 
 /// Whether `plan` can be bought here for `interval`: Stripe is configured
@@ -137,7 +155,7 @@ pub fn payments_configured(state: &AppState, plan: &PlanDoc, interval: &str) -> 
 pub async fn catalog(state: &AppState) -> Result<PlanCatalog, AppError> {
     let plans = all(&state.db).await?;
     let any = plans.iter().any(|p| p.monthly_price > 0 && (payments_configured(state, p, "monthly") || payments_configured(state, p, "yearly")));
-    Ok(PlanCatalog { plans: plans.iter().map(PlanDoc::to_info).collect(), payments_configured: any })
+    Ok(PlanCatalog { plans: plans.iter().map(|p| p.to_info(&state.registry)).collect(), payments_configured: any })
 }
 
 /// The plan whose limits apply to `workspace` now, and its per-workspace limit overrides
@@ -158,18 +176,9 @@ pub async fn effective_limit(db: &Db, workspace: &WorkspaceDoc, key: &str) -> Re
     Ok(overrides.get(key).copied().unwrap_or_else(|| plan.limit(key)))
 }
 
-/// How a limit is named in "You have reached the … limit".
-fn limit_phrase(key: &str) -> &str {
-    match key {
-        "members" => "team members",
-        "storage_mb" => "storage",
-        "bio_pages" => "link-in-bio pages",
-        "emails_per_month" => "monthly e-mail",
-        "ai_tokens_per_month" => "monthly AI",
-        "upload_mb" => "upload size",
-        "short_links" => "short links",
-        other => other,
-    }
+/// How a limit is named in "You have reached the … limit", from the module that owns it.
+fn limit_phrase(key: &str) -> String {
+    crate::REGISTRY.limit(key).map(|l| (l.phrase)().to_string()).unwrap_or_else(|| key.to_string())
 }
 
 /// Refuses with "limit reached" when `workspace` would have `would_be` of `key`, more than
@@ -182,7 +191,7 @@ pub async fn check(db: &Db, workspace: &WorkspaceDoc, key: &str, would_be: i64) 
         Some(max) if would_be > max => {
             let upgrade_to =
                 plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| would_be <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone());
-            Err(AppError::LimitReached { limit: limit_phrase(key).to_string(), plan: current.name.clone(), upgrade_to })
+            Err(AppError::LimitReached { limit: limit_phrase(key), plan: current.name.clone(), upgrade_to })
         }
         _ => Ok(()),
     }
@@ -241,7 +250,7 @@ impl Allowance {
     pub fn error(&self, what: &str) -> AppError {
         AppError::ReadOnly {
             what: what.to_string(),
-            limit: limit_phrase(&self.key).to_string(),
+            limit: limit_phrase(&self.key),
             included: self.limit.unwrap_or(0),
             plan: self.plan.clone(),
             upgrade_to: self.upgrade_to.clone(),
@@ -287,13 +296,18 @@ pub async fn allowance(db: &Db, workspace: &WorkspaceDoc, key: &str, records: Ve
 /// joined (ties by id).
 pub async fn seat_records(db: &Db, workspace_id: &str) -> Result<Vec<Counted>, AppError> {
     use super::store::{MemberDoc, MEMBERS};
-    let members: Vec<MemberDoc> = db.collection::<MemberDoc>(MEMBERS).find(doc! { "workspace_id": workspace_id }).limit(10_000).await?.try_collect().await?;
+    let members: Vec<MemberDoc> = Scoped::<MemberDoc>::of_workspace(db, MEMBERS, workspace_id).find(doc! {}, doc! { "_id": 1 }, 10_000).await?;
     Ok(members.into_iter().map(|m| (if m.role == super::WorkspaceRole::Owner { i64::MIN } else { m.joined_at.timestamp_millis() }, m.user_id)).collect())
+}
+
+/// The seats of the call's workspace as records, for the allowance.
+pub fn seat_records_of(ctx: &Ctx) -> BoxFut<'_, Result<Vec<Counted>, AppError>> {
+    Box::pin(async move { seat_records(ctx.db(), ctx.workspace_id()?).await })
 }
 
 /// The seat allowance of `workspace`: which members (by user id) are beyond it.
 pub async fn seat_allowance(db: &Db, workspace: &WorkspaceDoc) -> Result<Allowance, AppError> {
-    allowance(db, workspace, "members", seat_records(db, &workspace.id).await?).await
+    allowance(db, workspace, super::MEMBERS_LIMIT.key, seat_records(db, &workspace.id).await?).await
 }
 
 /// The role `user_id` acts with in `workspace_id`, given their stored `role`: a member
@@ -307,8 +321,10 @@ pub async fn seat_role(db: &Db, workspace_id: &str, user_id: &str, role: super::
     }
     let Some(w) = super::store::workspaces(db).find_one(doc! { "_id": workspace_id }).await? else { return Ok((role, None)) };
     let Some((_, current, overrides)) = effective_if_loaded(db, &w).await? else { return Ok((role, None)) };
-    let Some(limit) = overrides.get("members").copied().unwrap_or_else(|| current.limit("members")) else { return Ok((role, None)) };
-    let count = db.collection::<mongodb::bson::Document>(super::store::MEMBERS).count_documents(doc! { "workspace_id": workspace_id }).await? as i64;
+    let Some(limit) = overrides.get(super::MEMBERS_LIMIT.key).copied().unwrap_or_else(|| current.limit(super::MEMBERS_LIMIT.key)) else {
+        return Ok((role, None));
+    };
+    let count = Scoped::<mongodb::bson::Document>::of_workspace(db, super::store::MEMBERS, workspace_id).count(doc! {}).await? as i64;
     if count <= limit {
         return Ok((role, None));
     }
@@ -331,6 +347,85 @@ pub fn seat_reason(seats: &Allowance) -> String {
         Some(p) => fill(t.seat_reason_upgrade, &[("plan", &seats.plan), ("included", &included), ("upgrade", p)]),
         None => fill(t.seat_reason_room, &[("plan", &seats.plan), ("included", &included)]),
     }
+}
+
+// ---------------------------------------------------------------- reserving room
+
+/// Takes room for `n` more records of `limit` in the call's workspace, within its effective
+/// plan (an admin's override wins), before they are written; refuses with "limit reached",
+/// naming the cheapest plan that has room, when there is none. Keep the reservation once the
+/// records are written; dropped on an error, the room is given back.
+pub async fn reserve(ctx: &Ctx, limit: &'static Limit, n: i64) -> Result<Reservation, AppError> {
+    let workspace = super::domain::load_workspace(ctx).await?;
+    let max = match effective(ctx.db(), &workspace).await {
+        Ok((_, plan, overrides)) => overrides.get(limit.key).copied().unwrap_or_else(|| plan.limit(limit.key)),
+        // No plans loaded: nothing is limited (as `check` cannot limit anything either).
+        Err(AppError::Unavailable { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    match usage::reserve(ctx, limit, n, max).await? {
+        Some(r) => Ok(r),
+        None => {
+            let used = usage::used(ctx, limit).await?;
+            // The refusal names the limit, the plan and the cheapest plan with room.
+            match check(ctx.db(), &workspace, limit.key, used.max(max.unwrap_or(0)) + n).await {
+                Err(e) => Err(e),
+                Ok(()) => Err(AppError::LimitReached { limit: (limit.phrase)().to_string(), plan: String::new(), upgrade_to: None }),
+            }
+        }
+    }
+}
+
+/// Gives back the room of `n` records of `limit` that a delete removed.
+pub async fn release(ctx: &Ctx, limit: &'static Limit, n: u64) -> Result<(), AppError> {
+    usage::release(ctx, limit, n as i64).await
+}
+
+/// Seats as the reservation counter counts them: members, and invitations still pending
+/// whose seat was not given back (see [`expire_invitations`]).
+pub fn count_seats(ctx: &Ctx) -> BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move {
+        let members = ctx.scoped::<mongodb::bson::Document>(super::store::MEMBERS)?.count(doc! {}).await?;
+        let pending =
+            ctx.scoped::<mongodb::bson::Document>(super::store::INVITATIONS)?.count(doc! { "status": "pending", "seat_released": { "$ne": true } }).await?;
+        Ok((members + pending) as i64)
+    })
+}
+
+/// Gives back the seats of pending invitations that expired, each once (a guarded update
+/// marks it), and answers how many.
+pub fn expire_invitations(ctx: &Ctx) -> BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move {
+        let invitations = ctx.scoped::<mongodb::bson::Document>(super::store::INVITATIONS)?;
+        let now = mongodb::bson::DateTime::now();
+        let stale = invitations
+            .find_projected(
+                doc! { "status": "pending", "seat_released": { "$ne": true }, "expires_at": { "$lte": now } },
+                doc! { "_id": 1 },
+                doc! { "_id": 1 },
+                1000,
+            )
+            .await?;
+        let mut freed = 0;
+        for d in stale {
+            let Some(id) = d.get("_id") else { continue };
+            if invitations.update_one(doc! { "_id": id, "seat_released": { "$ne": true } }, doc! { "$set": { "seat_released": true } }).await? == 1 {
+                freed += 1;
+            }
+        }
+        release(ctx, &super::MEMBERS_LIMIT, freed as u64).await?;
+        Ok(freed)
+    })
+}
+
+/// The caller's membership in `workspace_id` (for the platform's `Ctx`): their stored role,
+/// lowered to viewer while they hold a seat beyond the plan's seat limit.
+pub fn resolve_member<'a>(ctx: &'a Ctx, workspace_id: &'a str) -> BoxFut<'a, Result<Option<Membership>, AppError>> {
+    Box::pin(async move {
+        let Some(role) = super::store::member_role(ctx.db(), workspace_id, &ctx.user_id).await? else { return Ok(None) };
+        let (role, seat_limited) = seat_role(ctx.db(), workspace_id, &ctx.user_id, role).await?;
+        Ok(Some(Membership { workspace_id: workspace_id.to_string(), role, seat_limited }))
+    })
 }
 
 #[cfg(test)]
@@ -381,5 +476,20 @@ mod tests {
         let seats =
             Allowance { key: "members".into(), limit: Some(2), used: 3, plan: "Free".into(), upgrade_to: Some("Pro".into()), read_only: vec!["u3".into()] };
         assert_eq!(seat_reason(&seats), "Your access to this workspace is view-only: its Free plan includes 2 team members, and you joined after them. Full access comes back when the workspace upgrades to Pro or makes room.");
+    }
+
+    #[test]
+    fn the_plan_file_is_checked_against_the_modules_limits() {
+        let registry = &crate::REGISTRY;
+        let shipped = include_str!("../../../config/plans.json");
+        assert!(check_plan_file(registry, shipped).is_ok(), "config/plans.json matches the registry");
+        let mut file: serde_json::Value = serde_json::from_str(shipped).unwrap();
+        file["plans"][1]["limits"]["sites_typo"] = serde_json::json!(3);
+        let e = check_plan_file(registry, &file.to_string()).err().unwrap();
+        assert!(e.contains("plan pro") && e.contains("\"sites_typo\"") && e.contains("no module registers it"), "{e}");
+        let mut file: serde_json::Value = serde_json::from_str(shipped).unwrap();
+        file["plans"][0]["limits"].as_object_mut().unwrap().remove("short_links");
+        let e = check_plan_file(registry, &file.to_string()).err().unwrap();
+        assert!(e.contains("plan free") && e.contains("shortlinks") && e.contains("\"short_links\""), "{e}");
     }
 }

@@ -85,6 +85,9 @@ pub struct InvitationDoc {
     pub created_at: DateTime,
     #[serde(default)]
     pub answered_at: Option<DateTime>,
+    /// Its seat was given back to the seat limit (it expired, or it ended).
+    #[serde(default)]
+    pub seat_released: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -110,7 +113,7 @@ pub struct LogoDoc {
 }
 
 pub fn workspaces(db: &Db) -> Collection<WorkspaceDoc> {
-    db.collection(WORKSPACES)
+    db.global(WORKSPACES)
 }
 
 /// The caller's role in `workspace_id`, or `None` when they are not a member. This is the
@@ -119,12 +122,12 @@ pub async fn member_role(db: &Db, workspace_id: &str, user_id: &str) -> Result<O
     if workspace_id.is_empty() || workspace_id.len() > 64 {
         return Ok(None);
     }
-    let found = db.collection::<MemberDoc>(MEMBERS).find_one(doc! { "workspace_id": workspace_id, "user_id": user_id }).await?;
+    let found = db.global::<MemberDoc>(MEMBERS).find_one(doc! { "workspace_id": workspace_id, "user_id": user_id }).await?;
     Ok(found.map(|m| m.role))
 }
 
 /// Every membership of one person, across workspaces (for their workspace list).
 pub async fn memberships_of(db: &Db, user_id: &str) -> Result<Vec<MemberDoc>, AppError> {
     use futures_util::TryStreamExt;
-    Ok(db.collection::<MemberDoc>(MEMBERS).find(doc! { "user_id": user_id }).limit(500).await?.try_collect().await?)
+    Ok(db.global::<MemberDoc>(MEMBERS).find(doc! { "user_id": user_id }).limit(500).await?.try_collect().await?)
 }

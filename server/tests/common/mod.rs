@@ -154,7 +154,7 @@ pub fn fixture_dist() -> PathBuf {
 async fn prepare_database(db_uri: &str, db_name: &str) {
     let work = async {
         let db = mongodb::Client::with_uri_str(db_uri).await?.database(db_name);
-        for spec in app::declared_indexes() {
+        for spec in app::platform::declared_indexes(&app::REGISTRY) {
             db.collection::<mongodb::bson::Document>(spec.collection).create_index(spec.model).await?;
         }
         Ok::<(), mongodb::error::Error>(())

@@ -37,7 +37,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use app::workspaces::api::Reach;
+use app::platform::Reach;
 use app::workspaces::{WorkspaceDetail, WorkspaceSummary};
 use app::AppError;
 use leptos::server_fn::error::FromServerFnError;

@@ -87,7 +87,7 @@ impl Env {
         let vars = [("MONGODB_URI", self.srv.db_uri.clone()), ("MONGODB_DB", self.srv.db_name.clone())];
         let config = app::platform::Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
         let db = app::platform::Db::connect(&config).await.unwrap();
-        app::workspaces::plans::load_from_json(&db, json).await.unwrap_or_else(|e| panic!("plans load: {e}"))
+        app::workspaces::plans::load_from_json(&db, &app::REGISTRY, json).await.unwrap_or_else(|e| panic!("plans load: {e}"))
     }
 
     /// Loads `config/plans.json`.

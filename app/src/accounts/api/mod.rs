@@ -40,7 +40,7 @@ pub use totp_disable::*;
 pub use update_profile::*;
 pub use verify_email::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe (checked against the
 /// source and the server's registry, so a new fn cannot escape it).

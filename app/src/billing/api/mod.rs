@@ -25,7 +25,7 @@ pub use get_billing::*;
 pub use open_billing_portal::*;
 pub use start_checkout::*;
 
-use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module (checked against the source by the cross-workspace probe).
 pub const ENDPOINTS: &[(&str, Reach)] = &[

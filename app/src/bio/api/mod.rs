@@ -28,7 +28,7 @@ pub use save_bio_draft::*;
 pub use unpublish_bio_page::*;
 pub use verify_bio_domain::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe.
 pub const ENDPOINTS: &[(&str, Reach)] = &[

@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::bio::api::{create_bio_page, get_bio_page, list_bio_pages};
 use crate::bio::texts::BioTexts;
-use crate::bio::{BioContent, BioPage, BioPageList, MODULE};
+use crate::bio::{BioContent, BioPage, BioPageList, AREA};
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::shell::{ErrorNote, Loading};
@@ -80,7 +80,7 @@ pub fn BioPagesPage() -> impl IntoView {
             });
         }
     });
-    let editable = move || ws.can(MODULE, Action::Edit);
+    let editable = move || ws.can(AREA, Action::Edit);
     view! {
         <section class="page" aria-labelledby="bio-list-title">
             <WorkspaceBar/>
@@ -254,7 +254,7 @@ pub fn BuilderPage() -> impl IntoView {
                 (true, Some(w), Some(Ok((page, content, restored)))) => {
                     // A page beyond the plan's limit opens read-only (the server refuses changes
                     // anyway); taking it offline and deleting it stay possible.
-                    let role_can_edit = untrack(|| ws.can(MODULE, Action::Edit));
+                    let role_can_edit = untrack(|| ws.can(AREA, Action::Edit));
                     let editable = role_can_edit && page.read_only.is_none();
                     let mut ed = Editor::new(w.clone(), page, content, editable);
                     ed.role_can_edit = role_can_edit;

@@ -8,7 +8,7 @@ pub use delete_media::*;
 pub use list_media::*;
 pub use upload_media::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe.
 pub const ENDPOINTS: &[(&str, Reach)] = &[("list_media", Reach::Workspace), ("upload_media", Reach::Workspace), ("delete_media", Reach::Workspace)];

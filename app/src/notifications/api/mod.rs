@@ -17,7 +17,7 @@ pub use push_subscribe::*;
 pub use push_unsubscribe::*;
 pub use set_notification_preference::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module (all about the signed-in person), for the cross-workspace
 /// probe.

@@ -10,7 +10,7 @@ pub use delete_short_link::*;
 pub use list_short_links::*;
 pub use short_link_stats::*;
 
-pub use crate::workspaces::api::Reach;
+use crate::platform::Reach;
 
 /// Every server fn of this module, for the cross-workspace probe.
 pub const ENDPOINTS: &[(&str, Reach)] = &[

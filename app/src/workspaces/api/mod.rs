@@ -54,24 +54,7 @@ pub use transfer_ownership::*;
 pub use update_workspace::*;
 pub use workspace_audit_log::*;
 
-/// How a server fn is reached, for the cross-workspace probe. Every module's `ENDPOINTS`
-/// files each of its fns under one of these, and [`crate::API_MODULES`] gathers them all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reach {
-    /// About one workspace: its id comes first, and only members get through.
-    Workspace,
-    /// About the signed-in person only (their list, a new workspace); signed out: 401.
-    Person,
-    /// Answers to whoever holds a secret from a link or an earlier step (an invitation, an
-    /// e-mail verification or password reset link, a second-factor challenge); without it,
-    /// a 4xx.
-    Link,
-    /// For platform administrators only; refused to everyone else.
-    Platform,
-    /// Anyone may call it signed out (sign up, sign in, the server's status): it acts on or
-    /// reveals nothing of any workspace, and nothing of a person beyond what the caller gave.
-    Public,
-}
+use crate::platform::Reach;
 
 /// Every server fn of this module. A test checks that this list and the registered
 /// endpoints agree, so a new fn cannot escape the cross-workspace probe.

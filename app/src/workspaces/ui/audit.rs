@@ -26,7 +26,7 @@ pub fn AuditPage() -> impl IntoView {
         <section class="page" aria-labelledby="audit-title">
             <WorkspaceBar/>
             <h1 id="audit-title">{t.audit_title}</h1>
-            {move || match (ws.ready.get(), ws.current.get().is_some(), ws.can("audit", Action::View)) {
+            {move || match (ws.ready.get(), ws.current.get().is_some(), ws.can(crate::workspaces::AREA_AUDIT, Action::View)) {
                 (false, _, _) => view! { <Loading/> }.into_any(),
                 (true, false, _) => view! { <NoWorkspace/> }.into_any(),
                 (true, true, false) => view! { <p class="muted">{t.audit_admins_only}</p> }.into_any(),

@@ -1,5 +1,5 @@
-//! The dashboard: the current workspace, arranged by its goals. It shows only modules that
-//! exist; each module adds its card to [`MODULES`] when it ships.
+//! The dashboard: the current workspace, arranged by its goals. It shows the cards of the
+//! registered modules ([`crate::REGISTRY`]); each module adds its card in its descriptor.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -7,44 +7,11 @@ use leptos_router::hooks::use_navigate;
 
 use super::{pending_invitation_path, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::i18n::fill;
+use crate::platform::Card;
 use crate::shell::{ErrorNote, Loading};
 use crate::workspaces::api::{get_workspace, getting_started};
 use crate::workspaces::texts::WorkspacesTexts;
-use crate::workspaces::{goal_label, Action, StartChecklist, WorkspaceDetail, WorkspaceRole};
-
-/// A module's card on the dashboard.
-pub struct DashboardModule {
-    /// The permission-table module that must allow viewing.
-    pub module: &'static str,
-    pub href: &'static str,
-    /// The goals this module serves; empty for "every goal". Cards for the chosen goals
-    /// come first.
-    pub goals: &'static [&'static str],
-}
-
-pub const MODULES: &[DashboardModule] = &[
-    DashboardModule { module: "bio", href: "/bio", goals: &["link_in_bio", "social_growth"] },
-    DashboardModule { module: "links", href: "/links", goals: &["link_in_bio", "social_growth"] },
-    DashboardModule { module: "media", href: "/media", goals: &[] },
-    DashboardModule { module: "billing", href: "/billing", goals: &[] },
-    DashboardModule { module: "team", href: "/workspace/team", goals: &[] },
-    DashboardModule { module: "settings", href: "/workspace/settings", goals: &[] },
-    DashboardModule { module: "audit", href: "/workspace/audit", goals: &[] },
-];
-
-/// A card's title and description, in the current language.
-pub fn card_texts(module: &str) -> (&'static str, &'static str) {
-    let t = WorkspacesTexts::now();
-    match module {
-        "bio" => (t.card_bio_title, t.card_bio_text),
-        "links" => (t.card_links_title, t.card_links_text),
-        "media" => (t.card_media_title, t.card_media_text),
-        "billing" => (t.card_billing_title, t.card_billing_text),
-        "team" => (t.card_team_title, t.card_team_text),
-        "settings" => (t.card_settings_title, t.card_settings_text),
-        _ => (t.card_audit_title, t.card_audit_text),
-    }
-}
+use crate::workspaces::{goal_label, Action, RoleText, StartChecklist, WorkspaceDetail, WorkspaceRole};
 
 /// What a "Getting started" step says, in the current language.
 pub fn step_label(key: &str) -> &'static str {
@@ -61,9 +28,9 @@ pub fn step_label(key: &str) -> &'static str {
 }
 
 /// Orders the cards: those serving a chosen goal first, then the ones for every goal.
-pub fn arrange(goals: &[String]) -> Vec<&'static DashboardModule> {
-    let mut cards: Vec<&DashboardModule> = MODULES.iter().collect();
-    let score = |m: &DashboardModule| {
+pub fn arrange(goals: &[String]) -> Vec<Card> {
+    let mut cards = crate::REGISTRY.cards();
+    let score = |m: &Card| {
         if m.goals.is_empty() {
             1
         } else if m.goals.iter().any(|g| goals.iter().any(|c| c == g)) {
@@ -163,8 +130,8 @@ fn Overview(detail: WorkspaceDetail) -> impl IntoView {
             <section aria-labelledby="modules-title">
                 <h2 id="modules-title" class="small-title">{t.dash_modules}</h2>
                 <ul class="module-grid">
-                    {move || cards.clone().into_iter().filter(|m| ws.can(m.module, Action::View)).map(|m| {
-                        let (title, text) = card_texts(m.module);
+                    {move || cards.clone().into_iter().filter(|m| ws.can(m.area, Action::View)).map(|m| {
+                        let (title, text) = ((m.title)(), (m.text)());
                         view! {
                             <li class="card module-card">
                                 <h3><A href=m.href>{title}</A></h3>
@@ -224,11 +191,13 @@ mod tests {
 
     #[test]
     fn cards_link_to_existing_pages_and_only_registered_modules() {
-        let table = crate::workspaces::permission_table();
-        for m in MODULES {
-            assert!(table.iter().any(|r| r.module == m.module), "{} has no row in the permission table", m.module);
+        let cards = crate::REGISTRY.cards();
+        for m in &cards {
+            assert!(crate::REGISTRY.permissions().any(|r| r.module == m.area), "{} has no row in the permission table", m.area);
             assert!(m.href.starts_with('/'));
         }
-        assert_eq!(arrange(&["link_in_bio".into()]).len(), MODULES.len());
+        assert!(cards.len() >= 7, "every module's card is registered: {}", cards.len());
+        assert_eq!(arrange(&["link_in_bio".into()]).len(), cards.len());
+        assert_eq!(arrange(&["link_in_bio".into()])[0].href, "/bio", "a chosen goal's cards come first");
     }
 }

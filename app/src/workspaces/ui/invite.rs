@@ -2,6 +2,8 @@
 //! Signed out, it explains how to continue and remembers the link for after sign-in.
 
 use leptos::prelude::*;
+
+use crate::workspaces::RoleText;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 

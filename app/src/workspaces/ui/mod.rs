@@ -10,6 +10,8 @@ mod team;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+
+use crate::workspaces::RoleText;
 use leptos_router::hooks::use_navigate;
 
 pub use audit::AuditPage;
@@ -21,7 +23,7 @@ pub use team::TeamPage;
 
 use super::api::list_workspaces;
 use super::texts::WorkspacesTexts;
-use super::{allows, Action, WorkspaceRole, WorkspaceSummary};
+use super::{Action, WorkspaceRole, WorkspaceSummary};
 use crate::accounts::ui::use_auth;
 use crate::error::AppError;
 
@@ -97,7 +99,7 @@ impl Workspaces {
     /// Whether the caller's role in the current workspace allows `action` in `module`.
     /// Only for showing or hiding controls: the server decides.
     pub fn can(self, module: &str, action: Action) -> bool {
-        self.current_summary().is_some_and(|w| allows(w.role, module, action))
+        self.current_summary().is_some_and(|w| crate::REGISTRY.allows(w.role, module, action))
     }
 
     pub fn role(self) -> Option<WorkspaceRole> {

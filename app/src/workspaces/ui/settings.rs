@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::workspaces::RoleText;
+
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::accounts::api::current_user;
 use crate::error::AppError;
@@ -65,8 +67,8 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn SettingsView(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>) -> impl IntoView {
     let ws = use_workspaces();
-    let editable = ws.can("settings", Action::Edit);
-    let owner = ws.can("settings", Action::Manage);
+    let editable = ws.can(crate::workspaces::AREA_SETTINGS, Action::Edit);
+    let owner = ws.can(crate::workspaces::AREA_SETTINGS, Action::Manage);
     view! {
         {if editable {
             view! { <SettingsForm detail=detail.clone() store=store/> <LogoSection detail=detail.clone() store=store/> }.into_any()

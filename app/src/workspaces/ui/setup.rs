@@ -2,6 +2,8 @@
 //! server as it is completed, so another device resumes at the same step.
 
 use leptos::prelude::*;
+
+use crate::workspaces::RoleText;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{require_signed_in, use_workspaces};

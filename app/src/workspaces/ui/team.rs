@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::workspaces::RoleText;
+
 use super::setup::RoleSelect;
 use super::{require_signed_in, use_workspaces, NoWorkspace, WorkspaceBar};
 use crate::error::AppError;
@@ -40,7 +42,7 @@ fn Team(workspace: String) -> impl IntoView {
     let ws = use_workspaces();
     let members: RwSignal<Option<Result<Vec<MemberInfo>, AppError>>> = RwSignal::new(None);
     let invitations: RwSignal<Option<Result<Vec<PendingInvitation>, AppError>>> = RwSignal::new(None);
-    let can_invite = ws.can("team", Action::Edit);
+    let can_invite = ws.can(crate::workspaces::AREA_TEAM, Action::Edit);
     {
         let id = workspace.clone();
         leptos::task::spawn_local(async move {
@@ -88,7 +90,7 @@ fn MembersSection(workspace: String, members: RwSignal<Option<Result<Vec<MemberI
             .or_else(|| transfer.value().get().and_then(|r| r.err()))
     });
     let my_role = move || ws.role().unwrap_or(WorkspaceRole::Viewer);
-    let manage = move || ws.can("team", Action::Manage);
+    let manage = move || ws.can(crate::workspaces::AREA_TEAM, Action::Manage);
     view! {
         <section class="card" aria-labelledby="members-title">
             <h2 id="members-title">{t.team_members}</h2>

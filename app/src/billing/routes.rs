@@ -1,9 +1,9 @@
 //! `POST /webhooks/stripe`: Stripe's webhook deliveries. Not under `/api`, so the
 //! same-origin check for browser writes does not apply; the Stripe signature is what
-//! authenticates a delivery (see `app::billing::webhook`).
+//! authenticates a delivery (see `crate::billing::webhook`).
 
-use app::billing::webhook::{self, WebhookError};
-use app::platform::AppState;
+use crate::billing::webhook::{self, WebhookError};
+use crate::platform::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -21,4 +21,9 @@ pub async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, b
         Err(WebhookError::NotConfigured) => (StatusCode::SERVICE_UNAVAILABLE, "STRIPE_WEBHOOK_SECRET is not set").into_response(),
         Err(WebhookError::Failed) => (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response(),
     }
+}
+
+/// The module's public routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/webhooks/stripe", axum::routing::post(stripe_webhook))
 }

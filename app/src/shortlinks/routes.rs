@@ -1,11 +1,11 @@
 //! `GET /s/{slug}`: the public redirect of M23 short links. Only stored links redirect (no
-//! open redirect); clicks are counted in memory and written every 2 s (app::shortlinks::redirect).
+//! open redirect); clicks are counted in memory and written every 2 s (crate::shortlinks::redirect).
 //! The pages shown instead (no such link, or the database is unavailable) are in the
 //! visitor's language, from `Accept-Language`.
 
-use app::i18n::Lang;
-use app::platform::AppState;
-use app::shortlinks::texts::LinksTexts;
+use crate::i18n::Lang;
+use crate::platform::AppState;
+use crate::shortlinks::texts::LinksTexts;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -32,8 +32,8 @@ fn not_found(lang: Lang) -> Response {
 }
 
 pub async fn follow(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    let lang = app::i18n::from_accept_language(&headers);
-    match app::shortlinks::redirect::follow(&state, &slug).await {
+    let lang = crate::i18n::from_accept_language(&headers);
+    match crate::shortlinks::redirect::follow(&state, &slug).await {
         Ok(Some(url)) => {
             let Ok(location) = HeaderValue::from_str(&url) else {
                 tracing::error!(%slug, "stored short link address is not a valid header value");
@@ -51,4 +51,9 @@ pub async fn follow(State(state): State<AppState>, Path(slug): Path<String>, hea
             page(status, lang, t.public_unavailable_title, t.public_unavailable_heading, t.public_unavailable_body)
         }
     }
+}
+
+/// The module's public routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/s/{slug}", axum::routing::get(follow))
 }
