@@ -239,11 +239,7 @@ pub fn start(cfg: &OidcConfig) -> AuthStart {
 /// Compares two strings in time independent of where they differ (use it
 /// for the callback's `state`).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::platform::crypto::ct_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// The verified identity from the ID token.
