@@ -10,7 +10,6 @@ pub mod observability;
 pub mod security;
 pub mod shortlink_routes;
 pub mod site_texts;
-pub mod smtp_sink;
 pub mod static_files;
 pub mod workspace_routes;
 
