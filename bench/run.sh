@@ -55,8 +55,8 @@ if [[ -n "${SKIP_BUILD:-}" ]]; then
   [[ -x "$SERVER_BIN" && -x "$SINK_BIN" ]] || die "SKIP_BUILD is set but target/release has no mewayz-server and mail-sink"
   warn "SKIP_BUILD: using the release binaries built $(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 else
-  say "Building the release server (cargo build --release -p server --bins; the first time takes 15-20 minutes on 2 cores)"
-  cargo build --quiet --release -p server --bins
+  say "Building the release server and mail sink (cargo build --release -p server --bins -p devtools --bin mail-sink; the first time takes 15-20 minutes on 2 cores)"
+  cargo build --quiet --release -p server --bins -p devtools --bin mail-sink
 fi
 BUILT_AT="$(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 

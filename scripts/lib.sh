@@ -116,7 +116,7 @@ build_client() {
 
 build_server() {
   say "Building the server"
-  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server --bin mail-sink --bin fake-stripe)
+  (cd "$ROOT" && cargo build --quiet -p server --bin mewayz-server -p devtools --bin mail-sink --bin fake-stripe)
 }
 
 free_port() {
@@ -168,7 +168,7 @@ stop_pid() {
 }
 
 # start_fake_stripe PORT WEBHOOK_URL SECRET: the test-only fake Stripe API and Checkout page
-# (server/src/bin/fake_stripe.rs), delivering signed webhooks to WEBHOOK_URL. Sets STRIPE_PID.
+# (devtools/src/fake_stripe.rs), delivering signed webhooks to WEBHOOK_URL. Sets STRIPE_PID.
 start_fake_stripe() {
   FAKE_STRIPE_PORT="$1" FAKE_STRIPE_WEBHOOK_URL="$2" STRIPE_WEBHOOK_SECRET="$3" \
     "$ROOT/target/debug/fake-stripe" >"$ROOT/target/fake-stripe-$1.log" 2>&1 &
@@ -176,7 +176,8 @@ start_fake_stripe() {
   wait_for_port 127.0.0.1 "$1" 15 || { cat "$ROOT/target/fake-stripe-$1.log" >&2; die "the fake Stripe did not start on port $1"; }
 }
 
-# start_mail_sink PORT DIR: the local SMTP sink that captures all outgoing mail.
+# start_mail_sink PORT DIR: the local SMTP sink that captures all outgoing mail
+# (devtools/src/smtp_sink.rs).
 # Sets SINK_PID.
 start_mail_sink() {
   mkdir -p "$2"

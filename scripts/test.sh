@@ -33,7 +33,7 @@ lint() { # name command...
   fi
 }
 lint fmt cargo fmt --all --check
-lint clippy-server cargo clippy --quiet -p app -p server --tests --bins -- -D warnings
+lint clippy-server cargo clippy --quiet -p app -p server -p devtools --tests --bins -- -D warnings
 lint clippy-client cargo clippy --quiet -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 DB_PORT="$(free_port)"
@@ -42,7 +42,7 @@ start_database "$DB_PORT" ":memory:"
 export MEWAYZ_TEST_MONGODB_URI="mongodb://127.0.0.1:$DB_PORT/?retryWrites=false"
 
 say "Running the cargo unit and integration tests"
-cargo test -p app -p server --no-fail-fast 2>&1 | tee "$ROOT/target/cargo-test.log"
+cargo test -p app -p server -p devtools --no-fail-fast 2>&1 | tee "$ROOT/target/cargo-test.log"
 CARGO_RC=${PIPESTATUS[0]}
 RUST_PASSED=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$ROOT/target/cargo-test.log" | awk '{s+=$4} END {print s+0}')
 RUST_FAILED=$(grep -Eo '[0-9]+ failed;' "$ROOT/target/cargo-test.log" | awk '{s+=$1} END {print s+0}')

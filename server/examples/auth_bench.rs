@@ -50,7 +50,7 @@ async fn main() {
 
     // 2. A server with a mail sink, trusting X-Forwarded-For so each request can come from
     //    its own address (the per-IP sign-in limit is 30 per 15 minutes).
-    let sink = server::smtp_sink::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+    let sink = devtools::smtp_sink::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
     let vars = [
         ("HOST", "127.0.0.1".to_string()),
         ("PORT", "0".to_string()),

@@ -22,8 +22,7 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 }
 
 fn state_cookie(state: &AppState, value: &str, max_age: u64) -> String {
-    let secure = if state.config.cookie_secure { "; Secure" } else { "" };
-    format!("{STATE_COOKIE}={value}; Path=/auth/google; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+    app::platform::request::private_cookie(state, STATE_COOKIE, value, "/auth/google", max_age)
 }
 
 pub async fn start(State(state): State<AppState>) -> Response {

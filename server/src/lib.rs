@@ -7,7 +7,6 @@ pub mod google_routes;
 pub mod observability;
 pub mod security;
 pub mod site_texts;
-pub mod smtp_sink;
 pub mod static_files;
 
 use std::future::Future;

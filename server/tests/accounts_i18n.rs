@@ -12,7 +12,7 @@ use common::web::*;
 const FR: &MailTexts = &MailTexts::FR;
 const EN: &MailTexts = &MailTexts::EN;
 
-fn assert_in(m: &server::smtp_sink::CapturedMessage, t: &MailTexts, other: &MailTexts) {
+fn assert_in(m: &devtools::smtp_sink::CapturedMessage, t: &MailTexts, other: &MailTexts) {
     let text = m.text_body();
     let html = m.html_body().unwrap_or_default();
     assert!(text.contains(t.sign_off), "sign-off {:?} missing: {text}", t.sign_off);

@@ -1,5 +1,5 @@
 //! M04 billing, end to end over HTTP against the real database wire server, with a local
-//! fake of Stripe's API (`common::fake_stripe`). Webhooks are signed exactly as Stripe
+//! fake of Stripe's API (`devtools::fake_stripe`). Webhooks are signed exactly as Stripe
 //! signs them.
 
 mod common;
@@ -11,9 +11,9 @@ use app::billing::{AdminPlan, AdminWorkspaceBilling, BillingOverview, Coupon};
 use app::bio::BioPage;
 use app::workspaces::{PendingInvitation, WorkspaceDetail};
 use app::AppError;
-use common::fake_stripe::{event_json, subscription_json, FakeStripe};
 use common::probe::{self, Fixture, ModuleSpec};
 use common::web::*;
+use devtools::fake_stripe::{event_json, subscription_json, FakeStripe};
 use mongodb::bson::{doc, DateTime, Document};
 use serde_json::{json, Value};
 

@@ -32,10 +32,10 @@ use app::media::MediaFile;
 use app::shortlinks::ShortLink;
 use app::workspaces::WorkspaceDetail;
 use app::AppError;
-use common::fake_stripe::{event_json, subscription_json, FakeStripe};
 use common::probe::PNG_DATA_URL;
 use common::server_fns::{all_declared, Arg, Declared};
 use common::web::*;
+use devtools::fake_stripe::{event_json, subscription_json, FakeStripe};
 use mongodb::bson::{doc, Bson, Document};
 use serde_json::json;
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 use app::platform::jobs::{self, Job, JobHandler, JobStatus};
 use app::platform::mailer::{Mailer, OutgoingEmail};
 use common::DbServer;
+use devtools::smtp_sink;
 use mongodb::bson;
-use server::smtp_sink;
 
 /// Sends `send_email` jobs whose payload is an [`OutgoingEmail`].
 struct EmailJobs {

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use app::platform::mailer::{MailError, Mailer, OutgoingEmail};
-use server::smtp_sink::{self, MAX_MESSAGE_BYTES};
+use devtools::smtp_sink::{self, MAX_MESSAGE_BYTES};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;

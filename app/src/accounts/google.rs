@@ -12,6 +12,12 @@
 //!    returned `id_token` (RS256 only, key from the provider's JWKS, `iss`,
 //!    `aud`, `azp`, `exp`, `iat`, `nonce`) and returns a [`GoogleIdentity`].
 //!
+//! The protocol is the `openidconnect` crate's, with its `oauth2` base: the
+//! authorization URL, PKCE, the code exchange (over the app's `reqwest`
+//! client), and the ID token's signature and standard claims. This module
+//! adds what the provider and the app ask beyond that: Google's `azp` and
+//! `iat` rules, the key cache, and a clear reason for every refusal.
+//!
 //! Nothing here stores anything: there is no session or database coupling.
 //! The only shared state is the [`JwksCache`], which should live as long as
 //! the app (put one in the axum state next to a `reqwest::Client`).
@@ -21,16 +27,24 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr as _;
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use rand::RngCore as _;
+use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+};
+use openidconnect::core::{
+    CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKey, CoreJsonWebKeySet, CoreJsonWebKeyType, CoreJsonWebKeyUse, CoreJwsSigningAlgorithm,
+};
+use openidconnect::{ClaimsVerificationError, IssuerUrl, JsonWebKey as _, JsonWebKeyAlgorithm, Nonce, SignatureVerificationError};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use tokio::sync::{Mutex, RwLock};
 
 /// Google's issuer identifier (the value of `iss` in its ID tokens).
@@ -185,30 +199,44 @@ impl fmt::Debug for AuthStart {
     }
 }
 
-/// `n` random bytes from the OS, base64url without padding (only
-/// unreserved characters: `A-Z a-z 0-9 - _`).
-fn random_token(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+/// The OAuth 2.0 client for this configuration (`oauth2`, the base of `openidconnect`): the
+/// client secret goes in the token request's form body, as Google accepts and the tests' provider
+/// requires.
+fn oauth_client(cfg: &OidcConfig) -> Result<OAuthClient, oauth2::url::ParseError> {
+    Ok(oauth2::Client::new(ClientId::new(cfg.client_id.clone()))
+        .set_client_secret(ClientSecret::new(cfg.client_secret.clone()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_auth_uri(AuthUrl::new(cfg.authorization_endpoint.clone())?)
+        .set_token_uri(TokenUrl::new(cfg.token_endpoint.clone())?)
+        .set_redirect_uri(RedirectUrl::new(cfg.redirect_uri.clone())?))
 }
+
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    StandardTokenResponse<IdTokenField, BasicTokenType>,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// The token response's `id_token`, kept as the provider sent it, so that every flaw in it is
+/// reported by [`verify_id_token`] with its reason rather than as an unreadable response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct IdTokenField {
+    #[serde(default)]
+    id_token: Option<String>,
+}
+
+impl ExtraTokenFields for IdTokenField {}
 
 /// PKCE S256 challenge: base64url(sha256(verifier)) without padding.
 pub fn pkce_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.to_owned())).as_str().to_owned()
 }
 
 /// Begins a login: fresh random `state` (32 bytes), `nonce` (32 bytes) and
@@ -216,34 +244,28 @@ fn percent_encode(value: &str) -> String {
 /// `response_type=code`, `scope`, `client_id`, `redirect_uri`, `state`,
 /// `nonce`, `code_challenge` and `code_challenge_method=S256`.
 pub fn start(cfg: &OidcConfig) -> AuthStart {
-    let state = random_token(32);
-    let nonce = random_token(32);
-    let pkce_verifier = random_token(64);
-    let challenge = pkce_challenge(&pkce_verifier);
-    let params: [(&str, &str); 8] = [
-        ("response_type", "code"),
-        ("client_id", &cfg.client_id),
-        ("redirect_uri", &cfg.redirect_uri),
-        ("scope", SCOPES),
-        ("state", &state),
-        ("nonce", &nonce),
-        ("code_challenge", &challenge),
-        ("code_challenge_method", "S256"),
-    ];
-    let query = params.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&");
-    let sep = if cfg.authorization_endpoint.contains('?') { '&' } else { '?' };
-    let url = format!("{}{sep}{query}", cfg.authorization_endpoint);
-    AuthStart { url, state, nonce, pkce_verifier }
+    let nonce = Nonce::new_random_len(32);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256_len(64);
+    let (url, state) = match oauth_client(cfg) {
+        Ok(client) => client
+            .authorize_url(|| CsrfToken::new_random_len(32))
+            .add_scopes(SCOPES.split(' ').map(|s| Scope::new(s.to_owned())))
+            .add_extra_param("nonce", nonce.secret())
+            .set_pkce_challenge(challenge)
+            .url(),
+        // Unreachable for a configuration from `from_lookup`, which checked every URL.
+        Err(_) => (oauth2::url::Url::parse("about:blank").expect("a valid URL"), CsrfToken::new_random_len(32)),
+    };
+    // Form encoding writes a space as `+` (a real `+` is `%2B`); give it as `%20`, the form
+    // every OAuth server reads, as this URL has always been written.
+    let url = url.as_str().replace('+', "%20");
+    AuthStart { url, state: state.secret().clone(), nonce: nonce.secret().clone(), pkce_verifier: verifier.secret().clone() }
 }
 
 /// Compares two strings in time independent of where they differ (use it
 /// for the callback's `state`).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::platform::crypto::ct_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// The verified identity from the ID token.
@@ -306,14 +328,31 @@ fn classify(e: &reqwest::Error) -> &'static str {
     }
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    id_token: Option<String>,
+/// The HTTP client `oauth2` sends the token request with: the app's `reqwest` client, with
+/// [`TOKEN_TIMEOUT`], noting the response's status (a token error carries the provider's
+/// error code but not the HTTP status, which [`OidcError::TokenExchange`] reports).
+struct TokenHttp<'a> {
+    http: &'a reqwest::Client,
+    status: AtomicU16,
 }
 
-#[derive(Deserialize)]
-struct TokenErrorResponse {
-    error: Option<String>,
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp<'_> {
+    type Error = reqwest::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let mut request = reqwest::Request::try_from(request)?;
+            *request.timeout_mut() = Some(TOKEN_TIMEOUT);
+            let response = self.http.execute(request).await?;
+            self.status.store(response.status().as_u16(), Ordering::Relaxed);
+            let (code, headers) = (response.status(), response.headers().clone());
+            let mut out = oauth2::HttpResponse::new(response.bytes().await?.to_vec());
+            *out.status_mut() = code;
+            *out.headers_mut() = headers;
+            Ok(out)
+        })
+    }
 }
 
 /// Finishes a login: exchanges `code` at the token endpoint (with the
@@ -329,89 +368,77 @@ pub async fn finish(
     pkce_verifier: &str,
     expected_nonce: &str,
 ) -> Result<GoogleIdentity, OidcError> {
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", &cfg.redirect_uri),
-        ("client_id", &cfg.client_id),
-        ("client_secret", &cfg.client_secret),
-        ("code_verifier", pkce_verifier),
-    ];
-    let resp = http
-        .post(&cfg.token_endpoint)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .form(&form)
-        .timeout(TOKEN_TIMEOUT)
-        .send()
-        .await
-        .map_err(|e| OidcError::TokenRequest(classify(&e)))?;
-    let status = resp.status();
-    let body = resp.bytes().await.map_err(|e| OidcError::TokenRequest(classify(&e)))?;
-    if !status.is_success() {
+    let client = oauth_client(cfg).map_err(|_| OidcError::TokenRequest("invalid endpoint URL"))?;
+    let token_http = TokenHttp { http, status: AtomicU16::new(0) };
+    let exchanged = client
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
+        .request_async(&token_http)
+        .await;
+    let status = token_http.status.load(Ordering::Relaxed);
+    let token = match exchanged {
+        Ok(token) => token,
+        Err(RequestTokenError::Request(e)) => return Err(OidcError::TokenRequest(classify(&e))),
         // Keep only a short, well-formed OAuth error code; never echo the body.
-        let error =
-            serde_json::from_slice::<TokenErrorResponse>(&body).ok().and_then(|b| b.error).filter(|e| e.len() <= 64 && e.bytes().all(|c| c.is_ascii_graphic()));
-        return Err(OidcError::TokenExchange { status: status.as_u16(), error });
-    }
-    let token: TokenResponse = serde_json::from_slice(&body).map_err(|_| OidcError::TokenResponse)?;
-    let id_token = token.id_token.ok_or_else(|| invalid("no id_token in token response"))?;
-    verify_id_token(cfg, http, jwks, &id_token, expected_nonce).await
+        Err(RequestTokenError::ServerResponse(e)) => {
+            let error = Some(e.error().as_ref().to_owned()).filter(|e| e.len() <= 64 && e.bytes().all(|c| c.is_ascii_graphic()));
+            return Err(OidcError::TokenExchange { status, error });
+        }
+        Err(_) if status != 200 => return Err(OidcError::TokenExchange { status, error: None }),
+        Err(_) => return Err(OidcError::TokenResponse),
+    };
+    let id_token = token.extra_fields().id_token.as_deref().ok_or_else(|| invalid("no id_token in token response"))?;
+    verify_id_token(cfg, http, jwks, id_token, expected_nonce).await
 }
 
-/// Claims read from the ID token (`exp`, `iss` and `aud` are checked by
-/// jsonwebtoken; the rest here).
+/// The claims that decide which reason a refused token gets, read before its signature is
+/// checked (nothing here is trusted: `openidconnect` verifies the token afterwards).
 #[derive(Deserialize)]
-struct IdClaims {
+struct UnverifiedClaims {
     #[serde(default)]
-    sub: Option<String>,
+    iss: Option<serde_json::Value>,
     #[serde(default)]
-    email: Option<String>,
-    /// Google sends a bool; some providers send "true"/"false".
+    aud: Option<serde_json::Value>,
     #[serde(default)]
-    email_verified: Option<serde_json::Value>,
+    sub: Option<serde_json::Value>,
     #[serde(default)]
-    name: Option<String>,
+    exp: Option<serde_json::Value>,
     #[serde(default)]
-    picture: Option<String>,
-    #[serde(default)]
-    nonce: Option<String>,
-    #[serde(default)]
-    iat: Option<u64>,
-    #[serde(default)]
-    exp: Option<u64>,
-    #[serde(default)]
-    azp: Option<String>,
-    #[serde(default)]
-    aud: serde_json::Value,
+    iat: Option<serde_json::Value>,
 }
 
-/// The header's `alg`, read without trusting anything else in the token, so
-/// that `none`, HS256 etc. are refused with a clear reason before any key
-/// is looked up.
-fn header_alg(token: &str) -> Result<String, OidcError> {
+/// The header's `alg` and `kid` and the payload's claims, read without trusting anything, so
+/// that `none`, HS256, a missing claim or a foreign issuer are refused with a clear reason
+/// before any key is looked up.
+fn unverified_parts(token: &str) -> Result<(String, Option<String>, UnverifiedClaims), OidcError> {
     let mut parts = token.split('.');
-    let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(header), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(invalid("not a JWS compact token"));
     };
-    let bytes = URL_SAFE_NO_PAD.decode(header).map_err(|_| invalid("malformed header"))?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid("malformed header"))?;
-    match value.get("alg").and_then(|a| a.as_str()) {
-        Some(alg) => Ok(alg.chars().take(16).collect()),
-        None => Err(invalid("header has no alg")),
-    }
+    let header = URL_SAFE_NO_PAD.decode(header).map_err(|_| invalid("malformed header"))?;
+    let header: serde_json::Value = serde_json::from_slice(&header).map_err(|_| invalid("malformed header"))?;
+    let alg = header.get("alg").and_then(|a| a.as_str()).ok_or_else(|| invalid("header has no alg"))?.chars().take(16).collect();
+    let kid = header.get("kid").and_then(|k| k.as_str()).map(str::to_owned);
+    let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid("malformed claims"))?;
+    let claims = serde_json::from_slice(&payload).map_err(|_| invalid("malformed claims"))?;
+    Ok((alg, kid, claims))
+}
+
+fn unix_secs(t: chrono::DateTime<chrono::Utc>) -> u64 {
+    u64::try_from(t.timestamp()).unwrap_or(0)
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    unix_secs(chrono::Utc::now())
 }
 
 /// Verifies an ID token and extracts the identity. Checks, in order: `alg`
-/// is RS256 (nothing else), `kid` names a key of the JWKS (refetched once if
-/// unknown), the signature, `iss` (see [`OidcConfig::issuer`]), `aud`
-/// contains `client_id` (and `azp`, if present or if there are several
-/// audiences, equals it), `exp` not passed, `iat` present, not in the
-/// future and not older than an hour, `nonce` equals `expected_nonce`,
-/// `sub` and `email` present. Clock leeway: 60 s.
+/// is RS256 (nothing else), `exp`, `iat`, `iss`, `aud` and `sub` are present, `iss` is the
+/// configured issuer (see [`OidcConfig::issuer`]), `kid` names a key of the JWKS (refetched
+/// once if unknown); then `openidconnect` checks the signature, `iss`, that `aud` contains
+/// `client_id`, `exp` not passed and `nonce` equals `expected_nonce`; then `azp` (if present
+/// or if there are several audiences) equals `client_id`, `iat` is not in the future and not
+/// older than an hour, `sub` and `email` are present. Clock leeway: 60 s.
 pub async fn verify_id_token(
     cfg: &OidcConfig,
     http: &reqwest::Client,
@@ -419,73 +446,71 @@ pub async fn verify_id_token(
     id_token: &str,
     expected_nonce: &str,
 ) -> Result<GoogleIdentity, OidcError> {
-    let alg = header_alg(id_token)?;
+    let (alg, kid, unverified) = unverified_parts(id_token)?;
     if alg != "RS256" {
         return Err(invalid(format!("alg {alg:?} not allowed (RS256 only)")));
     }
-    let header = jsonwebtoken::decode_header(id_token).map_err(|_| invalid("malformed header"))?;
-    let kid = header.kid.ok_or_else(|| invalid("header has no kid"))?;
+    let required = [("exp", &unverified.exp), ("iat", &unverified.iat), ("iss", &unverified.iss), ("aud", &unverified.aud), ("sub", &unverified.sub)];
+    if let Some((name, _)) = required.iter().find(|(_, v)| v.as_ref().is_none_or(serde_json::Value::is_null)) {
+        return Err(invalid(format!("missing {name} claim")));
+    }
+    let issuer = unverified.iss.as_ref().and_then(|i| i.as_str()).unwrap_or_default();
+    if !cfg.accepted_issuers().contains(&issuer) {
+        return Err(invalid("wrong issuer"));
+    }
+    let kid = kid.ok_or_else(|| invalid("header has no kid"))?;
     let key = jwks.key(http, &cfg.jwks_uri, &kid).await?;
 
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_audience(&[&cfg.client_id]);
-    validation.set_issuer(&cfg.accepted_issuers());
-    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    validation.leeway = LEEWAY_SECS;
-    validation.validate_exp = true;
-
-    let data = jsonwebtoken::decode::<IdClaims>(id_token, &key, &validation).map_err(|e| {
-        use jsonwebtoken::errors::ErrorKind as K;
-        invalid(match e.kind() {
-            K::InvalidSignature => "bad signature".to_owned(),
-            K::ExpiredSignature => "expired".to_owned(),
-            K::InvalidIssuer => "wrong issuer".to_owned(),
-            K::InvalidAudience => "wrong audience".to_owned(),
-            K::InvalidAlgorithm => "algorithm does not match the key".to_owned(),
-            K::MissingRequiredClaim(c) => format!("missing {c} claim"),
-            K::InvalidClaimFormat(c) => format!("malformed {c} claim"),
-            K::Json(_) => "malformed claims".to_owned(),
-            _ => "could not be decoded".to_owned(),
-        })
+    // `openidconnect` reads `iss` as a URL, so it cannot take Google's scheme-less form.
+    let token = CoreIdToken::from_str(id_token)
+        .map_err(|_| invalid(if issuer == GOOGLE_ISSUER_NO_SCHEME { "issuer without scheme not supported" } else { "malformed claims" }))?;
+    let issuer = IssuerUrl::new(issuer.to_owned()).map_err(|_| invalid("wrong issuer"))?;
+    let verifier = CoreIdTokenVerifier::new_public_client(ClientId::new(cfg.client_id.clone()), issuer, CoreJsonWebKeySet::new(vec![key]))
+        // Other audiences are allowed when `azp` names us, checked below.
+        .set_other_audience_verifier_fn(|_| true)
+        // `exp` with the leeway: the verifier's clock runs that much behind.
+        .set_time_fn(|| chrono::Utc::now() - chrono::Duration::seconds(LEEWAY_SECS as i64));
+    let nonce_matches = |nonce: Option<&Nonce>| match nonce {
+        Some(n) if constant_time_eq(n.secret(), expected_nonce) => Ok(()),
+        _ => Err("nonce mismatch".to_owned()),
+    };
+    let claims = token.claims(&verifier, nonce_matches).map_err(|e| match e {
+        ClaimsVerificationError::InvalidNonce(_) => OidcError::NonceMismatch,
+        ClaimsVerificationError::Expired(_) => invalid("expired"),
+        ClaimsVerificationError::InvalidIssuer(_) => invalid("wrong issuer"),
+        ClaimsVerificationError::InvalidAudience(_) => invalid("wrong audience"),
+        ClaimsVerificationError::SignatureVerification(SignatureVerificationError::CryptoError(_)) => invalid("bad signature"),
+        ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey) => invalid("unknown signing key (kid)"),
+        ClaimsVerificationError::SignatureVerification(_) => invalid("algorithm does not match the key"),
+        _ => invalid("could not be decoded"),
     })?;
-    let claims = data.claims;
 
     // azp: required when there are several audiences, and must be us.
-    let several_audiences = claims.aud.as_array().is_some_and(|a| a.len() > 1);
-    match claims.azp.as_deref() {
-        Some(azp) if azp != cfg.client_id => return Err(invalid("wrong authorized party (azp)")),
-        None if several_audiences => return Err(invalid("several audiences but no azp")),
+    match claims.authorized_party() {
+        Some(azp) if azp.as_str() != cfg.client_id => return Err(invalid("wrong authorized party (azp)")),
+        None if claims.audiences().len() > 1 => return Err(invalid("several audiences but no azp")),
         _ => {}
     }
 
-    let now = now_secs();
-    let iat = claims.iat.ok_or_else(|| invalid("missing iat claim"))?;
+    let (now, iat, exp) = (now_secs(), unix_secs(claims.issue_time()), unix_secs(claims.expiration()));
     if iat > now + LEEWAY_SECS {
         return Err(invalid("issued in the future (iat)"));
     }
     if iat + MAX_TOKEN_AGE_SECS + LEEWAY_SECS < now {
         return Err(invalid("issued too long ago (iat)"));
     }
-    if claims.exp.is_some_and(|exp| exp < iat) {
+    if exp < iat {
         return Err(invalid("expires before it was issued"));
     }
 
-    match claims.nonce.as_deref() {
-        Some(n) if constant_time_eq(n, expected_nonce) => {}
-        _ => return Err(OidcError::NonceMismatch),
-    }
-
-    let subject = claims.sub.unwrap_or_default();
+    let subject = claims.subject().as_str().to_owned();
     if subject.is_empty() || subject.len() > 255 {
         return Err(invalid("malformed sub claim"));
     }
-    let email = claims.email.filter(|e| !e.is_empty()).ok_or_else(|| invalid("missing email claim"))?;
-    let email_verified = match claims.email_verified {
-        Some(serde_json::Value::Bool(b)) => b,
-        Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
-        _ => false,
-    };
-    Ok(GoogleIdentity { subject, email, email_verified, name: claims.name.filter(|n| !n.is_empty()), picture: claims.picture.filter(|p| !p.is_empty()) })
+    let email = claims.email().map(|e| e.as_str().to_owned()).filter(|e| !e.is_empty()).ok_or_else(|| invalid("missing email claim"))?;
+    let name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_owned()).filter(|n| !n.is_empty());
+    let picture = claims.picture().and_then(|p| p.get(None)).map(|p| p.as_str().to_owned()).filter(|p| !p.is_empty());
+    Ok(GoogleIdentity { subject, email, email_verified: claims.email_verified().unwrap_or(false), name, picture })
 }
 
 /// Cached signing keys of one provider, shared by all requests.
@@ -506,7 +531,7 @@ pub struct JwksCache {
 #[derive(Default)]
 struct JwksState {
     uri: String,
-    keys: HashMap<String, DecodingKey>,
+    keys: HashMap<String, CoreJsonWebKey>,
     fetched_at: Option<Instant>,
     /// Bumped on every successful fetch.
     generation: u64,
@@ -526,11 +551,6 @@ impl fmt::Debug for JwksCache {
             .field("fetches", &self.fetch_count())
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Deserialize)]
-struct JwkSetLoose {
-    keys: Vec<serde_json::Value>,
 }
 
 impl JwksCache {
@@ -557,7 +577,7 @@ impl JwksCache {
     /// The key named `kid` from `jwks_uri`, fetching when the cache is
     /// empty, stale, for another URI, or lacks `kid` (at most one fetch per
     /// call for the last case).
-    pub async fn key(&self, http: &reqwest::Client, jwks_uri: &str, kid: &str) -> Result<DecodingKey, OidcError> {
+    pub async fn key(&self, http: &reqwest::Client, jwks_uri: &str, kid: &str) -> Result<CoreJsonWebKey, OidcError> {
         let seen_generation = {
             let state = self.state.read().await;
             let fresh = state.uri == jwks_uri && state.fetched_at.is_some_and(|t| t.elapsed() < self.ttl);
@@ -602,7 +622,7 @@ impl JwksCache {
         found.ok_or_else(|| invalid("unknown signing key (kid)"))
     }
 
-    async fn fetch(&self, http: &reqwest::Client, jwks_uri: &str) -> Result<HashMap<String, DecodingKey>, OidcError> {
+    async fn fetch(&self, http: &reqwest::Client, jwks_uri: &str) -> Result<HashMap<String, CoreJsonWebKey>, OidcError> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let resp = http
             .get(jwks_uri)
@@ -614,29 +634,19 @@ impl JwksCache {
         if !resp.status().is_success() {
             return Err(OidcError::Jwks(format!("HTTP {}", resp.status().as_u16())));
         }
-        let set: JwkSetLoose = resp.json().await.map_err(|_| OidcError::Jwks("unreadable key set".into()))?;
-        let mut keys = HashMap::new();
-        for raw in set.keys {
-            // Keys of types this crate cannot parse are skipped, not fatal.
-            let Ok(jwk) = serde_json::from_value::<Jwk>(raw) else {
-                continue;
-            };
-            let AlgorithmParameters::RSA(_) = jwk.algorithm else {
-                continue;
-            };
-            if jwk.common.public_key_use.as_ref().is_some_and(|u| *u != PublicKeyUse::Signature) {
-                continue;
-            }
-            if jwk.common.key_algorithm.as_ref().is_some_and(|a| *a != KeyAlgorithm::RS256) {
-                continue;
-            }
-            let Some(kid) = jwk.common.key_id.clone() else {
-                continue;
-            };
-            if let Ok(key) = DecodingKey::from_jwk(&jwk) {
-                keys.insert(kid, key);
-            }
-        }
+        // Keys of types `openidconnect` cannot read are skipped, not fatal.
+        let set: CoreJsonWebKeySet = resp.json().await.map_err(|_| OidcError::Jwks("unreadable key set".into()))?;
+        let usable = |k: &CoreJsonWebKey| {
+            *k.key_type() == CoreJsonWebKeyType::RSA
+                && k.key_use().is_none_or(|u| *u == CoreJsonWebKeyUse::Signature)
+                && match k.signing_alg() {
+                    JsonWebKeyAlgorithm::Algorithm(alg) => *alg == CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                    JsonWebKeyAlgorithm::Unspecified => true,
+                    JsonWebKeyAlgorithm::Unsupported => false,
+                }
+        };
+        let keys: HashMap<String, CoreJsonWebKey> =
+            set.keys().iter().filter(|k| usable(k)).filter_map(|k| Some((k.key_id()?.as_str().to_owned(), k.clone()))).collect();
         if keys.is_empty() {
             return Err(OidcError::Jwks("no usable RS256 keys".into()));
         }

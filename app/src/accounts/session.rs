@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::store::{self, SessionDoc, UserDoc};
 use super::PlatformRole;
 use crate::error::AppError;
-use crate::platform::request::set_cookie;
+use crate::platform::request::{private_cookie as cookie, set_cookie};
 use crate::platform::{crypto, AppState, Ctx, RequestMeta};
 
 pub const ACCESS_COOKIE: &str = "mw_at";
@@ -54,11 +54,6 @@ pub fn verify_access(state: &AppState, token: &str) -> Option<Claims> {
     decode::<Claims>(token, &DecodingKey::from_secret(&state.config.jwt_secret), &v).ok().map(|d| d.claims)
 }
 
-fn cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: u64) -> String {
-    let secure = if state.config.cookie_secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
-}
-
 fn set_access_cookie(state: &AppState, token: &str) {
     set_cookie(cookie(state, ACCESS_COOKIE, token, "/", state.config.access_ttl.as_secs()));
 }
@@ -90,6 +85,8 @@ impl NewSession {
 
 /// The cookie that identifies a browser across sign-ins.
 pub const DEVICE_COOKIE: &str = "mw_dev";
+/// How long a browser keeps its device id: two years.
+const DEVICE_COOKIE_MAX_AGE_SECS: u64 = 63_072_000;
 
 /// Creates a session row and its tokens.
 pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Result<NewSession, AppError> {
@@ -100,8 +97,7 @@ pub async fn create(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Res
     let presented = meta.cookies.get(DEVICE_COOKIE).filter(|d| d.len() == 32 && d.chars().all(|c| c.is_ascii_hexdigit())).cloned();
     let device_id = presented.clone().unwrap_or_else(crypto::new_id);
     if presented.is_none() {
-        let secure = if state.config.cookie_secure { "; Secure" } else { "" };
-        crate::platform::request::set_cookie(format!("{DEVICE_COOKIE}={device_id}; Path=/; Max-Age=63072000; HttpOnly; SameSite=Lax{secure}"));
+        set_cookie(cookie(state, DEVICE_COOKIE, &device_id, "/", DEVICE_COOKIE_MAX_AGE_SECS));
     }
     let earlier = store::sessions(&state.db).count_documents(doc! { "user_id": &user.id }).await?;
     let known = earlier > 0 && store::sessions(&state.db).count_documents(doc! { "user_id": &user.id, "device_id": &device_id }).await? > 0;

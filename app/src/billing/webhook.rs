@@ -2,14 +2,12 @@
 //! specifies, each event id takes effect once, and the subscription's *current* state is
 //! read from Stripe instead of trusting the order events arrive in.
 
-use hmac::{Hmac, Mac};
 use mongodb::bson::{doc, DateTime};
-use sha2::Sha256;
 
 use super::store::{AccountDoc, EventDoc, ACCOUNTS, EVENTS};
 use crate::error::AppError;
 use crate::platform::db::is_duplicate_key;
-use crate::platform::AppState;
+use crate::platform::{crypto, AppState};
 
 /// How old a signed timestamp may be (Stripe's default tolerance).
 pub const TOLERANCE_SECS: i64 = 300;
@@ -52,8 +50,8 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now_secs: i64) -> Result<
     if now_secs.abs_diff(t) > TOLERANCE_SECS.unsigned_abs() {
         return Err("the signature's timestamp is outside the tolerance");
     }
-    let expected = sign(secret, t, body);
-    if signatures.iter().any(|s| constant_time_eq(s, &expected)) {
+    let t = t.to_string();
+    if signatures.iter().any(|s| crypto::hmac_sha256_verify(secret.as_bytes(), &[t.as_bytes(), b".", body], s)) {
         Ok(())
     } else {
         Err("no signature matches")
@@ -62,23 +60,12 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now_secs: i64) -> Result<
 
 /// The v1 signature of `body` at `t` (what Stripe computes; also used by tests).
 pub fn sign(secret: &str, t: i64, body: &[u8]) -> Vec<u8> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(t.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes().to_vec()
+    crypto::hmac_sha256(secret.as_bytes(), &[t.to_string().as_bytes(), b".", body])
 }
 
 /// A complete `Stripe-Signature` header for `body` at `t`.
 pub fn signature_header(secret: &str, t: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", hex_encode(&sign(secret, t, body)))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn hex_encode(bytes: &[u8]) -> String {

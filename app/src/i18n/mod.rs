@@ -160,12 +160,7 @@ pub fn sync_scope<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
 /// the best of `Accept-Language`.
 #[cfg(feature = "ssr")]
 pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
-    let from_cookie = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::from_code));
+    let from_cookie = crate::platform::request::request_cookies(headers).filter(|c| c.name() == "lang").find_map(|c| Lang::from_code(c.value()));
     from_cookie
         .unwrap_or_else(|| headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default())
 }

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 pub mod fake_oidc;
-pub mod fake_stripe;
 pub mod probe;
 pub mod server_fns;
 pub mod web;

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::AppError;
+use devtools::smtp_sink::{self, CapturedMessage, SinkHandle};
 use leptos::server_fn::error::FromServerFnError;
 use mongodb::bson::{doc, Document};
 use reqwest::cookie::{CookieStore as _, Jar};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
-use server::smtp_sink::{self, CapturedMessage, SinkHandle};
 
 use super::{eventually, shared_db_uri, TestServer};
 

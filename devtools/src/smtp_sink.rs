@@ -9,7 +9,7 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use std::time::Duration;
-//! use server::smtp_sink;
+//! use devtools::smtp_sink;
 //!
 //! let sink = smtp_sink::start("127.0.0.1:0".parse().unwrap(), None).await?;
 //! // … have the app send mail to sink.url() (smtp://127.0.0.1:PORT) …
@@ -19,9 +19,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`CapturedMessage`] keeps the raw bytes and decodes on demand: headers (with RFC 2047
-//! encoded words), the text and HTML bodies (`quoted-printable` and `base64` undone, nested
-//! multiparts walked), and the http(s) links in them.
+//! [`CapturedMessage`] keeps the raw bytes and decodes on demand, with `mail-parser`: headers
+//! (with RFC 2047 encoded words), the text and HTML bodies (`quoted-printable` and `base64`
+//! undone, nested multiparts walked), and, with `linkify`, the http(s) links in them.
 
 use std::collections::VecDeque;
 use std::io;
@@ -31,7 +31,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
+use linkify::{LinkFinder, LinkKind};
+use mail_parser::decoders::html::html_to_text;
+use mail_parser::{HeaderValue, Message, MessageParser};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, watch};
@@ -71,11 +73,31 @@ pub struct CapturedMessage {
 }
 
 impl CapturedMessage {
+    /// The message as MIME: headers, body parts, transfer encodings and charsets undone.
+    fn mime(&self) -> Option<Message<'_>> {
+        MessageParser::default().parse(&self.data)
+    }
+
     /// The first header called `name` (case-insensitive), unfolded, with RFC 2047 encoded
     /// words decoded.
     pub fn header(&self, name: &str) -> Option<String> {
-        let (headers, _) = split_head(&self.data);
-        parse_headers(headers).into_iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| decode_header_value(&v))
+        let head = MessageParser::new().default_header_text().parse_headers(&self.data)?;
+        let header = head.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
+        let text = match header.value() {
+            HeaderValue::Text(text) => text.to_string(),
+            HeaderValue::TextList(list) => list.join(", "),
+            HeaderValue::Address(list) => list
+                .iter()
+                .map(|a| match (a.name(), a.address()) {
+                    (Some(name), Some(address)) => format!("{name} <{address}>"),
+                    (name, address) => name.or(address).unwrap_or_default().to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            HeaderValue::DateTime(date) => date.to_rfc822(),
+            _ => head.headers_raw().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, raw)| raw.trim().to_string()).unwrap_or_default(),
+        };
+        Some(text)
     }
 
     /// The decoded `Subject:` header.
@@ -89,30 +111,26 @@ impl CapturedMessage {
     }
 
     /// The plain-text body: the first `text/plain` part (transfer encoding and charset undone,
-    /// line ends as `\n`). Without one, the HTML body with its tags stripped; else empty.
+    /// line ends as `\n`). Without one, the HTML body converted to text; else empty.
     pub fn text_body(&self) -> String {
-        let parts = leaf_parts(&self.data);
-        if let Some(p) = parts.iter().find(|p| p.is_inline() && p.mime == "text/plain") {
-            return p.text();
-        }
-        if let Some(p) = parts.iter().find(|p| p.is_inline() && p.mime == "text/html") {
-            return strip_tags(&p.text());
-        }
-        String::new()
+        self.mime().and_then(|m| m.body_text(0).map(|t| t.replace("\r\n", "\n"))).unwrap_or_default()
     }
 
     /// The decoded first `text/html` part, if any.
     pub fn html_body(&self) -> Option<String> {
-        leaf_parts(&self.data).iter().find(|p| p.is_inline() && p.mime == "text/html").map(Part::text)
+        let mime = self.mime()?;
+        let html = mime.html_bodies().find(|p| p.is_text_html())?.text_contents()?.replace("\r\n", "\n");
+        Some(html)
     }
 
     /// The distinct http(s) URLs in the text body, then any more found in the HTML body
     /// (`&amp;` and other entities undone), in order of appearance.
     pub fn links(&self) -> Vec<String> {
-        let mut found = extract_links(&self.text_body());
+        let mut found = http_links(&self.text_body());
         if let Some(html) = self.html_body() {
-            for link in extract_links(&html) {
-                let link = unescape_html(&link);
+            for link in http_links(&html) {
+                // A link has no tags, so this only undoes its character references.
+                let link = html_to_text(&link);
                 if !found.contains(&link) {
                     found.push(link);
                 }
@@ -564,430 +582,24 @@ async fn store(dir: &Path, id: u64, at: SystemTime, from: &str, recipients: &[St
 /// `("YYYY-MM-DD", "HH:MM:SS")` in UTC.
 fn utc_parts(t: SystemTime) -> (String, String) {
     let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (proleptic Gregorian), per Howard Hinnant's method.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (format!("{year:04}-{month:02}-{day:02}"), format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60))
+    let d = mail_parser::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX));
+    (format!("{:04}-{:02}-{:02}", d.year, d.month, d.day), format!("{:02}:{:02}:{:02}", d.hour, d.minute, d.second))
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decoding: just enough MIME to read what mailers send.
+// Reading a message: MIME by `mail-parser`, links by `linkify`.
 
-/// A leaf (non-multipart) MIME part.
-struct Part {
-    /// Lower-case `type/subtype`.
-    mime: String,
-    charset: Option<String>,
-    attachment: bool,
-    /// The body with its transfer encoding undone.
-    body: Vec<u8>,
-}
-
-impl Part {
-    fn is_inline(&self) -> bool {
-        !self.attachment
-    }
-
-    fn text(&self) -> String {
-        decode_charset(&self.body, self.charset.as_deref()).replace("\r\n", "\n")
-    }
-}
-
-/// Splits a message or part into its header block and body.
-fn split_head(data: &[u8]) -> (&[u8], &[u8]) {
-    if data.starts_with(b"\r\n") {
-        return (&[], &data[2..]);
-    }
-    if data.starts_with(b"\n") {
-        return (&[], &data[1..]);
-    }
-    for i in 0..data.len() {
-        if data[i..].starts_with(b"\r\n\r\n") {
-            return (&data[..i + 2], &data[i + 4..]);
-        }
-        if data[i..].starts_with(b"\n\n") {
-            return (&data[..i + 1], &data[i + 2..]);
-        }
-    }
-    (data, &[])
-}
-
-/// Header fields as `(name, unfolded raw value)`.
-fn parse_headers(block: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(block);
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = out.last_mut() {
-                value.push(' ');
-                value.push_str(line.trim());
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            out.push((name.trim().to_string(), value.trim().to_string()));
-        }
-    }
-    out
-}
-
-/// Splits `type/subtype; a=b; c="d"` into the lower-case value and its parameters
-/// (names lower-cased, quotes removed).
-fn parse_params(value: &str) -> (String, Vec<(String, String)>) {
-    let mut pieces = split_unquoted(value, ';').into_iter();
-    let main = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
-    let params = pieces
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
-            Some((k.trim().to_ascii_lowercase(), v.replace("\\\"", "\"")))
-        })
-        .collect();
-    (main, params)
-}
-
-fn split_unquoted(s: &str, sep: char) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in s.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        out.last_mut().expect("never empty").push(c);
-    }
-    out
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// All leaf parts of a message, in order (nested multiparts walked, depth-limited).
-fn leaf_parts(data: &[u8]) -> Vec<Part> {
-    let mut out = Vec::new();
-    collect_parts(data, 0, &mut out);
-    out
-}
-
-fn collect_parts(entity: &[u8], depth: usize, out: &mut Vec<Part>) {
-    let (head, body) = split_head(entity);
-    let headers = parse_headers(head);
-    let get = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
-    let (mime, params) = parse_params(get("Content-Type").unwrap_or("text/plain"));
-    let mime = if mime.contains('/') { mime } else { "text/plain".to_string() };
-    if mime.starts_with("multipart/") && depth < 10 {
-        if let Some(boundary) = param(&params, "boundary") {
-            for part in split_multipart(body, boundary) {
-                collect_parts(part, depth + 1, out);
-            }
-            return;
-        }
-    }
-    let encoding = get("Content-Transfer-Encoding").unwrap_or("7bit").trim().to_ascii_lowercase();
-    let body = match encoding.as_str() {
-        "quoted-printable" => decode_quoted_printable(body),
-        "base64" => decode_base64(body),
-        _ => body.to_vec(),
-    };
-    let attachment = get("Content-Disposition").is_some_and(|d| parse_params(d).0 == "attachment");
-    out.push(Part { mime, charset: param(&params, "charset").map(str::to_ascii_lowercase), attachment, body });
-}
-
-/// The bodies of a multipart entity (between `--boundary` lines, up to `--boundary--`).
-fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Vec<&'a [u8]> {
-    let delimiter = format!("--{boundary}");
-    let delimiter = delimiter.as_bytes();
-    let mut parts = Vec::new();
-    let mut current_start: Option<usize> = None;
-    let mut pos = 0;
-    while pos < body.len() {
-        let end = body[pos..].iter().position(|&b| b == b'\n').map_or(body.len(), |i| pos + i + 1);
-        let line = &body[pos..end];
-        let trimmed = trim_line_end(line);
-        if trimmed.starts_with(delimiter) {
-            let after = trim_ascii_ws_end(&trimmed[delimiter.len()..]);
-            if after.is_empty() || after == b"--" {
-                if let Some(start) = current_start {
-                    // The line break before the delimiter belongs to the delimiter.
-                    let mut part_end = pos;
-                    if body[..part_end].ends_with(b"\r\n") {
-                        part_end -= 2;
-                    } else if body[..part_end].ends_with(b"\n") {
-                        part_end -= 1;
-                    }
-                    parts.push(&body[start..part_end.max(start)]);
-                }
-                if after == b"--" {
-                    return parts;
-                }
-                current_start = Some(end);
-            }
-        }
-        pos = end;
-    }
-    if let Some(start) = current_start {
-        parts.push(&body[start..]); // unterminated: keep what there is
-    }
-    parts
-}
-
-fn trim_line_end(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-fn trim_ascii_ws_end(mut s: &[u8]) -> &[u8] {
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
-    }
-    s
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Undoes quoted-printable (RFC 2045 §6.7): `=XX` escapes, `=` soft line breaks, and
-/// trailing whitespace on lines. Malformed escapes are kept as they are.
-pub fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut lines = input.split(|&b| b == b'\n').peekable();
-    while let Some(raw) = lines.next() {
-        let last = lines.peek().is_none();
-        let had_newline = !last;
-        let line = trim_ascii_ws_end(raw.strip_suffix(b"\r").unwrap_or(raw));
-        let (line, soft_break) = match line.strip_suffix(b"=") {
-            Some(l) => (l, true),
-            None => (line, false),
-        };
-        let mut i = 0;
-        while i < line.len() {
-            if line[i] == b'=' {
-                if let (Some(h), Some(l)) = (line.get(i + 1).copied().and_then(hex_value), line.get(i + 2).copied().and_then(hex_value)) {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-            }
-            out.push(line[i]);
-            i += 1;
-        }
-        if had_newline && !soft_break {
-            out.extend_from_slice(b"\r\n");
-        }
-    }
-    out
-}
-
-/// Undoes base64, ignoring line breaks and other whitespace, with or without padding;
-/// input that is not base64 at all is returned as it is.
-pub fn decode_base64(input: &[u8]) -> Vec<u8> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true),
-    );
-    let clean: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    LENIENT.decode(&clean).unwrap_or_else(|_| input.to_vec())
-}
-
-fn decode_charset(bytes: &[u8], charset: Option<&str>) -> String {
-    match charset.map(|c| c.split('*').next().unwrap_or(c).to_ascii_lowercase()).as_deref() {
-        Some("iso-8859-1" | "latin1" | "iso_8859-1" | "windows-1252" | "cp1252") => bytes.iter().map(|&b| b as char).collect(),
-        _ => String::from_utf8_lossy(bytes).into_owned(),
-    }
-}
-
-/// Decodes RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) in a header value.
-/// Whitespace between adjacent encoded words is dropped, as the RFC asks.
-pub fn decode_header_value(value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    // Bytes of consecutive encoded words in one charset, decoded together (a character may be
-    // split across words).
-    let mut pending: Option<(String, Vec<u8>)> = None;
-    let flush = |pending: &mut Option<(String, Vec<u8>)>, out: &mut String| {
-        if let Some((charset, bytes)) = pending.take() {
-            out.push_str(&decode_charset(&bytes, Some(&charset)));
-        }
-    };
-    while !rest.is_empty() {
-        if let Some((charset, bytes, after)) = encoded_word(rest) {
-            match &mut pending {
-                Some((c, buf)) if *c == charset => buf.extend_from_slice(&bytes),
-                _ => {
-                    flush(&mut pending, &mut out);
-                    pending = Some((charset, bytes));
-                }
-            }
-            rest = after;
-            // Skip whitespace if another encoded word follows it.
-            let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-            if trimmed.len() != rest.len() && encoded_word(trimmed).is_some() {
-                rest = trimmed;
-            }
-            continue;
-        }
-        flush(&mut pending, &mut out);
-        let next = rest[1..].find("=?").map_or(rest.len(), |i| i + 1);
-        out.push_str(&rest[..next]);
-        rest = &rest[next..];
-    }
-    flush(&mut pending, &mut out);
-    out
-}
-
-/// Parses one encoded word at the start of `s`: `(charset, decoded bytes, rest)`.
-fn encoded_word(s: &str) -> Option<(String, Vec<u8>, &str)> {
-    let inner = s.strip_prefix("=?")?;
-    let (charset, inner) = inner.split_once('?')?;
-    let (encoding, inner) = inner.split_once('?')?;
-    let end = inner.find("?=")?;
-    let text = &inner[..end];
-    if charset.is_empty() || text.contains([' ', '\t', '\r', '\n']) {
-        return None;
-    }
-    let bytes = match encoding {
-        "B" | "b" => decode_base64(text.as_bytes()),
-        "Q" | "q" => {
-            let underscores: Vec<u8> = text.bytes().map(|b| if b == b'_' { b' ' } else { b }).collect();
-            decode_quoted_printable(&underscores)
-        }
-        _ => return None,
-    };
-    let charset = charset.split('*').next().unwrap_or(charset).to_ascii_lowercase();
-    Some((charset, bytes, &inner[end + 2..]))
-}
-
-/// The http(s) URLs in `text`, distinct, in order. A URL ends at whitespace, a quote or an
-/// angle bracket; trailing sentence punctuation and unbalanced closing brackets are dropped.
-pub fn extract_links(text: &str) -> Vec<String> {
+/// The http(s) URLs in `text`, distinct, in order of appearance.
+fn http_links(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let lower = text.to_ascii_lowercase();
-    let mut pos = 0;
-    while let Some(found) = ["http://", "https://"].iter().filter_map(|p| lower[pos..].find(p)).min() {
-        let start = pos + found;
-        let end = text[start..].find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`')).map_or(text.len(), |i| start + i);
-        let mut url = &text[start..end];
-        loop {
-            let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
-            let trimmed = match trimmed.chars().last() {
-                Some(close @ (')' | ']' | '}')) => {
-                    let open = match close {
-                        ')' => '(',
-                        ']' => '[',
-                        _ => '{',
-                    };
-                    if trimmed.matches(close).count() > trimmed.matches(open).count() {
-                        &trimmed[..trimmed.len() - 1]
-                    } else {
-                        trimmed
-                    }
-                }
-                _ => trimmed,
-            };
-            if trimmed.len() == url.len() {
-                break;
-            }
-            url = trimmed;
-        }
-        let scheme_len = if url.to_ascii_lowercase().starts_with("https://") { 8 } else { 7 };
-        if url.len() > scheme_len && !out.iter().any(|u| u == url) {
+    for link in LinkFinder::new().kinds(&[LinkKind::Url]).links(text) {
+        let url = link.as_str();
+        let lower = url.to_ascii_lowercase();
+        if (lower.starts_with("http://") || lower.starts_with("https://")) && !out.iter().any(|u| u == url) {
             out.push(url.to_string());
         }
-        pos = end.max(start + scheme_len);
     }
     out
-}
-
-/// Undoes the common HTML character references (`&amp;` `&lt;` `&gt;` `&quot;` `&#39;`
-/// `&#NN;` `&#xNN;`).
-fn unescape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|e| {
-            let entity = &rest[1..e];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => {
-                    let num = entity.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            }?;
-            Some((c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Crude HTML to text: drops tags, `<style>`/`<script>` contents, and undoes entities.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let lower = html.to_ascii_lowercase();
-    let mut i = 0;
-    while i < html.len() {
-        if html.as_bytes()[i] == b'<' {
-            for skip in ["style", "script"] {
-                if lower[i + 1..].starts_with(skip) {
-                    if let Some(end) = lower[i..].find(&format!("</{skip}")) {
-                        i += end;
-                    }
-                }
-            }
-            match html[i..].find('>') {
-                Some(end) => {
-                    i += end + 1;
-                    continue;
-                }
-                None => break,
-            }
-        }
-        let next = html[i..].find('<').map_or(html.len(), |n| i + n);
-        out.push_str(&html[i..next]);
-        i = next;
-    }
-    unescape_html(&out)
 }
 
 #[cfg(test)]
@@ -1006,24 +618,26 @@ mod tests {
     }
 
     #[test]
-    fn quoted_printable() {
-        let enc = b"caf=C3=A9 =\r\nlong=3Dline  \r\nnext=\nline\r\nbad =ZZ end=";
-        assert_eq!(String::from_utf8(decode_quoted_printable(enc)).unwrap(), "café long=line\r\nnextline\r\nbad =ZZ end");
+    fn quoted_printable_body() {
+        let m =
+            msg("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 =\r\nlong=3Dline\r\nnext=\nline\r\n");
+        assert_eq!(m.text_body(), "café long=line\nnextline\n");
     }
 
     #[test]
-    fn base64_with_line_breaks() {
-        assert_eq!(decode_base64(b"aGVsbG8g\r\nd29ybGQ=\r\n"), b"hello world");
-        assert_eq!(decode_base64(b"aGVsbG8"), b"hello");
+    fn base64_body_with_line_breaks() {
+        let m = msg("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8g\r\nd29ybGQ=\r\n");
+        assert_eq!(m.text_body(), "hello world");
     }
 
     #[test]
     fn encoded_words() {
-        assert_eq!(decode_header_value("=?utf-8?b?R3LDvMOfZQ==?= =?utf-8?B?IGF1cyBLw7Zsbg==?="), "Grüße aus Köln");
-        assert_eq!(decode_header_value("=?ISO-8859-1?Q?caf=E9_au_lait?= ok"), "café au lait ok");
-        assert_eq!(decode_header_value("plain = text ?= =?x"), "plain = text ?= =?x");
-        // A character split across two words.
-        assert_eq!(decode_header_value("=?utf-8?Q?=C3?= =?utf-8?Q?=A9?="), "é");
+        let subject = |raw: &str| msg(&format!("Subject: {raw}\r\n\r\n")).subject().unwrap();
+        assert_eq!(subject("=?utf-8?b?R3LDvMOfZQ==?= =?utf-8?B?IGF1cyBLw7Zsbg==?="), "Grüße aus Köln");
+        assert_eq!(subject("=?ISO-8859-1?Q?caf=E9_au_lait?= ok"), "café au lait ok");
+        assert_eq!(subject("plain = text ?= =?x"), "plain = text ?= =?x");
+        let to = msg("To: =?utf-8?q?J=C3=BCrgen?= <jurgen@example.com>\r\n\r\n").to_header().unwrap();
+        assert_eq!(to, "Jürgen <jurgen@example.com>");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use server::smtp_sink;
+use devtools::smtp_sink;
 use tokio::sync::broadcast::error::RecvError;
 
 const USAGE: &str = "usage: mail-sink [--port N] [--dir PATH | --no-store]\n\

@@ -3,13 +3,12 @@
 //!
 //! ```text
 //! FAKE_STRIPE_PORT=12111 STRIPE_WEBHOOK_SECRET=whsec_test \
-//! FAKE_STRIPE_WEBHOOK_URL=http://127.0.0.1:3000/webhooks/stripe cargo run -p server --bin fake-stripe
+//! FAKE_STRIPE_WEBHOOK_URL=http://127.0.0.1:3000/webhooks/stripe cargo run -p devtools --bin fake-stripe
 //! ```
 //! Then run the app with `STRIPE_API_BASE=http://127.0.0.1:12111`, `STRIPE_SECRET_KEY=sk_test_…`
 //! and the same `STRIPE_WEBHOOK_SECRET`, and give the plans price ids (any `price_…`).
 
-#[path = "../../tests/common/fake_stripe.rs"]
-mod fake_stripe;
+use devtools::fake_stripe;
 
 #[tokio::main]
 async fn main() {

@@ -5,9 +5,8 @@
 //! active subscription, sends the signed webhooks (`checkout.session.completed`,
 //! `customer.subscription.created`) to the app and redirects to the session's success URL.
 //!
-//! Used by `server/tests/billing.rs` and, as the test-only binary `fake-stripe`
-//! (`server/src/bin/fake_stripe.rs`), by the browser tests.
-#![allow(dead_code)]
+//! Used by `server/tests/billing.rs` and `server/tests/hostile.rs`, and, as the test-only
+//! binary `fake-stripe` (`devtools/src/bin/fake-stripe.rs`), by the browser tests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
