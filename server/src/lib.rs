@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod bio_routes;
-pub mod google_routes;
 pub mod observability;
 pub mod security;
 pub mod site_texts;
@@ -31,8 +30,8 @@ pub fn router(state: AppState) -> Router {
     let public = bio_routes::PublicState::new(state.clone(), site);
     let limits = BodyLimits { default: state.config.max_body_bytes, upload: state.config.max_upload_bytes };
 
-    // Every module's own routes (the workspace logo and export, media files, short-link
-    // redirects, the Stripe webhook, the notification stream), from the registry.
+    // Every module's own routes (Google sign-in, the workspace logo and export, media files,
+    // short-link redirects, the Stripe webhook, the notification stream), from the registry.
     let mut modules = Router::new();
     for m in state.registry.modules {
         if let Some(routes) = m.server.routes {
@@ -43,8 +42,6 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(observability::metrics_handler))
-        .route("/auth/google/start", get(google_routes::start))
-        .route("/auth/google/callback", get(google_routes::callback))
         .merge(modules)
         .route(
             "/api/{*fn_name}",

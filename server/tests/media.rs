@@ -396,8 +396,13 @@ async fn deleting_a_workspace_removes_its_files() {
     let kept = upload(&other, &theirs.id, "b.png", "image/png", &png(800, 200)).await;
     owner.ok::<()>("delete_workspace", &[("workspace", &w.id), ("confirm_name", "Ana Studio")]).await;
     assert_eq!(env.count("media", doc! { "workspace_id": &w.id }).await, 0);
-    assert_eq!(env.count("media_files.files", doc! { "metadata.workspace_id": &w.id }).await, 0);
     assert_eq!(owner.get(&f.url(None)).await.status(), 404);
+    // The stored bytes go through the erase job that the deletion's transaction queued.
+    let gone =
+        common::eventually(std::time::Duration::from_secs(10), || async { env.count("media_files.files", doc! { "metadata.workspace_id": &w.id }).await == 0 })
+            .await;
+    assert!(gone.is_some(), "the workspace's files are removed by its erase job");
+    assert_eq!(env.count("jobs", doc! { "kind": "workspaces.erase", "status": "done" }).await, 1);
     // Someone else's files stay.
     assert_eq!(library(&other, &theirs.id).await.files.len(), 1);
     assert_eq!(fetch(&other, &kept.url(Some(160))).await.0, "image/png");

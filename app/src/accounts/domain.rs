@@ -662,12 +662,11 @@ pub async fn google_finish(state: &AppState, meta: &RequestMeta, code: &str, sta
         )
         .await?
         .ok_or_else(|| field("state", AccountsTexts::now().err_google_expired))?;
-    let identity = super::google::finish(cfg, &state.http, &state.ext::<crate::accounts::google::JwksCache>(), code, &pending.verifier, &pending.nonce)
-        .await
-        .map_err(|e| {
-        tracing::warn!(error = %e, "Google sign-in refused");
-        field("state", google_failed())
-    })?;
+    let identity =
+        super::google::finish(cfg, &state.http, state.ext::<super::google::JwksCache>(), code, &pending.verifier, &pending.nonce).await.map_err(|e| {
+            tracing::warn!(error = %e, "Google sign-in refused");
+            field("state", google_failed())
+        })?;
     if !identity.email_verified {
         return Err(field("email", AccountsTexts::now().err_google_unverified));
     }

@@ -47,18 +47,8 @@ use openidconnect::{ClaimsVerificationError, IssuerUrl, JsonWebKey as _, JsonWeb
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
-/// Google's issuer identifier (the value of `iss` in its ID tokens).
-pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
-/// Google also issues tokens whose `iss` is this scheme-less form.
-pub const GOOGLE_ISSUER_NO_SCHEME: &str = "accounts.google.com";
-/// Google's authorization endpoint.
-pub const GOOGLE_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
-/// Google's token endpoint.
-pub const GOOGLE_TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
-/// Google's signing keys (JWKS).
-pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
-/// Path of the callback route, appended to the public URL to form `redirect_uri`.
-pub const CALLBACK_PATH: &str = "/auth/google/callback";
+pub use crate::platform::config::{OidcConfig, CALLBACK_PATH, GOOGLE_AUTH_URL, GOOGLE_ISSUER, GOOGLE_ISSUER_NO_SCHEME, GOOGLE_JWKS_URL, GOOGLE_TOKEN_URL};
+
 /// Scopes requested.
 pub const SCOPES: &str = "openid email profile";
 
@@ -69,110 +59,6 @@ const LEEWAY_SECS: u64 = 60;
 const MAX_TOKEN_AGE_SECS: u64 = 3600;
 /// Timeout for the token request.
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Settings of the OpenID provider and of this app as its client.
-///
-/// Built from the environment by [`OidcConfig::from_lookup`]; tests build it
-/// directly (see `fake_provider::FakeProvider::oidc_config`).
-#[derive(Clone, PartialEq, Eq)]
-pub struct OidcConfig {
-    /// OAuth client id (`GOOGLE_CLIENT_ID`).
-    pub client_id: String,
-    /// OAuth client secret (`GOOGLE_CLIENT_SECRET`). Never logged: `Debug` redacts it.
-    pub client_secret: String,
-    /// Expected `iss` of ID tokens (`GOOGLE_ISSUER`).
-    pub issuer: String,
-    /// Where the browser is sent to log in (`GOOGLE_AUTH_URL`).
-    pub authorization_endpoint: String,
-    /// Where the code is exchanged (`GOOGLE_TOKEN_URL`).
-    pub token_endpoint: String,
-    /// Where the signing keys are published (`GOOGLE_JWKS_URL`).
-    pub jwks_uri: String,
-    /// This app's callback URL: public URL + [`CALLBACK_PATH`].
-    pub redirect_uri: String,
-}
-
-impl fmt::Debug for OidcConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OidcConfig")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
-            .field("issuer", &self.issuer)
-            .field("authorization_endpoint", &self.authorization_endpoint)
-            .field("token_endpoint", &self.token_endpoint)
-            .field("jwks_uri", &self.jwks_uri)
-            .field("redirect_uri", &self.redirect_uri)
-            .finish()
-    }
-}
-
-impl OidcConfig {
-    /// Reads the configuration through `get` (e.g. `|k| std::env::var(k).ok()`).
-    ///
-    /// * `Ok(None)`: neither `GOOGLE_CLIENT_ID` nor `GOOGLE_CLIENT_SECRET` is
-    ///   set (or both are empty): Google sign-in is off.
-    /// * `Err(msg)`: half-configured (one of the two is missing) or a URL is
-    ///   invalid; `msg` names the variable and never contains the secret.
-    /// * `Ok(Some(cfg))`: otherwise. `GOOGLE_ISSUER`, `GOOGLE_AUTH_URL`,
-    ///   `GOOGLE_TOKEN_URL`, `GOOGLE_JWKS_URL` default to Google's endpoints.
-    ///   `redirect_uri` is `public_url` (trailing `/` removed) + [`CALLBACK_PATH`].
-    ///
-    /// URLs must be `https`, except on loopback hosts (`127.0.0.1`, `[::1]`,
-    /// `localhost`) so that local tests and development can use plain http.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, public_url: &str) -> Result<Option<OidcConfig>, String> {
-        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let client_id = var("GOOGLE_CLIENT_ID");
-        let client_secret = var("GOOGLE_CLIENT_SECRET");
-        let (client_id, client_secret) = match (client_id, client_secret) {
-            (None, None) => return Ok(None),
-            (Some(_), None) => return Err("GOOGLE_CLIENT_ID is set but GOOGLE_CLIENT_SECRET is missing".into()),
-            (None, Some(_)) => return Err("GOOGLE_CLIENT_SECRET is set but GOOGLE_CLIENT_ID is missing".into()),
-            (Some(id), Some(secret)) => (id, secret),
-        };
-        let url_var = |name: &str, default: &str| -> Result<String, String> {
-            let value = var(name).unwrap_or_else(|| default.to_owned());
-            check_url(&value).map_err(|why| format!("{name} is not a valid URL: {why}"))?;
-            Ok(value)
-        };
-        let issuer = var("GOOGLE_ISSUER").unwrap_or_else(|| GOOGLE_ISSUER.to_owned());
-        if issuer != GOOGLE_ISSUER {
-            check_url(&issuer).map_err(|why| format!("GOOGLE_ISSUER is not a valid URL: {why}"))?;
-        }
-        let authorization_endpoint = url_var("GOOGLE_AUTH_URL", GOOGLE_AUTH_URL)?;
-        let token_endpoint = url_var("GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL)?;
-        let jwks_uri = url_var("GOOGLE_JWKS_URL", GOOGLE_JWKS_URL)?;
-        let base = public_url.trim().trim_end_matches('/');
-        let redirect_uri = format!("{base}{CALLBACK_PATH}");
-        check_url(&redirect_uri).map_err(|why| format!("public URL is not a valid URL: {why}"))?;
-        Ok(Some(OidcConfig { client_id, client_secret, issuer, authorization_endpoint, token_endpoint, jwks_uri, redirect_uri }))
-    }
-
-    /// The `iss` values accepted: the configured issuer, plus the
-    /// scheme-less `accounts.google.com` when the issuer is Google's.
-    fn accepted_issuers(&self) -> Vec<&str> {
-        let mut issuers = vec![self.issuer.as_str()];
-        if self.issuer == GOOGLE_ISSUER {
-            issuers.push(GOOGLE_ISSUER_NO_SCHEME);
-        }
-        issuers
-    }
-}
-
-/// Checks an absolute http(s) URL without query or fragment; plain http only
-/// for loopback hosts.
-fn check_url(value: &str) -> Result<(), String> {
-    let url = reqwest::Url::parse(value).map_err(|e| e.to_string())?;
-    if url.fragment().is_some() {
-        return Err("must not have a fragment".into());
-    }
-    let loopback = matches!(url.host_str(), Some("127.0.0.1") | Some("[::1]") | Some("localhost"));
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        "http" => Err("must use https (plain http only for loopback hosts)".into()),
-        other => Err(format!("unsupported scheme {other:?}")),
-    }
-}
 
 /// What [`start`] returns: where to send the browser, and the three values
 /// to keep until the callback.

@@ -13,6 +13,8 @@ pub mod google;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -150,7 +152,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
             ext.insert(session::Touched::default());
         }),
         start: None,
-        routes: None,
+        routes: Some(routes::routes),
         erase: None,
     },
 };

@@ -24,8 +24,6 @@ use crate::shell::{ErrorNote, FieldMessage, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
 use crate::workspaces::{format_price, Action, PlanInfo, PlanLimit};
 
-/// The permission-table row of this module.
-
 /// How often, and how many times, the page asks again after Checkout until Stripe's
 /// webhook has changed the plan.
 const POLL_EVERY_MS: i32 = 1500;

@@ -357,12 +357,9 @@ pub fn seat_reason(seats: &Allowance) -> String {
 /// records are written; dropped on an error, the room is given back.
 pub async fn reserve(ctx: &Ctx, limit: &'static Limit, n: i64) -> Result<Reservation, AppError> {
     let workspace = super::domain::load_workspace(ctx).await?;
-    let max = match effective(ctx.db(), &workspace).await {
-        Ok((_, plan, overrides)) => overrides.get(limit.key).copied().unwrap_or_else(|| plan.limit(limit.key)),
-        // No plans loaded: nothing is limited (as `check` cannot limit anything either).
-        Err(AppError::Unavailable { .. }) => None,
-        Err(e) => return Err(e),
-    };
+    // No plans loaded: refused with the plain "no plans are set up" (as `check` does).
+    let (_, plan, overrides) = effective(ctx.db(), &workspace).await?;
+    let max = overrides.get(limit.key).copied().unwrap_or_else(|| plan.limit(limit.key));
     match usage::reserve(ctx, limit, n, max).await? {
         Some(r) => Ok(r),
         None => {

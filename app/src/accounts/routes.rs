@@ -1,8 +1,8 @@
 //! `/auth/google/start` and `/auth/google/callback`: plain redirects, outside the server-fn
 //! API, because the browser navigates to Google and back.
 
-use app::accounts::domain::{self, GoogleOutcome};
-use app::platform::{AppState, RequestMeta};
+use crate::accounts::domain::{self, GoogleOutcome};
+use crate::platform::{AppState, RequestMeta};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,13 +22,13 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 }
 
 fn state_cookie(state: &AppState, value: &str, max_age: u64) -> String {
-    app::platform::request::private_cookie(state, STATE_COOKIE, value, "/auth/google", max_age)
+    crate::platform::request::private_cookie(state, STATE_COOKIE, value, "/auth/google", max_age)
 }
 
 pub async fn start(State(state): State<AppState>) -> Response {
     match domain::google_start(&state).await {
         Ok(r) => redirect(&r.url, &[state_cookie(&state, &r.state, 600)]),
-        Err(app::AppError::Unavailable { .. }) => redirect("/login?google_error=not_configured", &[]),
+        Err(crate::AppError::Unavailable { .. }) => redirect("/login?google_error=not_configured", &[]),
         Err(_) => redirect("/login?google_error=failed", &[]),
     }
 }
@@ -57,7 +57,12 @@ pub async fn callback(State(state): State<AppState>, Query(q): Query<Callback>, 
             redirect("/", &[a, r, clear])
         }
         Ok(GoogleOutcome::NeedsSecondFactor { challenge }) => redirect(&format!("/login?challenge={challenge}"), &[clear]),
-        Err(app::AppError::Unavailable { .. }) => redirect("/login?google_error=not_configured", &[clear]),
+        Err(crate::AppError::Unavailable { .. }) => redirect("/login?google_error=not_configured", &[clear]),
         Err(_) => redirect("/login?google_error=failed", &[clear]),
     }
+}
+
+/// The module's plain HTTP routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/auth/google/start", axum::routing::get(start)).route("/auth/google/callback", axum::routing::get(callback))
 }
