@@ -54,15 +54,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         // The client build's files, robots.txt, the client's routes (the shell), public bio
         // pages, and for anything else a small 404 page (see bio_routes::fallback).
-        .merge(
-            Router::new()
-                .route("/robots.txt", get(static_files::robots))
-                .route("/l/{page}/{block}", get(bio_routes::click))
-                .route("/{handle}/qr.svg", get(bio_routes::qr))
-                .route("/{handle}/subscribe", axum::routing::post(bio_routes::subscribe))
-                .fallback(bio_routes::fallback)
-                .with_state(public),
-        )
+        .merge(Router::new().route("/robots.txt", get(static_files::robots)).fallback(bio_routes::fallback).with_state(public))
         .layer(axum::middleware::from_fn(observability::track_requests))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))

@@ -21,6 +21,8 @@ pub mod domains;
 #[cfg(feature = "ssr")]
 pub mod public;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -878,7 +880,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         }),
         // Views and clicks of public pages are counted in memory and written every 2 s.
         start: Some(|state, stop| analytics::spawn_flusher(state.clone(), stop)),
-        routes: None,
+        routes: Some(routes::routes),
         erase: None,
     },
 };
