@@ -128,7 +128,7 @@ impl Job for PushJob {
 
 async fn run_push(state: &AppState, job: PushJob) -> Result<(), String> {
     let (sub_id, data) = (job.subscription.as_str(), job.data.as_str());
-    let coll = state.db.global::<SubscriptionDoc>(SUBSCRIPTIONS);
+    let coll = state.global::<SubscriptionDoc>(SUBSCRIPTIONS);
     // Unsubscribed in the meantime, or the endpoint now belongs to someone else (signed in
     // on that browser since): nothing to send, this person's notification is not theirs.
     let mut filter = doc! { "_id": sub_id };

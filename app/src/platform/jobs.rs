@@ -191,21 +191,11 @@ pub async fn enqueue(db: &Database, kind: &str, payload: Document, idempotency_k
 
 /// [`enqueue`] with a start time and/or a different attempt limit.
 pub async fn enqueue_with(db: &Database, kind: &str, payload: Document, idempotency_key: &str, options: EnqueueOptions) -> Result<String, JobError> {
-    let now = DateTime::now();
-    let job = Job {
-        id: uuid::Uuid::new_v4().to_string(),
-        kind: kind.to_string(),
-        payload,
-        idempotency_key: idempotency_key.to_string(),
-        status: JobStatus::Queued,
-        attempts: 0,
-        max_attempts: options.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1),
-        run_at: options.run_at.unwrap_or(now),
-        lease_until: None,
-        last_error: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let mut job = new_job(kind, payload, idempotency_key);
+    job.max_attempts = options.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1);
+    if let Some(at) = options.run_at {
+        job.run_at = at;
+    }
     let coll = collection(db);
     match coll.insert_one(&job).await {
         Ok(_) => Ok(job.id),
