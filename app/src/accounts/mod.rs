@@ -142,6 +142,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 85,
     }],
     cards: &[],
+    texts: texts::AccountsTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,

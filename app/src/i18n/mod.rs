@@ -278,24 +278,24 @@ pub mod numbers;
 pub use common::CommonTexts;
 pub use mail::MailTexts;
 
-/// Every module's text table, for the completeness test. A module that adds a `texts!`
-/// table adds its line here.
-pub const ALL_TABLES: &[(&str, &[(&str, &str, &str)])] = &[
+/// The text tables of what is not a module (the shared pieces, the shell, the app's
+/// offline and install parts). Every module's own table is in its registry entry
+/// ([`crate::platform::Module::texts`]); [`all_tables`] gives both, for the completeness test.
+pub const SHARED_TABLES: &[(&str, &[(&str, &str, &str)])] = &[
     ("common", CommonTexts::KEYS),
     ("mail", MailTexts::KEYS),
     ("numbers", numbers::NumberTexts::KEYS),
     ("shell", crate::shell::texts::ShellTexts::KEYS),
     ("pwa", crate::pwa::texts::PwaTexts::KEYS),
-    ("workspaces", crate::workspaces::texts::WorkspacesTexts::KEYS),
     ("offline", crate::offline::texts::OfflineTexts::KEYS),
-    ("bio", crate::bio::texts::BioTexts::KEYS),
-    ("media", crate::media::texts::MediaTexts::KEYS),
-    ("shortlinks", crate::shortlinks::texts::LinksTexts::KEYS),
-    ("accounts", crate::accounts::texts::AccountsTexts::KEYS),
-    ("notifications", crate::notifications::texts::NotificationsTexts::KEYS),
-    ("billing", crate::billing::texts::BillingTexts::KEYS),
-    ("status", crate::status::texts::StatusTexts::KEYS),
 ];
+
+/// Every text table: the shared ones and each registered module's.
+pub fn all_tables() -> Vec<(&'static str, &'static [(&'static str, &'static str, &'static str)])> {
+    let mut all = SHARED_TABLES.to_vec();
+    all.extend(crate::MODULES.iter().map(|m| (m.key, m.texts)));
+    all
+}
 
 #[cfg(test)]
 mod tests {
@@ -326,7 +326,10 @@ mod tests {
     #[test]
     fn every_text_is_complete_in_both_languages() {
         let mut problems = Vec::new();
-        for (table, keys) in ALL_TABLES {
+        let tables = all_tables();
+        assert_eq!(tables.len(), SHARED_TABLES.len() + crate::MODULES.len(), "every module's table is checked");
+        assert!(tables.iter().all(|(_, keys)| !keys.is_empty()), "no table is empty");
+        for (table, keys) in tables {
             let mut seen = std::collections::HashSet::new();
             for (key, en, fr) in keys.iter() {
                 if !seen.insert(*key) {

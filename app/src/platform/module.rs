@@ -24,6 +24,9 @@ pub struct Module {
     pub nav: &'static [NavEntry],
     /// Its cards on the workspace dashboard.
     pub cards: &'static [Card],
+    /// Its table of texts in every language (`TheTexts::KEYS` of its `texts!`), checked for
+    /// completeness with the others.
+    pub texts: &'static [(&'static str, &'static str, &'static str)],
     /// What only the server needs.
     #[cfg(feature = "ssr")]
     pub server: super::module_server::ServerParts,

@@ -122,6 +122,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &["link_in_bio", "social_growth"],
         order: 20,
     }],
+    texts: texts::LinksTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: domain::indexes,

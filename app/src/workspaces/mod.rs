@@ -105,6 +105,7 @@ pub const MODULE: Module = Module {
         },
         Card { area: AREA_AUDIT, href: "/workspace/audit", title: || WorkspacesTexts::now().card_audit_title, text: || WorkspacesTexts::now().card_audit_text, goals: &[], order: 70 },
     ],
+    texts: WorkspacesTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,
