@@ -61,6 +61,16 @@ pub(crate) async fn page_allowance(ctx: &Ctx) -> Result<crate::workspaces::plans
     crate::workspaces::plans::allowance(ctx.db(), &workspace, super::PAGES_LIMIT.key, records).await
 }
 
+/// How many pages the workspace has, as the page limit counts them.
+pub fn count_pages(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move { Ok(ctx.scoped::<mongodb::bson::Document>(PAGES)?.count(doc! {}).await? as i64) })
+}
+
+/// How many pages of the workspace are published.
+pub async fn count_published(ctx: &Ctx) -> Result<u64, AppError> {
+    ctx.scoped::<mongodb::bson::Document>(PAGES)?.count(doc! { "published": { "$ne": null } }).await
+}
+
 /// Every page as (created, id), for the allowance.
 pub fn page_records(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<Vec<(i64, String)>, AppError>> {
     Box::pin(async move {

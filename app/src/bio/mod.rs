@@ -827,7 +827,7 @@ pub const PAGES_LIMIT: crate::platform::Limit = crate::platform::Limit {
     kind: crate::platform::LimitKind::Count,
     order: 30,
     #[cfg(feature = "ssr")]
-    count: Some(store::count_pages),
+    count: Some(domain::count_pages),
     #[cfg(feature = "ssr")]
     reclaim: None,
     read_only: Some(crate::platform::ReadOnlyRecords {

@@ -107,13 +107,3 @@ pub struct DomainDoc {
     #[serde(default)]
     pub expires_at: Option<DateTime>,
 }
-
-/// How many pages the workspace has, as the page limit counts them.
-pub fn count_pages(ctx: &crate::platform::Ctx) -> crate::platform::BoxFut<'_, Result<i64, crate::error::AppError>> {
-    Box::pin(async move { Ok(ctx.scoped::<mongodb::bson::Document>(PAGES)?.count(doc! {}).await? as i64) })
-}
-
-/// How many pages of the workspace are published.
-pub async fn count_published(ctx: &crate::platform::Ctx) -> Result<u64, crate::error::AppError> {
-    ctx.scoped::<mongodb::bson::Document>(PAGES)?.count(doc! { "published": { "$ne": null } }).await
-}

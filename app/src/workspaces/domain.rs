@@ -559,8 +559,8 @@ pub async fn getting_started(ctx: &Ctx) -> Result<StartChecklist, AppError> {
         }
         let done = match key {
             "goals" => !w.setup.goals.is_empty(),
-            "bio_page" => crate::bio::store::count_pages(ctx).await? > 0,
-            "bio_publish" => crate::bio::store::count_published(ctx).await? > 0,
+            "bio_page" => crate::bio::domain::count_pages(ctx).await? > 0,
+            "bio_publish" => crate::bio::domain::count_published(ctx).await? > 0,
             "short_link" => crate::shortlinks::domain::count_links(ctx).await? > 0,
             "media" => crate::media::domain::count_files(ctx).await? > 0,
             "team" => plans::count_seats(ctx).await? > 1,
