@@ -11,6 +11,7 @@ use super::store::{self, AccountDoc, CouponDoc, PlatformAuditDoc, ACCOUNTS, COUP
 use super::stripe::{Form, Stripe, Subscription};
 use super::texts::BillingTexts;
 use super::*;
+use crate::accounts::people::Person;
 use crate::error::AppError;
 use crate::i18n::{fill, numbers};
 use crate::platform::db::is_duplicate_key;
@@ -79,8 +80,8 @@ async fn plan_named(state: &AppState, id: &str) -> Result<PlanDoc, AppError> {
     }
 }
 
-async fn user_of(state: &AppState, user_id: &str) -> Option<crate::accounts::store::UserDoc> {
-    crate::accounts::store::users(&state.db).find_one(doc! { "_id": user_id }).await.ok().flatten()
+async fn user_of(state: &AppState, user_id: &str) -> Option<Person> {
+    crate::accounts::people::by_id(state, user_id).await.ok().flatten()
 }
 
 /// An entry in a workspace's audit log, by `actor_name` ("Stripe", or an administrator).
@@ -494,7 +495,7 @@ async fn tell_owner_payment_failed(state: &AppState, w: &WorkspaceDoc) {
     crate::i18n::scope(lang, tell_owner_payment_failed_now(state, w, owner)).await
 }
 
-async fn tell_owner_payment_failed_now(state: &AppState, w: &WorkspaceDoc, owner: Option<crate::accounts::store::UserDoc>) {
+async fn tell_owner_payment_failed_now(state: &AppState, w: &WorkspaceDoc, owner: Option<Person>) {
     let t = BillingTexts::now();
     let days = state.config.billing_grace_days;
     let url = format!("{}/billing", state.config.public_url);

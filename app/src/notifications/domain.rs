@@ -238,7 +238,7 @@ pub async fn subscribe(ctx: &Ctx, endpoint: String, p256dh: String, auth: String
         .update_one(
             doc! { "endpoint": &endpoint, "$or": [{ "user_id": &ctx.user_id }, { "p256dh": p256dh, "auth": auth }] },
             doc! {
-                "$set": { "user_id": &ctx.user_id, "p256dh": p256dh, "auth": auth, "device": crate::accounts::store::describe_device(&ctx.meta.user_agent) },
+                "$set": { "user_id": &ctx.user_id, "p256dh": p256dh, "auth": auth, "device": crate::accounts::people::describe_device(&ctx.meta.user_agent) },
                 "$setOnInsert": { "_id": crypto::new_id(), "created_at": DateTime::now() },
             },
         )

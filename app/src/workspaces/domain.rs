@@ -15,7 +15,7 @@ use super::{
     Action, AuditEntry, InvitationPreview, Joined, MemberInfo, PendingInvitation, PlanCatalog, RoleText, SetupState, StartChecklist, StartStep,
     WorkspaceDetail, WorkspaceRole, WorkspaceSummary, CURRENCIES, GOALS, KINDS,
 };
-use crate::accounts::store::{self as accounts_store, UserDoc};
+use crate::accounts::people::{self, Person};
 use crate::error::{AppError, FieldError};
 use crate::i18n::fill;
 use crate::platform::db::{internal, is_duplicate_key};
@@ -56,8 +56,8 @@ pub(crate) async fn load_workspace(ctx: &Ctx) -> Result<WorkspaceDoc, AppError> 
     store::workspaces(ctx.db()).find_one(doc! { "_id": id }).await?.ok_or_else(|| AppError::not_found(WorkspacesTexts::now().nf_workspace))
 }
 
-async fn user(ctx_state: &AppState, user_id: &str) -> Result<Option<UserDoc>, AppError> {
-    Ok(accounts_store::users(&ctx_state.db).find_one(doc! { "_id": user_id }).await?)
+async fn user(ctx_state: &AppState, user_id: &str) -> Result<Option<Person>, AppError> {
+    people::by_id(ctx_state, user_id).await
 }
 
 async fn user_name(state: &AppState, user_id: &str) -> String {
@@ -582,11 +582,10 @@ pub async fn audit_log(ctx: &Ctx) -> Result<Vec<AuditEntry>, AppError> {
 // ---------------------------------------------------------------- members
 
 pub async fn list_members(ctx: &Ctx) -> Result<Vec<MemberInfo>, AppError> {
-    use futures_util::TryStreamExt;
     ctx.require(crate::workspaces::AREA_TEAM, Action::View)?;
     let members = ctx.scoped::<MemberDoc>(MEMBERS)?.find(doc! {}, doc! { "joined_at": 1 }, 1000).await?;
     let ids: Vec<&str> = members.iter().map(|m| m.user_id.as_str()).collect();
-    let users: Vec<UserDoc> = accounts_store::users(ctx.db()).find(doc! { "_id": { "$in": ids } }).await?.try_collect().await?;
+    let users = people::by_ids(&ctx.state, &ids).await?;
     let mut out: Vec<MemberInfo> = members
         .iter()
         .filter_map(|m| {
@@ -759,7 +758,7 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     }
     let email = validate::normalize_email(&email);
     let w = load_workspace(ctx).await?;
-    if let Some(u) = accounts_store::users(ctx.db()).find_one(doc! { "email": &email }).await? {
+    if let Some(u) = people::by_email(&ctx.state, &email).await? {
         if ctx.scoped::<MemberDoc>(MEMBERS)?.count(doc! { "user_id": &u.id }).await? > 0 {
             return Err(AppError::field("email", WorkspacesTexts::now().err_invite_member));
         }
@@ -793,7 +792,7 @@ pub async fn invite_member(ctx: &Ctx, email: String, role: String) -> Result<Vec
     send_invitation(ctx, &w, &inv, &token).await?;
     // Someone who already has an account also finds it in their notification centre, in
     // their own language.
-    if let Some(invitee) = accounts_store::users(ctx.db()).find_one(doc! { "email": &email }).await? {
+    if let Some(invitee) = people::by_email(&ctx.state, &email).await? {
         let inviter = user_name(&ctx.state, &ctx.user_id).await;
         let lang = crate::i18n::Lang::from_code(&invitee.locale).unwrap_or_default();
         let (title, body) = crate::i18n::sync_scope(lang, || {
