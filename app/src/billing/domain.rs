@@ -80,6 +80,15 @@ async fn plan_named(state: &AppState, id: &str) -> Result<PlanDoc, AppError> {
     }
 }
 
+/// The id of the plan whose limits apply to workspace `workspace_id` now (its own plan `plan`,
+/// a complimentary one, or Free once a grace period has ended), and the limit overrides an
+/// administrator gave it. For the workspaces module's limit checks.
+pub async fn plan_in_force(db: &crate::platform::Db, workspace_id: &str, plan: &str) -> Result<(String, BTreeMap<String, Option<i64>>), AppError> {
+    let account = store::account(db, workspace_id).await?;
+    let id = store::effective_plan_id(plan, account.as_ref(), now_ms());
+    Ok((id, account.map(|a| a.overrides).unwrap_or_default()))
+}
+
 async fn user_of(state: &AppState, user_id: &str) -> Option<Person> {
     crate::accounts::people::by_id(state, user_id).await.ok().flatten()
 }

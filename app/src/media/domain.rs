@@ -28,8 +28,7 @@ use crate::i18n::fill;
 use crate::platform::db::{internal, IndexSpec};
 use crate::platform::{crypto, AppState, Ctx, Db};
 use crate::workspaces::domain::{audit, load_workspace};
-use crate::workspaces::store::WorkspaceDoc;
-use crate::workspaces::{plans, store as ws_store, Action};
+use crate::workspaces::{plans, Action};
 
 /// The metadata collection (workspace-scoped).
 pub const MEDIA: &str = "media";
@@ -290,7 +289,7 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
         .map_err(|e| internal("image processing task", &e))??;
 
     let stored_bytes: i64 = bytes.len() as i64 + processed.variants.iter().map(|v| v.2.len() as i64).sum::<i64>();
-    reserve_storage(ctx, &w, stored_bytes).await?;
+    plans::reserve_storage(ctx, stored_bytes).await?;
 
     let id = crypto::new_id();
     let b = bucket(ctx.db());
@@ -331,38 +330,12 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
         Err(e) => {
             // Leave nothing half-stored behind, and give the reserved room back.
             let _ = remove_gridfs_of(&b, &w.id, &id).await;
-            let _ = ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$inc": { "storage_used_bytes": -stored_bytes } }).await;
+            let _ = crate::workspaces::plans::release_storage(ctx, stored_bytes).await;
             return Err(e);
         }
     };
     audit(ctx, "media_uploaded", format!("Uploaded the image {}", media.name)).await;
     Ok(media.to_file())
-}
-
-/// Counts `stored_bytes` against the workspace's storage before anything is stored, in one
-/// conditional update: the use grows only while it stays within the effective storage
-/// limit, so two uploads at once cannot both pass a check made on the same old figure.
-async fn reserve_storage(ctx: &Ctx, w: &WorkspaceDoc, stored_bytes: i64) -> Result<(), AppError> {
-    let workspaces = ws_store::workspaces(ctx.db());
-    let mut w = w.clone();
-    for _ in 0..3 {
-        let filter = match plans::effective_limit(ctx.db(), &w, crate::media::STORAGE_LIMIT.key).await? {
-            None => doc! { "_id": &w.id },
-            Some(limit_mb) => {
-                // Within the limit means mb_ceil(used + stored) <= limit, i.e. used <= room.
-                let room = limit_mb.saturating_mul(MB).saturating_sub(stored_bytes);
-                doc! { "_id": &w.id, "$or": [ { "storage_used_bytes": { "$lte": room } }, { "storage_used_bytes": { "$exists": false } } ] }
-            }
-        };
-        if workspaces.update_one(filter, doc! { "$inc": { "storage_used_bytes": stored_bytes } }).await?.matched_count == 1 {
-            return Ok(());
-        }
-        // No room: name the limit and the plan that lifts it, from the figure as it is now.
-        // If there is room after all (a deletion freed some), try again with that figure.
-        w = load_workspace(ctx).await?;
-        plans::check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, mb_ceil(w.storage_used_bytes.max(0) + stored_bytes)).await?;
-    }
-    Err(AppError::unavailable(MediaTexts::now().err_storage_busy))
 }
 
 /// Stores one GridFS file and returns its id.
@@ -402,7 +375,7 @@ pub async fn delete(ctx: &Ctx, id: String) -> Result<MediaLibrary, AppError> {
     let workspace_id = media.workspace_id().to_string();
     if media.delete_one(doc! { "_id": &found.id }).await? == 1 {
         remove_gridfs_of(&bucket(ctx.db()), &workspace_id, &found.id).await?;
-        ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &workspace_id }, doc! { "$inc": { "storage_used_bytes": -found.stored_bytes } }).await?;
+        crate::workspaces::plans::release_storage(ctx, found.stored_bytes).await?;
         audit(ctx, "media_deleted", format!("Deleted the image {}", found.name)).await;
     }
     list(ctx).await

@@ -37,7 +37,7 @@ crate::texts! {
         err_not_an_image: "This file is not an image we can use. Choose a PNG, JPEG, GIF or WebP image." | "Ce fichier n’est pas une image utilisable. Choisissez une image PNG, JPEG, GIF ou WebP.",
         err_empty: "This file is empty. Choose an image." | "Ce fichier est vide. Choisissez une image.",
         err_too_many_pixels: "This image is too large. Images can be at most {max}×{max} pixels." | "Cette image est trop grande. Les images peuvent faire au plus {max}×{max} pixels.",
-        err_storage_busy: "Many changes to this workspace's storage are arriving at once. Try the upload again in a moment." | "De nombreuses modifications du stockage de cet espace de travail arrivent en même temps. Réessayez l’envoi dans un instant.",
+
         err_in_use: "{name} is used by: {uses}. Remove it there first." | "{name} est utilisée par : {uses}. Retirez-la d’abord de là.",
         nf_image: "That image" | "cette image",
         nf_file: "That file" | "ce fichier",

@@ -371,26 +371,37 @@ pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, Ap
     let w = load_workspace(ctx).await?;
     let logos = ctx.scoped::<LogoDoc>(LOGOS)?;
     let old_size = logos.find_one(doc! {}).await?.map(|l| l.data.bytes.len() as i64).unwrap_or(0);
-    let would_be = w.storage_used_bytes - old_size + bytes.len() as i64;
-    plans::check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, (would_be + 1024 * 1024 - 1) / (1024 * 1024)).await?;
     let version = now().timestamp_millis();
     let size = bytes.len() as i64;
-    logos.delete_many(doc! {}).await?;
-    logos
-        .insert_one(&LogoDoc {
-            id: crypto::new_id(),
-            workspace_id: w.id.clone(),
-            content_type: content_type.into(),
-            data: Binary { subtype: mongodb::bson::spec::BinarySubtype::Generic, bytes },
-            version,
-        })
-        .await?;
+    // A larger logo takes its extra room before it is written (as media uploads do); a
+    // smaller one gives room back once written.
+    let extra = (size - old_size).max(0);
+    plans::reserve_storage(ctx, extra).await?;
+    let written = async {
+        logos.delete_many(doc! {}).await?;
+        logos
+            .insert_one(&LogoDoc {
+                id: crypto::new_id(),
+                workspace_id: w.id.clone(),
+                content_type: content_type.into(),
+                data: Binary { subtype: mongodb::bson::spec::BinarySubtype::Generic, bytes },
+                version,
+            })
+            .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = written {
+        // The room taken for it goes back.
+        let _ = plans::release_storage(ctx, extra).await;
+        return Err(e);
+    }
     store::workspaces(ctx.db())
-        .update_one(
-            doc! { "_id": &w.id },
-            doc! { "$set": { "logo_version": version, "updated_at": now() }, "$inc": { "storage_used_bytes": size - old_size, "version": 1_i64 } },
-        )
+        .update_one(doc! { "_id": &w.id }, doc! { "$set": { "logo_version": version, "updated_at": now() }, "$inc": { "version": 1_i64 } })
         .await?;
+    if size < old_size {
+        plans::release_storage(ctx, old_size - size).await?;
+    }
     audit(ctx, "logo_changed", WorkspacesTexts::now().audit_logo_changed.into()).await;
     get_workspace(ctx).await
 }

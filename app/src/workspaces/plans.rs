@@ -162,12 +162,11 @@ pub async fn catalog(state: &AppState) -> Result<PlanCatalog, AppError> {
 /// (M04: complimentary plan, expired grace period → Free, admin overrides).
 pub async fn effective(db: &Db, workspace: &WorkspaceDoc) -> Result<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>), AppError> {
     let plans = all(db).await?;
-    let account = crate::billing::store::account(db, &workspace.id).await?;
-    let id = crate::billing::store::effective_plan_id(&workspace.plan, account.as_ref(), mongodb::bson::DateTime::now().timestamp_millis());
+    let (id, overrides) = crate::billing::domain::plan_in_force(db, &workspace.id, &workspace.plan).await?;
     let Some(current) = plans.iter().find(|p| p.id == id).or_else(|| plans.iter().find(|p| p.id == workspace.plan)).cloned() else {
         return Err(AppError::unavailable(not_loaded()));
     };
-    Ok((plans, current, account.map(|a| a.overrides).unwrap_or_default()))
+    Ok((plans, current, overrides))
 }
 
 /// The effective limit of `key` for `workspace` (`None`: no limit).
@@ -348,6 +347,49 @@ pub fn seat_reason(seats: &Allowance) -> String {
         None => fill(t.seat_reason_room, &[("plan", &seats.plan), ("included", &included)]),
     }
 }
+
+// ---------------------------------------------------------------- storage
+
+/// Counts `stored_bytes` against the call's workspace's storage (media files, the logo) before anything is stored, in one
+/// conditional update: the use grows only while it stays within the effective storage
+/// limit, so two uploads at once cannot both pass a check made on the same old figure.
+pub async fn reserve_storage(ctx: &Ctx, stored_bytes: i64) -> Result<(), AppError> {
+    if stored_bytes <= 0 {
+        return Ok(());
+    }
+    let workspaces = super::store::workspaces(ctx.db());
+    let mut w = super::domain::load_workspace(ctx).await?;
+    for _ in 0..3 {
+        let filter = match effective_limit(ctx.db(), &w, crate::media::STORAGE_LIMIT.key).await? {
+            None => doc! { "_id": &w.id },
+            Some(limit_mb) => {
+                // Within the limit means mb_ceil(used + stored) <= limit, i.e. used <= room.
+                let room = limit_mb.saturating_mul(MB).saturating_sub(stored_bytes);
+                doc! { "_id": &w.id, "$or": [ { "storage_used_bytes": { "$lte": room } }, { "storage_used_bytes": { "$exists": false } } ] }
+            }
+        };
+        if workspaces.update_one(filter, doc! { "$inc": { "storage_used_bytes": stored_bytes } }).await?.matched_count == 1 {
+            return Ok(());
+        }
+        // No room: name the limit and the plan that lifts it, from the figure as it is now.
+        // If there is room after all (a deletion freed some), try again with that figure.
+        w = super::domain::load_workspace(ctx).await?;
+        check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, (w.storage_used_bytes.max(0) + stored_bytes + MB - 1) / MB).await?;
+    }
+    Err(AppError::unavailable(super::texts::WorkspacesTexts::now().err_storage_busy))
+}
+
+/// Gives back `stored_bytes` of the call's workspace's storage (a file deleted, an upload
+/// that failed after its room was taken).
+pub async fn release_storage(ctx: &Ctx, stored_bytes: i64) -> Result<(), AppError> {
+    if stored_bytes != 0 {
+        super::store::workspaces(ctx.db()).update_one(doc! { "_id": ctx.workspace_id()? }, doc! { "$inc": { "storage_used_bytes": -stored_bytes } }).await?;
+    }
+    Ok(())
+}
+
+/// A megabyte, as storage limits count it.
+const MB: i64 = 1024 * 1024;
 
 // ---------------------------------------------------------------- reserving room
 

@@ -318,5 +318,6 @@ crate::texts! {
         module_name: "Workspaces and teams" | "Espaces de travail et équipes",
         ro_members_one: "1 team member" | "1 membre d’équipe",
         ro_members_many: "{n} team members" | "{n} membres d’équipe",
+        err_storage_busy: "Many changes to this workspace's storage are arriving at once. Try the upload again in a moment." | "De nombreuses modifications du stockage de cet espace de travail arrivent en même temps. Réessayez l’envoi dans un instant.",
     }
 }
