@@ -35,7 +35,7 @@ pub const REGISTRY: platform::Registry = platform::Registry::new(MODULES);
 /// How the caller and their workspace membership are resolved (accounts and workspaces).
 #[cfg(feature = "ssr")]
 pub const IDENTITY: platform::Identity =
-    platform::Identity { resolve_user: accounts::session::resolve_boxed, resolve_member: workspaces::plans::resolve_member };
+    platform::Identity { resolve_user: accounts::session::resolve_boxed, resolve_member: workspaces::resolve::resolve_member };
 
 /// The application state for every registered module.
 #[cfg(feature = "ssr")]

@@ -53,8 +53,14 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         Err(res) => return res,
     };
     let ctx_state = state.clone();
-    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req).await.into_response();
-    with_error_status(res).await
+    let call = leptos_axum::handle_server_fns_with_context(move || provide_context(ctx_state.clone()), req);
+    let (res, trips) = app::platform::db::counting_round_trips(call).await;
+    metrics::histogram!("db_round_trips_per_call").record(f64::from(trips));
+    let mut res = with_error_status(res.into_response()).await;
+    if state.config.round_trips_header {
+        res.headers_mut().insert("x-db-round-trips", axum::http::HeaderValue::from(trips));
+    }
+    res
 }
 
 /// True when a server fn can read a body sent with `content_type`. Every server fn takes its

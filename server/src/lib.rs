@@ -183,6 +183,9 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Every module's background tasks (views and clicks counted in memory, written every 2 s).
     app::platform::runner::start_module_tasks(&state, stop_rx.clone());
+    // One change stream tells this replica's caches (sessions, members, plans, published
+    // pages) of every change, whichever replica made it.
+    app::platform::watch::start(&state, stop_rx.clone());
     watch_database(state.clone(), stop_rx);
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;

@@ -234,6 +234,7 @@ async fn downgrades_are_checked_payment_failure_starts_grace_and_then_free_limit
     // The grace period ends (the clock moved): Free's limits, nothing deleted.
     let past = DateTime::from_millis(DateTime::now().timestamp_millis() - 1000);
     env.srv.db().await.collection::<Document>("billing_accounts").update_one(doc! { "_id": &ws }, doc! { "$set": { "grace_ends_at": past } }).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await; // every replica sees it within a second
     let b = billing(&owner, &ws).await;
     assert_eq!((b.status.as_str(), b.effective_plan.as_str(), b.plan.as_str()), ("past_due", "free", "pro"));
     let e = owner.fails("create_bio_page", &[("workspace", &ws), ("handle", "greta_e")], 402).await;
@@ -353,6 +354,7 @@ async fn fail_and_expire_grace(env: &Env, fake: &FakeStripe, ws: &str, sub: &str
     assert_eq!(deliver(env, &failed).await, 200);
     let past = DateTime::from_millis(DateTime::now().timestamp_millis() - 1000);
     env.srv.db().await.collection::<Document>("billing_accounts").update_one(doc! { "_id": ws }, doc! { "$set": { "grace_ends_at": past } }).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await; // every replica sees it within a second
 }
 
 /// Waits until the database stops changing (visit counting runs after the answer).

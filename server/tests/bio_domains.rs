@@ -98,13 +98,7 @@ async fn a_domain_is_verified_by_its_txt_record_and_only_then_routes_to_the_page
     env.load_default_plans().await;
     let (olga, ws) = owner_with_workspace(&env, "Olga", "olga@example.com").await;
     // Pro: this workspace holds two pages (on Free the second would be read-only).
-    env.srv
-        .db()
-        .await
-        .collection::<mongodb::bson::Document>("workspaces")
-        .update_one(mongodb::bson::doc! { "_id": &ws }, mongodb::bson::doc! { "$set": { "plan": "pro" } })
-        .await
-        .unwrap();
+    set_plan_in_db(&env, &ws, "pro").await;
     let page = seed_bio_page(&env, &ws, "olga", BioContent::default()).await;
     let state = replica(&env).await;
 
@@ -263,7 +257,7 @@ async fn an_unverified_claim_blocks_nobody_and_the_first_to_verify_wins() {
     let expires = b.domains[0].expires_at.expect("an unverified claim expires");
     assert!((expires - now - 7 * 24 * 3600 * 1000).abs() < 60_000, "expires in 7 days: {expires} vs {now}");
     // Not twice in one workspace, though (Pro: the second page is not read-only).
-    env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": &aws }, doc! { "$set": { "plan": "pro" } }).await.unwrap();
+    set_plan_in_db(&env, &aws, "pro").await;
     let apage2 = seed_bio_page(&env, &aws, "ann2", BioContent::default()).await;
     let e = ann.fails("add_bio_domain", &form(&aws, &apage2, "shop.example.com"), 422).await;
     assert_eq!(e.field_message("domain").as_deref(), Some("That domain is already connected to a page."));

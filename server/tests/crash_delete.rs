@@ -76,7 +76,7 @@ async fn scenario(storage: std::path::PathBuf) {
 
     // ---- bio pages: twelve, each with many records in five collections
     let (owner, ws) = web::owner_with_workspace(&env, "Cora Crash", "cora.crash@example.com").await;
-    store.collection::<Document>("workspaces").update_one(doc! { "_id": &ws }, doc! { "$set": { "plan": "enterprise" } }).await.unwrap();
+    web::set_plan_in_db(&env, &ws, "enterprise").await;
     let mut pages = vec![];
     for i in 0..12 {
         let page: app::bio::BioPage = owner.ok("create_bio_page", &[("workspace", &ws), ("handle", &format!("cora_crash_{i}"))]).await;
@@ -112,12 +112,16 @@ async fn scenario(storage: std::path::PathBuf) {
     let mut owners = vec![];
     for i in 0..6 {
         let (b, w) = web::owner_with_workspace(&env, &format!("Owner {i}"), &format!("owner{i}.crash@example.com")).await;
-        for j in 0..3 {
-            let page: app::bio::BioPage = b.ok("create_bio_page", &[("workspace", &w), ("handle", &format!("crash_ws{i}_{j}"))]).await;
-            seed_page_records(&store, &w, &page.id, 40).await;
-            store.collection::<Document>("workspaces").update_one(doc! { "_id": &w }, doc! { "$set": { "plan": "enterprise" } }).await.unwrap();
-        }
+        store.collection::<Document>("workspaces").update_one(doc! { "_id": &w }, doc! { "$set": { "plan": "enterprise" } }).await.unwrap();
         owners.push((b, w));
+    }
+    // Each replica sees a change made elsewhere within a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for (i, (b, w)) in owners.iter().enumerate() {
+        for j in 0..3 {
+            let page: app::bio::BioPage = b.ok("create_bio_page", &[("workspace", w), ("handle", &format!("crash_ws{i}_{j}"))]).await;
+            seed_page_records(&store, w, &page.id, 40).await;
+        }
     }
     let calls = owners
         .iter()

@@ -115,7 +115,7 @@ async fn scenario(storage: std::path::PathBuf) {
     let owner_email = "fay.fault@example.com";
     let (owner, ws) = web::owner_with_workspace(&env, "Fay Fault", owner_email).await;
     let store = env.srv.db().await;
-    store.collection::<Document>("workspaces").update_one(doc! { "_id": &ws }, doc! { "$set": { "plan": "enterprise" } }).await.unwrap();
+    web::set_plan_in_db(&env, &ws, "enterprise").await;
     let mut warm = app::bio::BioContent::default();
     warm.seo.title = "Warm page".into();
     let warm_page = web::seed_bio_page(&env, &ws, "faultwarm", warm).await;

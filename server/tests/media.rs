@@ -270,7 +270,7 @@ async fn uploads_over_the_plan_limits_are_refused_and_store_nothing() {
     assert_eq!(storage_used(&env, &w.id).await, 0);
 
     // On Pro: one ~600 KB image fits in 1 MB of storage, a second does not.
-    env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": "pro" } }).await.unwrap();
+    set_plan_in_db(&env, &w.id, "pro").await;
     let big = encode(noise(450, 450), image::ImageFormat::Png);
     assert!(big.len() > 550 * 1024, "{}", big.len());
     upload(&owner, &w.id, "first.png", "image/png", &big).await;
@@ -311,7 +311,7 @@ async fn uploads_at_the_same_time_cannot_together_pass_the_storage_limit() {
     // Pro with 1 MB of storage: one ~600 KB image fits, two do not.
     let plans = plans_file().replace("\"storage_mb\": 20000,", "\"storage_mb\": 1,");
     env.load_plans(&plans).await;
-    env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": "pro" } }).await.unwrap();
+    set_plan_in_db(&env, &w.id, "pro").await;
     let big = encode(noise(450, 450), image::ImageFormat::Png);
     let data = data_url("image/png", &big);
     // Four uploads at once: each is checked before its image is decoded and resized, which

@@ -334,7 +334,7 @@ async fn person_records(env: &Env, user_id: &str) -> Vec<(String, Vec<u8>)> {
 /// Creates a workspace (plans must be loaded) and moves it to Pro, for seats.
 async fn workspace(env: &Env, owner: &Browser, name: &str) -> String {
     let w: app::workspaces::WorkspaceDetail = owner.ok("create_workspace", &[("name", name), ("kind", "shop")]).await;
-    env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": "pro" } }).await.unwrap();
+    set_plan_in_db(env, &w.id, "pro").await;
     w.id
 }
 

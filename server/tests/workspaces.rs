@@ -89,8 +89,7 @@ async fn join(env: &Env, owner: &Browser, ws: &str, name: &str, email: &str, rol
 /// Moves a workspace to another plan in the database. Billing (M04) is not built, so no
 /// server fn can; tests that need more than Free's two seats start here.
 async fn set_plan(env: &Env, ws: &str, plan: &str) {
-    let r = env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": ws }, doc! { "$set": { "plan": plan } }).await.unwrap();
-    assert_eq!(r.matched_count, 1);
+    set_plan_in_db(env, ws, plan).await;
 }
 
 async fn find(env: &Env, collection: &str, filter: Document) -> Option<Document> {

@@ -153,9 +153,11 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         init: Some(|ext| {
             ext.insert(google::JwksCache::new());
             ext.insert(session::Touched::default());
+            ext.insert(session::Sessions::default());
         }),
         start: None,
         routes: Some(routes::routes),
         erase: None,
+        watches: &[crate::platform::watch::Watch { collection: store::SESSIONS, changed: session::session_changed }],
     },
 };

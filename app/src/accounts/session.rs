@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::store::{self, SessionDoc, UserDoc};
 use super::PlatformRole;
 use crate::error::AppError;
+use crate::platform::cache::Cache;
 use crate::platform::request::{private_cookie as cookie, set_cookie};
+use crate::platform::watch::{Change, Op};
 use crate::platform::{crypto, AppState, Ctx, RequestMeta};
 
 pub const ACCESS_COOKIE: &str = "mw_at";
@@ -139,13 +141,52 @@ pub async fn start(state: &AppState, user: &UserDoc, meta: &RequestMeta) -> Resu
     Ok(s.session_id)
 }
 
+/// Sessions known to be active on this server: session id → (user id, expiry in ms). A
+/// revocation through any replica removes the entry within the change stream's latency, and
+/// at once on the replica that made it.
+pub struct Sessions(Cache<String, (String, i64)>);
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions(Cache::new(std::time::Duration::from_secs(300), 100_000))
+    }
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sessions")
+    }
+}
+
+/// A change to the sessions collection (through any replica): forget that session.
+pub fn session_changed(state: &AppState, change: &Change<'_>) {
+    match change.id_str() {
+        Some(sid) if change.op != Op::Other => state.ext::<Sessions>().0.forget(sid),
+        _ => state.ext::<Sessions>().0.clear(),
+    }
+}
+
+/// Whether session `sid` is active: from memory when the change stream vouches for it,
+/// otherwise one read.
 async fn active_session(state: &AppState, sid: &str) -> Result<bool, AppError> {
+    let sessions = &state.ext::<Sessions>().0;
+    let now_ms = store::now().timestamp_millis();
+    if let Some((_, expires)) = sessions.get(&state.watcher, sid) {
+        if expires > now_ms {
+            return Ok(true);
+        }
+    }
+    let ticket = sessions.ticket(&state.watcher);
     let found = state
         .global::<mongodb::bson::Document>(store::SESSIONS)
         .find_one(doc! { "_id": sid, "revoked_at": null, "expires_at": { "$gt": store::now() } })
-        .projection(doc! { "_id": 1 })
+        .projection(doc! { "_id": 1, "user_id": 1, "expires_at": 1 })
         .await?;
-    Ok(found.is_some())
+    let Some(found) = found else { return Ok(false) };
+    if let (Ok(user), Ok(expires)) = (found.get_str("user_id"), found.get_datetime("expires_at")) {
+        sessions.put(ticket, sid.to_string(), (user.to_string(), expires.timestamp_millis()));
+    }
+    Ok(true)
 }
 
 /// How often a session's "last seen" time is written: the sessions list shows it to the
@@ -256,6 +297,7 @@ async fn refresh(state: &AppState, meta: RequestMeta, presented: &str) -> Result
             store::sessions(&state.db)
                 .update_one(doc! { "_id": &session.id }, doc! { "$set": { "revoked_at": now, "revoke_reason": "refresh token reuse" } })
                 .await?;
+            state.ext::<Sessions>().0.forget(session.id.as_str());
             tracing::warn!(session = %session.id, "refresh token reuse detected: session revoked");
             store::log_event(&state.db, &session.user_id, "refresh_reuse_detected", &meta).await;
         }
@@ -276,6 +318,7 @@ pub async fn revoke(state: &AppState, user_id: &str, session_id: &str, reason: &
             doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } },
         )
         .await?;
+    state.ext::<Sessions>().0.forget(session_id);
     Ok(r.modified_count == 1)
 }
 
@@ -286,6 +329,7 @@ pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<&str>, rea
         filter.insert("_id", doc! { "$ne": k });
     }
     let r = store::sessions(&state.db).update_many(filter, doc! { "$set": { "revoked_at": store::now(), "revoke_reason": reason } }).await?;
+    state.ext::<Sessions>().0.forget_where(|sid, (user, _)| user == user_id && Some(sid.as_str()) != keep);
     Ok(r.modified_count)
 }
 

@@ -80,13 +80,35 @@ async fn plan_named(state: &AppState, id: &str) -> Result<PlanDoc, AppError> {
     }
 }
 
+/// A change to a billing account (its `_id` is the workspace's): the plan in force may
+/// differ, so the workspaces module forgets that workspace on this replica.
+pub fn account_changed(state: &AppState, change: &crate::platform::watch::Change<'_>) {
+    match change.id_str() {
+        Some(ws) => crate::workspaces::resolve::forget_workspace(state, ws),
+        None => crate::workspaces::resolve::forget_all(state),
+    }
+}
+
 /// The id of the plan whose limits apply to workspace `workspace_id` now (its own plan `plan`,
 /// a complimentary one, or Free once a grace period has ended), and the limit overrides an
 /// administrator gave it. For the workspaces module's limit checks.
 pub async fn plan_in_force(db: &crate::platform::Db, workspace_id: &str, plan: &str) -> Result<(String, BTreeMap<String, Option<i64>>), AppError> {
+    let (id, overrides, _) = plan_in_force_until(db, workspace_id, plan).await?;
+    Ok((id, overrides))
+}
+
+/// [`plan_in_force`], and when it next changes by the clock alone (ms since the epoch), so
+/// what is kept in memory is not trusted past that time.
+pub async fn plan_in_force_until(
+    db: &crate::platform::Db,
+    workspace_id: &str,
+    plan: &str,
+) -> Result<(String, BTreeMap<String, Option<i64>>, Option<i64>), AppError> {
     let account = store::account(db, workspace_id).await?;
-    let id = store::effective_plan_id(plan, account.as_ref(), now_ms());
-    Ok((id, account.map(|a| a.overrides).unwrap_or_default()))
+    let now = now_ms();
+    let id = store::effective_plan_id(plan, account.as_ref(), now);
+    let changes_at = store::plan_changes_at(account.as_ref(), now);
+    Ok((id, account.map(|a| a.overrides).unwrap_or_default(), changes_at))
 }
 
 async fn user_of(state: &AppState, user_id: &str) -> Option<Person> {
@@ -214,7 +236,7 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
             Err(e) => invoices_error = Some(e.to_string()),
         }
     }
-    let read_only = read_only_lines(ctx, &w).await?;
+    let read_only = read_only_lines(ctx).await?;
     let plan_name = |id: &str| all.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string());
     let shown_plan = account.as_ref().and_then(|a| a.complimentary_active(now).map(str::to_string)).unwrap_or_else(|| w.plan.clone());
     Ok(BillingOverview {
@@ -246,13 +268,13 @@ pub async fn get_billing(ctx: &Ctx) -> Result<BillingOverview, AppError> {
 
 /// What is beyond the effective limits (and so read-only), and whether a higher plan lifts
 /// any of it. Counted with the same allowance the bio pages and the seats are held to.
-async fn read_only_lines(ctx: &Ctx, w: &WorkspaceDoc) -> Result<(Vec<ReadOnlyLine>, bool), AppError> {
+async fn read_only_lines(ctx: &Ctx) -> Result<(Vec<ReadOnlyLine>, bool), AppError> {
     let mut upgrade = false;
     let mut lines = vec![];
     let mut limits: Vec<_> = ctx.state.registry.limits().filter_map(|l| Some((l, l.read_only.as_ref()?))).collect();
     limits.sort_by_key(|(_, ro)| ro.order);
     for (limit, ro) in limits {
-        let a = plans::allowance(ctx.db(), w, limit.key, (ro.records)(ctx).await?).await?;
+        let a = plans::allowance(ctx, limit.key, (ro.records)(ctx).await?).await?;
         let n = a.read_only.len() as i64;
         if n > 0 {
             upgrade |= a.upgrade_to.is_some();
@@ -369,6 +391,7 @@ pub async fn change_plan(ctx: &Ctx, plan: String, interval: String) -> Result<Bi
         }
         (true, None) => {
             ws_store::workspaces(ctx.db()).update_one(doc! { "_id": &w.id }, doc! { "$set": { "plan": &target.id, "billing_interval": &interval } }).await?;
+            crate::workspaces::resolve::forget_workspace(&ctx.state, &w.id);
             let detail = fill(BillingTexts::now().audit_moved, &[("plan", &target.name)]);
             crate::workspaces::domain::audit(ctx, "plan_change", detail).await;
         }
@@ -494,6 +517,7 @@ pub async fn apply_subscription(state: &AppState, workspace_id: &str, sub: &Subs
             workspace_audit(state, workspace_id, "", "Stripe", "plan_changed", detail).await;
         }
     }
+    crate::workspaces::resolve::forget_workspace(state, workspace_id);
     Ok(())
 }
 
@@ -610,6 +634,7 @@ pub async fn admin_save_plan(
         stripe_price_yearly: Some(py).filter(|s| !s.is_empty()),
     };
     ctx.global::<PlanDoc>(ws_store::PLANS).replace_one(doc! { "_id": &id }, &plan).upsert(true).await?;
+    crate::workspaces::resolve::forget_all(&ctx.state);
     platform_audit(
         ctx,
         if before.is_some() { "plan_updated" } else { "plan_created" },
@@ -692,6 +717,7 @@ pub async fn admin_set_complimentary(ctx: &Ctx, workspace_id: String, plan: Stri
             fill(t.audit_comp_granted_until, &[("plan", &p.name), ("date", &until)])
         }
     };
+    crate::workspaces::resolve::forget_workspace(&ctx.state, &w.id);
     workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "complimentary_plan", detail.clone()).await;
     platform_audit(ctx, "complimentary_plan", format!("{} ({}): {detail}", w.name, w.id)).await;
     admin_view(ctx, &w).await
@@ -727,6 +753,7 @@ pub async fn admin_set_limit_override(ctx: &Ctx, workspace_id: String, key: Stri
             _ => return Err(AppError::field("value", BillingTexts::now().err_override_value)),
         },
     };
+    crate::workspaces::resolve::forget_workspace(&ctx.state, &w.id);
     workspace_audit(&ctx.state, &w.id, &ctx.user_id, &admin_name(ctx).await, "limit_override", detail.clone()).await;
     platform_audit(ctx, "limit_override", format!("{} ({}): {detail}", w.name, w.id)).await;
     admin_view(ctx, &w).await

@@ -247,5 +247,6 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         start: None,
         routes: Some(routes::routes),
         erase: None,
+        watches: &[crate::platform::watch::Watch { collection: store::ACCOUNTS, changed: domain::account_changed }],
     },
 };

@@ -75,6 +75,14 @@ impl AccountDoc {
     }
 }
 
+/// When the plan in force changes by the clock alone (a complimentary plan or a grace period
+/// ends), if that is still ahead.
+pub fn plan_changes_at(account: Option<&AccountDoc>, now_ms: i64) -> Option<i64> {
+    let a = account?;
+    let ends = [a.complimentary_until.filter(|_| a.complimentary_plan.is_some()), a.grace_ends_at.filter(|_| a.status.as_deref() == Some("grace"))];
+    ends.into_iter().flatten().map(|t| t.timestamp_millis()).filter(|t| *t > now_ms).min()
+}
+
 /// The plan whose limits apply now. A complimentary plan wins; after an expired grace
 /// period it is Free; otherwise the subscribed plan. Evaluated from stored timestamps on
 /// every check, so nothing needs to run when a grace period ends.

@@ -56,9 +56,8 @@ fn not_found() -> AppError {
 /// The workspace's bio-page allowance: after its plan dropped, the oldest pages up to the
 /// limit stay editable and later ones are read-only (kept, served, viewable, deletable).
 pub(crate) async fn page_allowance(ctx: &Ctx) -> Result<crate::workspaces::plans::Allowance, AppError> {
-    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
     let records = page_records(ctx).await?;
-    crate::workspaces::plans::allowance(ctx.db(), &workspace, super::PAGES_LIMIT.key, records).await
+    crate::workspaces::plans::allowance(ctx, super::PAGES_LIMIT.key, records).await
 }
 
 /// How many pages the workspace has, as the page limit counts them.
@@ -97,8 +96,14 @@ async fn load(ctx: &Ctx, page: &str) -> Result<PageDoc, AppError> {
 }
 
 async fn full(ctx: &Ctx, d: PageDoc) -> Result<BioPage, AppError> {
+    let allowance = page_allowance(ctx).await?;
+    full_with(ctx, d, &allowance).await
+}
+
+/// [`full`], with the page allowance the call already worked out.
+async fn full_with(ctx: &Ctx, d: PageDoc, allowance: &crate::workspaces::plans::Allowance) -> Result<BioPage, AppError> {
     let domains = super::domains::for_page(ctx, &d.id).await?;
-    let read_only = page_allowance(ctx).await?.reason(&d.id, page_word());
+    let read_only = allowance.reason(&d.id, page_word());
     Ok(to_page(d, domains, read_only))
 }
 
@@ -132,14 +137,14 @@ pub async fn create_page(ctx: &Ctx, handle: String) -> Result<BioPage, AppError>
     let handle = handle.trim().to_string();
     AppError::check_fields(check_handle("handle", &handle).into_iter().collect())?;
     let pages = ctx.scoped::<PageDoc>(PAGES)?;
-    let workspace = crate::workspaces::domain::load_workspace(ctx).await?;
+    let workspace = crate::workspaces::resolve::loaded(ctx).await?;
     if handle_taken(ctx, &handle, None).await? {
         return Err(taken());
     }
     // The room for the page is taken before it is written; an error below gives it back.
     let room = crate::workspaces::plans::reserve(ctx, &super::PAGES_LIMIT, 1).await?;
     let mut draft = BioContent::default();
-    draft.seo.title = workspace.name.clone();
+    draft.seo.title = workspace.workspace.name.clone();
     let d = PageDoc {
         id: crypto::new_id(),
         workspace_id: pages.workspace_id().to_string(),
@@ -181,7 +186,11 @@ async fn conflict(ctx: &Ctx, page: &str) -> AppError {
 /// Saves the draft. `content` is JSON; unfinished blocks are fine, unsafe values are not.
 pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) -> Result<BioPage, AppError> {
     ctx.require(AREA, Action::Edit)?;
-    require_editable(ctx, &page).await?;
+    // An autosave: three round trips in all (the allowance, the write, the page's domains).
+    let allowance = page_allowance(ctx).await?;
+    if allowance.is_read_only(page.trim()) {
+        return Err(allowance.error(page_word()));
+    }
     if content.len() > 512 * 1024 {
         return Err(AppError::field("content", BioTexts::now().err_page_too_large));
     }
@@ -196,7 +205,7 @@ pub async fn save_draft(ctx: &Ctx, page: String, content: String, version: i64) 
         )
         .await?;
     match updated {
-        Some(d) => full(ctx, d).await,
+        Some(d) => full_with(ctx, d, &allowance).await,
         None => Err(conflict(ctx, &page).await),
     }
 }

@@ -883,6 +883,10 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         start: Some(|state, stop| analytics::spawn_flusher(state.clone(), stop)),
         routes: Some(routes::routes),
         erase: None,
+        watches: &[
+            crate::platform::watch::Watch { collection: store::PAGES, changed: public::page_changed },
+            crate::platform::watch::Watch { collection: store::REDIRECTS, changed: public::redirect_changed },
+        ],
     },
 };
 

@@ -6,11 +6,11 @@
 //! language of the document) follows the visitor's `Accept-Language`, so each language has
 //! its own rendering (and responses say `Vary: Accept-Language`). Publishing, unpublishing,
 //! a handle change or a deletion on this server removes the entries at once; other servers
-//! notice within [`MAX_AGE`]. A page with a scheduled link is kept only until the next
-//! start or end time, so schedules take effect on time.
+//! hear of it through the change stream within milliseconds (and never serve a page more
+//! than a second stale while the stream is down). A page with a scheduled link is kept only
+//! until the next start or end time, so schedules take effect on time.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mongodb::bson::{doc, DateTime};
@@ -21,12 +21,15 @@ use super::texts::BioTexts;
 use super::{check_handle, BioContent, BlockKind};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::platform::cache::{Cache, Ticket};
+use crate::platform::watch::{Change, Op, Watcher};
 use crate::platform::{compress, crypto, AppState};
 
-/// How long a rendered page is served from memory at most.
-pub const MAX_AGE: Duration = Duration::from_secs(30);
+/// How long a rendered page is served from memory at most (changes remove it sooner: see
+/// [`page_changed`]).
+pub const MAX_AGE: Duration = Duration::from_secs(300);
 /// How long "no such page" is remembered.
-const MISS_AGE: Duration = Duration::from_secs(5);
+const MISS_AGE: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 10_000;
 
 /// A rendered page, ready to send.
@@ -51,41 +54,64 @@ pub struct Rendered {
 enum Entry {
     Page(Arc<Rendered>),
     Moved(String),
+    /// A page with this handle exists (this id) but is not published.
+    Unpublished(String),
     Missing,
 }
 
-/// Rendered pages, per server, by (language, handle).
-#[derive(Debug, Default)]
-pub struct PageCache {
-    entries: Mutex<HashMap<(Lang, String), (Entry, Instant)>>,
+/// Rendered pages, per server, by (language, handle), each with the time it stops being
+/// right (a scheduled link's start or end). The change stream keeps every replica's copy
+/// right (see [`page_changed`]).
+pub struct PageCache(Cache<(Lang, String), (Entry, Instant)>);
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache(Cache::new(MAX_AGE, MAX_ENTRIES))
+    }
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageCache")
+    }
 }
 
 impl PageCache {
-    fn get(&self, lang: Lang, handle: &str) -> Option<Entry> {
-        let map = self.entries.lock().ok()?;
-        map.get(&(lang, handle.to_string())).filter(|(_, until)| Instant::now() < *until).map(|(e, _)| e.clone())
+    fn get(&self, watcher: &Watcher, lang: Lang, handle: &str) -> Option<Entry> {
+        let (entry, until) = self.0.get(watcher, &(lang, handle.to_string()))?;
+        (Instant::now() < until).then_some(entry)
     }
 
-    fn put(&self, lang: Lang, handle: &str, entry: Entry, ttl: Duration) {
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= MAX_ENTRIES {
-                let now = Instant::now();
-                map.retain(|_, (_, until)| *until > now);
-                if map.len() >= MAX_ENTRIES {
-                    map.clear();
-                }
-            }
-            map.insert((lang, handle.to_string()), (entry, Instant::now() + ttl));
-        }
+    fn put(&self, ticket: Ticket, lang: Lang, handle: &str, entry: Entry, ttl: Duration) {
+        self.0.put(ticket, (lang, handle.to_string()), (entry, Instant::now() + ttl));
     }
 
     /// Forgets the page at `handle`, in every language (after publish, unpublish, handle
-    /// change, deletion).
+    /// change, deletion on this server; other servers hear of it through the change stream).
     pub fn invalidate(&self, handle: &str) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.retain(|(_, h), (e, _)| h != handle && !matches!(e, Entry::Page(r) if r.handle == handle));
-        }
+        self.0.forget_where(|(_, h), (e, _)| h == handle || matches!(e, Entry::Page(r) if r.handle == handle));
     }
+}
+
+/// A change to a bio page (through any replica): forget what this replica rendered of it.
+/// A new page may take a handle remembered as missing or moved, so those go too.
+pub fn page_changed(state: &AppState, change: &Change<'_>) {
+    let cache = &state.ext::<PageCache>().0;
+    match (change.op, change.id_str()) {
+        (Op::Insert, _) => cache.forget_where(|_, (e, _)| matches!(e, Entry::Missing | Entry::Moved(_))),
+        (Op::Update | Op::Replace | Op::Delete, Some(id)) => cache.forget_where(|_, (e, _)| match e {
+            Entry::Page(r) => r.page_id == id,
+            Entry::Unpublished(p) => p == id,
+            Entry::Moved(_) => true,
+            Entry::Missing => false,
+        }),
+        _ => cache.clear(),
+    }
+}
+
+/// A change to the old handles that redirect: forget what was remembered as moved or missing.
+pub fn redirect_changed(state: &AppState, _change: &Change<'_>) {
+    state.ext::<PageCache>().0.forget_where(|_, (e, _)| matches!(e, Entry::Missing | Entry::Moved(_)));
 }
 
 /// What a handle leads to.
@@ -160,23 +186,25 @@ pub async fn by_handle(state: &AppState, handle: &str, lang: Lang) -> Result<Fou
     if check_handle("handle", handle).is_some() {
         return Ok(Found::NotFound);
     }
-    if let Some(e) = state.ext::<crate::bio::public::PageCache>().get(lang, handle) {
+    let cache = state.ext::<PageCache>();
+    if let Some(e) = cache.get(&state.watcher, lang, handle) {
         return Ok(match e {
             Entry::Page(r) => Found::Page(r),
             Entry::Moved(h) => Found::Moved(h),
-            Entry::Missing => Found::NotFound,
+            Entry::Unpublished(_) | Entry::Missing => Found::NotFound,
         });
     }
+    let ticket = cache.0.ticket(&state.watcher);
     let db = &state.db;
     if let Some(d) = db.global::<PageDoc>(PAGES).find_one(doc! { "handle": handle }).await? {
         return Ok(match d.published.clone() {
             Some(content) => {
                 let r = Arc::new(render(state, &d, &content, lang));
-                state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Page(r.clone()), valid_for(&content, now_ms()));
+                cache.put(ticket, lang, handle, Entry::Page(r.clone()), valid_for(&content, now_ms()));
                 Found::Page(r)
             }
             None => {
-                state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Missing, MISS_AGE);
+                cache.put(ticket, lang, handle, Entry::Unpublished(d.id.clone()), MISS_AGE);
                 Found::NotFound
             }
         });
@@ -184,11 +212,11 @@ pub async fn by_handle(state: &AppState, handle: &str, lang: Lang) -> Result<Fou
     let redirect = db.global::<RedirectDoc>(REDIRECTS).find_one(doc! { "handle": handle, "expires_at": { "$gt": DateTime::now() } }).await?;
     if let Some(r) = redirect {
         if let Some(d) = db.global::<PageDoc>(PAGES).find_one(doc! { "_id": &r.page_id }).await? {
-            state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Moved(d.handle.clone()), MAX_AGE);
+            cache.put(ticket, lang, handle, Entry::Moved(d.handle.clone()), MAX_AGE);
             return Ok(Found::Moved(d.handle));
         }
     }
-    state.ext::<crate::bio::public::PageCache>().put(lang, handle, Entry::Missing, MISS_AGE);
+    cache.put(ticket, lang, handle, Entry::Missing, MISS_AGE);
     Ok(Found::NotFound)
 }
 
@@ -273,14 +301,19 @@ mod tests {
 
     #[test]
     fn the_cache_keeps_one_entry_per_language_and_forgets_them_all_at_once() {
+        let w = Watcher::default();
+        w.opened();
         let cache = PageCache::default();
-        cache.put(Lang::En, "ana", Entry::Moved("ana_en".into()), MAX_AGE);
-        cache.put(Lang::Fr, "ana", Entry::Moved("ana_fr".into()), MAX_AGE);
-        cache.put(Lang::Fr, "ben", Entry::Missing, MAX_AGE);
-        assert!(matches!(cache.get(Lang::En, "ana"), Some(Entry::Moved(h)) if h == "ana_en"));
-        assert!(matches!(cache.get(Lang::Fr, "ana"), Some(Entry::Moved(h)) if h == "ana_fr"));
+        cache.put(cache.0.ticket(&w), Lang::En, "ana", Entry::Moved("ana_en".into()), MAX_AGE);
+        cache.put(cache.0.ticket(&w), Lang::Fr, "ana", Entry::Moved("ana_fr".into()), MAX_AGE);
+        cache.put(cache.0.ticket(&w), Lang::Fr, "ben", Entry::Missing, MAX_AGE);
+        assert!(matches!(cache.get(&w, Lang::En, "ana"), Some(Entry::Moved(h)) if h == "ana_en"));
+        assert!(matches!(cache.get(&w, Lang::Fr, "ana"), Some(Entry::Moved(h)) if h == "ana_fr"));
         cache.invalidate("ana");
-        assert!(cache.get(Lang::En, "ana").is_none() && cache.get(Lang::Fr, "ana").is_none());
-        assert!(matches!(cache.get(Lang::Fr, "ben"), Some(Entry::Missing)), "other pages stay");
+        assert!(cache.get(&w, Lang::En, "ana").is_none() && cache.get(&w, Lang::Fr, "ana").is_none());
+        assert!(matches!(cache.get(&w, Lang::Fr, "ben"), Some(Entry::Missing)), "other pages stay");
+        // A scheduled link ends: the rendering is not served past that time.
+        cache.put(cache.0.ticket(&w), Lang::En, "cal", Entry::Missing, Duration::from_millis(0));
+        assert!(cache.get(&w, Lang::En, "cal").is_none());
     }
 }

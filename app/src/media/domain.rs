@@ -277,8 +277,8 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
     let bytes = decode_data_url(&data)?;
     drop(data);
     let (content_type, format) = sniff(&bytes).ok_or_else(not_an_image)?;
-    let w = load_workspace(ctx).await?;
-    plans::check(ctx.db(), &w, crate::media::UPLOAD_LIMIT.key, mb_ceil(bytes.len() as i64)).await?;
+    plans::check(ctx, crate::media::UPLOAD_LIMIT.key, mb_ceil(bytes.len() as i64)).await?;
+    let workspace_id = ctx.workspace_id()?.to_string();
 
     let bytes = std::sync::Arc::new(bytes);
     let for_decode = bytes.clone();
@@ -295,7 +295,7 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
     let b = bucket(ctx.db());
     let mut variants: Vec<VariantDoc> = vec![];
     let stored = async {
-        let file_id = put(&b, &w.id, &id, "original", &bytes).await?;
+        let file_id = put(&b, &workspace_id, &id, "original", &bytes).await?;
         variants.push(VariantDoc {
             name: "original".into(),
             file_id,
@@ -305,12 +305,12 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
             height: processed.height,
         });
         for (vw, ct, data, vh) in &processed.variants {
-            let file_id = put(&b, &w.id, &id, &vw.to_string(), data).await?;
+            let file_id = put(&b, &workspace_id, &id, &vw.to_string(), data).await?;
             variants.push(VariantDoc { name: vw.to_string(), file_id, content_type: (*ct).into(), bytes: data.len() as i64, width: *vw, height: *vh });
         }
         let media = MediaDoc {
             id: id.clone(),
-            workspace_id: w.id.clone(),
+            workspace_id: workspace_id.clone(),
             name: name.clone(),
             content_type: content_type.into(),
             bytes: bytes.len() as i64,
@@ -329,7 +329,7 @@ pub async fn upload(ctx: &Ctx, name: String, data: String) -> Result<MediaFile, 
         Ok(m) => m,
         Err(e) => {
             // Leave nothing half-stored behind, and give the reserved room back.
-            let _ = remove_gridfs_of(&b, &w.id, &id).await;
+            let _ = remove_gridfs_of(&b, &workspace_id, &id).await;
             let _ = crate::workspaces::plans::release_storage(ctx, stored_bytes).await;
             return Err(e);
         }

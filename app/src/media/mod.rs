@@ -125,5 +125,6 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         start: None,
         routes: Some(routes::routes),
         erase: Some(domain::delete_all_files),
+        watches: &[],
     },
 };

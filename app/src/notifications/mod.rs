@@ -80,5 +80,6 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         start: None,
         routes: Some(routes::routes),
         erase: None,
+        watches: &[],
     },
 };

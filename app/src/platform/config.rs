@@ -38,6 +38,9 @@ pub struct Config {
     pub refresh_reuse_grace: Duration,
     /// Cookies get `Secure` unless the app is served over plain http on localhost.
     pub cookie_secure: bool,
+    /// Answers every server fn call with `X-Db-Round-Trips`: how many database commands it
+    /// sent (`DB_ROUND_TRIPS_HEADER=1`; for tests and profiling, off by default).
+    pub round_trips_header: bool,
     /// SMTP server for outgoing mail (`SMTP_URL`, e.g. `smtps://user:pass@smtp.example.com`).
     pub smtp_url: Option<String>,
     /// Sender of outgoing mail (`MAIL_FROM`).
@@ -241,6 +244,7 @@ impl Config {
             refresh_ttl: Duration::from_secs(refresh_days * 86_400),
             refresh_reuse_grace: Duration::from_secs(grace_secs),
             cookie_secure: !local_http,
+            round_trips_header: val("DB_ROUND_TRIPS_HEADER").is_some_and(|v| v.trim() == "1"),
             smtp_url,
             mail_from,
             super_admin_email,

@@ -8,7 +8,7 @@ use super::AppState;
 use crate::error::AppError;
 
 /// The caller's membership in the workspace the call is about.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Membership {
     pub workspace_id: String,
     /// The role the caller acts with: their stored role, lowered to viewer while they hold
@@ -16,6 +16,15 @@ pub struct Membership {
     pub role: WorkspaceRole,
     /// Set when `role` was lowered for the seat limit: why, as a sentence.
     pub seat_limited: Option<String>,
+    /// What the workspaces module loaded with the membership (the workspace and its plan in
+    /// force), so domain functions do not read them again.
+    pub loaded: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Membership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Membership").field("workspace_id", &self.workspace_id).field("role", &self.role).field("seat_limited", &self.seat_limited).finish()
+    }
 }
 
 #[derive(Clone, Debug)]

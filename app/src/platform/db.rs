@@ -36,6 +36,22 @@ impl IndexSpec {
     }
 }
 
+tokio::task_local! {
+    static ROUND_TRIPS: std::cell::Cell<u32>;
+}
+
+/// Runs `work`, counting the database commands it sends (each one round trip). The driver
+/// reports every command on the task that sends it, so work spawned elsewhere (the job
+/// worker, the change stream) is not counted.
+pub async fn counting_round_trips<F: std::future::Future>(work: F) -> (F::Output, u32) {
+    ROUND_TRIPS
+        .scope(std::cell::Cell::new(0), async move {
+            let out = work.await;
+            (out, ROUND_TRIPS.with(|n| n.get()))
+        })
+        .await
+}
+
 #[derive(Clone, Debug)]
 pub struct Db {
     client: Client,
@@ -51,6 +67,12 @@ impl Db {
         opts.app_name = Some("mewayz".into());
         opts.server_selection_timeout = Some(config.mongodb_timeout);
         opts.connect_timeout = Some(config.mongodb_timeout);
+        // Counts the commands each request sends (see [`counting_round_trips`]).
+        opts.command_event_handler = Some(mongodb::event::EventHandler::callback(|e| {
+            if let mongodb::event::command::CommandEvent::Started(_) = e {
+                let _ = ROUND_TRIPS.try_with(|n| n.set(n.get() + 1));
+            }
+        }));
         let client = Client::with_options(opts)?;
         let db = client.database(&config.mongodb_db);
         Ok(Db { client, db, timeout: config.mongodb_timeout })

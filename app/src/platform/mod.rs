@@ -10,6 +10,8 @@ pub mod module;
 pub mod roles;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod compress;
 #[cfg(feature = "ssr")]
 pub mod config;
@@ -45,6 +47,8 @@ pub mod state;
 pub mod tx;
 #[cfg(feature = "ssr")]
 pub mod usage;
+#[cfg(feature = "ssr")]
+pub mod watch;
 
 pub use module::{Card, Limit, LimitKind, Module, NavEntry, NavScope, ReadOnlyRecords, Registry};
 pub use roles::{Action, ModulePermissions, PlatformRole, Reach, WorkspaceRole};

@@ -47,11 +47,15 @@ pub struct ServerParts {
     /// queued by the same transaction that deleted the collections, so it happens even
     /// after a crash; it must be safe to run again.
     pub erase: Option<EraseFn>,
+    /// The collections whose changes it hears of, on every replica, to forget what it keeps
+    /// in memory (see [`super::watch`]).
+    pub watches: &'static [super::watch::Watch],
 }
 
 impl ServerParts {
     /// A module with nothing on the server but its server fns.
-    pub const NONE: ServerParts = ServerParts { indexes: Vec::new, scoped_collections: &[], jobs: &[], init: None, start: None, routes: None, erase: None };
+    pub const NONE: ServerParts =
+        ServerParts { indexes: Vec::new, scoped_collections: &[], jobs: &[], init: None, start: None, routes: None, erase: None, watches: &[] };
 }
 
 // ---------------------------------------------------------------- typed jobs

@@ -25,6 +25,9 @@ pub struct AppState {
     pub registry: Registry,
     /// Who is calling and in which workspace: the functions that resolve them.
     pub identity: Identity,
+    /// Whether the database's change stream is open, which keeps caches right on every
+    /// replica (see [`super::watch`]).
+    pub watcher: Arc<super::watch::Watcher>,
     /// What modules keep in memory (see [`Extensions`]).
     ext: Arc<Extensions>,
     indexes_ready: Arc<AtomicBool>,
@@ -48,6 +51,7 @@ impl AppState {
             http,
             registry,
             identity,
+            watcher: Arc::default(),
             ext: Arc::new(ext),
             indexes_ready: Arc::new(AtomicBool::new(false)),
         }

@@ -133,6 +133,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         start: Some(|state, stop| redirect::spawn_flusher(state.clone(), stop)),
         routes: Some(routes::routes),
         erase: None,
+        watches: &[],
     },
 };
 

@@ -194,7 +194,10 @@ pub async fn list_workspaces(ctx: &Ctx) -> Result<Vec<WorkspaceSummary>, AppErro
     for w in &docs {
         if let Some(m) = members.iter().find(|m| m.workspace_id == w.id) {
             // The role that applies now: a seat beyond the plan's limit is view-only.
-            let (role, why) = plans::seat_role(ctx.db(), &w.id, &ctx.user_id, m.role).await?;
+            let (role, why) = match super::resolve::resolve_member(ctx, &w.id).await? {
+                Some(now) => (now.role, now.seat_limited),
+                None => (m.role, None),
+            };
             out.push(summary(w, role, why));
         }
     }
@@ -307,6 +310,7 @@ pub async fn update_workspace(
             },
         )
         .await;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     match result {
         Ok(r) if r.matched_count == 1 => {}
         Ok(_) => {
@@ -399,6 +403,7 @@ pub async fn set_logo(ctx: &Ctx, data_url: String) -> Result<WorkspaceDetail, Ap
     store::workspaces(ctx.db())
         .update_one(doc! { "_id": &w.id }, doc! { "$set": { "logo_version": version, "updated_at": now() }, "$inc": { "version": 1_i64 } })
         .await?;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     if size < old_size {
         plans::release_storage(ctx, old_size - size).await?;
     }
@@ -418,6 +423,7 @@ pub async fn remove_logo(ctx: &Ctx) -> Result<WorkspaceDetail, AppError> {
                 doc! { "$set": { "logo_version": null, "updated_at": now() }, "$inc": { "storage_used_bytes": -(old.data.bytes.len() as i64), "version": 1_i64 } },
             )
             .await?;
+        super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
         audit(ctx, "logo_removed", WorkspacesTexts::now().audit_logo_removed.into()).await;
     }
     get_workspace(ctx).await
@@ -437,6 +443,7 @@ async fn save_setup(ctx: &Ctx, set: Document) -> Result<WorkspaceDetail, AppErro
     let mut set = set;
     set.insert("updated_at", now());
     store::workspaces(ctx.db()).update_one(doc! { "_id": &id }, doc! { "$set": set, "$inc": { "version": 1_i64 } }).await?;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     get_workspace(ctx).await
 }
 
@@ -633,6 +640,7 @@ pub async fn change_member_role(ctx: &Ctx, user_id: String, role: String) -> Res
     }
     if target.role != new_role {
         ctx.scoped::<MemberDoc>(MEMBERS)?.update_one(doc! { "user_id": &target.user_id }, doc! { "$set": { "role": new_role.as_str() } }).await?;
+        super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
         let name = user_name(&ctx.state, &target.user_id).await;
         let text = fill(WorkspacesTexts::now().audit_role_changed, &[("name", &name), ("from", &target.role.label()), ("to", &new_role.label())]);
         audit(ctx, "member_role_changed", text).await;
@@ -653,6 +661,7 @@ pub async fn remove_member(ctx: &Ctx, user_id: String) -> Result<Vec<MemberInfo>
         return Err(AppError::field("member", WorkspacesTexts::now().err_remove_self));
     }
     let removed = ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &target.user_id }).await?;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     plans::release(ctx, &super::MEMBERS_LIMIT, removed).await?;
     let name = user_name(&ctx.state, &target.user_id).await;
     let text = fill(WorkspacesTexts::now().audit_member_removed, &[("name", &name), ("role", &target.role.label())]);
@@ -670,6 +679,7 @@ pub async fn leave_workspace(ctx: &Ctx) -> Result<(), AppError> {
     let text = fill(WorkspacesTexts::now().audit_member_left, &[("name", &name)]);
     audit(ctx, "member_left", text).await;
     let left = ctx.scoped::<MemberDoc>(MEMBERS)?.delete_one(doc! { "user_id": &ctx.user_id }).await?;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     plans::release(ctx, &super::MEMBERS_LIMIT, left).await?;
     Ok(())
 }
@@ -689,6 +699,7 @@ pub async fn transfer_ownership(ctx: &Ctx, user_id: String) -> Result<Vec<Member
     // New owner first, then the workspace, then the former owner: at no point is there none.
     members.update_one(doc! { "user_id": &target.user_id }, doc! { "$set": { "role": "owner" } }).await?;
     store::workspaces(ctx.db()).update_one(doc! { "_id": &id }, doc! { "$set": { "owner_id": &target.user_id, "updated_at": now() } }).await?;
+    super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     members.update_one(doc! { "user_id": &ctx.user_id }, doc! { "$set": { "role": "admin" } }).await?;
     let name = user_name(&ctx.state, &target.user_id).await;
     let text = fill(WorkspacesTexts::now().audit_transferred, &[("name", &name)]);
@@ -959,7 +970,9 @@ pub async fn accept_invitation(ctx: &Ctx, token: String) -> Result<Joined, AppEr
         return Err(AppError::field("token", WorkspacesTexts::now().err_inv_answered));
     }
     let member = MemberDoc { id: crypto::new_id(), workspace_id: w.id.clone(), user_id: ctx.user_id.clone(), role: inv.role, joined_at: now() };
-    let role = match Scoped::<MemberDoc>::of_workspace(ctx.db(), MEMBERS, &w.id).insert_one(&member).await {
+    let inserted = Scoped::<MemberDoc>::of_workspace(ctx.db(), MEMBERS, &w.id).insert_one(&member).await;
+    super::resolve::forget_workspace(&ctx.state, &w.id);
+    let role = match inserted {
         Ok(_) => inv.role,
         // Already a member (joined another way): keep the existing membership, and give
         // back the seat the invitation held.
@@ -1098,6 +1111,7 @@ pub async fn delete_workspace(ctx: &Ctx, confirm_name: String) -> Result<(), App
             break;
         }
     }
+    super::resolve::forget_workspace(&ctx.state, &w.id);
     tracing::info!(workspace = %w.id, "workspace deleted");
     Ok(())
 }

@@ -16,6 +16,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod plans;
 #[cfg(feature = "ssr")]
+pub mod resolve;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -111,10 +113,17 @@ pub const MODULE: Module = Module {
         indexes: store::indexes,
         scoped_collections: store::SCOPED_COLLECTIONS,
         jobs: &[crate::platform::job::<domain::EraseWorkspaceJob>()],
-        init: None,
+        init: Some(|ext| {
+            ext.insert(resolve::Caches::default());
+        }),
         start: None,
         routes: Some(routes::routes),
         erase: None,
+        watches: &[
+            crate::platform::watch::Watch { collection: store::MEMBERS, changed: resolve::member_changed },
+            crate::platform::watch::Watch { collection: store::WORKSPACES, changed: resolve::workspace_changed },
+            crate::platform::watch::Watch { collection: store::PLANS, changed: resolve::plans_changed },
+        ],
     },
 };
 

@@ -11,7 +11,7 @@ use super::{PlanCatalog, PlanInfo, PlanLimit};
 use crate::error::AppError;
 use crate::platform::scoped::Scoped;
 use crate::platform::usage::{self, Reservation};
-use crate::platform::{AppState, BoxFut, Ctx, Db, Limit, Membership, Registry};
+use crate::platform::{AppState, BoxFut, Ctx, Db, Limit, Registry};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PlanDoc {
@@ -169,27 +169,21 @@ pub async fn effective(db: &Db, workspace: &WorkspaceDoc) -> Result<(Vec<PlanDoc
     Ok((plans, current, overrides))
 }
 
-/// The effective limit of `key` for `workspace` (`None`: no limit).
-pub async fn effective_limit(db: &Db, workspace: &WorkspaceDoc, key: &str) -> Result<Option<i64>, AppError> {
-    let (_, plan, overrides) = effective(db, workspace).await?;
-    Ok(overrides.get(key).copied().unwrap_or_else(|| plan.limit(key)))
-}
-
 /// How a limit is named in "You have reached the … limit", from the module that owns it.
 fn limit_phrase(key: &str) -> String {
     crate::REGISTRY.limit(key).map(|l| (l.phrase)().to_string()).unwrap_or_else(|| key.to_string())
 }
 
-/// Refuses with "limit reached" when `workspace` would have `would_be` of `key`, more than
-/// its *effective* plan allows (see [`effective`]; an admin's override wins). Names the
-/// cheapest plan that allows it.
-pub async fn check(db: &Db, workspace: &WorkspaceDoc, key: &str, would_be: i64) -> Result<(), AppError> {
-    let (plans, current, overrides) = effective(db, workspace).await?;
-    let limit = overrides.get(key).copied().unwrap_or_else(|| current.limit(key));
-    match limit {
+/// Refuses with "limit reached" when the call's workspace would have `would_be` of `key`,
+/// more than its *effective* plan allows (an admin's override wins). Names the cheapest plan
+/// that allows it.
+pub async fn check(ctx: &Ctx, key: &str, would_be: i64) -> Result<(), AppError> {
+    let l = super::resolve::loaded(ctx).await?;
+    let Some(current) = l.plan.as_ref() else { return Err(AppError::unavailable(not_loaded())) };
+    match l.limit(key) {
         Some(max) if would_be > max => {
             let upgrade_to =
-                plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| would_be <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone());
+                l.plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| would_be <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone());
             Err(AppError::LimitReached { limit: limit_phrase(key), plan: current.name.clone(), upgrade_to })
         }
         _ => Ok(()),
@@ -262,33 +256,26 @@ impl Allowance {
     }
 }
 
-/// The effective plan of `workspace`, or `None` when no plans are loaded (then nothing is
-/// limited, as [`check`] cannot limit anything either).
-async fn effective_if_loaded(
-    db: &Db,
-    workspace: &WorkspaceDoc,
-) -> Result<Option<(Vec<PlanDoc>, PlanDoc, std::collections::BTreeMap<String, Option<i64>>)>, AppError> {
-    match effective(db, workspace).await {
-        Ok(e) => Ok(Some(e)),
-        Err(AppError::Unavailable { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The allowance of `key` for the call's workspace, over `records` (every record the limit
+/// counts). No plans loaded: nothing is limited.
+pub async fn allowance(ctx: &Ctx, key: &str, records: Vec<Counted>) -> Result<Allowance, AppError> {
+    Ok(allowance_in(&*super::resolve::loaded(ctx).await?, key, records))
 }
 
-/// The allowance of `key` for `workspace`, over `records` (every record the limit counts).
-pub async fn allowance(db: &Db, workspace: &WorkspaceDoc, key: &str, records: Vec<Counted>) -> Result<Allowance, AppError> {
+/// The allowance of `key` for workspace `l`, over `records`.
+pub fn allowance_in(l: &super::resolve::Loaded, key: &str, records: Vec<Counted>) -> Allowance {
     let used = records.len() as i64;
-    let Some((plans, current, overrides)) = effective_if_loaded(db, workspace).await? else {
-        return Ok(Allowance { key: key.to_string(), limit: None, used, plan: String::new(), upgrade_to: None, read_only: vec![] });
+    let Some(current) = l.plan.as_ref() else {
+        return Allowance { key: key.to_string(), limit: None, used, plan: String::new(), upgrade_to: None, read_only: vec![] };
     };
-    let limit = overrides.get(key).copied().unwrap_or_else(|| current.limit(key));
-    let upgrade_to = if overrides.contains_key(key) {
+    let limit = l.limit(key);
+    let upgrade_to = if l.overrides.contains_key(key) {
         None
     } else {
-        plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| used <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone())
+        l.plans.iter().filter(|p| p.rank > current.rank && p.limit(key).is_none_or(|m| used <= m)).min_by_key(|p| p.rank).map(|p| p.name.clone())
     };
     let read_only = beyond_allowance(limit, records);
-    Ok(Allowance { key: key.to_string(), limit, used, plan: current.name, upgrade_to, read_only })
+    Allowance { key: key.to_string(), limit, used, plan: current.name.clone(), upgrade_to, read_only }
 }
 
 /// The team's seats as records: the owner always first, then members by the time they
@@ -302,36 +289,6 @@ pub async fn seat_records(db: &Db, workspace_id: &str) -> Result<Vec<Counted>, A
 /// The seats of the call's workspace as records, for the allowance.
 pub fn seat_records_of(ctx: &Ctx) -> BoxFut<'_, Result<Vec<Counted>, AppError>> {
     Box::pin(async move { seat_records(ctx.db(), ctx.workspace_id()?).await })
-}
-
-/// The seat allowance of `workspace`: which members (by user id) are beyond it.
-pub async fn seat_allowance(db: &Db, workspace: &WorkspaceDoc) -> Result<Allowance, AppError> {
-    allowance(db, workspace, super::MEMBERS_LIMIT.key, seat_records(db, &workspace.id).await?).await
-}
-
-/// The role `user_id` acts with in `workspace_id`, given their stored `role`: a member
-/// beyond the seat allowance acts as a viewer until the workspace is within the limit again
-/// (the owner is always within). The second value says why, when the role was lowered.
-pub async fn seat_role(db: &Db, workspace_id: &str, user_id: &str, role: super::WorkspaceRole) -> Result<(super::WorkspaceRole, Option<String>), AppError> {
-    use super::WorkspaceRole;
-    // The owner is always within; a viewer has nothing to lose.
-    if role == WorkspaceRole::Owner || role == WorkspaceRole::Viewer {
-        return Ok((role, None));
-    }
-    let Some(w) = super::store::workspaces(db).find_one(doc! { "_id": workspace_id }).await? else { return Ok((role, None)) };
-    let Some((_, current, overrides)) = effective_if_loaded(db, &w).await? else { return Ok((role, None)) };
-    let Some(limit) = overrides.get(super::MEMBERS_LIMIT.key).copied().unwrap_or_else(|| current.limit(super::MEMBERS_LIMIT.key)) else {
-        return Ok((role, None));
-    };
-    let count = Scoped::<mongodb::bson::Document>::of_workspace(db, super::store::MEMBERS, workspace_id).count(doc! {}).await? as i64;
-    if count <= limit {
-        return Ok((role, None));
-    }
-    let seats = seat_allowance(db, &w).await?;
-    if !seats.is_read_only(user_id) {
-        return Ok((role, None));
-    }
-    Ok((WorkspaceRole::Viewer, Some(seat_reason(&seats))))
 }
 
 /// Why a member beyond the seat allowance has view-only access, as a sentence.
@@ -358,23 +315,25 @@ pub async fn reserve_storage(ctx: &Ctx, stored_bytes: i64) -> Result<(), AppErro
         return Ok(());
     }
     let workspaces = super::store::workspaces(ctx.db());
-    let mut w = super::domain::load_workspace(ctx).await?;
+    let id = ctx.workspace_id()?.to_string();
+    let limit_mb = super::resolve::loaded(ctx).await?.limit(crate::media::STORAGE_LIMIT.key);
     for _ in 0..3 {
-        let filter = match effective_limit(ctx.db(), &w, crate::media::STORAGE_LIMIT.key).await? {
-            None => doc! { "_id": &w.id },
+        let filter = match limit_mb {
+            None => doc! { "_id": &id },
             Some(limit_mb) => {
                 // Within the limit means mb_ceil(used + stored) <= limit, i.e. used <= room.
                 let room = limit_mb.saturating_mul(MB).saturating_sub(stored_bytes);
-                doc! { "_id": &w.id, "$or": [ { "storage_used_bytes": { "$lte": room } }, { "storage_used_bytes": { "$exists": false } } ] }
+                doc! { "_id": &id, "$or": [ { "storage_used_bytes": { "$lte": room } }, { "storage_used_bytes": { "$exists": false } } ] }
             }
         };
         if workspaces.update_one(filter, doc! { "$inc": { "storage_used_bytes": stored_bytes } }).await?.matched_count == 1 {
+            super::resolve::forget_workspace(&ctx.state, &id);
             return Ok(());
         }
         // No room: name the limit and the plan that lifts it, from the figure as it is now.
         // If there is room after all (a deletion freed some), try again with that figure.
-        w = super::domain::load_workspace(ctx).await?;
-        check(ctx.db(), &w, crate::media::STORAGE_LIMIT.key, (w.storage_used_bytes.max(0) + stored_bytes + MB - 1) / MB).await?;
+        let w = super::domain::load_workspace(ctx).await?;
+        check(ctx, crate::media::STORAGE_LIMIT.key, (w.storage_used_bytes.max(0) + stored_bytes + MB - 1) / MB).await?;
     }
     Err(AppError::unavailable(super::texts::WorkspacesTexts::now().err_storage_busy))
 }
@@ -384,6 +343,7 @@ pub async fn reserve_storage(ctx: &Ctx, stored_bytes: i64) -> Result<(), AppErro
 pub async fn release_storage(ctx: &Ctx, stored_bytes: i64) -> Result<(), AppError> {
     if stored_bytes != 0 {
         super::store::workspaces(ctx.db()).update_one(doc! { "_id": ctx.workspace_id()? }, doc! { "$inc": { "storage_used_bytes": -stored_bytes } }).await?;
+        super::resolve::forget_workspace(&ctx.state, ctx.workspace_id()?);
     }
     Ok(())
 }
@@ -398,16 +358,18 @@ const MB: i64 = 1024 * 1024;
 /// naming the cheapest plan that has room, when there is none. Keep the reservation once the
 /// records are written; dropped on an error, the room is given back.
 pub async fn reserve(ctx: &Ctx, limit: &'static Limit, n: i64) -> Result<Reservation, AppError> {
-    let workspace = super::domain::load_workspace(ctx).await?;
+    let l = super::resolve::loaded(ctx).await?;
     // No plans loaded: refused with the plain "no plans are set up" (as `check` does).
-    let (_, plan, overrides) = effective(ctx.db(), &workspace).await?;
-    let max = overrides.get(limit.key).copied().unwrap_or_else(|| plan.limit(limit.key));
+    if l.plan.is_none() {
+        return Err(AppError::unavailable(not_loaded()));
+    }
+    let max = l.limit(limit.key);
     match usage::reserve(ctx, limit, n, max).await? {
         Some(r) => Ok(r),
         None => {
             let used = usage::used(ctx, limit).await?;
             // The refusal names the limit, the plan and the cheapest plan with room.
-            match check(ctx.db(), &workspace, limit.key, used.max(max.unwrap_or(0)) + n).await {
+            match check(ctx, limit.key, used.max(max.unwrap_or(0)) + n).await {
                 Err(e) => Err(e),
                 Ok(()) => Err(AppError::LimitReached { limit: (limit.phrase)().to_string(), plan: String::new(), upgrade_to: None }),
             }
@@ -454,16 +416,6 @@ pub fn expire_invitations(ctx: &Ctx) -> BoxFut<'_, Result<i64, AppError>> {
         }
         release(ctx, &super::MEMBERS_LIMIT, freed as u64).await?;
         Ok(freed)
-    })
-}
-
-/// The caller's membership in `workspace_id` (for the platform's `Ctx`): their stored role,
-/// lowered to viewer while they hold a seat beyond the plan's seat limit.
-pub fn resolve_member<'a>(ctx: &'a Ctx, workspace_id: &'a str) -> BoxFut<'a, Result<Option<Membership>, AppError>> {
-    Box::pin(async move {
-        let Some(role) = super::store::member_role(ctx.db(), workspace_id, &ctx.user_id).await? else { return Ok(None) };
-        let (role, seat_limited) = seat_role(ctx.db(), workspace_id, &ctx.user_id, role).await?;
-        Ok(Some(Membership { workspace_id: workspace_id.to_string(), role, seat_limited }))
     })
 }
 

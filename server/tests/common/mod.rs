@@ -178,7 +178,12 @@ impl TestServer {
     }
 
     pub async fn start_with(db_uri: &str, test_name: &str, extra: &[(&str, &str)]) -> TestServer {
-        let db_name = unique_db_name(test_name);
+        Self::start_on_database(db_uri, &unique_db_name(test_name), extra).await
+    }
+
+    /// A server on database `db_name` as it is (another replica of a server started before).
+    pub async fn start_on_database(db_uri: &str, db_name: &str, extra: &[(&str, &str)]) -> TestServer {
+        let db_name = db_name.to_string();
         let dist = fixture_dist();
         let mut vars: Vec<(String, String)> = vec![
             ("HOST".into(), "127.0.0.1".into()),

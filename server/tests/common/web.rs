@@ -130,6 +130,13 @@ impl Browser {
         format!("{}{path}", self.base)
     }
 
+    /// The same browser (the same cookies) talking to another server: a load balancer
+    /// sending the next request to another replica.
+    pub fn via(&self, srv: &TestServer) -> Browser {
+        let http = reqwest::Client::builder().cookie_provider(self.jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, jar: self.jar.clone(), base: srv.base.clone() }
+    }
+
     /// POSTs a server fn, form-encoded, exactly as the client does.
     pub async fn post(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
@@ -269,6 +276,15 @@ pub async fn owner_with_workspace(env: &Env, name: &str, email: &str) -> (Browse
     let b = person(env, name, email).await;
     let w: app::workspaces::WorkspaceDetail = b.ok("create_workspace", &[("name", &format!("{name}'s place")), ("kind", "creator")]).await;
     (b, w.id)
+}
+
+/// Moves workspace `ws` to `plan` straight in the database (as billing would), then waits
+/// out the second within which every replica is promised to see a change made elsewhere
+/// (see `app::platform::cache`): the server keeps the plan in memory.
+pub async fn set_plan_in_db(env: &Env, ws: &str, plan: &str) {
+    let r = env.srv.db().await.collection::<Document>("workspaces").update_one(doc! { "_id": ws }, doc! { "$set": { "plan": plan } }).await.unwrap();
+    assert_eq!(r.matched_count, 1, "no workspace {ws}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
 }
 
 /// Writes a published bio page straight into the database, for tests whose subject is not
