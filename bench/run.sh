@@ -12,7 +12,15 @@
 #   write fn   POST /api/update_profile     signed in, a write of the user's profile
 #   file       GET  /offline.html           a small file of the client, from dist/ (if built)
 #   file br    GET  /main-*.css             the stylesheet, Accept-Encoding: br (if built)
-#   static     GET  /health                 tiny JSON, no database: the ceiling
+#   static     GET  /health                 tiny JSON, no database
+# and the ceilings, from a separate bare axum process on the same database (devtools'
+# bench-ceiling):
+#   hello      GET  /hello                  a bare axum route, no middleware at all
+#   find       GET  /find                   exactly one find_one by _id, nothing else
+#   update     POST /update                 exactly one update_one by _id
+# The goals (issue 14) are printed at the end: a signed-in read at least 0.5x the one-find
+# ceiling, a signed-in write at least 0.4x the one-update ceiling, the bio page at least
+# 0.5x the bare hello route, and the server's peak RSS under 100 MB.
 # Every response's status is counted: "errors" are socket errors plus answers other than the
 # expected status (200, or 302 for the redirect). Peak RSS is the server's VmRSS sampled during
 # each target, and its VmHWM at the end. Prints one table and saves it in bench/results/.
@@ -44,19 +52,20 @@ need_cmd python3 "Install Python 3."
 ensure_database_server
 
 SINK_BIN="$ROOT/target/release/mail-sink"
+CEILING_BIN="$ROOT/target/release/bench-ceiling"
 if [[ -n "${SERVER_BIN:-}" ]]; then
   # Another build of the server (e.g. a copy from before a change), for a before/after comparison.
-  [[ -x "$SERVER_BIN" && -x "$SINK_BIN" ]] || die "SERVER_BIN=$SERVER_BIN is not an executable, or target/release has no mail-sink"
+  [[ -x "$SERVER_BIN" && -x "$SINK_BIN" && -x "$CEILING_BIN" ]] || die "SERVER_BIN=$SERVER_BIN is not an executable, or target/release has no mail-sink or bench-ceiling"
   SKIP_BUILD=1
   warn "SERVER_BIN: benchmarking $SERVER_BIN, built $(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 fi
 SERVER_BIN="${SERVER_BIN:-$ROOT/target/release/mewayz-server}"
 if [[ -n "${SKIP_BUILD:-}" ]]; then
-  [[ -x "$SERVER_BIN" && -x "$SINK_BIN" ]] || die "SKIP_BUILD is set but target/release has no mewayz-server and mail-sink"
+  [[ -x "$SERVER_BIN" && -x "$SINK_BIN" && -x "$CEILING_BIN" ]] || die "SKIP_BUILD is set but target/release has no mewayz-server, mail-sink and bench-ceiling"
   warn "SKIP_BUILD: using the release binaries built $(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 else
-  say "Building the release server and mail sink (cargo build --release -p server --bins -p devtools --bin mail-sink; the first time takes 15-20 minutes on 2 cores)"
-  cargo build --quiet --release -p server --bins -p devtools --bin mail-sink
+  say "Building the release server, mail sink and ceilings (cargo build --release -p server --bins -p devtools --bin mail-sink --bin bench-ceiling; the first time takes 15-20 minutes on 2 cores)"
+  cargo build --quiet --release -p server --bins -p devtools --bin mail-sink --bin bench-ceiling
 fi
 BUILT_AT="$(date -r "$SERVER_BIN" '+%Y-%m-%d %H:%M')"
 
@@ -67,6 +76,7 @@ SAMPLER_PID=""
 cleanup() {
   trap - INT TERM EXIT
   stop_pid "$SAMPLER_PID"
+  stop_pid "${CEILING_PID:-}"
   stop_started
   rm -rf "$WORK"
 }
@@ -88,6 +98,12 @@ mkdir -p "$MAIL_DIR"
 "$SINK_BIN" --port "$MAIL_PORT" --dir "$MAIL_DIR" >"$LOG_DIR/mail-sink.log" 2>&1 &
 SINK_PID=$!
 wait_for_port 127.0.0.1 "$MAIL_PORT" 15 || { cat "$LOG_DIR/mail-sink.log" >&2; die "the mail sink did not start"; }
+
+CEILING_PORT="$(free_port)"
+CEILING="http://127.0.0.1:$CEILING_PORT"
+"$CEILING_BIN" --port "$CEILING_PORT" --uri "$MONGODB_URI" --db "$MONGODB_DB" >"$LOG_DIR/bench-ceiling.log" 2>&1 &
+CEILING_PID=$!
+wait_for_port 127.0.0.1 "$CEILING_PORT" 15 || { cat "$LOG_DIR/bench-ceiling.log" >&2; die "the ceiling server did not start"; }
 
 say "Loading the plans (config/plans.json)"
 RUST_LOG=warn "$SERVER_BIN" plans load "$ROOT/config/plans.json" >/dev/null || die "could not load the plans"
@@ -268,6 +284,8 @@ wrk.headers["Cookie"] = "$COOKIE"
 LUA
 }
 post_lua "$WORK/read.lua" "$READ_BODY"
+{ cat "$WORK/count.lua"; echo 'wrk.method = "POST"'; } >"$WORK/update.lua"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$CEILING/find")" == 200 ]] || die "the ceiling's /find does not answer 200"
 post_lua "$WORK/write.lua" "$WRITE_BODY"
 
 CORES="$(nproc)"
@@ -318,7 +336,10 @@ run_wrk read "POST list_short_links (read)" 200 "$WORK/read.lua" "$BASE/api/list
 run_wrk write "POST update_profile (write)" 200 "$WORK/write.lua" "$BASE/api/update_profile"
 [[ -n "$STATIC_FILE" ]] && run_wrk file "GET $STATIC_FILE" 200 "$WORK/count.lua" "$BASE$STATIC_FILE"
 [[ -n "$CSS_FILE" ]] && run_wrk css "GET /main-….css (br)" 200 "$WORK/count.lua" "$BASE$CSS_FILE" "Accept-Encoding: br"
-run_wrk static "GET /health (ceiling)" 200 "$WORK/count.lua" "$BASE/health"
+run_wrk static "GET /health" 200 "$WORK/count.lua" "$BASE/health"
+run_wrk hello "ceiling: bare axum GET /hello" 200 "$WORK/count.lua" "$CEILING/hello"
+run_wrk find "ceiling: one find_one" 200 "$WORK/count.lua" "$CEILING/find"
+run_wrk update "ceiling: one update_one" 200 "$WORK/update.lua" "$CEILING/update"
 
 # The kernel updates VmHWM lazily, so the peak is the larger of it and the samples.
 RSS_PEAK_KB="$( (rss_kb VmHWM; cat "$WORK"/rss-*.txt) | sort -n | tail -1)"
@@ -348,8 +369,19 @@ RESULT="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S).md"
   done
   echo
   echo "server peak RSS (whole run, VmHWM or the largest sample): $(awk -v k="$RSS_PEAK_KB" 'BEGIN{printf "%.1f", k/1024}') MB"
+  echo
+  echo "| goal | figure | ratio | wanted | met |"
+  echo "|---|---|---:|---:|---|"
+  goal() { # label a b wanted
+    awk -v l="$1" -v a="$2" -v b="$3" -v w="$4" 'BEGIN{r=(b ? a/b : 0); printf "| %s | %s / %s | %.2f | >= %.2f | %s |\n", l, a, b, r, w, (r >= w ? "yes" : "NO")}'
+  }
+  goal "signed-in read / one find_one" "${RPS[read]}" "${RPS[find]}" 0.5
+  goal "signed-in write / one update_one" "${RPS[write]}" "${RPS[update]}" 0.4
+  goal "bio page / bare hello" "${RPS[bio]}" "${RPS[hello]}" 0.5
+  awk -v k="$RSS_PEAK_KB" 'BEGIN{m=k/1024; printf "| server peak RSS | %.1f MB | | < 100 MB | %s |\n", m, (m < 100 ? "yes" : "NO")}'
+  echo
   echo "errors: socket errors plus answers other than the expected status (302 for the redirect, 200 otherwise)."
-  echo "RSS max: the server's VmRSS, sampled every 0.2 s during the target. Ratio: req/s over GET /health's."
+  echo "RSS max: the server's VmRSS, sampled every 0.2 s during the target (during the ceilings, the idle server's). Ratio: req/s over GET /health's."
   echo "short link clicks counted in the database afterwards: $CLICKS"
 } | tee "$WORK/summary.md"
 cp "$WORK/summary.md" "$RESULT"

@@ -25,8 +25,24 @@ pub fn init_tracing(json: bool) {
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }
 
-/// Installs the process-wide metrics recorder once.
+/// Installs the process-wide metrics recorder once, and (inside a runtime) its upkeep: every
+/// 5 s the histograms' recorded samples are folded into their buckets, so memory does not
+/// grow with the number of requests between two scrapes.
 pub fn install_metrics() {
+    static UPKEEP: std::sync::Once = std::sync::Once::new();
+    if tokio::runtime::Handle::try_current().is_ok() {
+        UPKEEP.call_once(|| {
+            tokio::spawn(async {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+                loop {
+                    every.tick().await;
+                    if let Some(h) = PROMETHEUS.get() {
+                        h.run_upkeep();
+                    }
+                }
+            });
+        });
+    }
     PROMETHEUS.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(
