@@ -111,7 +111,7 @@ build_client() {
   say "Building the client with Trunk (release, wasm-opt -Oz) into dist/"
   mkdir -p "$ROOT/target"
   (cd "$ROOT" && trunk build --release >"$ROOT/target/trunk.log" 2>&1) || { tail -40 "$ROOT/target/trunk.log" >&2; die "the client build failed (log above)"; }
-  grep -h "pwa-build:" "$ROOT/target/trunk.log" | tail -1 | sed "s/^.*pwa-build: /    /" || true
+  grep -h "pwa-build:" "$ROOT/target/trunk.log" | tail -2 | sed "s/^.*pwa-build: /    /" || true
 }
 
 build_server() {

@@ -52,16 +52,28 @@ pub fn router(state: AppState) -> Router {
         // The body limit is enforced by `body_limit` below (larger for uploads), not by
         // axum's default extractor limit.
         .layer(axum::extract::DefaultBodyLimit::disable())
-        // The client build's files, robots.txt, the client's routes (the shell), public bio
-        // pages, and for anything else a small 404 page (see bio_routes::fallback).
-        .merge(Router::new().route("/robots.txt", get(static_files::robots)).fallback(bio_routes::fallback).with_state(public))
         .layer(axum::middleware::from_fn(observability::track_requests))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::from_fn_with_state(csp, security::headers))
+        .layer(axum::middleware::from_fn_with_state(csp.clone(), security::headers))
         .layer(axum::middleware::from_fn_with_state(limits, body_limit))
         .layer(TraceLayer::new_for_http())
         // Outermost: every layer inside answers in the request's language.
         .layer(axum::middleware::from_fn(request_language))
+        // The public hot path: the client build's files, robots.txt, the client's routes
+        // (the shell), public bio pages, and for anything else a small 404 page (see
+        // bio_routes::fallback). Pages and files are compressed ahead of time and read no
+        // body, so they skip the per-request tracing span, the body limit and the
+        // compression layer; they keep the security headers, the language and the counts.
+        .fallback_service(
+            Router::new()
+                .route("/robots.txt", get(static_files::robots))
+                .fallback(bio_routes::fallback)
+                .with_state(public)
+                .layer(axum::middleware::from_fn(observability::track_requests))
+                .layer(CompressionLayer::new().br(true).gzip(true))
+                .layer(axum::middleware::from_fn_with_state(csp, security::headers))
+                .layer(axum::middleware::from_fn(request_language)),
+        )
 }
 
 /// The largest request bodies: one for every route, a larger one for media uploads.

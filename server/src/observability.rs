@@ -13,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use metrics::SharedString;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
@@ -93,23 +94,50 @@ pub async fn metrics_handler(State(state): State<AppState>, headers: HeaderMap) 
 
 /// The route label: the matched route pattern, the server fn's own path, or a fixed
 /// label, so a client cannot create unbounded label values.
-fn route_label(req: &Request) -> String {
+fn route_label(req: &Request) -> SharedString {
     let path = req.uri().path();
     match req.extensions().get::<MatchedPath>().map(|m| m.as_str()) {
-        Some("/api/{*fn_name}") if crate::api::is_server_fn(path) => path.to_string(),
-        Some("/api/{*fn_name}") => "/api/unknown".to_string(),
-        Some(p) => p.to_string(),
-        None => "static".to_string(),
+        Some("/api/{*fn_name}") if crate::api::is_server_fn(path) => SharedString::from(path.to_string()),
+        Some("/api/{*fn_name}") => SharedString::const_str("/api/unknown"),
+        Some(p) => SharedString::from(p.to_string()),
+        None => SharedString::const_str("static"),
+    }
+}
+
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
+/// The status as a label, without allocating for the usual ones.
+fn status_label(status: StatusCode) -> SharedString {
+    match status.as_u16() {
+        200 => SharedString::const_str("200"),
+        204 => SharedString::const_str("204"),
+        301 => SharedString::const_str("301"),
+        302 => SharedString::const_str("302"),
+        304 => SharedString::const_str("304"),
+        404 => SharedString::const_str("404"),
+        other => SharedString::from(other.to_string()),
     }
 }
 
 pub async fn track_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_string();
+    let method = method_label(req.method());
     let route = route_label(&req);
     let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    let status = status_label(res.status());
+    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
     res
 }

@@ -72,8 +72,12 @@ impl Asset {
 
     fn compress(&self) {
         let smaller = |c: Option<Bytes>| c.filter(|c| c.len() < self.body.len());
-        let _ = self.br.set(smaller(compress::brotli(&self.body)));
-        let _ = self.gzip.set(smaller(compress::gzip(&self.body)));
+        if self.br.get().is_none() {
+            let _ = self.br.set(smaller(compress::brotli(&self.body)));
+        }
+        if self.gzip.get().is_none() {
+            let _ = self.gzip.set(smaller(compress::gzip(&self.body)));
+        }
     }
 
     fn is_fresh(&self, headers: &HeaderMap) -> bool {
@@ -177,8 +181,38 @@ impl Site {
         let mut budget = MAX_TOTAL_BYTES;
         read_files(dir, "", 0, &mut budget, &mut files);
         let site = Site { dir: dir.to_path_buf(), index, files, hashes };
+        site.attach_precompressed();
         site.compress_in_background();
         site
+    }
+
+    /// Takes the copies the build compressed (`FILE.br`, `FILE.gz`, see
+    /// `scripts/pwa-build.py`) when they are at least as new as their file.
+    fn attach_precompressed(&self) {
+        let all = self.index.iter().map(|a| ("/index.html", a)).chain(self.files.iter().map(|(p, a)| (p.as_str(), a)));
+        let mut attached = 0;
+        for (path, asset) in all {
+            if !asset.compressible {
+                continue;
+            }
+            let file = self.dir.join(path.trim_start_matches('/'));
+            let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+            let copy = |ext: &str| {
+                let p = PathBuf::from(format!("{}.{ext}", file.display()));
+                let fresh = std::fs::metadata(&p).and_then(|m| m.modified()).ok().zip(modified).is_some_and(|(c, f)| c >= f);
+                fresh.then(|| std::fs::read(&p).ok()).flatten().map(Bytes::from).filter(|c| c.len() < asset.body.len())
+            };
+            if let Some(br) = copy("br") {
+                let _ = asset.br.set(Some(br));
+                attached += 1;
+            }
+            if let Some(gz) = copy("gz") {
+                let _ = asset.gzip.set(Some(gz));
+            }
+        }
+        if attached > 0 {
+            tracing::debug!(files = attached, "compressed copies from the build attached");
+        }
     }
 
     pub fn inline_script_hashes(&self) -> &[String] {
@@ -192,7 +226,8 @@ impl Site {
 
     /// Compresses every compressible file once, smallest first, on a thread of its own.
     fn compress_in_background(&self) {
-        let mut todo: Vec<Arc<Asset>> = self.index.iter().chain(self.files.values()).filter(|a| a.compressible).cloned().collect();
+        let mut todo: Vec<Arc<Asset>> =
+            self.index.iter().chain(self.files.values()).filter(|a| a.compressible && (a.br.get().is_none() || a.gzip.get().is_none())).cloned().collect();
         if todo.is_empty() {
             return;
         }
@@ -359,6 +394,10 @@ fn read_files(dir: &Path, prefix: &str, depth: usize, budget: &mut u64, files: &
             if depth < 8 {
                 read_files(dir, &rel, depth + 1, budget, files);
             }
+            continue;
+        }
+        // Compressed copies made at build time belong to their file (see `attach_precompressed`).
+        if name.ends_with(".br") || name.ends_with(".gz") {
             continue;
         }
         if !meta.is_file() || rel == "index.html" || meta.len() > MAX_FILE_BYTES || meta.len() > *budget {

@@ -68,6 +68,10 @@ async fn a_warm_signed_in_call_pays_only_for_its_own_work() {
     assert_eq!(n, 1, "the list of short links is one find");
     // The person's own profile needs no workspace: one read of the account.
     settles_at(&ana, "current_user", &[], 1).await;
+    // A write of the person's own profile: the write (answering with the account) and its
+    // security event.
+    settles_at(&ana, "update_profile", &[("name", "Ana Trips"), ("locale", "en"), ("time_zone", "Europe/Paris")], 2).await;
+    assert_eq!(ana.me().await.unwrap().name, "Ana Trips");
 
     // An autosave of a bio draft: at most three round trips in all.
     let mut page: BioPage = ana.ok("create_bio_page", &[("workspace", &ws), ("handle", "ana.trips")]).await;

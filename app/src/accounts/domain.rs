@@ -475,18 +475,20 @@ pub async fn update_profile(ctx: &Ctx, name: String, locale: String, time_zone: 
             filter.insert("version", v);
         }
     }
-    let r = store::users(ctx.db())
-        .update_one(
+    // Two round trips: the write (which answers with the updated account) and the event.
+    let updated = store::users(ctx.db())
+        .find_one_and_update(
             filter,
             doc! { "$set": { "name": name.trim(), "locale": &locale, "time_zone": time_zone.trim(), "updated_at": store::now() }, "$inc": { "version": 1_i64 } },
         )
+        .return_document(mongodb::options::ReturnDocument::After)
         .await?;
-    if r.matched_count == 0 {
+    let Some(updated) = updated else {
         let current = current_user(ctx).await?;
         return Err(AppError::Conflict { current: serde_json::to_value(current).map_err(|e| crate::platform::db::internal("conflict copy", &e))? });
-    }
+    };
     store::log_event(ctx.db(), &ctx.user_id, "profile_updated", &ctx.meta).await;
-    current_user(ctx).await
+    Ok(updated.to_session_user())
 }
 
 // ---------- sessions and security log ----------
