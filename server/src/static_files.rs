@@ -270,7 +270,7 @@ impl Site {
         let plain = |seg: &str| {
             !seg.is_empty() && !seg.starts_with('.') && seg.len() <= 255 && seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         };
-        !rel.is_empty() && rel.split('/').all(plain) && self.dir.join(rel).is_file()
+        !rel.is_empty() && rel.split('/').all(plain) && !is_compressed_copy(rel) && self.dir.join(rel).is_file()
     }
 
     fn shell(&self, headers: &HeaderMap, head_only: bool) -> Response {
@@ -381,6 +381,11 @@ pub async fn robots(axum::extract::State(site): axum::extract::State<Arc<Site>>,
 /// Reads the files under `dir/prefix` into `files`, within `budget` bytes. Only plain names
 /// (letters, digits, `.`, `_`, `-`, not starting with a dot) are taken; anything else is
 /// left to the per-request path, which decodes and checks it.
+/// True for a compressed copy the build made of a file (`FILE.br`, `FILE.gz`).
+fn is_compressed_copy(path: &str) -> bool {
+    path.ends_with(".br") || path.ends_with(".gz")
+}
+
 fn read_files(dir: &Path, prefix: &str, depth: usize, budget: &mut u64, files: &mut HashMap<String, Arc<Asset>>) {
     let Ok(entries) = std::fs::read_dir(dir.join(prefix)) else { return };
     for entry in entries.flatten() {
@@ -397,7 +402,7 @@ fn read_files(dir: &Path, prefix: &str, depth: usize, budget: &mut u64, files: &
             continue;
         }
         // Compressed copies made at build time belong to their file (see `attach_precompressed`).
-        if name.ends_with(".br") || name.ends_with(".gz") {
+        if is_compressed_copy(&name) {
             continue;
         }
         if !meta.is_file() || rel == "index.html" || meta.len() > MAX_FILE_BYTES || meta.len() > *budget {
@@ -476,7 +481,8 @@ pub async fn serve(site: Arc<Site>, req: Request) -> Response {
     }
     // No file in dist/ has a name longer than the file system allows (255 bytes); asking the
     // file system anyway fails with an I/O error that the file service answers with a 500.
-    if path.split('/').any(|seg| seg.len() > 255) {
+    // The build's compressed copies are parts of their files, not files of their own.
+    if path.split('/').any(|seg| seg.len() > 255) || is_compressed_copy(&path) {
         return not_found_page(req.headers(), head_only);
     }
     let dir = ServeDir::new(&site.dir).append_index_html_on_directories(false);

@@ -448,3 +448,46 @@ async fn an_unsupported_body_type_is_refused_with_the_shared_error_by_every_fn()
     let err: AppError = res.json().await.unwrap();
     assert!(matches!(&err, AppError::Validation { message, .. } if message.contains("form or as JSON")), "{err:?}");
 }
+
+#[tokio::test]
+async fn copies_compressed_by_the_build_are_served_as_they_are_and_a_stale_one_is_not() {
+    let dist = fixture_dist();
+    let css = "main { display: grid; gap: 12px }\n".repeat(80);
+    let js = "export const answer = 42;\n".repeat(80);
+    std::fs::write(dist.join("main-00000000000000aa.css"), &css).unwrap();
+    std::fs::write(dist.join("app-00000000000000bb.js"), &js).unwrap();
+    // The build's copies: recognisably the build's (a quality and window the server never
+    // uses), written after their files. The .js one is older than its file: not used.
+    let build_br = |text: &str| {
+        let mut out = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 2, lgwin: 10, ..Default::default() };
+        brotli::BrotliCompress(&mut text.as_bytes(), &mut out, &params).unwrap();
+        out
+    };
+    let stale = build_br(&js);
+    std::fs::write(dist.join("app-00000000000000bb.js.br"), &stale).unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(dist.join("app-00000000000000bb.js.br")).unwrap().set_modified(old).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let fresh = build_br(&css);
+    std::fs::write(dist.join("main-00000000000000aa.css.br"), &fresh).unwrap();
+    let srv = TestServer::start_with(&shared_db_uri(), "build_copies", &[("DIST_DIR", dist.to_str().unwrap())]).await;
+
+    let r = client().get(srv.url("/main-00000000000000aa.css")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), fresh.as_slice(), "the build's copy, byte for byte");
+    // The copy is not a file of its own.
+    assert_eq!(client().get(srv.url("/main-00000000000000aa.css.br")).send().await.unwrap().status(), 404);
+
+    // The stale copy is ignored: the server compresses the file itself.
+    let own = || async {
+        let r = client().get(srv.url("/app-00000000000000bb.js")).header("accept-encoding", "br").send().await.unwrap();
+        r.headers().get("content-encoding").is_some_and(|v| v == "br") && r.headers().contains_key("content-length")
+    };
+    assert!(eventually(Duration::from_secs(20), own).await.is_some());
+    let body = client().get(srv.url("/app-00000000000000bb.js")).header("accept-encoding", "br").send().await.unwrap().bytes().await.unwrap();
+    assert_ne!(body.as_ref(), stale.as_slice());
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), js);
+}
