@@ -25,7 +25,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::static_files::Site;
 
-#[derive(Clone)]
+/// What the public routes need, behind one `Arc` so each request's state costs one
+/// reference count (the application state itself holds several).
 pub struct PublicState {
     pub app: AppState,
     pub site: Arc<Site>,
@@ -100,7 +101,7 @@ fn page_response(r: &public::Rendered, headers: &HeaderMap, head: bool) -> Respo
 }
 
 /// The fallback: custom domain, then file, then client route, then handle, then 404.
-pub async fn fallback(State(s): State<PublicState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
+pub async fn fallback(State(s): State<Arc<PublicState>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
     let head = req.method() == Method::HEAD;
     let is_read = req.method() == Method::GET || head;
     let path = req.uri().path().to_string();

@@ -136,8 +136,18 @@ pub async fn track_requests(req: Request, next: Next) -> Response {
     let method = method_label(req.method());
     let route = route_label(&req);
     let res = next.run(req).await;
+    record_request(start, method, route, &res);
+    res
+}
+
+/// Counts one answered request and its latency (from `start`).
+pub fn record_request(start: Instant, method: &'static str, route: SharedString, res: &Response) {
     let status = status_label(res.status());
     metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
-    res
+}
+
+/// The request's method and route labels, taken before it is handled.
+pub fn labels(req: &Request) -> (&'static str, SharedString) {
+    (method_label(req.method()), route_label(req))
 }

@@ -42,17 +42,22 @@ impl PolicyHeaders {
 
 pub async fn headers(State(policy): State<PolicyHeaders>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    apply(&policy, &mut res);
+    res
+}
+
+/// Adds the security headers to `res` (a page may have set its own policy first).
+pub fn apply(policy: &PolicyHeaders, res: &mut Response) {
     let h = res.headers_mut();
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(policy.csp);
-    if let Some(hsts) = policy.hsts {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| policy.csp.clone());
+    if let Some(hsts) = &policy.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
-    res
 }
 
 /// The origins allowed to make mutating calls: the configured public URL's origin.

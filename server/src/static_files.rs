@@ -270,7 +270,10 @@ impl Site {
         let plain = |seg: &str| {
             !seg.is_empty() && !seg.starts_with('.') && seg.len() <= 255 && seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         };
-        !rel.is_empty() && rel.split('/').all(plain) && !is_compressed_copy(rel) && self.dir.join(rel).is_file()
+        // Every file a build writes has an extension: a path without one (a bio handle, a
+        // client route) costs no look at the disk.
+        let named_like_a_file = rel.rsplit('/').next().is_some_and(|last| last.contains('.'));
+        !rel.is_empty() && named_like_a_file && rel.split('/').all(plain) && !is_compressed_copy(rel) && self.dir.join(rel).is_file()
     }
 
     fn shell(&self, headers: &HeaderMap, head_only: bool) -> Response {
@@ -283,12 +286,6 @@ impl Site {
             )
                 .into_response(),
         }
-    }
-}
-
-impl axum::extract::FromRef<crate::bio_routes::PublicState> for Arc<Site> {
-    fn from_ref(s: &crate::bio_routes::PublicState) -> Arc<Site> {
-        s.site.clone()
     }
 }
 
@@ -363,7 +360,8 @@ pub fn robots_txt() -> String {
 }
 
 /// `GET /robots.txt`: a `robots.txt` of the build wins; otherwise [`robots_txt`].
-pub async fn robots(axum::extract::State(site): axum::extract::State<Arc<Site>>, req: Request) -> Response {
+pub async fn robots(axum::extract::State(public): axum::extract::State<Arc<crate::bio_routes::PublicState>>, req: Request) -> Response {
+    let site = public.site.clone();
     if site.has_file("/robots.txt") {
         return serve(site, req).await;
     }
