@@ -7,6 +7,7 @@
 # Pro by an administrator's complimentary plan, workspace, published bio page, short link), then
 # drives each target with wrk, one after the other, with the same settings:
 #   bio        GET  /{handle}               the published page (rendered once, then from memory)
+#   biobr      GET  /{handle}               the same with Accept-Encoding: br, as every browser asks
 #   short      GET  /s/{slug}               the short-link redirect (302 is the expected answer)
 #   read fn    POST /api/list_short_links   signed in, a workspace read
 #   write fn   POST /api/update_profile     signed in, a write of the user's profile
@@ -331,6 +332,7 @@ run_wrk() { # key "label" expected-status lua url [header]
 }
 
 run_wrk bio "GET /{handle} (bio page)" 200 "$WORK/count.lua" "$BASE/$HANDLE"
+run_wrk biobr "GET /{handle} (bio page, br, as browsers ask)" 200 "$WORK/count.lua" "$BASE/$HANDLE" "Accept-Encoding: br"
 run_wrk short "GET /s/{slug} (redirect)" 302 "$WORK/count.lua" "$BASE/s/$SLUG"
 run_wrk read "POST list_short_links (read)" 200 "$WORK/read.lua" "$BASE/api/list_short_links"
 run_wrk write "POST update_profile (write)" 200 "$WORK/write.lua" "$BASE/api/update_profile"
@@ -378,6 +380,7 @@ RESULT="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S).md"
   goal "signed-in read / one find_one" "${RPS[read]}" "${RPS[find]}" 0.5
   goal "signed-in write / one update_one" "${RPS[write]}" "${RPS[update]}" 0.4
   goal "bio page / bare hello" "${RPS[bio]}" "${RPS[hello]}" 0.5
+  goal "bio page with br / bare hello" "${RPS[biobr]}" "${RPS[hello]}" 0.5
   awk -v k="$RSS_PEAK_KB" 'BEGIN{m=k/1024; printf "| server peak RSS | %.1f MB | | < 100 MB | %s |\n", m, (m < 100 ? "yes" : "NO")}'
   echo
   echo "errors: socket errors plus answers other than the expected status (302 for the redirect, 200 otherwise)."

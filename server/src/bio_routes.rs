@@ -82,20 +82,18 @@ fn page_response(r: &public::Rendered, headers: &HeaderMap, head: bool) -> Respo
     let h = res.headers_mut();
     // The body depends on both: its compression, and the language of its chrome.
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding, accept-language"));
-    if let Ok(v) = HeaderValue::from_str(r.lang.code()) {
-        h.insert(header::CONTENT_LANGUAGE, v);
-    }
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(r.lang.code()));
     if let (Some(enc), false) = (encoding, not_modified) {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
     }
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     // Visitors' browsers check back each time (cheap with the ETag), so a publish shows at once.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));
-    if let Ok(v) = HeaderValue::from_str(&r.etag) {
-        h.insert(header::ETAG, v);
+    if let Some(v) = &r.etag_header {
+        h.insert(header::ETAG, v.clone());
     }
-    if let Ok(v) = HeaderValue::from_str(&r.csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    if let Some(v) = &r.csp_header {
+        h.insert(header::CONTENT_SECURITY_POLICY, v.clone());
     }
     res
 }

@@ -48,6 +48,9 @@ pub struct Rendered {
     pub etag: String,
     /// The Content-Security-Policy for this document (its inline style by hash).
     pub csp: String,
+    /// The same two as header values, checked once when rendered rather than per request.
+    pub etag_header: Option<axum::http::HeaderValue>,
+    pub csp_header: Option<axum::http::HeaderValue>,
 }
 
 #[derive(Clone, Debug)]
@@ -171,6 +174,8 @@ fn render(state: &AppState, d: &PageDoc, content: &BioContent, lang: Lang) -> Re
         html: axum::body::Bytes::from(html),
         br,
         gzip,
+        etag_header: axum::http::HeaderValue::from_str(&etag).ok(),
+        csp_header: axum::http::HeaderValue::from_str(&csp).ok(),
         etag,
         csp,
     }
