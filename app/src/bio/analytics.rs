@@ -68,10 +68,17 @@ pub fn visit_from_headers(state: &AppState, headers: &HeaderMap, peer: Option<So
         .filter(|s| !s.is_empty() && s.len() <= 64)
         .or_else(|| peer.map(|p| p.ip().to_string()))
         .unwrap_or_else(|| "unknown".into());
-    let user_agent: String = header("user-agent").unwrap_or_default().chars().take(300).collect();
+    let user_agent: String = match headers.get("user-agent").and_then(|v| v.to_str().ok()) {
+        Some(ua) if ua.len() <= 300 => ua.to_string(),
+        Some(ua) => ua.chars().take(300).collect(),
+        None => String::new(),
+    };
     let country = state.config.country_header.as_deref().and_then(header).and_then(|c| country_code(&c));
-    let own_hosts = [header("host").map(|h| strip_port(&h)), Some(url_host(&state.config.public_url).unwrap_or_default())];
-    let referrer = header("referer").and_then(|r| url_host(&r)).filter(|h| !own_hosts.iter().flatten().any(|own| own == h));
+    // Only a request that names a referrer needs the hosts it is compared with.
+    let referrer = header("referer").and_then(|r| url_host(&r)).filter(|h| {
+        let own_hosts = [header("host").map(|h| strip_port(&h)), Some(url_host(&state.config.public_url).unwrap_or_default())];
+        !own_hosts.iter().flatten().any(|own| own == h)
+    });
     Visit { ip, user_agent, referrer, country }
 }
 

@@ -588,7 +588,9 @@ pub const APP_PATHS: &[&str] = &[
 
 /// True when `/{h}` is a path of the server, of the client build, or a client route.
 pub fn is_app_path(h: &str) -> bool {
-    APP_PATHS.contains(&h) || crate::shell::routes::first_segments().any(|s| s == h)
+    // Asked on every public page request: the client routes' first segments are listed once.
+    static CLIENT_SEGMENTS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| crate::shell::routes::first_segments().collect());
+    APP_PATHS.contains(&h) || CLIENT_SEGMENTS.contains(&h)
 }
 
 /// Checks a URL a visitor may follow: http(s) with a host, `mailto:` with an address, or
