@@ -9,6 +9,7 @@ export PATH="$TOOLS/node/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION="0.21.14"
 WASM_BINDGEN_VERSION="0.2.130"
 BINARYEN_VERSION="132.0.0"
+WASM_SPLIT_VERSION="0.2.4"
 SECANTUSDB_VERSION="0.7.0b3"
 SECANTUSD="$TOOLS/venv/bin/secantusd-py"
 export SECANTUSD
@@ -47,6 +48,16 @@ ensure_wasm_bindgen() {
   warn "wasm-bindgen-cli $WASM_BINDGEN_VERSION is missing. Building it once from source: about 2 minutes."
   # Without --locked: its lockfile names a crate version the registry does not hold.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+}
+
+ensure_wasm_split() {
+  # The tool that splits the client by route (scripts/client-wasm.sh); cargo-leptos uses the
+  # same crate. 0.2.4 is the first that understands wasm-bindgen 0.2.130's descriptors.
+  # (It has no --version; cargo's list of installed tools says which one is there.)
+  if command -v wasm-split-cli >/dev/null 2>&1 &&
+     [[ "$(cargo install --list 2>/dev/null)" == *"wasm_split_cli_support v$WASM_SPLIT_VERSION:"* ]]; then return; fi
+  warn "wasm-split-cli $WASM_SPLIT_VERSION is missing. Building it once from source: about 2 minutes."
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 }
 
 ensure_binaryen() {
@@ -90,6 +101,7 @@ ensure_build_tools() {
   ensure_rust
   ensure_trunk
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_binaryen
   ensure_database_server
 }
@@ -98,7 +110,7 @@ ensure_build_tools() {
 client_is_fresh() {
   [[ -f "$ROOT/dist/index.html" ]] || return 1
   [[ -z "$(find "$ROOT/app" "$ROOT/frontend" "$ROOT/style" "$ROOT/public" "$ROOT/Cargo.lock" \
-    "$ROOT/Trunk.toml" "$ROOT/manifest.webmanifest" "$ROOT/scripts/pwa-build.py" -newer "$ROOT/dist/index.html" -print -quit 2>/dev/null)" ]]
+    "$ROOT/Trunk.toml" "$ROOT/manifest.webmanifest" "$ROOT/scripts/pwa-build.py" "$ROOT/scripts/client-wasm.sh" -newer "$ROOT/dist/index.html" -print -quit 2>/dev/null)" ]]
 }
 
 build_client() {
@@ -108,7 +120,7 @@ build_client() {
   fi
   say "Fetching Rust dependencies"
   (cd "$ROOT" && cargo fetch --quiet)
-  say "Building the client with Trunk (release, wasm-opt -Oz) into dist/"
+  say "Building the client with Trunk into dist/ (release WebAssembly split by route, wasm-opt -Oz; 5-10 minutes the first time)"
   mkdir -p "$ROOT/target"
   (cd "$ROOT" && trunk build --release >"$ROOT/target/trunk.log" 2>&1) || { tail -40 "$ROOT/target/trunk.log" >&2; die "the client build failed (log above)"; }
   grep -h "pwa-build:" "$ROOT/target/trunk.log" | tail -2 | sed "s/^.*pwa-build: /    /" || true

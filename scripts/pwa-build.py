@@ -23,6 +23,23 @@ if len(css) != 1:
 offline = offline_path.read_text(encoding="utf-8")
 offline_path.write_text(offline.replace("<!--MEWAYZ_CSS-->", f'<link rel="stylesheet" href="/{css[0]}" />'), encoding="utf-8")
 
+# The WebAssembly folder (scripts/client-wasm.sh, copied as app-wasm/) is named after its content,
+# so that every file in it can be cached as immutable; its modules load one another by
+# relative URL, so the folder moves as one.
+pkg = staging / "app-wasm"
+if not pkg.is_dir():
+    sys.exit("pwa-build: no app-wasm/ in the build (scripts/client-wasm.sh did not run?)")
+pkg_digest = hashlib.sha256()
+for p in sorted(q for q in pkg.rglob("*") if q.is_file()):
+    pkg_digest.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+pkg_name = f"app-wasm-{pkg_digest.hexdigest()[:16]}"
+pkg.rename(staging / pkg_name)
+index_path = staging / "index.html"
+index = index_path.read_text(encoding="utf-8")
+if "/app-wasm/" not in index:
+    sys.exit("pwa-build: index.html does not load /app-wasm/")
+index_path.write_text(index.replace("/app-wasm/", f"/{pkg_name}/"), encoding="utf-8")
+
 files = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != "sw.js")
 precache = []
 digest = hashlib.sha256()

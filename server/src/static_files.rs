@@ -448,12 +448,20 @@ pub fn is_hashed_asset(name: &str) -> bool {
     }
 }
 
+/// True for a file inside a folder named after its content, e.g. the split client's
+/// `/app-wasm-0a1b2c3d4e5f6789/chunk_12.wasm` (scripts/pwa-build.py names it).
+fn in_hashed_folder(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    segments.next_back();
+    segments.any(is_hashed_asset)
+}
+
 /// The Cache-Control for a file served from dist/.
 pub fn cache_control_for(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name == "index.html" || name == "sw.js" || name.ends_with(".webmanifest") {
         NO_CACHE
-    } else if is_hashed_asset(name) {
+    } else if is_hashed_asset(name) || in_hashed_folder(path) {
         IMMUTABLE
     } else {
         SHORT
@@ -514,7 +522,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
         let mut names = vec!["index.html".to_string()];
-        for link in read("frontend/index.html").split("<link ").filter(|l| l.contains("data-trunk") && l.contains("rel=\"copy-")) {
+        for link in read("frontend/web/index.html").split("<link ").filter(|l| l.contains("data-trunk") && l.contains("rel=\"copy-")) {
             let href = link.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
             names.push(href.rsplit('/').next().unwrap_or_default().to_string());
         }
@@ -564,6 +572,9 @@ mod tests {
     #[test]
     fn cache_rules() {
         assert_eq!(cache_control_for("/frontend-7f3a0c2b9d1e4f56.js"), IMMUTABLE);
+        assert_eq!(cache_control_for("/app-wasm-7f3a0c2b9d1e4f56/chunk_12.wasm"), IMMUTABLE);
+        assert_eq!(cache_control_for("/app-wasm-7f3a0c2b9d1e4f56/snippets/app-0cd1cead3f0174fd/src/pwa/pwa.js"), IMMUTABLE);
+        assert_eq!(cache_control_for("/icons/icon-192.png"), SHORT);
         assert_eq!(cache_control_for("/sw.js"), NO_CACHE);
         assert_eq!(cache_control_for("/index.html"), NO_CACHE);
         assert_eq!(cache_control_for("/manifest.webmanifest"), NO_CACHE);

@@ -337,3 +337,19 @@ mod tests {
         crate::i18n::sync_scope(crate::i18n::Lang::Fr, || assert_eq!(human_bytes(200_000 * 1024 * 1024), "200 Go"));
     }
 }
+
+/// `/media`, as a route whose view is its own chunk of the client, fetched the first time
+/// the route opens (and by the service worker in the background).
+pub struct MediaRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for MediaRoute {
+    fn data() -> Self {
+        MediaRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <MediaPage/> }.into_any()
+    }
+}

@@ -245,3 +245,19 @@ fn PushSection() -> impl IntoView {
         </section>
     }
 }
+
+/// `/notifications`, as a route whose view is its own chunk of the client, fetched the first time
+/// the route opens (and by the service worker in the background).
+pub struct NotificationsRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for NotificationsRoute {
+    fn data() -> Self {
+        NotificationsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <NotificationsPage/> }.into_any()
+    }
+}

@@ -11,6 +11,7 @@ mod widgets;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use leptos_router::Lazy;
 
 use texts::ShellTexts;
 
@@ -20,9 +21,9 @@ pub use theme::{Theme, ThemeToggle};
 pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
 
 use crate::accounts::api::SignOut;
-use crate::accounts::ui::{provide_auth, use_auth, AccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};
-use crate::status::ui::{HomePage, StatusPage};
-use crate::workspaces::ui::{provide_workspaces, use_workspaces, AuditPage, InvitationPage, SettingsPage, SetupPage, TeamPage};
+use crate::accounts::ui::{provide_auth, use_auth, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};
+use crate::status::ui::HomePage;
+use crate::workspaces::ui::{provide_workspaces, use_workspaces};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -73,25 +74,25 @@ pub fn App() -> impl IntoView {
                         // those with the shell); a test checks that the two lists agree.
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=HomePage/>
-                            <Route path=path!("/status") view=StatusPage/>
+                            <Route path=path!("/status") view={Lazy::<crate::status::ui::StatusRoute>::new()}/>
                             <Route path=path!("/signup") view=SignUpPage/>
                             <Route path=path!("/login") view=SignInPage/>
                             <Route path=path!("/verify-email") view=VerifyEmailPage/>
                             <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                             <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                            <Route path=path!("/account") view=AccountPage/>
-                            <Route path=path!("/setup") view=SetupPage/>
-                            <Route path=path!("/invite") view=InvitationPage/>
-                            <Route path=path!("/workspace/team") view=TeamPage/>
-                            <Route path=path!("/workspace/settings") view=SettingsPage/>
-                            <Route path=path!("/workspace/audit") view=AuditPage/>
-                            <Route path=path!("/notifications") view=crate::notifications::ui::NotificationsPage/>
-                            <Route path=path!("/bio") view=crate::bio::ui::BioPagesPage/>
-                            <Route path=path!("/bio/:id") view=crate::bio::ui::BuilderPage/>
-                            <Route path=path!("/media") view=crate::media::ui::MediaPage/>
-                            <Route path=path!("/links") view=crate::shortlinks::ui::LinksPage/>
-                            <Route path=path!("/billing") view=crate::billing::ui::BillingPage/>
-                            <Route path=path!("/admin/billing") view=crate::billing::ui::AdminBillingPage/>
+                            <Route path=path!("/account") view={Lazy::<crate::accounts::ui::AccountRoute>::new()}/>
+                            <Route path=path!("/setup") view={Lazy::<crate::workspaces::ui::SetupRoute>::new()}/>
+                            <Route path=path!("/invite") view={Lazy::<crate::workspaces::ui::InvitationRoute>::new()}/>
+                            <Route path=path!("/workspace/team") view={Lazy::<crate::workspaces::ui::TeamRoute>::new()}/>
+                            <Route path=path!("/workspace/settings") view={Lazy::<crate::workspaces::ui::SettingsRoute>::new()}/>
+                            <Route path=path!("/workspace/audit") view={Lazy::<crate::workspaces::ui::AuditRoute>::new()}/>
+                            <Route path=path!("/notifications") view={Lazy::<crate::notifications::ui::NotificationsRoute>::new()}/>
+                            <Route path=path!("/bio") view={Lazy::<crate::bio::ui::BioPagesRoute>::new()}/>
+                            <Route path=path!("/bio/:id") view={Lazy::<crate::bio::ui::BuilderRoute>::new()}/>
+                            <Route path=path!("/media") view={Lazy::<crate::media::ui::MediaRoute>::new()}/>
+                            <Route path=path!("/links") view={Lazy::<crate::shortlinks::ui::LinksRoute>::new()}/>
+                            <Route path=path!("/billing") view={Lazy::<crate::billing::ui::BillingRoute>::new()}/>
+                            <Route path=path!("/admin/billing") view={Lazy::<crate::billing::ui::AdminBillingRoute>::new()}/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

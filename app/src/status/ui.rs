@@ -91,3 +91,19 @@ pub fn StatusPage() -> impl IntoView {
         </section>
     }
 }
+
+/// `/status`, as a route whose view is its own chunk of the client, fetched the first time
+/// the route opens (and by the service worker in the background).
+pub struct StatusRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for StatusRoute {
+    fn data() -> Self {
+        StatusRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <StatusPage/> }.into_any()
+    }
+}

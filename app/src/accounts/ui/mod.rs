@@ -9,7 +9,7 @@ mod sign_up;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
-pub use account::AccountPage;
+pub use account::{AccountPage, AccountRoute};
 pub use recover::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -14,12 +14,12 @@ use leptos::prelude::*;
 use crate::workspaces::RoleText;
 use leptos_router::hooks::use_navigate;
 
-pub use audit::AuditPage;
+pub use audit::{AuditPage, AuditRoute};
 pub use dashboard::Dashboard;
-pub use invite::InvitationPage;
-pub use settings::SettingsPage;
-pub use setup::SetupPage;
-pub use team::TeamPage;
+pub use invite::{InvitationPage, InvitationRoute};
+pub use settings::{SettingsPage, SettingsRoute};
+pub use setup::{SetupPage, SetupRoute};
+pub use team::{TeamPage, TeamRoute};
 
 use super::api::list_workspaces;
 use super::texts::WorkspacesTexts;
