@@ -4,8 +4,10 @@
 # dist/app-wasm/, and scripts/pwa-build.py then renames that folder after its content's hash.
 #
 #   1. cargo builds frontend for wasm32 with relocations kept (-Clink-args=--emit-relocs), so
-#      that the splitter can tell which code each split point (a `#[lazy_route]` view, a
-#      `#[lazy]` function) reaches;
+#      that the splitter can tell which code each split point (a page declared with
+#      `lazy_page!`, app/src/shell/lazy.rs) reaches; `--cfg erase_components` makes Leptos
+#      type-erase each component's view (measured: the main module 345 -> 322 KB brotli, the
+#      builder's chunk 196 -> 139 KB);
 #   2. wasm-split-cli (wasm_split_cli_support 0.2.4) writes the main module, one split_*.wasm
 #      per split point, chunk_*.wasm for code that several of them share, and the loader
 #      __wasm_split.js;
@@ -22,8 +24,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 OUT="$TARGET_DIR/client"
 WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
 
-echo "client-wasm: cargo build -p frontend (wasm32, wasm-release, relocations kept)"
-RUSTFLAGS="${RUSTFLAGS:-} -Clink-args=--emit-relocs" \
+echo "client-wasm: cargo build -p frontend (wasm32, wasm-release, erase_components, relocations kept)"
+RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components -Clink-args=--emit-relocs" \
   cargo build --quiet --offline -p frontend --target wasm32-unknown-unknown --profile wasm-release
 
 rm -rf "$OUT/split" "$OUT/app-wasm"

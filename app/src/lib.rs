@@ -1,3 +1,6 @@
+// The server build works out the type of each lazily loaded page's view (shell/lazy.rs) deeper
+// than the default limit of 128.
+#![recursion_limit = "256"]
 //! Mewayz: the Leptos UI, the shared types and the `#[server]` functions.
 //!
 //! One folder per module (see ARCHITECTURE.md). With the `ssr` feature the crate also holds

@@ -1331,34 +1331,6 @@ mod tests {
     }
 }
 
-/// `/billing`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct BillingRoute;
+crate::lazy_page!(BillingRoute, billing_page, BillingPage);
 
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for BillingRoute {
-    fn data() -> Self {
-        BillingRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <BillingPage/> }.into_any()
-    }
-}
-
-/// `/admin/billing`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct AdminBillingRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for AdminBillingRoute {
-    fn data() -> Self {
-        AdminBillingRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AdminBillingPage/> }.into_any()
-    }
-}
+crate::lazy_page!(AdminBillingRoute, admin_billing_page, AdminBillingPage);

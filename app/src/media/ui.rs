@@ -338,18 +338,4 @@ mod tests {
     }
 }
 
-/// `/media`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct MediaRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for MediaRoute {
-    fn data() -> Self {
-        MediaRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <MediaPage/> }.into_any()
-    }
-}
+crate::lazy_page!(MediaRoute, media_page, MediaPage);

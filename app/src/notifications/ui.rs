@@ -246,18 +246,4 @@ fn PushSection() -> impl IntoView {
     }
 }
 
-/// `/notifications`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct NotificationsRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for NotificationsRoute {
-    fn data() -> Self {
-        NotificationsRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <NotificationsPage/> }.into_any()
-    }
-}
+crate::lazy_page!(NotificationsRoute, notifications_page, NotificationsPage);

@@ -3,6 +3,7 @@
 
 mod file_picker;
 mod forms;
+mod lazy;
 pub mod routes;
 pub mod texts;
 mod theme;
@@ -11,17 +12,17 @@ mod widgets;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
-use leptos_router::Lazy;
 
 use texts::ShellTexts;
 
 pub use file_picker::FilePicker;
 pub use forms::{action_error, format_time, Field, FormError};
+pub use lazy::{lazy_page, Loaded};
 pub use theme::{Theme, ThemeToggle};
 pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
 
 use crate::accounts::api::SignOut;
-use crate::accounts::ui::{provide_auth, use_auth, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage};
+use crate::accounts::ui::{provide_auth, use_auth, SignInPage};
 use crate::status::ui::HomePage;
 use crate::workspaces::ui::{provide_workspaces, use_workspaces};
 
@@ -74,25 +75,25 @@ pub fn App() -> impl IntoView {
                         // those with the shell); a test checks that the two lists agree.
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=HomePage/>
-                            <Route path=path!("/status") view={Lazy::<crate::status::ui::StatusRoute>::new()}/>
-                            <Route path=path!("/signup") view=SignUpPage/>
+                            <Route path=path!("/status") view=crate::status::ui::StatusRoute/>
+                            <Route path=path!("/signup") view=crate::accounts::ui::SignUpRoute/>
                             <Route path=path!("/login") view=SignInPage/>
-                            <Route path=path!("/verify-email") view=VerifyEmailPage/>
-                            <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
-                            <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                            <Route path=path!("/account") view={Lazy::<crate::accounts::ui::AccountRoute>::new()}/>
-                            <Route path=path!("/setup") view={Lazy::<crate::workspaces::ui::SetupRoute>::new()}/>
-                            <Route path=path!("/invite") view={Lazy::<crate::workspaces::ui::InvitationRoute>::new()}/>
-                            <Route path=path!("/workspace/team") view={Lazy::<crate::workspaces::ui::TeamRoute>::new()}/>
-                            <Route path=path!("/workspace/settings") view={Lazy::<crate::workspaces::ui::SettingsRoute>::new()}/>
-                            <Route path=path!("/workspace/audit") view={Lazy::<crate::workspaces::ui::AuditRoute>::new()}/>
-                            <Route path=path!("/notifications") view={Lazy::<crate::notifications::ui::NotificationsRoute>::new()}/>
-                            <Route path=path!("/bio") view={Lazy::<crate::bio::ui::BioPagesRoute>::new()}/>
-                            <Route path=path!("/bio/:id") view={Lazy::<crate::bio::ui::BuilderRoute>::new()}/>
-                            <Route path=path!("/media") view={Lazy::<crate::media::ui::MediaRoute>::new()}/>
-                            <Route path=path!("/links") view={Lazy::<crate::shortlinks::ui::LinksRoute>::new()}/>
-                            <Route path=path!("/billing") view={Lazy::<crate::billing::ui::BillingRoute>::new()}/>
-                            <Route path=path!("/admin/billing") view={Lazy::<crate::billing::ui::AdminBillingRoute>::new()}/>
+                            <Route path=path!("/verify-email") view=crate::accounts::ui::VerifyEmailRoute/>
+                            <Route path=path!("/forgot-password") view=crate::accounts::ui::ForgotPasswordRoute/>
+                            <Route path=path!("/reset-password") view=crate::accounts::ui::ResetPasswordRoute/>
+                            <Route path=path!("/account") view=crate::accounts::ui::AccountRoute/>
+                            <Route path=path!("/setup") view=crate::workspaces::ui::SetupRoute/>
+                            <Route path=path!("/invite") view=crate::workspaces::ui::InvitationRoute/>
+                            <Route path=path!("/workspace/team") view=crate::workspaces::ui::TeamRoute/>
+                            <Route path=path!("/workspace/settings") view=crate::workspaces::ui::SettingsRoute/>
+                            <Route path=path!("/workspace/audit") view=crate::workspaces::ui::AuditRoute/>
+                            <Route path=path!("/notifications") view=crate::notifications::ui::NotificationsRoute/>
+                            <Route path=path!("/bio") view=crate::bio::ui::BioPagesRoute/>
+                            <Route path=path!("/bio/:id") view=crate::bio::ui::BuilderRoute/>
+                            <Route path=path!("/media") view=crate::media::ui::MediaRoute/>
+                            <Route path=path!("/links") view=crate::shortlinks::ui::LinksRoute/>
+                            <Route path=path!("/billing") view=crate::billing::ui::BillingRoute/>
+                            <Route path=path!("/admin/billing") view=crate::billing::ui::AdminBillingRoute/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -28,6 +28,9 @@ crate::texts! {
 
         // ---- shared views ----
         loading: "Loading…" | "Chargement…",
+        chunk_failed_title: "This page could not be loaded" | "Cette page n’a pas pu être chargée",
+        chunk_failed_body: "The connection dropped, or Mewayz was updated meanwhile. Your data is safe." | "La connexion a été coupée, ou Mewayz a été mis à jour entre-temps. Vos données sont en sécurité.",
+        chunk_retry: "Try again" | "Réessayer",
         note_offline: "You are offline" | "Vous êtes hors ligne",
         note_unavailable: "Temporarily unavailable" | "Momentanément indisponible",
         note_validation: "Please check your input" | "Vérifiez votre saisie",

@@ -307,18 +307,4 @@ fn StatsChart(stats: ShortLinkStats) -> impl IntoView {
     }
 }
 
-/// `/links`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct LinksRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for LinksRoute {
-    fn data() -> Self {
-        LinksRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <LinksPage/> }.into_any()
-    }
-}
+crate::lazy_page!(LinksRoute, links_page, LinksPage);

@@ -92,18 +92,4 @@ pub fn StatusPage() -> impl IntoView {
     }
 }
 
-/// `/status`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct StatusRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for StatusRoute {
-    fn data() -> Self {
-        StatusRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <StatusPage/> }.into_any()
-    }
-}
+crate::lazy_page!(StatusRoute, status_page, StatusPage);

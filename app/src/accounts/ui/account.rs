@@ -328,18 +328,4 @@ fn SecurityLogSection() -> impl IntoView {
     }
 }
 
-/// `/account`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct AccountRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for AccountRoute {
-    fn data() -> Self {
-        AccountRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AccountPage/> }.into_any()
-    }
-}
+crate::lazy_page!(AccountRoute, account_page, AccountPage);

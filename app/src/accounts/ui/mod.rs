@@ -10,9 +10,9 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 pub use account::{AccountPage, AccountRoute};
-pub use recover::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
+pub use recover::{ForgotPasswordPage, ForgotPasswordRoute, ResetPasswordPage, ResetPasswordRoute, VerifyEmailPage, VerifyEmailRoute};
 pub use sign_in::SignInPage;
-pub use sign_up::SignUpPage;
+pub use sign_up::{SignUpPage, SignUpRoute};
 
 use super::api::current_user;
 use super::SessionUser;

@@ -124,3 +124,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
         </section>
     }
 }
+
+crate::lazy_page!(VerifyEmailRoute, verify_email_page, VerifyEmailPage);
+
+crate::lazy_page!(ForgotPasswordRoute, forgot_password_page, ForgotPasswordPage);
+
+crate::lazy_page!(ResetPasswordRoute, reset_password_page, ResetPasswordPage);

@@ -62,3 +62,5 @@ pub fn SignUpPage() -> impl IntoView {
         </section>
     }
 }
+
+crate::lazy_page!(SignUpRoute, sign_up_page, SignUpPage);

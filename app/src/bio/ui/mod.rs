@@ -273,34 +273,6 @@ pub fn BuilderPage() -> impl IntoView {
     }
 }
 
-/// `/bio`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct BioPagesRoute;
+crate::lazy_page!(BioPagesRoute, bio_pages_page, BioPagesPage);
 
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for BioPagesRoute {
-    fn data() -> Self {
-        BioPagesRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <BioPagesPage/> }.into_any()
-    }
-}
-
-/// `/bio/:id`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct BuilderRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for BuilderRoute {
-    fn data() -> Self {
-        BuilderRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <BuilderPage/> }.into_any()
-    }
-}
+crate::lazy_page!(BuilderRoute, builder_page, BuilderPage);

@@ -60,18 +60,4 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-/// `/workspace/audit`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct AuditRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for AuditRoute {
-    fn data() -> Self {
-        AuditRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AuditPage/> }.into_any()
-    }
-}
+crate::lazy_page!(AuditRoute, audit_page, AuditPage);

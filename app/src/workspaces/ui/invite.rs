@@ -116,18 +116,4 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// `/invite`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct InvitationRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for InvitationRoute {
-    fn data() -> Self {
-        InvitationRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <InvitationPage/> }.into_any()
-    }
-}
+crate::lazy_page!(InvitationRoute, invitation_page, InvitationPage);

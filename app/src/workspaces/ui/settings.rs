@@ -309,18 +309,4 @@ fn DangerZone(detail: WorkspaceDetail) -> AnyView {
     .into_any()
 }
 
-/// `/workspace/settings`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct SettingsRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for SettingsRoute {
-    fn data() -> Self {
-        SettingsRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <SettingsPage/> }.into_any()
-    }
-}
+crate::lazy_page!(SettingsRoute, settings_page, SettingsPage);

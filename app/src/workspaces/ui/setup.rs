@@ -462,18 +462,4 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
     }
 }
 
-/// `/setup`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct SetupRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for SetupRoute {
-    fn data() -> Self {
-        SetupRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <SetupPage/> }.into_any()
-    }
-}
+crate::lazy_page!(SetupRoute, setup_page, SetupPage);

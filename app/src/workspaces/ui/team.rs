@@ -278,18 +278,4 @@ fn LeaveSection(workspace: String) -> impl IntoView {
     }
 }
 
-/// `/workspace/team`, as a route whose view is its own chunk of the client, fetched the first time
-/// the route opens (and by the service worker in the background).
-pub struct TeamRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for TeamRoute {
-    fn data() -> Self {
-        TeamRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <TeamPage/> }.into_any()
-    }
-}
+crate::lazy_page!(TeamRoute, team_page, TeamPage);
