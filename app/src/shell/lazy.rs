@@ -17,29 +17,33 @@ use super::widgets::Loading;
 pub type Loaded = Result<AnyView, leptos::wasm_split::SplitLoaderError>;
 
 /// Shows the view `load` gives once its chunk is there, a loading view until then, and a retry
-/// message if the chunk could not be fetched.
-pub fn lazy_page<F, Fut>(load: F) -> impl IntoView
+/// message if the chunk could not be fetched. `page`: a whole page (the views are sections of
+/// the page), or a part of one (a tab of an editor).
+pub fn lazy_view<F, Fut>(page: bool, load: F) -> impl IntoView
 where
-    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Loaded> + 'static,
 {
     let t = ShellTexts::now();
     // Bumped by "Try again": the loader does not keep a failed attempt, so it starts afresh.
     let attempt = RwSignal::new(0u32);
     let failed = move || {
-        view! {
-            <section class="page" aria-labelledby="chunk-failed-title">
-                <div class="notice notice-error" role="alert">
-                    <strong id="chunk-failed-title">{t.chunk_failed_title}</strong>
-                    <p>{t.chunk_failed_body}</p>
-                </div>
-                <p><button type="button" on:click=move |_| attempt.update(|n| *n += 1)>{t.chunk_retry}</button></p>
-            </section>
+        let inner = view! {
+            <div class="notice notice-error" role="alert">
+                <strong>{t.chunk_failed_title}</strong>
+                <p>{t.chunk_failed_body}</p>
+            </div>
+            <p><button type="button" on:click=move |_| attempt.update(|n| *n += 1)>{t.chunk_retry}</button></p>
+        };
+        if page {
+            view! { <section class="page">{inner}</section> }.into_any()
+        } else {
+            inner.into_any()
         }
-        .into_any()
     };
+    let loading = move || if page { view! { <section class="page"><Loading/></section> }.into_any() } else { view! { <Loading/> }.into_any() };
     view! {
-        <Suspense fallback=|| view! { <section class="page"><Loading/></section> }>
+        <Suspense fallback=loading>
             {move || {
                 attempt.track();
                 let loading = send_wrapper::SendWrapper::new(load());
@@ -57,9 +61,9 @@ where
 macro_rules! lazy_page {
     ($route:ident, $split:ident, $page:ident) => {
         #[cfg_attr(
-                            feature = "csr",
-                            ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)
-                        )]
+                                    feature = "csr",
+                                    ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)
+                                )]
         fn $split() -> $crate::shell::Loaded {
             Ok(::leptos::prelude::IntoAny::into_any(::leptos::prelude::view! { <$page/> }))
         }
@@ -71,7 +75,39 @@ macro_rules! lazy_page {
             let load = || $split();
             #[cfg(not(feature = "csr"))]
             let load = || async { $split() };
-            $crate::shell::lazy_page(load)
+            $crate::shell::lazy_view(true, load)
+        }
+    };
+}
+
+/// Declares a part of a page (a tab of an editor) whose code is its own chunk:
+/// `lazy_view!(pub fn design_tab(ed: Editor) as design_tab_part => view! { <DesignTab ed=ed/> });`
+/// makes `design_tab(ed)`, which shows the loading view until the chunk `design_tab_part` is
+/// there, then the view (or the retry message). The arguments are cloned for each attempt.
+#[macro_export]
+macro_rules! lazy_view {
+    ($vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) as $split:ident => $view:expr) => {
+        #[cfg_attr(
+            feature = "csr",
+            ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)
+        )]
+        fn $split($($arg: $ty),*) -> $crate::shell::Loaded {
+            Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+
+        $vis fn $name($($arg: $ty),*) -> impl ::leptos::prelude::IntoView {
+            #[cfg(feature = "csr")]
+            let load = move || {
+                $(let $arg = ::core::clone::Clone::clone(&$arg);)*
+                $split($($arg),*)
+            };
+            #[cfg(not(feature = "csr"))]
+            let load = move || {
+                $(let $arg = ::core::clone::Clone::clone(&$arg);)*
+                let view = $split($($arg),*);
+                async move { view }
+            };
+            $crate::shell::lazy_view(false, load)
         }
     };
 }

@@ -17,7 +17,7 @@ use texts::ShellTexts;
 
 pub use file_picker::FilePicker;
 pub use forms::{action_error, format_time, Field, FormError};
-pub use lazy::{lazy_page, Loaded};
+pub use lazy::{lazy_view, Loaded};
 pub use theme::{Theme, ThemeToggle};
 pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
 

@@ -262,8 +262,8 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                             <div class="bio-fieldset">
                                 {move || match tab.get() {
                                     "build" => view! { <BuildTab ed=ed/> }.into_any(),
-                                    "design" => view! { <DesignTab ed=ed/> }.into_any(),
-                                    "settings" => view! { <SettingsTab ed=ed/> }.into_any(),
+                                    "design" => design_tab(ed).into_any(),
+                                    "settings" => settings_tab(ed).into_any(),
                                     _ => ().into_any(),
                                 }}
                             </div>
@@ -274,8 +274,8 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                             <div class="bio-fieldset">
                                 {move || match tab.get() {
                                     "build" => view! { <ReadOnlyBlocks ed=ed/> }.into_any(),
-                                    "design" => view! { <ReadOnlyDesign ed=ed/> }.into_any(),
-                                    "settings" => view! { <ReadOnlySettings ed=ed/> }.into_any(),
+                                    "design" => read_only_design(ed).into_any(),
+                                    "settings" => read_only_settings(ed).into_any(),
                                     _ => ().into_any(),
                                 }}
                             </div>
@@ -283,10 +283,10 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
                     }}
                     // A page that is read-only on the plan can still be taken offline or
                     // deleted, to get back within the limit.
-                    {move || (tab.get() == "settings" && ed.role_can_edit).then(|| view! { <PageDangerZone ed=ed/> })}
+                    {move || (tab.get() == "settings" && ed.role_can_edit).then(|| danger_zone(ed))}
                     {move || match tab.get() {
-                        "analytics" => view! { <crate::bio::ui_stats::StatsPanel workspace=ed.workspace() page=ed.id()/> }.into_any(),
-                        "signups" => view! { <SignupsTab workspace=ed.workspace() page=ed.id()/> }.into_any(),
+                        "analytics" => stats_tab(ed.workspace(), ed.id()).into_any(),
+                        "signups" => signups_tab(ed.workspace(), ed.id()).into_any(),
                         _ => ().into_any(),
                     }}
                 </div>
@@ -391,3 +391,12 @@ fn BioConflict(ed: Editor, doc: String) -> impl IntoView {
         }}
     }
 }
+
+// The tabs other than "Build" are chunks of their own, fetched when first opened (issue 16).
+crate::lazy_view!(fn design_tab(ed: Editor) as bio_design_tab_part => view! { <DesignTab ed=ed/> });
+crate::lazy_view!(fn settings_tab(ed: Editor) as bio_settings_tab_part => view! { <SettingsTab ed=ed/> });
+crate::lazy_view!(fn read_only_design(ed: Editor) as bio_read_only_design_part => view! { <ReadOnlyDesign ed=ed/> });
+crate::lazy_view!(fn read_only_settings(ed: Editor) as bio_read_only_settings_part => view! { <ReadOnlySettings ed=ed/> });
+crate::lazy_view!(fn danger_zone(ed: Editor) as bio_danger_zone_part => view! { <PageDangerZone ed=ed/> });
+crate::lazy_view!(fn stats_tab(workspace: String, page: String) as bio_stats_tab_part => view! { <crate::bio::ui_stats::StatsPanel workspace=workspace page=page/> });
+crate::lazy_view!(fn signups_tab(workspace: String, page: String) as bio_signups_tab_part => view! { <SignupsTab workspace=workspace page=page/> });
