@@ -51,6 +51,8 @@ test('a page whose chunk fails to load says so and loads on "Try again"', async 
   // The shell is still there and working: the navigation and the theme toggle.
   await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).waitFor();
   await screenshot(page, 'chunk-failed-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(page, 'chunk-failed-desktop');
   await page.unroute(/\/split_[^/]*status[^/]*\.wasm$/);
   await page.getByRole('button', { name: 'Try again' }).click();
   await page.getByRole('heading', { level: 1, name: 'System status' }).waitFor();

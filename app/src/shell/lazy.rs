@@ -33,7 +33,7 @@ where
                 <strong>{t.chunk_failed_title}</strong>
                 <p>{t.chunk_failed_body}</p>
             </div>
-            <p><button type="button" on:click=move |_| attempt.update(|n| *n += 1)>{t.chunk_retry}</button></p>
+            <p><button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>{t.chunk_retry}</button></p>
         };
         if page {
             view! { <section class="page">{inner}</section> }.into_any()
@@ -60,10 +60,7 @@ where
 #[macro_export]
 macro_rules! lazy_page {
     ($route:ident, $split:ident, $page:ident) => {
-        #[cfg_attr(
-                                    feature = "csr",
-                                    ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)
-                                )]
+        #[cfg_attr(feature = "csr", ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split))]
         fn $split() -> $crate::shell::Loaded {
             Ok(::leptos::prelude::IntoAny::into_any(::leptos::prelude::view! { <$page/> }))
         }
@@ -87,10 +84,7 @@ macro_rules! lazy_page {
 #[macro_export]
 macro_rules! lazy_view {
     ($vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) as $split:ident => $view:expr) => {
-        #[cfg_attr(
-            feature = "csr",
-            ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)
-        )]
+        #[cfg_attr(feature = "csr", ::leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split))]
         fn $split($($arg: $ty),*) -> $crate::shell::Loaded {
             Ok(::leptos::prelude::IntoAny::into_any($view))
         }
