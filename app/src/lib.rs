@@ -11,6 +11,7 @@ pub mod billing;
 pub mod bio;
 pub mod calendar;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod media;
 pub mod notifications;
@@ -29,8 +30,17 @@ pub use shell::App;
 /// The one list of modules. Billing's usage page, the limit checks, the plan file's check,
 /// the navigation, the dashboard, the job runner, the isolation probe and the hostile-input
 /// harness all iterate it. A new module adds its folder and one line here.
-pub const MODULES: &[&platform::Module] =
-    &[&accounts::MODULE, &workspaces::MODULE, &billing::MODULE, &notifications::MODULE, &bio::MODULE, &media::MODULE, &shortlinks::MODULE, &status::MODULE];
+pub const MODULES: &[&platform::Module] = &[
+    &accounts::MODULE,
+    &workspaces::MODULE,
+    &billing::MODULE,
+    &notifications::MODULE,
+    &bio::MODULE,
+    &forms::MODULE,
+    &media::MODULE,
+    &shortlinks::MODULE,
+    &status::MODULE,
+];
 
 /// The registry of [`MODULES`].
 pub const REGISTRY: platform::Registry = platform::Registry::new(MODULES);

@@ -79,6 +79,9 @@ pub struct Config {
     /// Bearer token that opens `/metrics` (`METRICS_TOKEN`, at least 16 characters).
     /// Unset: `/metrics` is not served at all (404).
     pub metrics_token: Option<String>,
+    /// The shortest time a visitor may take between opening a public form and submitting
+    /// it; quicker submissions are taken for a robot's and asked again.
+    pub forms_min_fill: Duration,
 }
 
 #[derive(Clone)]
@@ -228,7 +231,13 @@ impl Config {
             return Err(ConfigError { var: "METRICS_TOKEN", problem: "must be at least 16 visible ASCII characters without spaces".into() });
         }
 
+        let forms_min_fill_ms: u64 = parse(&val, "FORMS_MIN_FILL_MS", "3000", "must be a whole number of milliseconds")?;
+        if forms_min_fill_ms > 60_000 {
+            return Err(ConfigError { var: "FORMS_MIN_FILL_MS", problem: "must be between 0 and 60000".into() });
+        }
+
         Ok(Config {
+            forms_min_fill: Duration::from_millis(forms_min_fill_ms),
             metrics_token,
             stripe,
             billing_grace_days,

@@ -23,16 +23,8 @@ pub struct RequestMeta {
 impl RequestMeta {
     pub fn from_parts(parts: &Parts, state: &AppState) -> RequestMeta {
         let header_str = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        let ip = state
-            .config
-            .client_ip_header
-            .as_deref()
-            .and_then(header_str)
-            .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
-            .filter(|s| !s.is_empty() && s.len() <= 64)
-            .or(peer)
-            .unwrap_or_else(|| "unknown".into());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        let ip = client_ip(&state.config, &parts.headers, peer);
         let user_agent: String = header_str("user-agent").unwrap_or_default().chars().take(300).collect();
         let cookies = request_cookies(&parts.headers).map(|c| (c.name().to_string(), c.value().to_string())).collect();
         let bearer = header_str("authorization").and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string())).filter(|t| !t.is_empty());
@@ -49,6 +41,19 @@ impl RequestMeta {
 }
 
 /// The cookies of a request's `Cookie` headers, in order; malformed pairs are skipped.
+/// The client's address: the first one in the configured `CLIENT_IP_HEADER` (behind a
+/// proxy), or else the connection's peer; "unknown" without either.
+pub fn client_ip(config: &super::Config, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    config
+        .client_ip_header
+        .as_deref()
+        .and_then(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+        .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .or_else(|| peer.map(|p| p.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = Cookie<'_>> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(Cookie::split_parse).filter_map(Result::ok)
 }

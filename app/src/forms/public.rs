@@ -1,0 +1,247 @@
+//! What a visitor does with a published form: open it, go through its steps (each finished
+//! step saved on the server, so a visitor can resume from a link), and submit it.
+//!
+//! A visitor's run is one document of `form_submissions`, found by the form and the
+//! visitor's key (unique together). The key is chosen by the visitor's browser (the script
+//! keeps it with the answers) or by the server for a visitor without script (a hidden
+//! field), so a submission posted twice, or retried after a lost answer, is stored once. The
+//! owner's counts are counted from these documents, so each run is one write.
+
+use mongodb::bson::{doc, DateTime};
+
+use super::logic::{judge, judge_step, next_step, path};
+use super::store::{search_text, FormDoc, SubmissionDoc, FORMS, SUBMISSIONS};
+use super::{Answers, FormDef, SubmissionStatus};
+use crate::error::{AppError, FieldError};
+use crate::platform::scoped::Scoped;
+use crate::platform::{crypto, AppState};
+
+/// A published form, as visitors see it.
+#[derive(Clone, Debug)]
+pub struct Published {
+    pub id: String,
+    pub workspace_id: String,
+    pub slug: String,
+    pub def: FormDef,
+}
+
+pub enum Lookup {
+    Open(std::sync::Arc<Published>),
+    /// It exists but is not published (any more).
+    Closed,
+    Missing,
+}
+
+/// The form at `/f/{slug}`.
+pub async fn find(app: &AppState, slug: &str) -> Result<Lookup, AppError> {
+    let slug = slug.trim();
+    if slug.is_empty() || slug.len() > 64 {
+        return Ok(Lookup::Missing);
+    }
+    let d: Option<FormDoc> = app.db.global(FORMS).find_one(doc! { "slug": slug }).await?;
+    Ok(match d {
+        Some(FormDoc { id, workspace_id, slug, published: Some(def), .. }) => Lookup::Open(std::sync::Arc::new(Published { id, workspace_id, slug, def })),
+        Some(_) => Lookup::Closed,
+        None => Lookup::Missing,
+    })
+}
+
+/// A visitor's key: 16 to 64 URL-safe characters.
+pub fn valid_key(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A new key, for a visitor without script.
+pub fn new_key() -> String {
+    crypto::random_token(18)
+}
+
+/// When the visitor opened the form, signed so it cannot be backdated: `{ms}.{tag}`.
+pub fn start_token(app: &AppState, form_id: &str) -> String {
+    let ms = DateTime::now().timestamp_millis().to_string();
+    let tag = crypto::hmac_sha256(&app.config.jwt_secret, &[b"form-start:", form_id.as_bytes(), b":", ms.as_bytes()]);
+    format!("{ms}.{}", tag.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The time a start token says, if it is genuine.
+fn started_at(app: &AppState, form_id: &str, token: &str) -> Option<i64> {
+    let (ms, hex) = token.trim().split_once('.')?;
+    if hex.len() != 64 || ms.len() > 15 {
+        return None;
+    }
+    let tag: Vec<u8> = (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<_>>()?;
+    crypto::hmac_sha256_verify(&app.config.jwt_secret, &[b"form-start:", form_id.as_bytes(), b":", ms.as_bytes()], &tag).then(|| ms.parse().ok()).flatten()
+}
+
+/// Whether the visitor took at least the configured time since the form was opened.
+pub fn slow_enough(app: &AppState, form_id: &str, token: &str) -> bool {
+    let min = app.config.forms_min_fill.as_millis() as i64;
+    if min == 0 {
+        return true;
+    }
+    started_at(app, form_id, token).is_some_and(|t| DateTime::now().timestamp_millis() - t >= min)
+}
+
+/// A visitor's run so far.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    pub answers: Answers,
+    /// The step reached (the furthest one they may post).
+    pub step: usize,
+    pub complete: bool,
+}
+
+/// The visitor's run with `key`, if they started one.
+pub async fn run_of(app: &AppState, form: &Published, key: &str) -> Result<Option<Run>, AppError> {
+    if !valid_key(key) {
+        return Ok(None);
+    }
+    let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
+    let d = subs.find_one(doc! { "form_id": &form.id, "key": key }).await?;
+    Ok(d.map(|d| Run { answers: d.answers, step: d.step.max(0) as usize, complete: d.status == SubmissionStatus::Complete }))
+}
+
+/// What became of a posted step.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Saved; the visitor goes on to `step`.
+    Next { step: usize },
+    /// Refused: show `step` again with the answers and these errors.
+    Invalid { step: usize, errors: Vec<FieldError> },
+    /// Submitted too soon after opening: saved as a partial, to be sent again.
+    TooFast { step: usize },
+    /// Stored (now, or by an earlier post with the same key).
+    Done,
+}
+
+/// Step `step`'s answers `raw`, posted by the visitor with `key`. `answers` comes back
+/// merged with what was saved before, for showing the step again.
+pub async fn post_step(app: &AppState, form: &Published, key: &str, step: usize, raw: &Answers, start: &str) -> Result<(Outcome, Answers), AppError> {
+    let def = &form.def;
+    let run = run_of(app, form, key).await?.unwrap_or_default();
+    if run.complete {
+        return Ok((Outcome::Done, run.answers));
+    }
+    // Only a step on the visitor's path, up to the one reached, may be posted.
+    let allowed = path(def, &run.answers);
+    if step >= def.steps.len() || !allowed.contains(&step) || step > run.step {
+        let at = if allowed.contains(&run.step) { run.step } else { 0 };
+        return Ok((Outcome::Next { step: at }, run.answers));
+    }
+    let own: Vec<&str> = def.steps[step].fields.iter().map(|f| f.id.as_str()).collect();
+    let mut merged: Answers = run.answers.into_iter().filter(|(k, _)| !own.contains(&k.as_str())).collect();
+    for id in &own {
+        if let Some(v) = raw.get(*id) {
+            merged.insert(id.to_string(), v.clone());
+        }
+    }
+    let kept = match judge_step(def, step, &merged) {
+        Ok(kept) => kept,
+        Err(errors) => return Ok((Outcome::Invalid { step, errors }, merged)),
+    };
+    merged.retain(|k, _| !own.contains(&k.as_str()));
+    merged.extend(kept);
+    match next_step(def, step, &merged) {
+        Some(next) => {
+            save_partial(app, form, key, &merged, next.max(run.step.min(next))).await?;
+            Ok((Outcome::Next { step: next }, merged))
+        }
+        None => {
+            if !slow_enough(app, &form.id, start) {
+                save_partial(app, form, key, &merged, step).await?;
+                return Ok((Outcome::TooFast { step }, merged));
+            }
+            finish(app, form, key, &merged).await
+        }
+    }
+}
+
+/// A whole submission at once (the script's way): judged over every step, then stored once
+/// for `key`, however many times it is posted.
+pub async fn submit(app: &AppState, form: &Published, key: &str, answers: &Answers, start: &str) -> Result<(Outcome, Answers), AppError> {
+    if let Some(run) = run_of(app, form, key).await? {
+        if run.complete {
+            return Ok((Outcome::Done, run.answers));
+        }
+    }
+    if !slow_enough(app, &form.id, start) {
+        return Ok((Outcome::TooFast { step: 0 }, answers.clone()));
+    }
+    finish(app, form, key, answers).await
+}
+
+/// The server's verdict over the whole run, then the one write that completes it.
+async fn finish(app: &AppState, form: &Published, key: &str, answers: &Answers) -> Result<(Outcome, Answers), AppError> {
+    let kept = match judge(&form.def, answers) {
+        Ok(kept) => kept,
+        // A step on the path fails (a crafted post that skipped it): back to that step.
+        Err((step, errors)) => return Ok((Outcome::Invalid { step, errors }, answers.clone())),
+    };
+    complete(app, form, key, &kept).await?;
+    Ok((Outcome::Done, kept))
+}
+
+fn new_doc(form: &Published, key: &str, answers: &Answers, step: usize, status: SubmissionStatus) -> SubmissionDoc {
+    let now = DateTime::now();
+    SubmissionDoc {
+        id: super::domain::time_ordered_id(),
+        workspace_id: form.workspace_id.clone(),
+        form_id: form.id.clone(),
+        key: key.to_string(),
+        status,
+        answers: answers.clone(),
+        step: step as i64,
+        search: search_text(answers),
+        created_at: now,
+        updated_at: now,
+        completed_at: (status == SubmissionStatus::Complete).then_some(now),
+    }
+}
+
+/// Saves a partial run: the answers so far, and the step reached. One write: an update of
+/// the visitor's partial run, or the insert of a new one.
+async fn save_partial(app: &AppState, form: &Published, key: &str, answers: &Answers, step: usize) -> Result<(), AppError> {
+    let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
+    let filter = doc! { "form_id": &form.id, "key": key, "status": "partial" };
+    let update =
+        doc! { "$set": { "answers": mongodb::bson::to_bson(answers)?, "step": step as i64, "search": search_text(answers), "updated_at": DateTime::now() } };
+    for _ in 0..2 {
+        if subs.update_one(filter.clone(), update.clone()).await? == 1 {
+            return Ok(());
+        }
+        match subs.insert_one(&new_doc(form, key, answers, step, SubmissionStatus::Partial)).await {
+            Ok(()) => return Ok(()),
+            // Another post with this key got there first: a partial run (update it), or a
+            // complete one (nothing left to save).
+            Err(e) if e.is_duplicate() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Marks the run complete with `answers` (inserting it when no step was saved before). A
+/// run already complete is left as it is: one document per key, whatever the retries.
+async fn complete(app: &AppState, form: &Published, key: &str, answers: &Answers) -> Result<(), AppError> {
+    let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
+    let filter = doc! { "form_id": &form.id, "key": key, "status": "partial" };
+    let now = DateTime::now();
+    let update = doc! { "$set": {
+        "status": "complete", "answers": mongodb::bson::to_bson(answers)?, "search": search_text(answers), "updated_at": now, "completed_at": now,
+    } };
+    for _ in 0..2 {
+        if subs.update_one(filter.clone(), update.clone()).await? == 1 {
+            return Ok(());
+        }
+        match subs.insert_one(&new_doc(form, key, answers, 0, SubmissionStatus::Complete)).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_duplicate() => {
+                if run_of(app, form, key).await?.is_some_and(|r| r.complete) {
+                    return Ok(());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(crate::platform::db::internal("form submission", &"the run changed under two tries"))
+}
