@@ -23,7 +23,7 @@ test('the first load and every route chunk stay within their sizes (brotli)', ()
   console.log(formatSize(size));
   const routes = new Map(size.routes.map((r) => [r.name, r]));
   // Every page of a module is split off: the shell keeps only sign-in and the dashboard.
-  for (const name of ['builder_page', 'bio_pages_page', 'bio_stats_tab_part', 'bio_settings_tab_part', 'billing_page', 'team_page', 'settings_page', 'media_page', 'links_page', 'notifications_page', 'account_page', 'sign_up_page']) {
+  for (const name of ['builder_page', 'bio_pages_page', 'bio_stats_tab_part', 'bio_settings_tab_part', 'billing_page', 'team_page', 'settings_page', 'media_page', 'links_page', 'forms_page', 'form_page', 'notifications_page', 'account_page', 'sign_up_page']) {
     assert.ok(routes.has(name), `no split for ${name}: ${[...routes.keys()]}`);
   }
   assert.ok(size.firstTotal <= FIRST_LOAD_CEILING, `first load ${size.firstTotal} bytes > ${FIRST_LOAD_CEILING} (goal ${FIRST_LOAD_BUDGET})`);

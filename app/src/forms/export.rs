@@ -16,7 +16,7 @@ use mongodb::bson::doc;
 
 use super::store::{FormDoc, SubmissionDoc, FORMS, SUBMISSIONS};
 use super::texts::FormsTexts;
-use super::{FormDef, SubmissionStatus, AREA};
+use super::{SubmissionStatus, AREA};
 use crate::error::AppError;
 use crate::platform::http::error_response;
 use crate::platform::{enter_workspace, AppState, Ctx, RequestMeta};
@@ -38,20 +38,6 @@ pub fn safe_cell(v: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(v)
     }
-}
-
-/// The columns: (field id, header) for every field that asks something, in order: the
-/// published form's, then the draft's others.
-pub fn columns(published: Option<&FormDef>, draft: &FormDef) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![];
-    for def in published.into_iter().chain([draft]) {
-        for (_, f) in def.fields() {
-            if f.kind.asks() && !out.iter().any(|(id, _)| *id == f.id) {
-                out.push((f.id.clone(), f.label.clone()));
-            }
-        }
-    }
-    out
 }
 
 fn rfc3339(t: mongodb::bson::DateTime) -> String {
@@ -112,7 +98,7 @@ pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path
         Ok(p) => p,
         Err(e) => return error_response(e),
     };
-    let cols = columns(f.published.as_ref(), &f.draft);
+    let cols = super::columns(f.published.as_ref(), &f.draft);
     let t = FormsTexts::of(lang);
     let mut header_row = vec![t.csv_id.to_string(), t.csv_status.to_string(), t.csv_created.to_string(), t.csv_completed.to_string()];
     header_row.extend(cols.iter().map(|(_, label)| safe_cell(label).into_owned()));

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod logic;
 pub mod texts;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod domain;
@@ -411,6 +412,20 @@ pub struct SubmissionPage {
     pub total: u64,
 }
 
+/// The columns of the submissions table and export: (field id, label) for every field that
+/// asks something, in order: the published form's, then the draft's others.
+pub fn columns(published: Option<&FormDef>, draft: &FormDef) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    for def in published.into_iter().chain([draft]) {
+        for (_, f) in def.fields() {
+            if f.kind.asks() && !out.iter().any(|(id, _)| *id == f.id) {
+                out.push((f.id.clone(), f.label.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Checks a field or step id: 1–32 lowercase letters, digits, `-` or `_`, starting with a
 /// letter.
 pub fn valid_id(id: &str) -> bool {
@@ -620,8 +635,22 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
     }],
     limits: &[FORMS_LIMIT],
     endpoints: api::ENDPOINTS,
-    nav: &[],
-    cards: &[],
+    nav: &[crate::platform::NavEntry {
+        href: "/forms",
+        label: || FormsTexts::now().nav,
+        icon: "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 0 2 2h2a2 2 0 0 0 2-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2M9 12h6M9 16h4",
+        section: true,
+        scope: crate::platform::NavScope::Workspace { area: AREA },
+        order: 15,
+    }],
+    cards: &[crate::platform::Card {
+        area: AREA,
+        href: "/forms",
+        title: || FormsTexts::now().card_title,
+        text: || FormsTexts::now().card_text,
+        goals: &["crm_email", "website_bookings", "link_in_bio"],
+        order: 15,
+    }],
     texts: FormsTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -73,13 +73,19 @@ fn started_at(app: &AppState, form_id: &str, token: &str) -> Option<i64> {
     crypto::hmac_sha256_verify(&app.config.jwt_secret, &[b"form-start:", form_id.as_bytes(), b":", ms.as_bytes()], &tag).then(|| ms.parse().ok()).flatten()
 }
 
-/// Whether the visitor took at least the configured time since the form was opened.
-pub fn slow_enough(app: &AppState, form_id: &str, token: &str) -> bool {
+/// Whether the visitor took at least the configured time since they opened the form: since
+/// their run was first saved (a multi-step run), or else since the signed start time.
+pub fn slow_enough(app: &AppState, form_id: &str, token: &str, run_started: Option<i64>) -> bool {
     let min = app.config.forms_min_fill.as_millis() as i64;
     if min == 0 {
         return true;
     }
-    started_at(app, form_id, token).is_some_and(|t| DateTime::now().timestamp_millis() - t >= min)
+    let signed = started_at(app, form_id, token);
+    let started = match (run_started, signed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    started.is_some_and(|t| DateTime::now().timestamp_millis() - t >= min)
 }
 
 /// A visitor's run so far.
@@ -89,6 +95,8 @@ pub struct Run {
     /// The step reached (the furthest one they may post).
     pub step: usize,
     pub complete: bool,
+    /// When it was first saved, in ms.
+    pub started: Option<i64>,
 }
 
 /// The visitor's run with `key`, if they started one.
@@ -98,7 +106,12 @@ pub async fn run_of(app: &AppState, form: &Published, key: &str) -> Result<Optio
     }
     let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
     let d = subs.find_one(doc! { "form_id": &form.id, "key": key }).await?;
-    Ok(d.map(|d| Run { answers: d.answers, step: d.step.max(0) as usize, complete: d.status == SubmissionStatus::Complete }))
+    Ok(d.map(|d| Run {
+        answers: d.answers,
+        step: d.step.max(0) as usize,
+        complete: d.status == SubmissionStatus::Complete,
+        started: Some(d.created_at.timestamp_millis()),
+    }))
 }
 
 /// What became of a posted step.
@@ -147,7 +160,7 @@ pub async fn post_step(app: &AppState, form: &Published, key: &str, step: usize,
             Ok((Outcome::Next { step: next }, merged))
         }
         None => {
-            if !slow_enough(app, &form.id, start) {
+            if !slow_enough(app, &form.id, start, run.started) {
                 save_partial(app, form, key, &merged, step).await?;
                 return Ok((Outcome::TooFast { step }, merged));
             }
@@ -159,12 +172,13 @@ pub async fn post_step(app: &AppState, form: &Published, key: &str, step: usize,
 /// A whole submission at once (the script's way): judged over every step, then stored once
 /// for `key`, however many times it is posted.
 pub async fn submit(app: &AppState, form: &Published, key: &str, answers: &Answers, start: &str) -> Result<(Outcome, Answers), AppError> {
-    if let Some(run) = run_of(app, form, key).await? {
+    let run = run_of(app, form, key).await?;
+    if let Some(run) = &run {
         if run.complete {
-            return Ok((Outcome::Done, run.answers));
+            return Ok((Outcome::Done, run.answers.clone()));
         }
     }
-    if !slow_enough(app, &form.id, start) {
+    if !slow_enough(app, &form.id, start, run.and_then(|r| r.started)) {
         return Ok((Outcome::TooFast { step: 0 }, answers.clone()));
     }
     finish(app, form, key, answers).await

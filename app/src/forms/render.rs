@@ -31,14 +31,18 @@ textarea{min-height:120px;resize:vertical}input:focus-visible,textarea:focus-vis
 button{font:inherit;font-weight:600;border:0;border-radius:8px;padding:10px 20px;min-height:44px;background:var(--accent);color:var(--on-accent);cursor:pointer}\
 a{color:var(--accent)}.back{min-height:44px;display:inline-flex;align-items:center}\
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.statement{margin:0 0 20px}.statement p{margin:0 0 6px}\
-.resume{margin-top:20px;font-size:.875rem;color:var(--muted);word-break:break-all}";
+.resume{margin-top:20px;font-size:.875rem;color:var(--muted);word-break:break-all}.saving{margin:12px 0 0;font-weight:600}[hidden]{display:none!important}";
 
-/// The page around `body`: a `main` landmark, the form's styles, and a strict policy (no
-/// script, posts only to this site).
+/// Where the form's script is served.
+pub const SCRIPT_PATH: &str = "/f/-/form.js";
+
+/// The page around `body`: a `main` landmark, the form's styles, and (on a step) the form's
+/// small script, which the form does not need to work.
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
+    let script = if body.contains("data-form=") { format!("<script src=\"{SCRIPT_PATH}\" defer></script>") } else { String::new() };
     format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-<meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
+<meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style>{script}</head><body><main>{body}</main></body></html>",
         lang.code(),
         escape(title),
     )
@@ -105,7 +109,14 @@ pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
     } else if !v.errors.is_empty() {
         h.push_str(&format!("<p class=\"notice\" role=\"alert\">{}</p>", escape(t.public_fix_errors)));
     }
-    h.push_str(&format!("<form method=\"post\" action=\"/f/{}\" novalidate>", escape(&form.slug)));
+    let last = super::logic::next_step(def, v.step, v.answers).is_none();
+    h.push_str(&format!(
+        "<form method=\"post\" action=\"/f/{slug}\" novalidate data-form=\"{slug}\" data-last=\"{}\" data-t-sending=\"{}\" data-t-retry=\"{}\">",
+        if last { "1" } else { "0" },
+        escape(t.public_sending),
+        escape(t.public_retrying),
+        slug = escape(&form.slug),
+    ));
     h.push_str(&format!(
         "<input type=\"hidden\" name=\"_key\" value=\"{}\"><input type=\"hidden\" name=\"_step\" value=\"{}\"><input type=\"hidden\" name=\"_t\" value=\"{}\">",
         escape(v.key),
@@ -129,7 +140,6 @@ pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
         "<div class=\"hp\" aria-hidden=\"true\"><label for=\"_homepage\">{}</label><input type=\"text\" id=\"_homepage\" name=\"_homepage\" tabindex=\"-1\" autocomplete=\"off\"></div>",
         escape(t.public_honeypot)
     ));
-    let last = super::logic::next_step(def, v.step, v.answers).is_none();
     let submit = if last {
         if def.submit_label.trim().is_empty() {
             t.public_submit
@@ -147,7 +157,8 @@ pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
         }
         None => h.push_str("<span></span>"),
     }
-    h.push_str(&format!("<button type=\"submit\">{}</button></div></form>", escape(submit)));
+    h.push_str(&format!("<button type=\"submit\">{}</button></div>", escape(submit)));
+    h.push_str("<p id=\"form-status\" class=\"saving\" role=\"status\" aria-live=\"polite\" hidden></p></form>");
     if let Some(url) = v.resume_url {
         h.push_str(&format!("<p class=\"resume\">{} <a href=\"{}\">{}</a></p>", escape(t.public_resume_hint), escape(url), escape(url)));
     }
@@ -158,6 +169,11 @@ pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
 /// One field: its label, help, input and error.
 fn field(h: &mut String, lang: Lang, f: &Field, vals: &[String], error: Option<&str>, conditional: bool) {
     let t = FormsTexts::of(lang);
+    // The script applies a condition on this step's own fields as they are answered.
+    let cond = match (&f.show_if, conditional) {
+        (Some(c), true) => format!(" data-show-if=\"{}\"", escape(&serde_json::to_string(c).unwrap_or_default())),
+        _ => String::new(),
+    };
     let id = escape(&f.id);
     let first = vals.first().map(String::as_str).unwrap_or("");
     if f.kind == FieldKind::Statement {
@@ -190,7 +206,7 @@ fn field(h: &mut String, lang: Lang, f: &Field, vals: &[String], error: Option<&
     let placeholder = if f.placeholder.trim().is_empty() { String::new() } else { format!(" placeholder=\"{}\"", escape(&f.placeholder)) };
     let group = matches!(f.kind, FieldKind::SingleSelect | FieldKind::MultiSelect | FieldKind::Rating);
     if group {
-        h.push_str(&format!("<fieldset class=\"field\" id=\"q-{id}\"{aria}><legend>{}{star}</legend>{help}", escape(&f.label)));
+        h.push_str(&format!("<fieldset class=\"field\" id=\"q-{id}\"{cond}{aria}><legend>{}{star}</legend>{help}", escape(&f.label)));
         match f.kind {
             FieldKind::Rating => {
                 h.push_str("<div class=\"rating\">");
@@ -217,7 +233,7 @@ fn field(h: &mut String, lang: Lang, f: &Field, vals: &[String], error: Option<&
         h.push_str("</fieldset>");
         return;
     }
-    h.push_str(&format!("<div class=\"field\" id=\"q-{id}\">"));
+    h.push_str(&format!("<div class=\"field\" id=\"q-{id}\"{cond}>"));
     if f.kind == FieldKind::Checkbox {
         let checked = if first == CHECKED { " checked" } else { "" };
         h.push_str(&format!(

@@ -38,8 +38,24 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/f/{slug}", axum::routing::get(show).post(post))
         .route("/f/{slug}/submit", axum::routing::post(submit_json))
+        .route(render::SCRIPT_PATH, axum::routing::get(script))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .route("/api/forms/{workspace}/{form}/submissions.csv", axum::routing::get(super::export::export))
+}
+
+/// The form's script (see `form.js`): small, no framework, cached for an hour.
+pub const SCRIPT: &str = include_str!("form.js");
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 fn html(status: StatusCode, lang: Lang, body: String) -> Response {
@@ -356,5 +372,18 @@ pub async fn submit_json(
             tracing::warn!(error = %e, "form submission could not be stored");
             err(StatusCode::SERVICE_UNAVAILABLE, t.public_unavailable)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The script stays within 10 KB brotli (q11), as the issue asks.
+    #[test]
+    fn the_script_is_small() {
+        let mut out = vec![];
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+        brotli::BrotliCompress(&mut super::SCRIPT.as_bytes(), &mut out, &params).unwrap();
+        eprintln!("form.js: {} bytes, {} brotli", super::SCRIPT.len(), out.len());
+        assert!(out.len() <= 10 * 1024, "form.js is {} bytes brotli", out.len());
     }
 }

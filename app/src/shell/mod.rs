@@ -90,6 +90,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/notifications") view=crate::notifications::ui::NotificationsRoute/>
                             <Route path=path!("/bio") view=crate::bio::ui::BioPagesRoute/>
                             <Route path=path!("/bio/:id") view=crate::bio::ui::BuilderRoute/>
+                            <Route path=path!("/forms") view=crate::forms::ui::FormsRoute/>
+                            <Route path=path!("/forms/:id") view=crate::forms::ui::FormRoute/>
                             <Route path=path!("/media") view=crate::media::ui::MediaRoute/>
                             <Route path=path!("/links") view=crate::shortlinks::ui::LinksRoute/>
                             <Route path=path!("/billing") view=crate::billing::ui::BillingRoute/>

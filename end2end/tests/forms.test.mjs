@@ -1,0 +1,168 @@
+// Forms (M07) in a real browser: an owner builds a three-step form with a conditional field
+// (adding fields, reordering one, a condition, a jump), publishes it; a visitor with
+// JavaScript off fills it at 360 px step by step, is told about a missing answer next to the
+// field, and reaches the thank-you screen; the owner finds the submission, opens it and
+// downloads the CSV. Screenshots at 360 px and desktop width, light and dark.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, CLIENT_HEADERS, launch, screenshot } from '../lib/browser.mjs';
+import { newOwner } from '../lib/flows.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('an owner builds and publishes a three-step form, a visitor without script fills it, the owner reads it', async () => {
+  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
+
+  // The forms page, reached from the navigation.
+  await page.getByRole('navigation').getByRole('link', { name: 'Forms' }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Forms' }).waitFor();
+  await page.getByText('No forms yet.').waitFor();
+  await page.getByLabel('Form title').fill('Workshop sign-up');
+  await page.getByRole('button', { name: 'Create form' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Workshop sign-up' }).waitFor();
+  assert.ok(await page.getByRole('tab', { name: 'Build', selected: true }).isVisible());
+
+  // Step 1 gets a choice; the new field goes above the e-mail field (moved with the button).
+  const step1 = page.locator('section.form-step').nth(0);
+  await step1.getByLabel('Field type').selectOption('single_select');
+  await step1.getByRole('button', { name: 'Add field' }).click();
+  const choice = step1.locator('li.form-field').nth(2);
+  await choice.getByLabel('Question').fill('You are');
+  await choice.getByLabel('Options').fill('Individual\nTeam');
+  await choice.getByLabel('Answer required').check();
+  await page.getByRole('button', { name: 'Move “You are” up' }).click();
+  assert.equal(await step1.locator('li.form-field').nth(1).getByLabel('Question').inputValue(), 'You are');
+
+  // Step 2: seats, and a reason shown only above 100 seats. Step 3: a rating.
+  await page.getByRole('button', { name: 'Add a step' }).click();
+  const step2 = page.locator('section.form-step').nth(1);
+  await step2.getByLabel('Step title').fill('Your team');
+  await step2.getByLabel('Field type').selectOption('number');
+  await step2.getByRole('button', { name: 'Add field' }).click();
+  await step2.locator('li.form-field').nth(0).getByLabel('Question').fill('How many seats?');
+  await step2.locator('li.form-field').nth(0).getByLabel('Answer required').check();
+  await step2.getByLabel('Field type').selectOption('long_text');
+  await step2.getByRole('button', { name: 'Add field' }).click();
+  const why = step2.locator('li.form-field').nth(1);
+  await why.getByLabel('Question').fill('Why so many?');
+  await why.getByLabel('Answer required').check();
+  await why.getByLabel('Show only when an earlier answer matches').check();
+  await why.getByLabel('Earlier question').selectOption({ label: 'How many seats?' });
+  await why.getByLabel('Comparison').selectOption('greater');
+  await why.getByLabel('Value').fill('100');
+  await page.getByRole('button', { name: 'Add a step' }).click();
+  const step3 = page.locator('section.form-step').nth(2);
+  await step3.getByLabel('Field type').selectOption('rating');
+  await step3.getByRole('button', { name: 'Add field' }).click();
+  await step3.locator('li.form-field').nth(0).getByLabel('Question').fill('How excited are you?');
+
+  // A bad setting is named next to its control, and nothing is lost.
+  await why.getByLabel('Value').fill('lots');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await why.getByText('Greater and less than compare numbers or dates').waitFor();
+  await why.getByLabel('Value').fill('100');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published: the form').waitFor();
+  await screenshot(page, 'forms-editor-desktop');
+  const link = await page.locator('a[href*="/f/"]').first().getAttribute('href');
+  assert.match(link, /\/f\/[a-z0-9]{8}$/);
+
+  // A visitor with JavaScript off, on a phone, in the dark.
+  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 }, colorScheme: 'dark', extraHTTPHeaders: CLIENT_HEADERS });
+  const v = await ctx.newPage();
+  await v.goto(link);
+  await v.getByRole('heading', { level: 1, name: 'Workshop sign-up' }).waitFor();
+  assert.ok(await v.getByRole('progressbar', { name: 'Step 1 of 3' }).isVisible());
+  await v.getByLabel(/Your name/).fill('Ada Lovelace');
+  await v.getByLabel(/Your e-mail address/).fill('ada@example.com');
+  await v.getByRole('radio', { name: 'Team' }).check();
+  await screenshot(v, 'forms-public-360-dark');
+  await v.getByRole('button', { name: 'Next' }).click();
+  await v.getByRole('heading', { name: 'Your team' }).waitFor();
+  assert.ok((await v.evaluate(() => document.documentElement.scrollWidth)) <= 360);
+  await v.getByLabel(/How many seats/).fill('150');
+  await v.getByLabel(/Why so many/).fill('');
+  await v.getByRole('button', { name: 'Next' }).click();
+  // The server judged the condition: the reason is now required, said next to the field.
+  await v.getByText('This question needs an answer.').waitFor();
+  assert.equal(await v.getByLabel(/How many seats/).inputValue(), '150', 'the typed answer is kept');
+  await v.getByLabel(/Why so many/).fill('A whole school');
+  await v.getByRole('button', { name: 'Next' }).click();
+  await v.getByText('How excited are you?').waitFor();
+  await v.getByText('Your answers are saved').waitFor();
+  await v.getByRole('radio', { name: '5' }).check({ force: true });
+  await v.waitForTimeout(1100);
+  await v.getByRole('button', { name: 'Submit' }).click();
+  await v.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  await screenshot(v, 'forms-public-thanks-360-dark');
+  await ctx.close();
+
+  // The owner sees the submission, opens it, and downloads the CSV.
+  await page.getByRole('tab', { name: 'Submissions' }).click();
+  await page.getByRole('cell', { name: 'Ada Lovelace' }).waitFor();
+  await page.getByRole('button', { name: 'Open' }).first().click();
+  await page.getByText('A whole school').waitFor();
+  await screenshot(page, 'forms-submissions-desktop');
+  const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+  const csv = await page.request.get(`${BASE_URL}${href}`);
+  assert.equal(csv.status(), 200);
+  const text = await csv.text();
+  assert.match(text, /Ada Lovelace,ada@example\.com,Team,150,A whole school,5/);
+
+  // The list counts it.
+  await page.getByRole('link', { name: '← All forms' }).click();
+  await page.getByText('Submissions: 1 · in progress: 0').waitFor();
+  await page.setViewportSize({ width: 360, height: 780 });
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the forms list fits a phone');
+  await screenshot(page, 'forms-list-360');
+  assert.deepEqual(problems, []);
+});
+
+test('with script on, answers survive a reload and a failing server, and arrive exactly once', async () => {
+  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
+  await page.goto(`${BASE_URL}/forms`);
+  await page.getByLabel('Form title').fill('Newsletter');
+  await page.getByRole('button', { name: 'Create form' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Newsletter' }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published: the form').waitFor();
+  const link = await page.locator('a[href*="/f/"]').first().getAttribute('href');
+
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
+  const v = await ctx.newPage();
+  const errors = [];
+  v.on('pageerror', (e) => errors.push(e.message));
+  await v.goto(link);
+  await v.getByLabel(/Your name/).fill('Grace Hopper');
+  // A reload halfway: the answer is still there, kept by this browser.
+  await v.reload();
+  assert.equal(await v.getByLabel(/Your name/).inputValue(), 'Grace Hopper');
+  await v.getByLabel(/Your e-mail address/).fill('grace@example.com');
+  // The server fails twice (503), then answers: the script keeps trying, nothing is lost.
+  let failures = 0;
+  await v.route(`**/f/*`, async (route) => {
+    if (route.request().method() === 'POST' && failures < 2) {
+      failures++;
+      await route.fulfill({ status: 503, body: 'unavailable' });
+    } else {
+      await route.continue();
+    }
+  });
+  await v.waitForTimeout(1100);
+  await v.getByRole('button', { name: 'Submit' }).click();
+  await v.getByText(/No answer from the server: trying again/).waitFor();
+  await v.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: 30000 });
+  assert.equal(failures, 2);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+
+  await page.getByRole('link', { name: '← All forms' }).click();
+  await page.getByText('Submissions: 1 · in progress: 0').waitFor();
+  assert.deepEqual(problems, []);
+});
