@@ -113,7 +113,7 @@ test('an owner builds and publishes a three-step form, a visitor without script 
   const csv = await page.request.get(`${BASE_URL}${href}`);
   assert.equal(csv.status(), 200);
   const text = await csv.text();
-  assert.match(text, /Ada Lovelace,ada@example\.com,Team,150,A whole school,5/);
+  assert.match(text, /Ada Lovelace,Team,ada@example\.com,150,A whole school,5/, 'the moved field keeps its place in the export');
 
   // The list counts it.
   await page.getByRole('link', { name: '← All forms' }).click();

@@ -144,6 +144,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 85,
     }],
     cards: &[],
+    #[cfg(feature = "ssr")]
     texts: texts::AccountsTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

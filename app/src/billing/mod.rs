@@ -237,6 +237,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &[],
         order: 40,
     }],
+    #[cfg(feature = "ssr")]
     texts: texts::BillingTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -871,6 +871,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &["link_in_bio", "social_growth"],
         order: 10,
     }],
+    #[cfg(feature = "ssr")]
     texts: BioTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

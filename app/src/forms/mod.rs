@@ -651,6 +651,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &["crm_email", "website_bookings", "link_in_bio"],
         order: 15,
     }],
+    #[cfg(feature = "ssr")]
     texts: FormsTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -97,7 +97,7 @@ pub fn FormsPage() -> impl IntoView {
                     <div class="card"><p>{t.no_workspace}</p><p><a class="button" href="/setup?new=1">{t.create_workspace}</a></p></div>
                 }.into_any(),
                 (true, Some(w)) => view! {
-                    {ws.can(AREA, Action::Edit).then(|| view! { <NewForm workspace=w.clone()/> })}
+                    {move || ws.can(AREA, Action::Edit).then(|| view! { <NewForm workspace=w.clone()/> })}
                     <section class="card" aria-labelledby="forms-yours">
                         <h2 id="forms-yours">{t.list_yours}</h2>
                         {move || match forms.get() {
@@ -256,7 +256,7 @@ fn FormScreen(workspace: String, form: FormFull) -> impl IntoView {
             <Editor workspace=workspace.clone() full=full editable=editable can_delete=can_delete/>
         </div>
         <div id="form-panel-subs" role="tabpanel" aria-labelledby="form-tab-subs" hidden=move || tab.get() != Tab::Submissions>
-            {move || (tab.get() == Tab::Submissions).then(|| view! { <Submissions workspace=w2.clone() form=form_id.clone() full=full editable=editable/> })}
+            {move || (tab.get() == Tab::Submissions).then(|| submissions_tab(w2.clone(), form_id.clone(), full, editable))}
         </div>
     }
 }
@@ -931,6 +931,11 @@ fn Submissions(workspace: String, form: String, full: RwSignal<FormFull>, editab
         })}
     }
 }
+
+// The submissions tab is fetched the first time it opens.
+crate::lazy_view!(fn submissions_tab(workspace: String, form: String, full: RwSignal<FormFull>, editable: bool) as form_submissions_part => view! {
+    <Submissions workspace=workspace form=form full=full editable=editable/>
+});
 
 crate::lazy_page!(FormsRoute, forms_page, FormsPage);
 

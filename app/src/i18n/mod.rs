@@ -278,6 +278,7 @@ pub mod numbers;
 pub use common::CommonTexts;
 pub use mail::MailTexts;
 
+#[cfg(feature = "ssr")]
 /// The text tables of what is not a module (the shared pieces, the shell, the app's
 /// offline and install parts). Every module's own table is in its registry entry
 /// ([`crate::platform::Module::texts`]); [`all_tables`] gives both, for the completeness test.
@@ -291,13 +292,14 @@ pub const SHARED_TABLES: &[(&str, &[(&str, &str, &str)])] = &[
 ];
 
 /// Every text table: the shared ones and each registered module's.
+#[cfg(feature = "ssr")]
 pub fn all_tables() -> Vec<(&'static str, &'static [(&'static str, &'static str, &'static str)])> {
     let mut all = SHARED_TABLES.to_vec();
     all.extend(crate::MODULES.iter().map(|m| (m.key, m.texts)));
     all
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

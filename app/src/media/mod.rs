@@ -115,6 +115,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &[],
         order: 30,
     }],
+    #[cfg(feature = "ssr")]
     texts: texts::MediaTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -70,6 +70,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 80,
     }],
     cards: &[],
+    #[cfg(feature = "ssr")]
     texts: texts::NotificationsTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -25,7 +25,9 @@ pub struct Module {
     /// Its cards on the workspace dashboard.
     pub cards: &'static [Card],
     /// Its table of texts in every language (`TheTexts::KEYS` of its `texts!`), checked for
-    /// completeness with the others.
+    /// completeness with the others. Only the server build carries it (the browser has no use
+    /// for a second copy of every text).
+    #[cfg(feature = "ssr")]
     pub texts: &'static [(&'static str, &'static str, &'static str)],
     /// What only the server needs.
     #[cfg(feature = "ssr")]

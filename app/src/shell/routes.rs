@@ -23,6 +23,8 @@ pub const CLIENT_ROUTES: &[&str] = &[
     "/notifications",
     "/bio",
     "/bio/:id",
+    "/forms",
+    "/forms/:id",
     "/media",
     "/links",
     "/billing",

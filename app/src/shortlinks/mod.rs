@@ -122,6 +122,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         goals: &["link_in_bio", "social_growth"],
         order: 20,
     }],
+    #[cfg(feature = "ssr")]
     texts: texts::LinksTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {

@@ -43,6 +43,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 100,
     }],
     cards: &[],
+    #[cfg(feature = "ssr")]
     texts: texts::StatusTexts::KEYS,
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts { indexes: domain::indexes, ..crate::platform::ServerParts::NONE },
