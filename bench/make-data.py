@@ -91,8 +91,17 @@ page = call("publish_bio_page", workspace=ws, page=page["id"], version=page["ver
 if not page.get("published"):
     sys.exit(f"publish_bio_page did not publish: {page}")
 link = call("create_short_link", workspace=ws, url="https://example.com/spring-sale?utm_source=bench", slug="")
+# A published form: its starter step (name and e-mail) and a second step with a choice.
+form = call("create_form", workspace=ws, title="Coaching enquiry")
+definition = form["draft"]
+definition["steps"].append({"id": "about", "title": "About you", "fields": [
+    {"id": "level", "kind": "single_select", "label": "Your level", "required": True, "options": ["Beginner", "Improving", "Professional"]},
+    {"id": "goal", "kind": "long_text", "label": "What would you like to learn?", "max_len": 2000},
+], "jumps": []})
+form = call("save_form", workspace=ws, form=form["id"], content=json.dumps(definition), version=form["version"])
+form = call("publish_form", workspace=ws, form=form["id"], version=form["version"])
 
 with open(os.environ["OUT"], "w") as f:
-    f.write(f"WS={ws}\nSLUG={link['slug']}\nBLOCKS={len(blocks)}\n")
+    f.write(f"WS={ws}\nSLUG={link['slug']}\nBLOCKS={len(blocks)}\nFORM_SLUG={form['slug']}\n")
     f.write("COOKIE='" + "; ".join(f"{k}={v}" for k, v in cookies.items()) + "'\n")
-print(f"    page /{HANDLE} ({len(blocks)} blocks, published), short link /s/{link['slug']}, workspace on Pro until {until}")
+print(f"    page /{HANDLE} ({len(blocks)} blocks, published), short link /s/{link['slug']}, form /f/{form['slug']}, workspace on Pro until {until}")

@@ -9,6 +9,7 @@
 #   bio        GET  /{handle}               the published page (rendered once, then from memory)
 #   biobr      GET  /{handle}               the same with Accept-Encoding: br, as every browser asks
 #   short      GET  /s/{slug}               the short-link redirect (302 is the expected answer)
+#   form       GET  /f/{slug}               a published form's first step (one find, then rendered)
 #   read fn    POST /api/list_short_links   signed in, a workspace read
 #   write fn   POST /api/update_profile     signed in, a write of the user's profile
 #   file       GET  /offline.html           a small file of the client, from dist/ (if built)
@@ -154,6 +155,8 @@ post() { # fn body -> status
 status="$(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BASE/$HANDLE")"
 [[ "$status" == 200 ]] || die "GET /$HANDLE answered $status"
 grep -q "Book a 1:1 coaching call" "$WORK/page.html" || die "the published page does not show its links"
+status="$(curl -s -o "$WORK/form.html" -w '%{http_code}' "$BASE/f/$FORM_SLUG")"
+[[ "$status" == 200 ]] && grep -q "Coaching enquiry" "$WORK/form.html" || die "GET /f/$FORM_SLUG answered $status"
 location="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$BASE/s/$SLUG")"
 [[ "$location" == "302 https://example.com/spring-sale?utm_source=bench" ]] || die "GET /s/$SLUG answered: $location"
 [[ "$(post list_short_links "$READ_BODY")" == 200 ]] && grep -q "\"$SLUG\"" "$WORK/post.out" || die "list_short_links failed: $(cat "$WORK/post.out")"
@@ -243,6 +246,7 @@ run_wrk() { # key "label" expected-status lua url [header]
 run_wrk bio "GET /{handle} (bio page)" 200 "$WORK/count.lua" "$BASE/$HANDLE"
 run_wrk biobr "GET /{handle} (bio page, br, as browsers ask)" 200 "$WORK/count.lua" "$BASE/$HANDLE" "Accept-Encoding: br"
 run_wrk short "GET /s/{slug} (redirect)" 302 "$WORK/count.lua" "$BASE/s/$SLUG"
+run_wrk form "GET /f/{slug} (public form, first step)" 200 "$WORK/count.lua" "$BASE/f/$FORM_SLUG"
 run_wrk read "POST list_short_links (read)" 200 "$WORK/read.lua" "$BASE/api/list_short_links"
 run_wrk write "POST update_profile (write)" 200 "$WORK/write.lua" "$BASE/api/update_profile"
 [[ -n "$STATIC_FILE" ]] && run_wrk file "GET $STATIC_FILE" 200 "$WORK/count.lua" "$BASE$STATIC_FILE"

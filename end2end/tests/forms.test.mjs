@@ -121,7 +121,8 @@ test('an owner builds and publishes a three-step form, a visitor without script 
   await page.setViewportSize({ width: 360, height: 780 });
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the forms list fits a phone');
   await screenshot(page, 'forms-list-360');
-  assert.deepEqual(problems, []);
+  // The one refused save above (a condition comparing with a word) is the only error.
+  assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
 });
 
 test('with script on, answers survive a reload and a failing server, and arrive exactly once', async () => {
@@ -138,10 +139,12 @@ test('with script on, answers survive a reload and a failing server, and arrive 
   const v = await ctx.newPage();
   const errors = [];
   v.on('pageerror', (e) => errors.push(e.message));
+  v.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   await v.goto(link);
   await v.getByLabel(/Your name/).fill('Grace Hopper');
   // A reload halfway: the answer is still there, kept by this browser.
   await v.reload();
+  assert.deepEqual(errors, []);
   assert.equal(await v.getByLabel(/Your name/).inputValue(), 'Grace Hopper');
   await v.getByLabel(/Your e-mail address/).fill('grace@example.com');
   // The server fails twice (503), then answers: the script keeps trying, nothing is lost.
@@ -159,7 +162,8 @@ test('with script on, answers survive a reload and a failing server, and arrive 
   await v.getByText(/No answer from the server: trying again/).waitFor();
   await v.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: 30000 });
   assert.equal(failures, 2);
-  assert.deepEqual(errors, []);
+  // The two refusals the test made are the only errors the browser reports.
+  assert.deepEqual(errors.filter((e) => !/status of 503/.test(e)), []);
   await ctx.close();
 
   await page.getByRole('link', { name: '← All forms' }).click();

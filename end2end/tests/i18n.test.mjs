@@ -144,7 +144,7 @@ test('phones: six places in the bottom bar, "More" opens the rest and Escape clo
   // Wide: no More; every page in the side bar.
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.equal(await more.isVisible(), false);
-  for (const name of ['Home', 'Bio', 'Links', 'Team', 'Settings', 'Media', 'Billing', 'Audit log', 'Notifications', 'Account', 'Status']) {
+  for (const name of ['Home', 'Bio', 'Forms', 'Links', 'Team', 'Settings', 'Media', 'Billing', 'Audit log', 'Notifications', 'Account', 'Status']) {
     assert.ok(await nav.getByRole('link', { name, exact: true }).isVisible(), `${name} in the side bar`);
   }
   await nav.getByRole('link', { name: 'Billing', exact: true }).click();

@@ -594,3 +594,21 @@ async fn the_csv_export_keeps_every_answer_exactly_and_runs_no_formula() {
     assert_eq!(fx.outsider.browser.get(&other).await.status(), 404, "the form is not in the outsider's workspace");
     assert_eq!(reqwest::Client::new().get(format!("{}{path}", env.srv.base)).send().await.unwrap().status(), 401);
 }
+
+#[tokio::test]
+async fn the_form_page_loads_its_small_script_and_nothing_else() {
+    let (env, b, ws) = owner("forms_script", &[]).await;
+    let f = published(&b, &ws, &FormDef::starter("Hello")).await;
+    let r = reqwest::get(format!("{}/f/{}", env.srv.base, f.slug)).await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<script src=\"/f/-/form.js\" defer></script>"), "{html}");
+    assert!(html.contains("data-form=\"") && html.contains("id=\"form-status\""));
+    let js = reqwest::get(format!("{}/f/-/form.js", env.srv.base)).await.unwrap();
+    assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.text().await.unwrap().contains("localStorage"));
+    // Pages without a form (not found, closed) carry no script.
+    let missing = reqwest::get(format!("{}/f/nosuchform", env.srv.base)).await.unwrap().text().await.unwrap();
+    assert!(!missing.contains("<script"));
+}

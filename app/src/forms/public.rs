@@ -156,7 +156,10 @@ pub async fn post_step(app: &AppState, form: &Published, key: &str, step: usize,
     merged.extend(kept);
     match next_step(def, step, &merged) {
         Some(next) => {
-            save_partial(app, form, key, &merged, next.max(run.step.min(next))).await?;
+            // The furthest step reached stays reached while it is still on the path (the
+            // visitor went back to change an earlier answer); otherwise it is the next one.
+            let reached = if run.step > next && path(def, &merged).contains(&run.step) { run.step } else { next };
+            save_partial(app, form, key, &merged, reached).await?;
             Ok((Outcome::Next { step: next }, merged))
         }
         None => {

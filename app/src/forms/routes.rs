@@ -69,7 +69,7 @@ fn html(status: StatusCode, lang: Lang, body: String) -> Response {
             (
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(
-                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors *",
+                    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors *",
                 ),
             ),
             (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),

@@ -125,6 +125,7 @@ crate::texts! {
         ed_label: "Question" | "Question",
         ed_text: "Text" | "Texte",
         ed_help: "Help text" | "Texte d’aide",
+        ed_more: "Placeholder and limits" | "Texte indicatif et limites",
         ed_placeholder: "Placeholder" | "Texte indicatif",
         ed_required: "Answer required" | "Réponse obligatoire",
         ed_options: "Options" | "Options",

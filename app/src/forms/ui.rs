@@ -581,8 +581,6 @@ fn FieldEditor(ed: Ed, si: usize, fi: usize) -> impl IntoView {
                     ed.field(si, fi, |x| x.label = v)
                 }))}
             {input(format!("{idp}-help"), t.ed_help, f.help.clone(), format!("{p}.help"), Box::new(move |v| ed.field(si, fi, |x| x.help = v)))}
-            {matches!(kind, FieldKind::ShortText | FieldKind::LongText | FieldKind::Email | FieldKind::Phone | FieldKind::Number).then(|| input(
-                format!("{idp}-ph"), t.ed_placeholder, f.placeholder.clone(), format!("{p}.placeholder"), Box::new(move |v| ed.field(si, fi, |x| x.placeholder = v))))}
             {kind.asks().then(|| view! {
                 <div class="choice">
                     <input type="checkbox" id=format!("{idp}-req") prop:checked=f.required
@@ -606,6 +604,11 @@ fn FieldEditor(ed: Ed, si: usize, fi: usize) -> impl IntoView {
                     </div>
                 }
             })}
+            {(kind.asks() && kind != FieldKind::Checkbox).then(|| view! {
+                <details class="form-more">
+                    <summary>{t.ed_more}</summary>
+            {matches!(kind, FieldKind::ShortText | FieldKind::LongText | FieldKind::Email | FieldKind::Phone | FieldKind::Number).then(|| input(
+                format!("{idp}-ph"), t.ed_placeholder, f.placeholder.clone(), format!("{p}.placeholder"), Box::new(move |v| ed.field(si, fi, |x| x.placeholder = v))))}
             {kind.has_length().then(|| view! {
                 <div class="row">
                     {input(format!("{idp}-minlen"), t.ed_min_len, f.min_len.map(|v| v.to_string()).unwrap_or_default(), format!("{p}.min_len"),
@@ -628,6 +631,8 @@ fn FieldEditor(ed: Ed, si: usize, fi: usize) -> impl IntoView {
                 {input(format!("{idp}-pattern"), t.ed_pattern, f.pattern.clone(), format!("{p}.pattern"), Box::new(move |v| ed.field(si, fi, |x| x.pattern = v)))}
                 {input(format!("{idp}-pmsg"), t.ed_pattern_message, f.pattern_message.clone(), format!("{p}.pattern_message"),
                     Box::new(move |v| ed.field(si, fi, |x| x.pattern_message = v)))}
+            })}
+                </details>
             })}
             {(!candidates.is_empty()).then(|| {
                 let first = candidates[0].0.clone();
@@ -916,7 +921,7 @@ fn Submissions(workspace: String, form: String, full: RwSignal<FormFull>, editab
             view! {
                 <section class="card" aria-labelledby="sub-title">
                     <div class="row spread">
-                        <h2 id="sub-title">{fill(t.sub_title, &[("when", &format_time(s.created_at))])}</h2>
+                        <h2 id="sub-title">{fill(t.sub_title, &[("when", &format_time(s.completed_at.unwrap_or(s.created_at)))])}</h2>
                         <button type="button" class="button secondary" on:click=move |_| open.set(None)>{t.sub_close}</button>
                     </div>
                     <dl class="answers">
