@@ -119,12 +119,12 @@ test('owner sets up a workspace and invites a viewer, who joins without edit rig
   assert.deepEqual((await goals.allTextContents()).sort(), ['Link in bio', 'Online store']);
   await page.getByRole('link', { name: 'Team', exact: true }).first().waitFor();
   // The phone's bottom bar: the modules that exist, six places at most; the rest (Media,
-  // Settings, Billing, Notifications, Account, Status...) are behind "More".
+  // Forms, Billing, Notifications, Account, Status...) are behind "More".
   const mainNav = page.getByRole('navigation', { name: 'Main' });
   const navLinks = mainNav.getByRole('link');
   const shown = [];
   for (const l of await navLinks.all()) if (await l.isVisible()) shown.push((await l.textContent()).trim());
-  assert.deepEqual(shown, ['Home', 'Bio', 'Forms', 'Links', 'Team']);
+  assert.deepEqual(shown, ['Home', 'Bio', 'Links', 'Team', 'Settings']);
   await mainNav.getByRole('button', { name: 'More' }).waitFor();
   await screenshot(page, 'dashboard-owner-phone');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -641,7 +641,9 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         icon: "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 0 2 2h2a2 2 0 0 0 2-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2M9 12h6M9 16h4",
         section: true,
         scope: crate::platform::NavScope::Workspace { area: AREA },
-        order: 15,
+        // After the workspace's settings: on phones the bottom bar keeps Home, Bio, Links,
+        // Team and Settings, and Forms is behind "More".
+        order: 45,
     }],
     cards: &[crate::platform::Card {
         area: AREA,

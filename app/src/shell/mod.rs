@@ -347,6 +347,6 @@ mod tests {
         }
         // In a workspace the bar keeps the pages used most: the workspace's own first.
         let owner = nav_entries(t, true, false, &|_| true);
-        assert_eq!(hrefs(&owner[..phone_bar_count(owner.len())]), ["/", "/bio", "/forms", "/links", "/workspace/team"]);
+        assert_eq!(hrefs(&owner[..phone_bar_count(owner.len())]), ["/", "/bio", "/links", "/workspace/team", "/workspace/settings"]);
     }
 }
