@@ -47,14 +47,12 @@ fn full(d: FormDoc, submissions: u64) -> FormFull {
 /// Per form: (complete, partial) submissions, counted in one aggregation over the
 /// workspace's submissions (`form` narrows it to one form).
 async fn counts(ctx: &Ctx, form: Option<&str>) -> Result<std::collections::HashMap<String, (u64, u64)>, AppError> {
-    use futures_util::TryStreamExt;
-    let subs = ctx.scoped::<mongodb::bson::Document>(SUBMISSIONS)?;
     let filter = match form {
-        Some(f) => subs.filter(doc! { "form_id": f }),
-        None => subs.filter(doc! {}),
+        Some(f) => doc! { "form_id": f },
+        None => doc! {},
     };
     let pipeline = vec![doc! { "$match": filter }, doc! { "$group": { "_id": { "f": "$form_id", "s": "$status" }, "n": { "$sum": 1 } } }];
-    let rows: Vec<mongodb::bson::Document> = ctx.global::<mongodb::bson::Document>(SUBMISSIONS).aggregate(pipeline).await?.try_collect().await?;
+    let rows = ctx.scoped::<mongodb::bson::Document>(SUBMISSIONS)?.aggregate(pipeline).await?;
     let mut out: std::collections::HashMap<String, (u64, u64)> = Default::default();
     for r in rows {
         let Ok(id) = r.get_document("_id") else { continue };

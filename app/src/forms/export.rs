@@ -1,8 +1,8 @@
 //! `GET /api/forms/{workspace}/{form}/submissions.csv`: a form's submissions as a CSV
 //! download, streamed from the database in batches (written with the `csv` crate, so commas,
-//! quotes, line breaks and any Unicode survive), newest first, with the same status and day
-//! filters as the list. One column per field of the form, in order, then any answered field
-//! the form no longer has.
+//! quotes, line breaks and any Unicode survive), newest first, with the same status filter
+//! as the list. One column per field of the published form, in order, then the draft's
+//! fields that are not published yet ([`super::columns`]).
 //!
 //! A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
 //! or a carriage return) is prefixed with `'`, so opening the file runs nothing.
@@ -90,11 +90,11 @@ pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path
             }
             _ => return Err(AppError::field("status", FormsTexts::now().err_status)),
         }
-        let filter = ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?.filter(filter);
-        Ok::<_, AppError>((f, filter))
+        let cursor = ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?.stream(filter, doc! { "_id": -1 }).await?;
+        Ok::<_, AppError>((f, cursor))
     })
     .await;
-    let (f, filter) = match prepared {
+    let (f, cursor) = match prepared {
         Ok(p) => p,
         Err(e) => return error_response(e),
     };
@@ -102,10 +102,6 @@ pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path
     let t = FormsTexts::of(lang);
     let mut header_row = vec![t.csv_id.to_string(), t.csv_status.to_string(), t.csv_created.to_string(), t.csv_completed.to_string()];
     header_row.extend(cols.iter().map(|(_, label)| safe_cell(label).into_owned()));
-    let cursor = match state.db.global::<SubmissionDoc>(SUBMISSIONS).find(filter).sort(doc! { "_id": -1 }).await {
-        Ok(c) => c,
-        Err(e) => return error_response(e.into()),
-    };
     let head = write_rows(&[header_row]);
     let mut bom = "\u{feff}".as_bytes().to_vec();
     bom.extend(head);

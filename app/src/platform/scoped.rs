@@ -203,6 +203,14 @@ impl<T: Send + Sync> Scoped<T> {
         Ok(self.raw.find(self.filter(filter)).projection(projection).sort(sort).limit(limit).await?.try_collect().await?)
     }
 
+    /// Runs `pipeline` over this workspace's documents only: a `$match` on the workspace
+    /// goes first.
+    pub async fn aggregate(&self, pipeline: Vec<Document>) -> Result<Vec<Document>, AppError> {
+        let mut stages = vec![doc! { "$match": self.filter(doc! {}) }];
+        stages.extend(pipeline);
+        Ok(self.raw.aggregate(stages).await?.try_collect().await?)
+    }
+
     /// Every document of this workspace in raw form (for the export).
     pub async fn export_all(&self) -> Result<Vec<Document>, AppError> {
         Ok(self.raw.find(self.filter(doc! {})).sort(doc! { "_id": 1 }).await?.try_collect().await?)
@@ -217,6 +225,12 @@ impl<T: Send + Sync + Serialize + DeserializeOwned> Scoped<T> {
     /// At most `limit` documents matching `filter`, in `sort` order.
     pub async fn find(&self, filter: Document, sort: Document, limit: i64) -> Result<Vec<T>, AppError> {
         Ok(self.coll.find(self.filter(filter)).sort(sort).limit(limit).await?.try_collect().await?)
+    }
+
+    /// Every document matching `filter`, in `sort` order, as a stream (for downloads that
+    /// must not hold them all in memory).
+    pub async fn stream(&self, filter: Document, sort: Document) -> Result<mongodb::Cursor<T>, AppError> {
+        Ok(self.coll.find(self.filter(filter)).sort(sort).await?)
     }
 
     /// One page of documents matching `filter`, newest `_id` first (ids here grow with
