@@ -75,13 +75,14 @@ MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" RUST_LOG=warn \
   "$ROOT/target/debug/mewayz-server" plans load "$ROOT/target/e2e-plans.json" || die "could not load the plans"
 # FORMS_MIN_FILL_MS: a second (not the default three) between opening a public form and
 # sending it, so the form tests do not wait; the tests check the refusal of a quicker one.
+# WEBHOOKS_ALLOW_PRIVATE: the form tests post webhooks to a receiver on 127.0.0.1.
 # CLIENT_IP_HEADER: each browser-test file sends its own x-e2e-client value (end2end/lib/
 # browser.mjs), so the files do not share one address's rate limits (10 sign-ups an hour).
 say "Starting the server for the browser tests on 127.0.0.1:$E2E_PORT"
 HOST=127.0.0.1 PORT="$E2E_PORT" MONGODB_URI="$MEWAYZ_TEST_MONGODB_URI" MONGODB_DB="$E2E_DB" \
   DIST_DIR="$ROOT/dist" RUST_LOG="${RUST_LOG:-warn}" SMTP_URL="smtp://127.0.0.1:$MAIL_PORT" PUSH_ALLOWED_HOSTS=127.0.0.1 \
   STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" STRIPE_SECRET_KEY="sk_test_e2e_fake" STRIPE_WEBHOOK_SECRET="$STRIPE_WEBHOOK_SECRET" \
-  CLIENT_IP_HEADER=x-e2e-client FORMS_MIN_FILL_MS=1000 \
+  CLIENT_IP_HEADER=x-e2e-client FORMS_MIN_FILL_MS=1000 WEBHOOKS_ALLOW_PRIVATE=1 \
   "$ROOT/target/debug/mewayz-server" >"$ROOT/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then

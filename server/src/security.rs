@@ -55,7 +55,12 @@ pub fn apply(policy: &PolicyHeaders, res: &mut Response) {
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A page that may be framed anywhere (a public form, to be embedded) says so in its own
+    // policy; every other page may not be framed at all.
+    let framable = h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("frame-ancestors *"));
+    if !framable {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
 }

@@ -7,7 +7,10 @@
 mod common;
 
 use app::forms::api::ENDPOINTS;
-use app::forms::{Condition, Ending, Field, FieldKind, FormDef, FormFull, FormSummary, Jump, Op, Step, Submission, SubmissionPage, SubmissionStatus};
+use app::forms::{
+    Condition, DeliveryState, Ending, Field, FieldKind, FormConnect, FormDef, FormFull, FormSummary, Jump, Op, Step, Submission, SubmissionPage,
+    SubmissionStatus,
+};
 use app::workspaces::WorkspaceDetail;
 use app::AppError;
 use common::probe::{self, Fixture, ModuleSpec};
@@ -498,7 +501,7 @@ async fn a_redirect_ending_sends_the_visitor_on() {
 
 #[tokio::test]
 async fn no_forms_fn_reaches_into_another_workspace_or_past_the_callers_role() {
-    let env = start("forms_probe", &[("FORMS_MIN_FILL_MS", "0")]).await;
+    let env = start("forms_probe", &[("FORMS_MIN_FILL_MS", "0"), ("WEBHOOKS_ALLOW_PRIVATE", "1")]).await;
     let fx = probe::fixture(&env).await;
     let v = &fx.victim;
     let form = published(&v.owner, &v.workspace_id, &FormDef::starter("Private inquiries")).await;
@@ -509,6 +512,24 @@ async fn no_forms_fn_reaches_into_another_workspace_or_past_the_callers_role() {
     // The viewer reads forms and submissions.
     assert_eq!(submissions(&v.viewer, &v.workspace_id, &form.id, "", "").await.total, 1);
 
+    // A webhook, and a delivery in its log (settled before the probe compares the database).
+    let (url, _hits) = receiver(vec![]).await;
+    let c: FormConnect = v.owner.ok("add_form_webhook", &[("workspace", &v.workspace_id), ("form", &form.id), ("url", &url)]).await;
+    let hook_id = c.webhooks.unwrap()[0].id.clone();
+    submit_json(&env, &form.slug, serde_json::json!({ "key": "victim-visitor-000000002", "answers": { "name": "Vo", "email": "vo@example.com" } })).await;
+    let delivery_id = common::eventually(std::time::Duration::from_secs(10), || {
+        let (o, ws, id) = (v.owner.clone(), v.workspace_id.clone(), form.id.clone());
+        async move {
+            let c: FormConnect = o.ok("get_form_connect", &[("workspace", &ws), ("form", &id)]).await;
+            !c.deliveries.is_empty()
+        }
+    })
+    .await;
+    assert!(delivery_id.is_some(), "a delivery is logged");
+    env.jobs_settled().await;
+    let c: FormConnect = v.owner.ok("get_form_connect", &[("workspace", &v.workspace_id), ("form", &form.id)]).await;
+    let delivery_id = c.deliveries[0].id.clone();
+    let owner_id = v.owner.me().await.unwrap().id;
     let (form_id, sub_id) = (form.id.clone(), sub.id.clone());
     let content = serde_json::to_string(&FormDef::starter("Hijacked")).unwrap();
     let version = form.version.to_string();
@@ -522,13 +543,18 @@ async fn no_forms_fn_reaches_into_another_workspace_or_past_the_callers_role() {
             "publish_form" => f(&[("form", &form_id), ("version", &version)]),
             "list_form_submissions" => f(&[("form", &form_id), ("status", ""), ("from", ""), ("to", ""), ("query", ""), ("after", "")]),
             "get_form_submission" | "delete_form_submission" => f(&[("id", &sub_id)]),
+            "get_form_connect" => f(&[("form", &form_id)]),
+            "save_form_notify" => f(&[("form", &form_id), ("notify[0]", &owner_id), ("email", "true")]),
+            "add_form_webhook" => f(&[("form", &form_id), ("url", "https://hooks.example.com/probe")]),
+            "delete_form_webhook" => f(&[("form", &form_id), ("hook", &hook_id)]),
+            "resend_form_delivery" => f(&[("form", &form_id), ("delivery", &delivery_id)]),
             _ => None,
         }
     };
     let spec = ModuleSpec {
         module: "forms",
         endpoints: ENDPOINTS,
-        view_only: &["list_forms", "get_form", "list_form_submissions", "get_form_submission"],
+        view_only: &["list_forms", "get_form", "list_form_submissions", "get_form_submission", "get_form_connect"],
         viewer_self_service: &[],
         routes: &[],
         args: &args,
@@ -538,7 +564,11 @@ async fn no_forms_fn_reaches_into_another_workspace_or_past_the_callers_role() {
     // The victim's form and submission are whole.
     let after: FormFull = v.owner.ok("get_form", &[("workspace", &v.workspace_id), ("form", &form.id)]).await;
     assert_eq!((after.draft.title.as_str(), after.version, after.published.is_some()), ("Private inquiries", form.version, true));
-    assert_eq!(submissions(&v.owner, &v.workspace_id, &form.id, "", "").await.total, 1);
+    assert_eq!(submissions(&v.owner, &v.workspace_id, &form.id, "", "").await.total, 2);
+    let c: FormConnect = v.owner.ok("get_form_connect", &[("workspace", &v.workspace_id), ("form", &form.id)]).await;
+    assert_eq!(c.webhooks.map(|w| w.len()), Some(1), "the webhook is still there, and no other was added");
+    assert!(c.notify.is_empty(), "nobody was added to the people told");
+    assert_eq!(c.deliveries.len(), 1, "no delivery was sent again");
     let theirs: Vec<FormSummary> = fx.outsider.browser.ok("list_forms", &[("workspace", &fx.outsider.workspace_id)]).await;
     assert!(theirs.iter().all(|f| f.id != form.id));
 }
@@ -608,7 +638,245 @@ async fn the_form_page_loads_its_small_script_and_nothing_else() {
     let js = reqwest::get(format!("{}/f/-/form.js", env.srv.base)).await.unwrap();
     assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
     assert!(js.text().await.unwrap().contains("localStorage"));
-    // Pages without a form (not found, closed) carry no script.
+    // Pages without a form (not found, closed) carry only that script (it sizes an
+    // embedded frame), and no form.
     let missing = reqwest::get(format!("{}/f/nosuchform", env.srv.base)).await.unwrap().text().await.unwrap();
-    assert!(!missing.contains("<script"));
+    assert_eq!(missing.matches("<script").count(), 1);
+    assert!(!missing.contains("data-form="));
+
+    // A form may be framed by any site (to be embedded); the app's own pages by none.
+    let r = reqwest::get(format!("{}/f/{}", env.srv.base, f.slug)).await.unwrap();
+    assert!(r.headers().get("x-frame-options").is_none());
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors *"));
+    let app_page = reqwest::get(format!("{}/forms", env.srv.base)).await.unwrap();
+    assert_eq!(app_page.headers()["x-frame-options"], "DENY");
+    // The embedding site's script listens only to the form's origin.
+    let embed = reqwest::get(format!("{}/f/-/embed.js", env.srv.base)).await.unwrap();
+    assert_eq!(embed.status(), 200);
+    assert_eq!(embed.headers()["content-type"], "text/javascript; charset=utf-8");
+    let embed = embed.text().await.unwrap();
+    assert!(embed.contains("ev.origin !== origin") && embed.contains("data-mewayz-form"), "{embed}");
+}
+
+// ---------------------------------------------------------------- 7. what follows a submission
+
+/// HMAC-SHA256 as RFC 2104 defines it, written here from SHA-256 alone, so the test checks
+/// the header against the standard rather than against the server's own code.
+fn hmac_sha256_hex(key: &[u8], msg: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).chain(msg.iter().copied()).collect();
+    let inner = Sha256::digest(&inner);
+    let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(inner.iter().copied()).collect();
+    Sha256::digest(&outer).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a webhook receiver saw: each request's headers, body and arrival time.
+#[derive(Clone, Debug)]
+struct Hit {
+    headers: std::collections::HashMap<String, String>,
+    body: String,
+    at: std::time::Instant,
+}
+
+/// A local webhook receiver that answers each request with the next of `statuses` (then
+/// 200), and keeps what it received.
+async fn receiver(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Hit>>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let hits = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Hit>::new()));
+    let plan = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(statuses)));
+    let (h, p) = (hits.clone(), plan.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let (h, p) = (h.clone(), p.clone());
+            async move {
+                let headers = headers.iter().map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string())).collect();
+                h.lock().unwrap().push(Hit { headers, body, at: std::time::Instant::now() });
+                StatusCode::from_u16(p.lock().unwrap().pop_front().unwrap_or(200)).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), hits)
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_retried_with_backoff_logged_and_sent_again() {
+    let (env, b, ws) = owner("forms_webhooks", &[("WEBHOOKS_ALLOW_PRIVATE", "1")]).await;
+    let f = published(&b, &ws, &FormDef::starter("Leads")).await;
+    let (url, hits) = receiver(vec![500, 503]).await;
+
+    // Bad addresses are refused next to the field.
+    for bad in ["ftp://example.com/x", "not a url", "https://user:pw@example.com/"] {
+        let e = b.fails("add_form_webhook", &[("workspace", &ws), ("form", &f.id), ("url", bad)], 422).await;
+        assert!(e.field_message("url").is_some(), "{bad}: {e:?}");
+    }
+    let c: FormConnect = b.ok("add_form_webhook", &[("workspace", &ws), ("form", &f.id), ("url", &url)]).await;
+    let hook = c.webhooks.unwrap().remove(0);
+    assert!(hook.secret.starts_with("whsec_") && hook.secret.len() > 30);
+    b.fails("add_form_webhook", &[("workspace", &ws), ("form", &f.id), ("url", &url)], 422).await;
+
+    let (status, _) =
+        submit_json(&env, &f.slug, serde_json::json!({ "key": "hook-visitor-0000000001", "answers": { "name": "Hana", "email": "Hana@Example.com" } })).await;
+    assert_eq!(status, 200);
+    // Two refusals, then the third try is acknowledged; each wait is longer than the last.
+    let got = common::eventually(std::time::Duration::from_secs(30), || {
+        let hits = hits.clone();
+        async move { hits.lock().unwrap().len() >= 3 }
+    })
+    .await;
+    assert!(got.is_some(), "three tries within 30 s: {:?}", hits.lock().unwrap().len());
+    let seen = hits.lock().unwrap().clone();
+    let gaps: Vec<f64> = seen.windows(2).map(|w| (w[1].at - w[0].at).as_secs_f64()).collect();
+    assert!(gaps[0] >= 1.9 && gaps[1] >= 3.9 && gaps[1] > gaps[0], "exponential backoff: {gaps:?}");
+    let first = &seen[0];
+    let delivery = first.headers["mewayz-delivery"].clone();
+    assert_eq!(first.headers["mewayz-event"], "form.submission");
+    assert!(seen.iter().all(|h| h.headers["mewayz-delivery"] == delivery && h.body == first.body), "every try is the same delivery");
+    for h in &seen {
+        let sig = &h.headers["mewayz-signature"];
+        let (t, v1) = sig.strip_prefix("t=").and_then(|r| r.split_once(",v1=")).expect(sig);
+        assert_eq!(v1, hmac_sha256_hex(hook.secret.as_bytes(), format!("{t}.{}", h.body).as_bytes()), "the signature verifies");
+        let age = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - t.parse::<i64>().unwrap()).abs();
+        assert!(age < 60, "the timestamp is the time of sending");
+        assert_ne!(v1, hmac_sha256_hex(b"whsec_wrong", format!("{t}.{}", h.body).as_bytes()));
+    }
+    let body: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(body["event"], "form.submission");
+    assert_eq!(body["form"]["slug"], f.slug.as_str());
+    assert_eq!(body["submission"]["answers"]["email"], "Hana@Example.com");
+    assert_eq!(body["submission"]["labels"]["email"], "Your e-mail address");
+
+    // The log shows the three tries with their status and time.
+    let log = common::eventually(std::time::Duration::from_secs(10), || {
+        let b = b.clone();
+        let (ws, id) = (ws.clone(), f.id.clone());
+        async move {
+            let c: FormConnect = b.ok("get_form_connect", &[("workspace", &ws), ("form", &id)]).await;
+            c.deliveries.first().is_some_and(|d| d.state == DeliveryState::Delivered)
+        }
+    })
+    .await;
+    assert!(log.is_some(), "the delivery is marked delivered");
+    let c: FormConnect = b.ok("get_form_connect", &[("workspace", &ws), ("form", &f.id)]).await;
+    assert_eq!(c.deliveries.len(), 1);
+    let d = &c.deliveries[0];
+    assert_eq!(d.id, delivery);
+    assert_eq!(d.attempts.iter().map(|a| a.status).collect::<Vec<_>>(), [Some(500), Some(503), Some(200)]);
+    assert!(d.attempts[0].error.contains("500") && d.attempts[2].error.is_empty());
+
+    // Nothing more is sent for it, however long we wait; "send again" sends a new delivery.
+    env.jobs_settled().await;
+    assert_eq!(hits.lock().unwrap().len(), 3);
+    let c: FormConnect = b.ok("resend_form_delivery", &[("workspace", &ws), ("form", &f.id), ("delivery", &delivery)]).await;
+    assert_eq!(c.deliveries.len(), 2);
+    let again = common::eventually(std::time::Duration::from_secs(10), || {
+        let hits = hits.clone();
+        async move { hits.lock().unwrap().len() >= 4 }
+    })
+    .await;
+    assert!(again.is_some());
+    let resent = hits.lock().unwrap()[3].clone();
+    assert_ne!(resent.headers["mewayz-delivery"], delivery);
+    let resent_body: serde_json::Value = serde_json::from_str(&resent.body).unwrap();
+    assert_eq!(resent_body["submission"], body["submission"]);
+
+    // The same submission posted again makes no second delivery.
+    let (status, _) =
+        submit_json(&env, &f.slug, serde_json::json!({ "key": "hook-visitor-0000000001", "answers": { "name": "Hana", "email": "hana@example.com" } })).await;
+    assert_eq!(status, 200);
+    env.jobs_settled().await;
+    assert_eq!(hits.lock().unwrap().len(), 4);
+
+    // Removed, the webhook gets nothing more; an editor may not manage webhooks.
+    let c: FormConnect = b.ok("delete_form_webhook", &[("workspace", &ws), ("form", &f.id), ("hook", &hook.id)]).await;
+    assert!(c.webhooks.unwrap().is_empty());
+    submit_json(&env, &f.slug, serde_json::json!({ "key": "hook-visitor-0000000002", "answers": { "name": "Ivo", "email": "ivo@example.com" } })).await;
+    env.jobs_settled().await;
+    assert_eq!(hits.lock().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn private_webhook_addresses_are_refused_by_default() {
+    let (_env, b, ws) = owner("forms_webhook_private", &[]).await;
+    let f = create(&b, &ws, "Private").await;
+    for url in ["http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://localhost/x", "https://[::1]/x"] {
+        let e = b.fails("add_form_webhook", &[("workspace", &ws), ("form", &f.id), ("url", url)], 422).await;
+        assert!(e.field_message("url").is_some(), "{url}: {e:?}");
+    }
+}
+
+#[tokio::test]
+async fn chosen_members_are_told_in_the_app_and_by_email_and_the_contact_is_kept_for_the_crm() {
+    let (env, b, ws) = owner("forms_notify", &[]).await;
+    let me = b.me().await.unwrap();
+    let f = published(&b, &ws, &FormDef::starter("Enquiries")).await;
+    let e = b.fails("save_form_notify", &[("workspace", &ws), ("form", &f.id), ("notify[0]", "someone-else"), ("email", "true")], 422).await;
+    assert!(e.field_message("notify").is_some(), "{e:?}");
+    let c: FormConnect = b.ok("save_form_notify", &[("workspace", &ws), ("form", &f.id), ("notify[0]", &me.id), ("email", "true")]).await;
+    assert_eq!((c.notify.clone(), c.email, c.email_configured), (vec![me.id.clone()], true, true));
+    assert!(c.members.iter().any(|m| m.user_id == me.id));
+
+    for _ in 0..2 {
+        let (status, _) =
+            submit_json(&env, &f.slug, serde_json::json!({ "key": "notify-visitor-00000001", "answers": { "name": "Noor", "email": " Noor@Example.COM " } }))
+                .await;
+        assert_eq!(status, 200);
+    }
+    env.jobs_settled().await;
+    let list: app::notifications::NotificationList = b.ok("list_notifications", &[]).await;
+    let told: Vec<_> = list.items.iter().filter(|n| n.kind == "form_submission").collect();
+    assert_eq!(told.len(), 1, "told once: {list:?}");
+    assert_eq!(told[0].title, "New answer to Enquiries");
+    assert!(told[0].body.contains("Your name: Noor"), "{}", told[0].body);
+    assert!(told[0].url.starts_with(&format!("/forms/{}", f.id)));
+    let m = mails(&env.sink, "fern.forms@example.com", "New answer to Enquiries");
+    assert_eq!(m.len(), 1, "one e-mail");
+
+    // Stored ready for the CRM: the address answered, trimmed and lowercased.
+    let db = env.srv.db().await;
+    let sub = db.collection::<mongodb::bson::Document>(SUBMISSIONS).find_one(doc! { "form_id": &f.id }).await.unwrap().unwrap();
+    assert_eq!(sub.get_str("contact_email").unwrap(), "noor@example.com");
+}
+
+#[tokio::test]
+async fn the_monthly_submissions_limit_comes_from_the_plan_and_loses_nothing() {
+    let (env, b, ws) = owner("forms_month", &[]).await;
+    let plans = plans_file().replace("\"form_submissions_month\": 100", "\"form_submissions_month\": 2");
+    env.load_plans(&plans).await;
+    let f = published(&b, &ws, &FormDef::starter("Busy")).await;
+    for i in 0..2 {
+        let key = format!("month-visitor-00000000{i}");
+        let (status, v) = submit_json(&env, &f.slug, serde_json::json!({ "key": key, "answers": { "name": "M", "email": "m@example.com" } })).await;
+        assert_eq!(status, 200, "{v}");
+    }
+    let (status, v) =
+        submit_json(&env, &f.slug, serde_json::json!({ "key": "month-visitor-000000009", "answers": { "name": "Late", "email": "late@example.com" } })).await;
+    assert_eq!((status, v["status"].as_str()), (403, Some("full")), "{v}");
+    // The answers are kept as a partial run, to be sent again later.
+    let partial = submissions(&b, &ws, &f.id, "partial", "late").await;
+    assert_eq!(partial.total, 1);
+    // A retry of a stored submission is still acknowledged, and counts nothing more.
+    let (status, _) =
+        submit_json(&env, &f.slug, serde_json::json!({ "key": "month-visitor-000000000", "answers": { "name": "M", "email": "m@example.com" } })).await;
+    assert_eq!(status, 200);
+    let c: FormConnect = b.ok("get_form_connect", &[("workspace", &ws), ("form", &f.id)]).await;
+    assert_eq!((c.month_used, c.month_limit), (2, Some(2)));
+    // Without script, the last step says so and keeps the answers.
+    let page = get(&env, &visitor(), &format!("/f/{}", f.slug)).await;
+    let p = post_step(&env, &visitor(), &f.slug, &page.html, &[("name", "Nina"), ("email", "nina@example.com")]).await;
+    assert_eq!(p.status, 403);
+    assert!(p.html.contains("cannot take more answers this month") && p.html.contains("value=\"nina@example.com\""), "{}", p.html);
+    // The billing page counts it.
+    let billing: app::billing::BillingOverview = b.ok("get_billing", &[("workspace", &ws)]).await;
+    let line = billing.usage.iter().find(|l| l.key == "form_submissions_month").expect("a usage line");
+    assert_eq!((line.used, line.limit), (2, Some(2)));
 }

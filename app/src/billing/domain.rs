@@ -167,7 +167,7 @@ async fn usage(ctx: &Ctx) -> Result<BTreeMap<&'static str, i64>, AppError> {
                 }
                 usage::used(ctx, limit).await?
             }
-            LimitKind::Megabytes => match limit.count {
+            LimitKind::Megabytes | LimitKind::PerMonth => match limit.count {
                 Some(count) => count(ctx).await?,
                 None => continue,
             },

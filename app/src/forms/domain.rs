@@ -3,9 +3,9 @@
 
 use mongodb::bson::{doc, Bson, DateTime};
 
-use super::store::{FormDoc, SubmissionDoc, FORMS, SUBMISSIONS};
+use super::store::{DeliveryDoc, FormDoc, SubmissionDoc, DELIVERIES, FORMS, MONTHS, SUBMISSIONS};
 use super::texts::FormsTexts;
-use super::{check_def, FormDef, FormFull, FormSummary, Submission, SubmissionPage, AREA};
+use super::{check_def, Attempt, Delivery, FormConnect, FormDef, FormFull, FormSettings, FormSummary, MemberChoice, Submission, SubmissionPage, Webhook, AREA};
 use crate::error::AppError;
 use crate::platform::db::internal;
 use crate::platform::tx::Tries;
@@ -109,6 +109,7 @@ pub async fn create_form(ctx: &Ctx, title: String) -> Result<FormFull, AppError>
             created_at: now,
             updated_at: now,
             created_by: ctx.user_id.clone(),
+            settings: FormSettings::default(),
         };
         match forms.insert_one(&d).await {
             Ok(()) => {
@@ -219,6 +220,7 @@ pub async fn delete_form(ctx: &Ctx, form: String) -> Result<(), AppError> {
     let d = load(ctx, &form).await?;
     let forms = ctx.scoped::<FormDoc>(FORMS)?;
     let subs = ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?;
+    let deliveries = ctx.scoped::<DeliveryDoc>(DELIVERIES)?;
     let mut tries = Tries::default();
     loop {
         let mut tx = tries.start(ctx.db()).await?;
@@ -227,6 +229,7 @@ pub async fn delete_form(ctx: &Ctx, form: String) -> Result<(), AppError> {
                 return Err(not_found());
             }
             subs.delete_many_in(&mut tx, doc! { "form_id": &d.id }).await?;
+            deliveries.delete_many_in(&mut tx, doc! { "form_id": &d.id }).await?;
             crate::platform::usage::release_in(ctx, &mut tx, &super::FORMS_LIMIT, 1).await
         }
         .await;
@@ -336,4 +339,196 @@ pub async fn delete_submission(ctx: &Ctx, id: String) -> Result<(), AppError> {
         return Err(AppError::not_found(FormsTexts::now().nf_submission));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- the monthly limit
+
+/// The counter of completed submissions of workspace `workspace_id` in the month of `at_ms`.
+pub fn month_counter(workspace_id: &str, at_ms: i64) -> String {
+    let day = crate::calendar::day_of_ms(at_ms);
+    format!("{workspace_id}:{}", &day[..7.min(day.len())])
+}
+
+/// Completed submissions of the call's workspace this month, as the monthly limit counts them.
+pub fn count_month(ctx: &Ctx) -> crate::platform::BoxFut<'_, Result<i64, AppError>> {
+    Box::pin(async move {
+        let id = month_counter(ctx.scoped::<mongodb::bson::Document>(MONTHS)?.workspace_id(), DateTime::now().timestamp_millis());
+        let d = ctx.scoped::<mongodb::bson::Document>(MONTHS)?.find_one_raw(doc! { "_id": id }).await?;
+        Ok(d.and_then(|d| match d.get("n") {
+            Some(Bson::Int32(n)) => Some(*n as i64),
+            Some(Bson::Int64(n)) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(0))
+    })
+}
+
+// ---------------------------------------------------------------- share and connect
+
+/// The most webhooks a form has, and members told of its submissions.
+pub const MAX_WEBHOOKS: usize = 5;
+pub const MAX_NOTIFY: usize = 50;
+/// Deliveries the log shows.
+const DELIVERY_LOG: i64 = 50;
+
+fn to_delivery(d: DeliveryDoc) -> Delivery {
+    Delivery {
+        id: d.id,
+        hook_id: d.hook_id,
+        url: d.url,
+        submission_id: d.submission_id,
+        state: d.state,
+        attempts: d
+            .attempts
+            .into_iter()
+            .map(|a| Attempt { at: a.at.timestamp_millis(), status: a.status.map(|s| s as u16), ms: a.ms.max(0) as u64, error: a.error })
+            .collect(),
+        created_at: d.created_at.timestamp_millis(),
+        resent_from: d.resent_from,
+    }
+}
+
+/// The "Share and connect" tab of form `form`.
+pub async fn get_connect(ctx: &Ctx, form: String) -> Result<FormConnect, AppError> {
+    ctx.require(AREA, Action::View)?;
+    let d = load(ctx, &form).await?;
+    connect_of(ctx, d).await
+}
+
+async fn connect_of(ctx: &Ctx, d: FormDoc) -> Result<FormConnect, AppError> {
+    let manage = ctx.require(AREA, Action::Manage).is_ok();
+    // Who may be told: the workspace's members, as the team page lists them (someone who
+    // may not see the team sees only the names already chosen, as ids).
+    let members = match crate::workspaces::domain::list_members(ctx).await {
+        Ok(m) => m.into_iter().map(|m| MemberChoice { user_id: m.user_id, name: m.name, email: m.email }).collect(),
+        Err(AppError::Forbidden) => vec![],
+        Err(e) => return Err(e),
+    };
+    let deliveries = if manage {
+        ctx.scoped::<DeliveryDoc>(DELIVERIES)?
+            .find(doc! { "form_id": &d.id }, doc! { "created_at": -1, "_id": -1 }, DELIVERY_LOG)
+            .await?
+            .into_iter()
+            .map(to_delivery)
+            .collect()
+    } else {
+        vec![]
+    };
+    let month_used = count_month(ctx).await?;
+    let month_limit = crate::workspaces::plans::limit_of(&ctx.state, &d.workspace_id, super::SUBMISSIONS_LIMIT.key).await?;
+    Ok(FormConnect {
+        url: format!("{}{}{}", ctx.state.config.public_url, super::PREFIX, d.slug),
+        published: d.published.is_some(),
+        notify: d.settings.notify,
+        email: d.settings.email,
+        members,
+        email_configured: ctx.state.config.smtp_url.is_some(),
+        webhooks: manage.then_some(d.settings.webhooks),
+        deliveries,
+        month_used,
+        month_limit,
+    })
+}
+
+/// Chooses who is told of each submission (`notify`, members' user ids), and whether by
+/// e-mail too.
+pub async fn save_notify(ctx: &Ctx, form: String, notify: Vec<String>, email: bool) -> Result<FormConnect, AppError> {
+    ctx.require(AREA, Action::Edit)?;
+    let t = FormsTexts::now();
+    let d = load(ctx, &form).await?;
+    let mut chosen: Vec<String> = vec![];
+    for id in notify.iter().map(|s| s.trim()) {
+        if !chosen.iter().any(|c| c == id) {
+            chosen.push(id.to_string());
+        }
+    }
+    if chosen.len() > MAX_NOTIFY {
+        return Err(AppError::field("notify", t.err_notify_member));
+    }
+    for id in &chosen {
+        if id.len() > 64 || !crate::workspaces::domain::is_member(&ctx.state, &d.workspace_id, id).await? {
+            return Err(AppError::field("notify", t.err_notify_member));
+        }
+    }
+    ctx.scoped::<FormDoc>(FORMS)?
+        .update_one(doc! { "_id": &d.id }, doc! { "$set": { "settings.notify": &chosen, "settings.email": email, "updated_at": DateTime::now() } })
+        .await?;
+    get_connect(ctx, d.id).await
+}
+
+/// Adds a webhook posting every completed submission to `url`, with a new secret.
+pub async fn add_webhook(ctx: &Ctx, form: String, url: String) -> Result<FormConnect, AppError> {
+    ctx.require(AREA, Action::Manage)?;
+    let t = FormsTexts::now();
+    let d = load(ctx, &form).await?;
+    let url = super::effects::check_url(&url, ctx.state.config.webhooks_allow_private).map_err(|m| AppError::field("url", m))?;
+    if d.settings.webhooks.len() >= MAX_WEBHOOKS {
+        return Err(AppError::field("url", t.err_webhooks_max));
+    }
+    if d.settings.webhooks.iter().any(|h| h.url == url) {
+        return Err(AppError::field("url", t.err_webhook_twice));
+    }
+    let hook = Webhook {
+        id: crypto::new_id()[..12].to_string(),
+        url,
+        secret: format!("whsec_{}", crypto::random_token(24)),
+        created_at: DateTime::now().timestamp_millis(),
+    };
+    let hook_bson = mongodb::bson::to_bson(&hook).map_err(|e| internal("webhook", &e))?;
+    // Pushed only while there is room, whatever another admin added meanwhile.
+    let room = format!("settings.webhooks.{}", MAX_WEBHOOKS - 1);
+    let n = ctx
+        .scoped::<FormDoc>(FORMS)?
+        .update_one(doc! { "_id": &d.id, room: { "$exists": false } }, doc! { "$push": { "settings.webhooks": hook_bson } })
+        .await?;
+    if n == 0 {
+        return Err(AppError::field("url", t.err_webhooks_max));
+    }
+    crate::workspaces::domain::audit(ctx, "form_webhook_added", format!("Added a webhook to the form {}", d.draft.title)).await;
+    get_connect(ctx, d.id).await
+}
+
+/// Removes webhook `hook`; deliveries still to try are marked failed when their turn comes.
+pub async fn delete_webhook(ctx: &Ctx, form: String, hook: String) -> Result<FormConnect, AppError> {
+    ctx.require(AREA, Action::Manage)?;
+    let d = load(ctx, &form).await?;
+    let n = ctx
+        .scoped::<FormDoc>(FORMS)?
+        .update_one(doc! { "_id": &d.id, "settings.webhooks.id": hook.trim() }, doc! { "$pull": { "settings.webhooks": { "id": hook.trim() } } })
+        .await?;
+    if n == 0 {
+        return Err(AppError::not_found(FormsTexts::now().nf_webhook));
+    }
+    crate::workspaces::domain::audit(ctx, "form_webhook_removed", format!("Removed a webhook of the form {}", d.draft.title)).await;
+    get_connect(ctx, d.id).await
+}
+
+/// Sends delivery `delivery` again, as a new delivery of the same body to the same webhook.
+pub async fn resend_delivery(ctx: &Ctx, form: String, delivery: String) -> Result<FormConnect, AppError> {
+    ctx.require(AREA, Action::Manage)?;
+    let t = FormsTexts::now();
+    let d = load(ctx, &form).await?;
+    let deliveries = ctx.scoped::<DeliveryDoc>(DELIVERIES)?;
+    let Some(old) = deliveries.find_one(doc! { "_id": delivery.trim(), "form_id": &d.id }).await? else {
+        return Err(AppError::not_found(t.nf_delivery));
+    };
+    let Some(hook) = d.settings.webhooks.iter().find(|h| h.id == old.hook_id) else {
+        return Err(AppError::not_found(t.nf_webhook));
+    };
+    let id = time_ordered_id();
+    let fresh = DeliveryDoc {
+        body: old.body.replacen(&format!("\"delivery\":\"{}\"", old.id), &format!("\"delivery\":\"{id}\""), 1),
+        id,
+        workspace_id: d.workspace_id.clone(),
+        form_id: d.id.clone(),
+        hook_id: hook.id.clone(),
+        url: hook.url.clone(),
+        submission_id: old.submission_id.clone(),
+        state: super::DeliveryState::Pending,
+        attempts: vec![],
+        created_at: DateTime::now(),
+        resent_from: Some(old.id.clone()),
+    };
+    super::effects::start_delivery(&ctx.state, &fresh).await?;
+    get_connect(ctx, d.id).await
 }

@@ -6,6 +6,16 @@
 //   with growing pauses, until the server answers; nothing is lost meanwhile.
 (function () {
   'use strict';
+  // Embedded in another site (see embed.js): tell the page around how tall the form is.
+  if (window.parent !== window) {
+    var tell = function () {
+      window.parent.postMessage({ type: 'mewayz-form:height', height: document.documentElement.scrollHeight }, '*');
+    };
+    window.addEventListener('load', tell);
+    window.addEventListener('resize', tell);
+    if (window.ResizeObserver) new ResizeObserver(tell).observe(document.body || document.documentElement);
+    tell();
+  }
   var form = document.querySelector('form[data-form]');
   if (!form) return;
   var slug = form.getAttribute('data-form');

@@ -11,9 +11,12 @@ pub mod api;
 pub mod logic;
 pub mod texts;
 pub mod ui;
+pub mod ui_connect;
 
 #[cfg(feature = "ssr")]
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod effects;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
@@ -412,6 +415,96 @@ pub struct SubmissionPage {
     pub total: u64,
 }
 
+/// Where a form's submissions go besides its table: members told of each one (in the app,
+/// and by e-mail when asked), and webhooks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormSettings {
+    /// User ids of the members told of each submission.
+    #[serde(default)]
+    pub notify: Vec<String>,
+    /// Tell them by e-mail too.
+    #[serde(default)]
+    pub email: bool,
+    #[serde(default)]
+    pub webhooks: Vec<Webhook>,
+}
+
+/// An address every completed submission is posted to, signed with `secret`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    /// The HMAC-SHA256 key of the `Mewayz-Signature` header.
+    pub secret: String,
+    pub created_at: i64,
+}
+
+/// Where a webhook delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Not acknowledged yet: it is tried again, later each time.
+    Pending,
+    Delivered,
+    /// Every try failed; "Send again" starts a new delivery.
+    Failed,
+}
+
+/// One try of a delivery.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub at: i64,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// How long the receiver took, in milliseconds.
+    pub ms: u64,
+    /// Why it failed (empty when it did not).
+    pub error: String,
+}
+
+/// One submission posted to one webhook, with its tries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    pub hook_id: String,
+    pub url: String,
+    pub submission_id: String,
+    pub state: DeliveryState,
+    pub attempts: Vec<Attempt>,
+    pub created_at: i64,
+    /// The delivery this one sends again.
+    pub resent_from: Option<String>,
+}
+
+/// A member who can be told of submissions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberChoice {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// A form's "Share and connect" tab: its link and embed code, who is told of submissions,
+/// and its webhooks with their latest deliveries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormConnect {
+    /// The public address of the form (`{PUBLIC_URL}/f/{slug}`).
+    pub url: String,
+    pub published: bool,
+    pub notify: Vec<String>,
+    pub email: bool,
+    pub members: Vec<MemberChoice>,
+    /// Whether the server can send e-mail (SMTP is set up).
+    pub email_configured: bool,
+    /// The webhooks with their secrets, for those who manage the form; `None` for others.
+    pub webhooks: Option<Vec<Webhook>>,
+    /// The newest deliveries (for those who manage the form).
+    pub deliveries: Vec<Delivery>,
+    /// Submissions completed this month, and the plan's monthly limit (`None`: no limit).
+    pub month_used: i64,
+    pub month_limit: Option<i64>,
+}
+
 /// The columns of the submissions table and export: (field id, label) for every field that
 /// asks something, in order: the published form's, then the draft's others.
 pub fn columns(published: Option<&FormDef>, draft: &FormDef) -> Vec<(String, String)> {
@@ -623,6 +716,20 @@ pub const FORMS_LIMIT: crate::platform::Limit = crate::platform::Limit {
     read_only: None,
 };
 
+/// Completed submissions a calendar month, across the workspace's forms.
+pub const SUBMISSIONS_LIMIT: crate::platform::Limit = crate::platform::Limit {
+    key: "form_submissions_month",
+    label: || FormsTexts::now().limit_month,
+    phrase: || FormsTexts::now().limit_month_phrase,
+    kind: crate::platform::LimitKind::PerMonth,
+    order: 96,
+    #[cfg(feature = "ssr")]
+    count: Some(domain::count_month),
+    #[cfg(feature = "ssr")]
+    reclaim: None,
+    read_only: None,
+};
+
 /// M07 in the registry.
 pub const MODULE: crate::platform::Module = crate::platform::Module {
     key: "forms",
@@ -633,7 +740,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         edit: crate::platform::WorkspaceRole::Editor,
         manage: crate::platform::WorkspaceRole::Admin,
     }],
-    limits: &[FORMS_LIMIT],
+    limits: &[FORMS_LIMIT, SUBMISSIONS_LIMIT],
     endpoints: api::ENDPOINTS,
     nav: &[crate::platform::NavEntry {
         href: "/forms",
@@ -659,8 +766,8 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
     server: crate::platform::ServerParts {
         indexes: store::indexes,
         scoped_collections: store::SCOPED_COLLECTIONS,
-        jobs: &[],
-        init: None,
+        jobs: &[crate::platform::job::<effects::SubmittedJob>(), crate::platform::job::<effects::WebhookJob>()],
+        init: Some(effects::init),
         start: None,
         routes: Some(routes::routes),
         erase: None,

@@ -7,13 +7,14 @@
 //! field), so a submission posted twice, or retried after a lost answer, is stored once. The
 //! owner's counts are counted from these documents, so each run is one write.
 
-use mongodb::bson::{doc, DateTime};
+use mongodb::bson::{doc, DateTime, Document};
 
 use super::logic::{judge, judge_step, next_step, path};
-use super::store::{search_text, FormDoc, SubmissionDoc, FORMS, SUBMISSIONS};
+use super::store::{search_text, FormDoc, SubmissionDoc, FORMS, MONTHS, SUBMISSIONS};
 use super::{Answers, FormDef, SubmissionStatus};
 use crate::error::{AppError, FieldError};
 use crate::platform::scoped::Scoped;
+use crate::platform::tx::Tries;
 use crate::platform::{crypto, AppState};
 
 /// A published form, as visitors see it.
@@ -125,6 +126,9 @@ pub enum Outcome {
     TooFast { step: usize },
     /// Stored (now, or by an earlier post with the same key).
     Done,
+    /// The workspace took all the submissions its plan allows this month: saved as a
+    /// partial, to be sent again later.
+    Full { step: usize },
 }
 
 /// Step `step`'s answers `raw`, posted by the visitor with `key`. `answers` comes back
@@ -194,8 +198,19 @@ async fn finish(app: &AppState, form: &Published, key: &str, answers: &Answers) 
         // A step on the path fails (a crafted post that skipped it): back to that step.
         Err((step, errors)) => return Ok((Outcome::Invalid { step, errors }, answers.clone())),
     };
-    complete(app, form, key, &kept).await?;
+    if !complete(app, form, key, &kept).await? {
+        let last = path(&form.def, &kept).last().copied().unwrap_or(0);
+        save_partial(app, form, key, &kept, last).await?;
+        return Ok((Outcome::Full { step: last }, kept));
+    }
     Ok((Outcome::Done, kept))
+}
+
+/// The first e-mail address answered, lowercased: the contact the CRM will know.
+fn contact_email(def: &FormDef, answers: &Answers) -> Option<String> {
+    def.fields()
+        .filter(|(_, f)| f.kind == super::FieldKind::Email)
+        .find_map(|(_, f)| answers.get(&f.id).and_then(|v| v.first()).map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()))
 }
 
 fn new_doc(form: &Published, key: &str, answers: &Answers, step: usize, status: SubmissionStatus) -> SubmissionDoc {
@@ -212,6 +227,7 @@ fn new_doc(form: &Published, key: &str, answers: &Answers, step: usize, status: 
         created_at: now,
         updated_at: now,
         completed_at: (status == SubmissionStatus::Complete).then_some(now),
+        contact_email: (status == SubmissionStatus::Complete).then(|| contact_email(&form.def, answers)).flatten(),
     }
 }
 
@@ -237,28 +253,84 @@ async fn save_partial(app: &AppState, form: &Published, key: &str, answers: &Ans
     Ok(())
 }
 
-/// Marks the run complete with `answers` (inserting it when no step was saved before). A
-/// run already complete is left as it is: one document per key, whatever the retries.
-async fn complete(app: &AppState, form: &Published, key: &str, answers: &Answers) -> Result<(), AppError> {
-    let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
-    let filter = doc! { "form_id": &form.id, "key": key, "status": "partial" };
-    let now = DateTime::now();
-    let update = doc! { "$set": {
-        "status": "complete", "answers": mongodb::bson::to_bson(answers)?, "search": search_text(answers), "updated_at": now, "completed_at": now,
-    } };
-    for _ in 0..2 {
-        if subs.update_one(filter.clone(), update.clone()).await? == 1 {
-            return Ok(());
-        }
-        match subs.insert_one(&new_doc(form, key, answers, 0, SubmissionStatus::Complete)).await {
-            Ok(()) => return Ok(()),
-            Err(e) if e.is_duplicate() => {
-                if run_of(app, form, key).await?.is_some_and(|r| r.complete) {
-                    return Ok(());
-                }
-            }
-            Err(e) => return Err(e.into()),
+/// Marks the run complete with `answers` (inserting it when no step was saved before) and
+/// queues what follows it ([`super::effects`]), in one transaction. A run already complete
+/// is left as it is: one document per key, whatever the retries. False when the workspace's
+/// month is full (nothing written).
+///
+/// The month's count is taken first, by one conditional increment of its counter outside
+/// the transaction (a counter every submission touches would make concurrent transactions
+/// conflict), and given back when the submission is not stored by this call.
+async fn complete(app: &AppState, form: &Published, key: &str, answers: &Answers) -> Result<bool, AppError> {
+    let months: Scoped<Document> = Scoped::of_workspace(&app.db, MONTHS, &form.workspace_id);
+    let counter = super::domain::month_counter(&form.workspace_id, DateTime::now().timestamp_millis());
+    let max = crate::workspaces::plans::limit_of(app, &form.workspace_id, super::SUBMISSIONS_LIMIT.key).await?;
+    if max.is_some_and(|m| m <= 0) {
+        return Ok(false);
+    }
+    let mut room = doc! { "_id": &counter };
+    if let Some(max) = max {
+        room.insert("n", doc! { "$lt": max });
+    }
+    let taken = match months.upsert_one(room, doc! { "$inc": { "n": 1_i64 } }).await {
+        Ok(_) => true,
+        // The counter exists and is at the limit (the upsert tried to make a second one).
+        Err(e) if e.is_duplicate() => false,
+        Err(e) => return Err(e.into()),
+    };
+    if !taken {
+        return Ok(false);
+    }
+    let stored = store_complete(app, form, key, answers).await;
+    if !matches!(stored, Ok(true)) {
+        if let Err(e) = months.update_one(doc! { "_id": &counter }, doc! { "$inc": { "n": -1_i64 } }).await {
+            tracing::warn!(error = %e, "could not give back a month's submission");
         }
     }
-    Err(crate::platform::db::internal("form submission", &"the run changed under two tries"))
+    stored.map(|_| true)
+}
+
+/// The transaction of [`complete`]. True when this call stored the completion; false when
+/// another post with the same key had.
+async fn store_complete(app: &AppState, form: &Published, key: &str, answers: &Answers) -> Result<bool, AppError> {
+    let subs: Scoped<SubmissionDoc> = Scoped::of_workspace(&app.db, SUBMISSIONS, &form.workspace_id);
+    let now = DateTime::now();
+    let filter = doc! { "form_id": &form.id, "key": key, "status": "partial" };
+    let update = doc! { "$set": {
+        "status": "complete", "answers": mongodb::bson::to_bson(answers)?, "search": search_text(answers), "updated_at": now, "completed_at": now,
+        "contact_email": contact_email(&form.def, answers),
+    } };
+    let job = super::effects::SubmittedJob { workspace_id: form.workspace_id.clone(), form_id: form.id.clone(), key: key.to_string() };
+    let job_key = format!("forms.submitted:{}:{key}", form.id);
+    let mut tries = Tries::default();
+    loop {
+        let mut tx = tries.start(&app.db).await?;
+        let body = async {
+            if subs.update_one_in(&mut tx, filter.clone(), update.clone()).await? == 0 {
+                match subs.insert_one_in(&mut tx, &new_doc(form, key, answers, 0, SubmissionStatus::Complete)).await {
+                    Ok(()) => {}
+                    // Another post with this key completed it, or saved a step, meanwhile.
+                    Err(e) if e.is_duplicate() => return Ok(false),
+                    Err(e) => return Err(AppError::from(e)),
+                }
+            }
+            crate::platform::module_server::enqueue_in(app, &mut tx, &job, &job_key).await?;
+            Ok(true)
+        }
+        .await;
+        match body {
+            Ok(false) => {
+                // Nothing of this try is kept: dropped, the transaction is aborted.
+                drop(tx);
+                if run_of(app, form, key).await?.is_some_and(|r| r.complete) {
+                    return Ok(false);
+                }
+            }
+            body => {
+                if tx.finish(body).await?.is_some() {
+                    return Ok(true);
+                }
+            }
+        }
+    }
 }

@@ -35,11 +35,13 @@ a{color:var(--accent)}.back{min-height:44px;display:inline-flex;align-items:cent
 
 /// Where the form's script is served.
 pub const SCRIPT_PATH: &str = "/f/-/form.js";
+/// Where the script that sizes embedded forms is served, for the sites that embed them.
+pub const EMBED_PATH: &str = "/f/-/embed.js";
 
-/// The page around `body`: a `main` landmark, the form's styles, and (on a step) the form's
-/// small script, which the form does not need to work.
+/// The page around `body`: a `main` landmark, the form's styles, and the form's small
+/// script, which the form does not need to work (it also sizes an embedded form's frame).
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
-    let script = if body.contains("data-form=") { format!("<script src=\"{SCRIPT_PATH}\" defer></script>") } else { String::new() };
+    let script = format!("<script src=\"{SCRIPT_PATH}\" defer></script>");
     format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style>{script}</head><body><main>{body}</main></body></html>",

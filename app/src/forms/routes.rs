@@ -39,6 +39,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/f/{slug}", axum::routing::get(show).post(post))
         .route("/f/{slug}/submit", axum::routing::post(submit_json))
         .route(render::SCRIPT_PATH, axum::routing::get(script))
+        .route(render::EMBED_PATH, axum::routing::get(embed_script))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .route("/api/forms/{workspace}/{form}/submissions.csv", axum::routing::get(super::export::export))
 }
@@ -54,6 +55,23 @@ async fn script() -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
         SCRIPT,
+    )
+        .into_response()
+}
+
+/// The script a site embedding forms loads (see `embed.js`).
+pub const EMBED_SCRIPT: &str = include_str!("embed.js");
+
+async fn embed_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            // Loaded by other sites' pages.
+            (header::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin")),
+        ],
+        EMBED_SCRIPT,
     )
         .into_response()
 }
@@ -269,6 +287,10 @@ pub async fn post(
             let view = StepView { step, answers: &merged, errors: &[], key: &key, start: &start, notice: Some(t.public_too_fast), resume_url: Some(&resume) };
             crate::i18n::sync_scope(lang, || html(StatusCode::UNPROCESSABLE_ENTITY, lang, render::step(lang, &form, &view)))
         }
+        Outcome::Full { step } => {
+            let view = StepView { step, answers: &merged, errors: &[], key: &key, start: &start, notice: Some(t.public_full), resume_url: Some(&resume) };
+            crate::i18n::sync_scope(lang, || html(StatusCode::FORBIDDEN, lang, render::step(lang, &form, &view)))
+        }
     }
 }
 
@@ -368,6 +390,7 @@ pub async fn submit_json(
         }
         Ok((Outcome::TooFast { .. }, _)) => json(StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({ "status": "too_fast", "message": t.public_too_fast })),
         Ok((Outcome::Next { step }, _)) => json(StatusCode::OK, serde_json::json!({ "status": "next", "step": step })),
+        Ok((Outcome::Full { .. }, _)) => json(StatusCode::FORBIDDEN, serde_json::json!({ "status": "full", "message": t.public_full })),
         Err(e) => {
             tracing::warn!(error = %e, "form submission could not be stored");
             err(StatusCode::SERVICE_UNAVAILABLE, t.public_unavailable)

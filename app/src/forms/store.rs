@@ -3,7 +3,7 @@
 use mongodb::bson::{doc, DateTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Answers, FormDef, SubmissionStatus};
+use super::{Answers, DeliveryState, FormDef, FormSettings, SubmissionStatus};
 use crate::platform::db::IndexSpec;
 
 /// The forms.
@@ -11,7 +11,12 @@ pub const FORMS: &str = "forms";
 /// The submissions, one document per visitor's run through a form.
 pub const SUBMISSIONS: &str = "form_submissions";
 
-pub const SCOPED_COLLECTIONS: &[&str] = &[FORMS, SUBMISSIONS];
+/// Webhook deliveries, with their tries.
+pub const DELIVERIES: &str = "form_deliveries";
+/// Completed submissions per workspace and calendar month (`_id`: "{workspace}:{YYYY-MM}").
+pub const MONTHS: &str = "form_months";
+
+pub const SCOPED_COLLECTIONS: &[&str] = &[FORMS, SUBMISSIONS, DELIVERIES, MONTHS];
 
 pub fn indexes() -> Vec<IndexSpec> {
     vec![
@@ -23,6 +28,9 @@ pub fn indexes() -> Vec<IndexSpec> {
         IndexSpec::unique(SUBMISSIONS, "form_key_unique", doc! { "form_id": 1, "key": 1 }),
         IndexSpec::new(SUBMISSIONS, "workspace_form_created", doc! { "workspace_id": 1, "form_id": 1, "created_at": -1 }),
         IndexSpec::new(SUBMISSIONS, "workspace_form_status", doc! { "workspace_id": 1, "form_id": 1, "status": 1, "created_at": -1 }),
+        // What the CRM (M08) takes in: submissions by the e-mail address they gave.
+        IndexSpec::new(SUBMISSIONS, "workspace_contact", doc! { "workspace_id": 1, "contact_email": 1 }),
+        IndexSpec::new(DELIVERIES, "workspace_form_created", doc! { "workspace_id": 1, "form_id": 1, "created_at": -1 }),
     ]
 }
 
@@ -41,6 +49,8 @@ pub struct FormDoc {
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub created_by: String,
+    #[serde(default)]
+    pub settings: FormSettings,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,6 +74,37 @@ pub struct SubmissionDoc {
     pub updated_at: DateTime,
     #[serde(default)]
     pub completed_at: Option<DateTime>,
+    /// The first e-mail address answered, lowercased: how the CRM (M08) will make or find
+    /// the contact. Set when the submission completes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AttemptDoc {
+    pub at: DateTime,
+    pub status: Option<i32>,
+    pub ms: i64,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeliveryDoc {
+    /// "{submission id}-{webhook id}" for the first delivery, so that it is made once.
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub workspace_id: String,
+    pub form_id: String,
+    pub hook_id: String,
+    pub url: String,
+    pub submission_id: String,
+    /// The JSON posted, the same on every try.
+    pub body: String,
+    pub state: DeliveryState,
+    pub attempts: Vec<AttemptDoc>,
+    pub created_at: DateTime,
+    #[serde(default)]
+    pub resent_from: Option<String>,
 }
 
 /// The text the owner's search looks in: every answer, lowercased.

@@ -75,8 +75,21 @@ async fn push_enabled(state: &AppState, user_id: &str, kind: &str) -> bool {
 /// notification has happened and is not undone.
 pub async fn notify(state: &AppState, user_id: &str, kind: &str, title: &str, body: &str, url: &str) {
     let now = DateTime::now();
+    let id = format!("{:013x}{}", now.timestamp_millis(), &crypto::new_id()[..12]);
+    store_and_push(state, id, now, user_id, kind, title, body, url).await
+}
+
+/// [`notify`] once per `key`, for an event of time `at`: a job that runs again (after a
+/// crash) tells nobody twice.
+pub async fn notify_once(state: &AppState, key: &str, at: DateTime, user_id: &str, kind: &str, title: &str, body: &str, url: &str) {
+    let id = format!("{:013x}{}", at.timestamp_millis(), &crypto::sha256_hex(&format!("{key}:{user_id}"))[..12]);
+    store_and_push(state, id, at, user_id, kind, title, body, url).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_and_push(state: &AppState, id: String, now: DateTime, user_id: &str, kind: &str, title: &str, body: &str, url: &str) {
     let n = NotificationDoc {
-        id: format!("{:013x}{}", now.timestamp_millis(), &crypto::new_id()[..12]),
+        id,
         user_id: user_id.to_string(),
         kind: kind.to_string(),
         title: title.to_string(),
@@ -85,9 +98,15 @@ pub async fn notify(state: &AppState, user_id: &str, kind: &str, title: &str, bo
         at: now,
         read_at: None,
     };
-    if let Err(e) = state.global::<NotificationDoc>(NOTIFICATIONS).insert_one(&n).await {
-        tracing::warn!(error = %e, kind, "could not store a notification");
-        return;
+    match state.global::<NotificationDoc>(NOTIFICATIONS).insert_one(&n).await {
+        Ok(_) => {}
+        // Stored by an earlier run of the same job: its pushes are queued again below,
+        // under the same keys, so none is sent twice or skipped.
+        Err(e) if crate::platform::db::is_duplicate_key(&e) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, kind, "could not store a notification");
+            return;
+        }
     }
     if !push_enabled(state, user_id, kind).await {
         return;

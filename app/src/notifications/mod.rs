@@ -16,8 +16,12 @@ pub mod routes;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of notification, with how the settings name them.
-pub const KINDS: &[(&str, &str)] =
-    &[("new_sign_in", "Sign-in from a new device"), ("invitation", "Invitations to a workspace"), ("billing", "Billing and payments")];
+pub const KINDS: &[(&str, &str)] = &[
+    ("new_sign_in", "Sign-in from a new device"),
+    ("invitation", "Invitations to a workspace"),
+    ("billing", "Billing and payments"),
+    ("form_submission", "New form submissions"),
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {

@@ -38,6 +38,7 @@ crate::texts! {
         kind_new_sign_in: "Sign-in from a new device" | "Connexion depuis un nouvel appareil",
         kind_invitation: "Invitations to a workspace" | "Invitations à un espace de travail",
         kind_billing: "Billing and payments" | "Facturation et paiements",
+        kind_form_submission: "New form submissions" | "Nouvelles réponses aux formulaires",
 
         // ---- messages made on the server ----
         err_kind: "Choose one of the listed kinds of notification." | "Choisissez l’un des types de notification proposés.",
@@ -57,6 +58,7 @@ impl NotificationsTexts {
             "new_sign_in" => Some(self.kind_new_sign_in),
             "invitation" => Some(self.kind_invitation),
             "billing" => Some(self.kind_billing),
+            "form_submission" => Some(self.kind_form_submission),
             _ => None,
         }
     }

@@ -82,6 +82,11 @@ pub struct Config {
     /// The shortest time a visitor may take between opening a public form and submitting
     /// it; quicker submissions are taken for a robot's and asked again.
     pub forms_min_fill: Duration,
+    /// Whether webhooks may be sent to private, loopback and link-local addresses
+    /// (`WEBHOOKS_ALLOW_PRIVATE=1`; for tests and self-hosted setups). Off: a webhook URL
+    /// that names or resolves to one is refused, so workspaces cannot reach the server's
+    /// own network through it.
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Clone)]
@@ -238,6 +243,7 @@ impl Config {
 
         Ok(Config {
             forms_min_fill: Duration::from_millis(forms_min_fill_ms),
+            webhooks_allow_private: val("WEBHOOKS_ALLOW_PRIVATE").is_some_and(|v| v.trim() == "1"),
             metrics_token,
             stripe,
             billing_grace_days,

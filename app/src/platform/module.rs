@@ -43,6 +43,9 @@ pub enum LimitKind {
     Megabytes,
     /// The most one item may be (the largest upload): nothing to count.
     PerItem,
+    /// Records made in the current calendar month (UTC), counted by the module's `count`;
+    /// the room comes back on the first of the month.
+    PerMonth,
 }
 
 /// One plan limit, owned by the module that enforces it. `config/plans.json` is checked

@@ -263,6 +263,18 @@ impl<T: Send + Sync + Serialize + DeserializeOwned> Scoped<T> {
         Ok(())
     }
 
+    /// [`Scoped::insert_one`] inside the transaction `tx`. A duplicate is still a typed
+    /// [`StoreError::Duplicate`]; the transaction is then spoilt and must be dropped.
+    pub async fn insert_one_in(&self, tx: &mut Tx, value: &T) -> Result<(), StoreError> {
+        let mut d = mongodb::bson::to_document(value)?;
+        d.insert("workspace_id", self.workspace_id.clone());
+        match self.raw.insert_one(d).session(tx.session()).await {
+            Ok(_) => Ok(()),
+            Err(e) if super::db::is_duplicate_key(&e) => Err(StoreError::from(e)),
+            Err(e) => Err(StoreError::Failed(tx.check::<()>(Err(e)).err().unwrap_or_else(|| super::db::internal("scoped insert", &"no error")))),
+        }
+    }
+
     /// Updates one document and returns it as it is after the update.
     pub async fn find_one_and_update(&self, filter: Document, update: Document) -> Result<Option<T>, StoreError> {
         guard_update(&update)?;

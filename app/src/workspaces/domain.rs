@@ -599,6 +599,12 @@ pub async fn audit_log(ctx: &Ctx) -> Result<Vec<AuditEntry>, AppError> {
 
 // ---------------------------------------------------------------- members
 
+/// Whether `user_id` is a member of workspace `workspace_id` now (for work done later on
+/// a member's behalf, such as telling them of something).
+pub async fn is_member(state: &AppState, workspace_id: &str, user_id: &str) -> Result<bool, AppError> {
+    Ok(store::member_role(&state.db, workspace_id, user_id).await?.is_some())
+}
+
 pub async fn list_members(ctx: &Ctx) -> Result<Vec<MemberInfo>, AppError> {
     ctx.require(crate::workspaces::AREA_TEAM, Action::View)?;
     let members = ctx.scoped::<MemberDoc>(MEMBERS)?.find(doc! {}, doc! { "joined_at": 1 }, 1000).await?;

@@ -377,6 +377,15 @@ pub async fn reserve(ctx: &Ctx, limit: &'static Limit, n: i64) -> Result<Reserva
     }
 }
 
+/// The effective limit of `key` for workspace `workspace_id`, outside a signed-in call (a
+/// visitor's submission): `None` for no limit. An unknown workspace has none left.
+pub async fn limit_of(state: &AppState, workspace_id: &str, key: &str) -> Result<Option<i64>, AppError> {
+    match super::resolve::load(state, workspace_id).await? {
+        Some(l) => Ok(l.limit(key)),
+        None => Ok(Some(0)),
+    }
+}
+
 /// Gives back the room of `n` records of `limit` that a delete removed.
 pub async fn release(ctx: &Ctx, limit: &'static Limit, n: u64) -> Result<(), AppError> {
     usage::release(ctx, limit, n as i64).await
