@@ -170,3 +170,89 @@ test('with script on, answers survive a reload and a failing server, and arrive 
   await page.getByText('Submissions: 1 · in progress: 0').waitFor();
   assert.deepEqual(problems, []);
 });
+
+test('share and connect: the embed grows to fit on another site, a webhook and a notification follow each submission', async () => {
+  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
+  await page.goto(`${BASE_URL}/forms`);
+  await page.getByLabel('Form title').fill('Embedded enquiry');
+  await page.getByRole('button', { name: 'Create form' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Embedded enquiry' }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published: the form').waitFor();
+
+  // A local receiver stands for the owner's webhook endpoint.
+  const http = await import('node:http');
+  const received = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+
+  // The tab, by keyboard from Build: link, embed code, notifications, webhooks.
+  await page.getByRole('tab', { name: 'Build' }).focus();
+  await page.keyboard.press('ArrowLeft');
+  assert.ok(await page.getByRole('tab', { name: 'Share and connect', selected: true }).isVisible());
+  const linkField = page.getByLabel('Link to the form');
+  await linkField.waitFor();
+  const link = await linkField.inputValue();
+  assert.match(link, /\/f\/[a-z0-9]{8}$/);
+  const code = await page.getByLabel('Embed code').inputValue();
+  assert.ok(code.includes(`src="${link}?embed=1"`) && code.includes('/f/-/embed.js'), code);
+  await page.getByRole('checkbox', { name: /Pat Owner/ }).check();
+  await page.getByRole('button', { name: 'Save notifications' }).click();
+  await page.getByText('Saved.').waitFor();
+  await page.getByLabel('Address').fill('ftp://example.com');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await page.getByText('Enter a full web address').waitFor();
+  assert.equal(await page.getByLabel('Address').inputValue(), 'ftp://example.com', 'what was typed stays');
+  await page.getByLabel('Address').fill(hookUrl);
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await page.getByRole('button', { name: `Remove the webhook ${hookUrl}` }).waitFor();
+  await page.getByText('No deliveries yet.').waitFor();
+  await screenshot(page, 'forms-connect-desktop');
+
+  // Another site embeds the form: the frame grows to the form's height.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
+  const site = await ctx.newPage();
+  await site.route('http://embedding-site.test/', (route) =>
+    route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><title>A site</title></head><body><main><h1>Our site</h1>${code}</main></body></html>` }),
+  );
+  await site.goto('http://embedding-site.test/');
+  const frame = site.frameLocator('iframe[data-mewayz-form]');
+  await frame.getByLabel(/Your name/).waitFor();
+  const grown = await site.waitForFunction(() => {
+    const f = document.querySelector('iframe[data-mewayz-form]');
+    return f.style.height && f.style.height !== '640px' ? f.style.height : null;
+  });
+  const height = parseInt(await grown.jsonValue(), 10);
+  assert.ok(height > 200 && height < 2000, `the frame is as tall as the form: ${height}`);
+  await frame.getByLabel(/Your name/).fill('Rosalind Franklin');
+  await frame.getByLabel(/Your e-mail address/).fill('rosalind@example.com');
+  await site.waitForTimeout(1100);
+  await frame.getByRole('button', { name: 'Submit' }).click();
+  await frame.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  await screenshot(site, 'forms-embedded-360');
+  await ctx.close();
+
+  // The webhook got it, signed; the log says delivered; the owner is told.
+  for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(received.length, 1);
+  assert.match(received[0].headers['mewayz-signature'], /^t=\d+,v1=[0-9a-f]{64}$/);
+  assert.equal(JSON.parse(received[0].body).submission.answers.name, 'Rosalind Franklin');
+  receiver.close();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('cell', { name: 'Delivered' }).waitFor();
+  await page.getByRole('button', { name: 'Send again' }).waitFor();
+  await page.setViewportSize({ width: 360, height: 780 });
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the tab fits a phone');
+  await screenshot(page, 'forms-connect-360');
+  await page.goto(`${BASE_URL}/notifications`);
+  await page.getByText('New answer to Embedded enquiry').waitFor();
+  assert.deepEqual(problems, []);
+});

@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{create_form, delete_form, delete_form_submission, get_form, list_form_submissions, list_forms, publish_form, save_form, unpublish_form};
 use super::texts::FormsTexts;
+use super::ui_connect::Connect;
 use super::{Condition, Ending, Field, FieldKind, FormDef, FormFull, FormSummary, Jump, Op, Step, Submission, SubmissionPage, SubmissionStatus, AREA, END};
 use crate::error::AppError;
 use crate::i18n::fill;
@@ -177,6 +178,19 @@ fn NewForm(workspace: String) -> impl IntoView {
 enum Tab {
     Build,
     Submissions,
+    Connect,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Build, Tab::Submissions, Tab::Connect];
+
+    fn button_id(self) -> &'static str {
+        match self {
+            Tab::Build => "form-tab-build",
+            Tab::Submissions => "form-tab-subs",
+            Tab::Connect => "form-tab-connect",
+        }
+    }
 }
 
 #[component]
@@ -218,11 +232,17 @@ fn FormScreen(workspace: String, form: FormFull) -> impl IntoView {
     let full = RwSignal::new(form.clone());
     let public_url = format!("{}/f/{}", origin(), form.slug);
     let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
-        if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
+        let step = match ev.key().as_str() {
+            "ArrowRight" => 1,
+            "ArrowLeft" => Tab::ALL.len() - 1,
+            _ => 0,
+        };
+        if step > 0 {
             ev.prevent_default();
-            let next = if tab.get_untracked() == Tab::Build { Tab::Submissions } else { Tab::Build };
+            let at = Tab::ALL.iter().position(|x| *x == tab.get_untracked()).unwrap_or(0);
+            let next = Tab::ALL[(at + step) % Tab::ALL.len()];
             tab.set(next);
-            let id = if next == Tab::Build { "form-tab-build" } else { "form-tab-subs" };
+            let id = next.button_id();
             if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
             }
@@ -237,7 +257,10 @@ fn FormScreen(workspace: String, form: FormFull) -> impl IntoView {
         }
     };
     let w2 = workspace.clone();
+    let w3 = workspace.clone();
     let form_id = form.id.clone();
+    let form_id2 = form.id.clone();
+    let title = Signal::derive(move || full.with(|f| f.published.as_ref().unwrap_or(&f.draft).title.clone()));
     view! {
         <p><a href="/forms">{t.back_to_list}</a></p>
         <h1 id="form-title">{move || full.with(|f| f.draft.title.clone())}</h1>
@@ -251,12 +274,16 @@ fn FormScreen(workspace: String, form: FormFull) -> impl IntoView {
         <div class="bio-tabs" role="tablist" aria-label=t.tabs_label on:keydown=on_tab_key>
             {tab_button(Tab::Build, "form-tab-build", "form-panel-build", t.tab_build)}
             {tab_button(Tab::Submissions, "form-tab-subs", "form-panel-subs", t.tab_submissions)}
+            {tab_button(Tab::Connect, "form-tab-connect", "form-panel-connect", t.tab_connect)}
         </div>
         <div id="form-panel-build" role="tabpanel" aria-labelledby="form-tab-build" hidden=move || tab.get() != Tab::Build>
             <Editor workspace=workspace.clone() full=full editable=editable can_delete=can_delete/>
         </div>
         <div id="form-panel-subs" role="tabpanel" aria-labelledby="form-tab-subs" hidden=move || tab.get() != Tab::Submissions>
             {move || (tab.get() == Tab::Submissions).then(|| submissions_tab(w2.clone(), form_id.clone(), full, editable))}
+        </div>
+        <div id="form-panel-connect" role="tabpanel" aria-labelledby="form-tab-connect" hidden=move || tab.get() != Tab::Connect>
+            {move || (tab.get() == Tab::Connect).then(|| connect_tab(w3.clone(), form_id2.clone(), title, editable))}
         </div>
     }
 }
@@ -940,6 +967,11 @@ fn Submissions(workspace: String, form: String, full: RwSignal<FormFull>, editab
 // The submissions tab is fetched the first time it opens.
 crate::lazy_view!(fn submissions_tab(workspace: String, form: String, full: RwSignal<FormFull>, editable: bool) as form_submissions_part => view! {
     <Submissions workspace=workspace form=form full=full editable=editable/>
+});
+
+// So is the share and connect tab.
+crate::lazy_view!(fn connect_tab(workspace: String, form: String, title: Signal<String>, editable: bool) as form_connect_part => view! {
+    <Connect workspace=workspace form=form title=title editable=editable/>
 });
 
 crate::lazy_page!(FormsRoute, forms_page, FormsPage);

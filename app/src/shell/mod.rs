@@ -19,7 +19,7 @@ pub use file_picker::FilePicker;
 pub use forms::{action_error, format_time, Field, FormError};
 pub use lazy::{lazy_view, Loaded};
 pub use theme::{Theme, ThemeToggle};
-pub use widgets::{keep_tab_inside, ErrorNote, FieldMessage, Loading};
+pub use widgets::{copy_text, keep_tab_inside, ErrorNote, FieldMessage, Loading};
 
 use crate::accounts::api::SignOut;
 use crate::accounts::ui::{provide_auth, use_auth, SignInPage};

@@ -8,7 +8,7 @@ use super::texts::LinksTexts;
 use super::{short_url, ShortLink, ShortLinkStats, AREA};
 use crate::error::AppError;
 use crate::i18n::fill;
-use crate::shell::{format_time, ErrorNote, Field, FormError, Loading};
+use crate::shell::{copy_text, format_time, ErrorNote, Field, FormError, Loading};
 use crate::workspaces::ui::{require_signed_in, use_workspaces, WorkspaceBar};
 use crate::workspaces::Action;
 
@@ -24,22 +24,6 @@ fn confirm(message: &str) -> bool {
 /// The origin short addresses are shown with (this server's).
 fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-}
-
-/// Copies `text` with the asynchronous clipboard API. False when the browser refused.
-async fn copy_text(text: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(window) = web_sys::window() else { return false };
-    let navigator = window.navigator();
-    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return false };
-    if clipboard.is_undefined() || clipboard.is_null() {
-        return false;
-    }
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return false };
-    let Some(write) = write.dyn_ref::<js_sys::Function>() else { return false };
-    let Ok(promise) = write.call1(&clipboard, &text.into()) else { return false };
-    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else { return false };
-    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 #[component]
