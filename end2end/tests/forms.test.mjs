@@ -207,11 +207,11 @@ test('share and connect: the embed grows to fit on another site, a webhook and a
   await page.getByRole('checkbox', { name: /Pat Owner/ }).check();
   await page.getByRole('button', { name: 'Save notifications' }).click();
   await page.getByText('Saved.').waitFor();
-  await page.getByLabel('Address').fill('ftp://example.com');
+  await page.getByLabel('Webhook address').fill('ftp://example.com');
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await page.getByText('Enter a full web address').waitFor();
-  assert.equal(await page.getByLabel('Address').inputValue(), 'ftp://example.com', 'what was typed stays');
-  await page.getByLabel('Address').fill(hookUrl);
+  assert.equal(await page.getByLabel('Webhook address').inputValue(), 'ftp://example.com', 'what was typed stays');
+  await page.getByLabel('Webhook address').fill(hookUrl);
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await page.getByRole('button', { name: `Remove the webhook ${hookUrl}` }).waitFor();
   await page.getByText('No deliveries yet.').waitFor();
@@ -220,10 +220,16 @@ test('share and connect: the embed grows to fit on another site, a webhook and a
   // Another site embeds the form: the frame grows to the form's height.
   const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
   const site = await ctx.newPage();
-  await site.route('http://embedding-site.test/', (route) =>
-    route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><title>A site</title></head><body><main><h1>Our site</h1>${code}</main></body></html>` }),
-  );
-  await site.goto('http://embedding-site.test/');
+  // Another site: its own origin (another port), on this machine like the app (Chromium
+  // refuses a public page framing a loopback one).
+  const siteServer = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>A site</title></head><body><main><h1>Our site</h1>${code}</main></body></html>`);
+  });
+  await new Promise((r) => siteServer.listen(0, '127.0.0.1', r));
+  const siteUrl = `http://127.0.0.1:${siteServer.address().port}/`;
+  assert.notEqual(new URL(siteUrl).origin, new URL(link).origin);
+  await site.goto(siteUrl);
   const frame = site.frameLocator('iframe[data-mewayz-form]');
   await frame.getByLabel(/Your name/).waitFor();
   const grown = await site.waitForFunction(() => {
@@ -239,6 +245,7 @@ test('share and connect: the embed grows to fit on another site, a webhook and a
   await frame.getByRole('heading', { name: 'Thank you!' }).waitFor();
   await screenshot(site, 'forms-embedded-360');
   await ctx.close();
+  siteServer.close();
 
   // The webhook got it, signed; the log says delivered; the owner is told.
   for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 200));

@@ -145,7 +145,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
     }],
     cards: &[],
     #[cfg(feature = "ssr")]
-    texts: texts::AccountsTexts::KEYS,
+    texts: &[texts::AccountsTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,

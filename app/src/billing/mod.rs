@@ -238,7 +238,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 40,
     }],
     #[cfg(feature = "ssr")]
-    texts: texts::BillingTexts::KEYS,
+    texts: &[texts::BillingTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,

@@ -872,7 +872,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 10,
     }],
     #[cfg(feature = "ssr")]
-    texts: BioTexts::KEYS,
+    texts: &[BioTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,

@@ -4,7 +4,7 @@
 use mongodb::bson::{doc, Bson, DateTime};
 
 use super::store::{DeliveryDoc, FormDoc, SubmissionDoc, DELIVERIES, FORMS, MONTHS, SUBMISSIONS};
-use super::texts::FormsTexts;
+use super::texts::FormsServerTexts;
 use super::{check_def, Attempt, Delivery, FormConnect, FormDef, FormFull, FormSettings, FormSummary, MemberChoice, Submission, SubmissionPage, Webhook, AREA};
 use crate::error::AppError;
 use crate::platform::db::internal;
@@ -23,7 +23,7 @@ const SLUG_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 const SLUG_LEN: usize = 8;
 
 fn not_found() -> AppError {
-    AppError::not_found(FormsTexts::now().nf_form)
+    AppError::not_found(FormsServerTexts::now().nf_form)
 }
 
 /// How many forms the workspace has, as the limit counts them.
@@ -163,7 +163,7 @@ async fn conflict(ctx: &Ctx, form: &str) -> AppError {
 /// Saves the draft `content` (the definition as JSON) over version `version`.
 pub async fn save_form(ctx: &Ctx, form: String, content: String, version: i64) -> Result<FormFull, AppError> {
     ctx.require(AREA, Action::Edit)?;
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     if content.len() > MAX_DEF_BYTES {
         return Err(AppError::field("content", t.err_content_large));
     }
@@ -261,7 +261,7 @@ fn day_start(field: &str, day: &str) -> Result<Option<i64>, AppError> {
     }
     match crate::calendar::parse_day(day) {
         Some(days) => Ok(Some(days * 86_400_000)),
-        None => Err(AppError::field(field, FormsTexts::now().ans_date)),
+        None => Err(AppError::field(field, FormsServerTexts::now().ans_date)),
     }
 }
 
@@ -279,7 +279,7 @@ pub async fn list_submissions(
     after: String,
 ) -> Result<SubmissionPage, AppError> {
     ctx.require(AREA, Action::View)?;
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let d = load(ctx, &form).await?;
     let mut filter = doc! { "form_id": &d.id };
     match status.trim() {
@@ -329,14 +329,14 @@ pub async fn list_submissions(
 pub async fn get_submission(ctx: &Ctx, id: String) -> Result<Submission, AppError> {
     ctx.require(AREA, Action::View)?;
     let d = ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?.find_one(doc! { "_id": id.trim() }).await?;
-    d.map(to_submission).ok_or_else(|| AppError::not_found(FormsTexts::now().nf_submission))
+    d.map(to_submission).ok_or_else(|| AppError::not_found(FormsServerTexts::now().nf_submission))
 }
 
 /// Deletes one submission.
 pub async fn delete_submission(ctx: &Ctx, id: String) -> Result<(), AppError> {
     ctx.require(AREA, Action::Edit)?;
     if ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?.delete_one(doc! { "_id": id.trim() }).await? == 0 {
-        return Err(AppError::not_found(FormsTexts::now().nf_submission));
+        return Err(AppError::not_found(FormsServerTexts::now().nf_submission));
     }
     Ok(())
 }
@@ -434,7 +434,7 @@ async fn connect_of(ctx: &Ctx, d: FormDoc) -> Result<FormConnect, AppError> {
 /// e-mail too.
 pub async fn save_notify(ctx: &Ctx, form: String, notify: Vec<String>, email: bool) -> Result<FormConnect, AppError> {
     ctx.require(AREA, Action::Edit)?;
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let d = load(ctx, &form).await?;
     let mut chosen: Vec<String> = vec![];
     for id in notify.iter().map(|s| s.trim()) {
@@ -459,7 +459,7 @@ pub async fn save_notify(ctx: &Ctx, form: String, notify: Vec<String>, email: bo
 /// Adds a webhook posting every completed submission to `url`, with a new secret.
 pub async fn add_webhook(ctx: &Ctx, form: String, url: String) -> Result<FormConnect, AppError> {
     ctx.require(AREA, Action::Manage)?;
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let d = load(ctx, &form).await?;
     let url = super::effects::check_url(&url, ctx.state.config.webhooks_allow_private).map_err(|m| AppError::field("url", m))?;
     if d.settings.webhooks.len() >= MAX_WEBHOOKS {
@@ -497,7 +497,7 @@ pub async fn delete_webhook(ctx: &Ctx, form: String, hook: String) -> Result<For
         .update_one(doc! { "_id": &d.id, "settings.webhooks.id": hook.trim() }, doc! { "$pull": { "settings.webhooks": { "id": hook.trim() } } })
         .await?;
     if n == 0 {
-        return Err(AppError::not_found(FormsTexts::now().nf_webhook));
+        return Err(AppError::not_found(FormsServerTexts::now().nf_webhook));
     }
     crate::workspaces::domain::audit(ctx, "form_webhook_removed", format!("Removed a webhook of the form {}", d.draft.title)).await;
     get_connect(ctx, d.id).await
@@ -506,7 +506,7 @@ pub async fn delete_webhook(ctx: &Ctx, form: String, hook: String) -> Result<For
 /// Sends delivery `delivery` again, as a new delivery of the same body to the same webhook.
 pub async fn resend_delivery(ctx: &Ctx, form: String, delivery: String) -> Result<FormConnect, AppError> {
     ctx.require(AREA, Action::Manage)?;
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let d = load(ctx, &form).await?;
     let deliveries = ctx.scoped::<DeliveryDoc>(DELIVERIES)?;
     let Some(old) = deliveries.find_one(doc! { "_id": delivery.trim(), "form_id": &d.id }).await? else {

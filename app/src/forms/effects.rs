@@ -28,7 +28,7 @@ use mongodb::bson::{doc, DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::store::{AttemptDoc, DeliveryDoc, FormDoc, SubmissionDoc, DELIVERIES, FORMS, SUBMISSIONS};
-use super::texts::FormsTexts;
+use super::texts::FormsServerTexts;
 use super::{DeliveryState, Webhook};
 use crate::error::AppError;
 use crate::i18n::fill;
@@ -124,7 +124,7 @@ pub fn is_public(ip: IpAddr) -> bool {
 /// addresses are allowed), without credentials, whose host is not a private address.
 /// Answers the message to show next to the field.
 pub fn check_url(url: &str, allow_private: bool) -> Result<String, &'static str> {
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let url = url.trim();
     if url.len() > 2000 {
         return Err(t.err_webhook_url);
@@ -268,7 +268,7 @@ async fn tell(state: &AppState, form: &FormDoc, sub: &SubmissionDoc, user_id: &s
     }
     let Some(person) = crate::accounts::people::by_id(state, user_id).await? else { return Ok(()) };
     let lang = crate::i18n::Lang::from_code(&person.locale).unwrap_or_default();
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let def = form.published.as_ref().unwrap_or(&form.draft);
     let title = fill(t.notify_title, &[("form", &def.title)]);
     let summary = summary(form, sub);
@@ -340,7 +340,7 @@ async fn deliver(state: &AppState, job: &WebhookJob) -> Result<Tried, AppError> 
     let forms: Scoped<FormDoc> = Scoped::of_workspace(&state.db, FORMS, &job.workspace_id);
     let hook = forms.find_one(doc! { "_id": &d.form_id }).await?.and_then(|f| f.settings.webhooks.into_iter().find(|h| h.id == d.hook_id));
     let Some(hook) = hook else {
-        let attempt = AttemptDoc { at: DateTime::now(), status: None, ms: 0, error: FormsTexts::now().delivery_hook_removed.to_string() };
+        let attempt = AttemptDoc { at: DateTime::now(), status: None, ms: 0, error: FormsServerTexts::now().delivery_hook_removed.to_string() };
         record(&deliveries, &d.id, attempt, DeliveryState::Failed).await?;
         return Ok(Tried::Done);
     };

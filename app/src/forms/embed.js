@@ -10,6 +10,19 @@
   } catch (e) {
     return;
   }
+  // Ask each frame for its height: it may have said so before this script ran.
+  function ask(frame) {
+    try {
+      frame.contentWindow.postMessage({ type: 'mewayz-form:ask' }, origin);
+    } catch (e) {
+      /* not loaded yet: its load event asks again */
+    }
+  }
+  var all = document.querySelectorAll('iframe[data-mewayz-form]');
+  for (var j = 0; j < all.length; j++) {
+    all[j].addEventListener('load', ask.bind(null, all[j]));
+    ask(all[j]);
+  }
   window.addEventListener('message', function (ev) {
     if (ev.origin !== origin) return;
     var d = ev.data;

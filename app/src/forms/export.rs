@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use mongodb::bson::doc;
 
 use super::store::{FormDoc, SubmissionDoc, FORMS, SUBMISSIONS};
-use super::texts::FormsTexts;
+use super::texts::FormsServerTexts;
 use super::{SubmissionStatus, AREA};
 use crate::error::AppError;
 use crate::platform::http::error_response;
@@ -46,7 +46,7 @@ fn rfc3339(t: mongodb::bson::DateTime) -> String {
 
 /// One submission as a CSV record.
 pub fn record(d: &SubmissionDoc, cols: &[(String, String)]) -> Vec<String> {
-    let t = FormsTexts::now();
+    let t = FormsServerTexts::now();
     let mut row = vec![
         d.id.clone(),
         if d.status == SubmissionStatus::Complete { t.status_complete.to_string() } else { t.status_partial.to_string() },
@@ -71,7 +71,7 @@ fn write_rows(rows: &[Vec<String>]) -> Vec<u8> {
 
 async fn open(ctx: &Ctx, form: &str) -> Result<FormDoc, AppError> {
     ctx.require(AREA, Action::View)?;
-    ctx.scoped::<FormDoc>(FORMS)?.find_one(doc! { "_id": form.trim() }).await?.ok_or_else(|| AppError::not_found(FormsTexts::now().nf_form))
+    ctx.scoped::<FormDoc>(FORMS)?.find_one(doc! { "_id": form.trim() }).await?.ok_or_else(|| AppError::not_found(FormsServerTexts::now().nf_form))
 }
 
 pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path<(String, String)>, Query(q): Query<ExportQuery>, req: Request) -> Response {
@@ -88,7 +88,7 @@ pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path
             s @ ("partial" | "complete") => {
                 filter.insert("status", s);
             }
-            _ => return Err(AppError::field("status", FormsTexts::now().err_status)),
+            _ => return Err(AppError::field("status", FormsServerTexts::now().err_status)),
         }
         let cursor = ctx.scoped::<SubmissionDoc>(SUBMISSIONS)?.stream(filter, doc! { "_id": -1 }).await?;
         Ok::<_, AppError>((f, cursor))
@@ -99,7 +99,7 @@ pub async fn export(State(state): State<AppState>, Path((workspace, form)): Path
         Err(e) => return error_response(e),
     };
     let cols = super::columns(f.published.as_ref(), &f.draft);
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let mut header_row = vec![t.csv_id.to_string(), t.csv_status.to_string(), t.csv_created.to_string(), t.csv_completed.to_string()];
     header_row.extend(cols.iter().map(|(_, label)| safe_cell(label).into_owned()));
     let head = write_rows(&[header_row]);

@@ -14,6 +14,10 @@
     window.addEventListener('load', tell);
     window.addEventListener('resize', tell);
     if (window.ResizeObserver) new ResizeObserver(tell).observe(document.body || document.documentElement);
+    // The embedding page's script may load after the first message: it asks, and is told.
+    window.addEventListener('message', function (ev) {
+      if (ev.source === window.parent && ev.data && ev.data.type === 'mewayz-form:ask') tell();
+    });
     tell();
   }
   var form = document.querySelector('form[data-form]');

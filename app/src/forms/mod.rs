@@ -761,7 +761,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 15,
     }],
     #[cfg(feature = "ssr")]
-    texts: FormsTexts::KEYS,
+    texts: &[FormsTexts::KEYS, texts::FormsSubmissionsTexts::KEYS, texts::FormsConnectTexts::KEYS, texts::FormsServerTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,

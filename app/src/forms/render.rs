@@ -4,7 +4,7 @@
 
 use super::logic::{path, values, visible};
 use super::public::Published;
-use super::texts::FormsTexts;
+use super::texts::FormsServerTexts;
 use super::{Answers, Field, FieldKind, CHECKED};
 use crate::bio::markdown::escape;
 use crate::error::FieldError;
@@ -57,7 +57,7 @@ pub fn message(lang: Lang, title: &str, heading: &str, text: &str) -> String {
 
 /// The thank-you screen of `form`.
 pub fn thanks(lang: Lang, form: &Published) -> String {
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let (heading, text) = match &form.def.ending {
         super::Ending::ThankYou { heading, message } => (
             if heading.trim().is_empty() { t.public_thanks_heading } else { heading.as_str() },
@@ -83,7 +83,7 @@ pub struct StepView<'a> {
 
 /// Step `v.step` of `form`, filled with `v.answers`, with `v.errors` next to their fields.
 pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let def = &form.def;
     let Some(step) = def.steps.get(v.step) else { return message(lang, &def.title, t.public_not_found_title, t.public_not_found_body) };
     let route = path(def, v.answers);
@@ -170,7 +170,7 @@ pub fn step(lang: Lang, form: &Published, v: &StepView) -> String {
 
 /// One field: its label, help, input and error.
 fn field(h: &mut String, lang: Lang, f: &Field, vals: &[String], error: Option<&str>, conditional: bool) {
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     // The script applies a condition on this step's own fields as they are answered.
     let cond = match (&f.show_if, conditional) {
         (Some(c), true) => format!(" data-show-if=\"{}\"", escape(&serde_json::to_string(c).unwrap_or_default())),

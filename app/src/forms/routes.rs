@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::public::{self, Lookup, Outcome, Published};
 use super::render::{self, StepView};
-use super::texts::FormsTexts;
+use super::texts::FormsServerTexts;
 use super::Answers;
 use crate::i18n::Lang;
 use crate::platform::rate_limit::{self, Limit};
@@ -103,7 +103,7 @@ fn plain(status: StatusCode, lang: Lang, title: &str, text: &str) -> Response {
 
 fn unavailable(lang: Lang, e: &crate::AppError) -> Response {
     tracing::warn!(error = %e, "public form could not be served");
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     plain(StatusCode::SERVICE_UNAVAILABLE, lang, t.public_unavailable_title, t.public_unavailable)
 }
 
@@ -116,7 +116,7 @@ fn see_other(location: &str) -> Response {
 
 /// The form, or the page saying why not.
 async fn open(app: &AppState, slug: &str, lang: Lang) -> Result<std::sync::Arc<Published>, Response> {
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     match public::find(app, slug).await {
         Ok(Lookup::Open(p)) => Ok(p),
         Ok(Lookup::Closed) => Err(plain(StatusCode::GONE, lang, t.public_closed_title, t.public_closed_body)),
@@ -229,7 +229,7 @@ pub async fn post(
     body: Bytes,
 ) -> Response {
     let lang = crate::i18n::from_accept_language(&headers);
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let form = match open(&app, &slug, lang).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -329,7 +329,7 @@ pub async fn submit_json(
     body: Bytes,
 ) -> Response {
     let lang = crate::i18n::from_accept_language(&headers);
-    let t = FormsTexts::of(lang);
+    let t = FormsServerTexts::of(lang);
     let err = |status: StatusCode, message: &str| json(status, serde_json::json!({ "status": "error", "message": message }));
     let form = match public::find(&app, &slug).await {
         Ok(Lookup::Open(p)) => p,

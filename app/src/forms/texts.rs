@@ -5,22 +5,8 @@ crate::texts! {
         module_name: "Forms" | "Formulaires",
         limit_forms: "Forms" | "Formulaires",
         limit_forms_phrase: "forms" | "formulaires",
-        nf_form: "That form" | "Ce formulaire",
-        nf_submission: "That submission" | "Cette réponse",
-        nf_webhook: "That webhook" | "Ce webhook",
-        nf_delivery: "That delivery" | "Cet envoi",
         limit_month: "Form submissions this month" | "Réponses aux formulaires ce mois-ci",
         limit_month_phrase: "form submissions a month" | "réponses aux formulaires par mois",
-        err_notify_member: "Choose members of this workspace (at most 50)." | "Choisissez des membres de cet espace de travail (50 au plus).",
-        err_webhook_url: "Enter a full web address, such as https://example.com/hooks/forms." | "Saisissez une adresse web complète, comme https://example.com/hooks/forms.",
-        err_webhook_https: "Webhooks are sent over https only: the address must start with https://." | "Les webhooks ne sont envoyés qu’en https : l’adresse doit commencer par https://.",
-        err_webhook_private: "This address is on a private network, which webhooks cannot reach. Use a public address." | "Cette adresse est sur un réseau privé, que les webhooks ne peuvent pas atteindre. Utilisez une adresse publique.",
-        err_webhooks_max: "A form has at most 5 webhooks. Remove one first." | "Un formulaire a au plus 5 webhooks. Retirez-en un d’abord.",
-        err_webhook_twice: "This form already sends to this address." | "Ce formulaire envoie déjà à cette adresse.",
-        delivery_hook_removed: "The webhook was removed before this delivery." | "Le webhook a été retiré avant cet envoi.",
-        notify_title: "New answer to {form}" | "Nouvelle réponse à {form}",
-        notify_action: "See the submission" | "Voir la réponse",
-        notify_outro: "You get this because you chose to hear of this form's submissions. Change it on the form's Share and connect tab." | "Vous recevez ceci car vous avez choisi d’être averti des réponses à ce formulaire. Modifiez-le dans l’onglet Partager et connecter du formulaire.",
         starter_name: "Your name" | "Votre nom",
         starter_email: "Your e-mail address" | "Votre adresse e-mail",
 
@@ -68,11 +54,6 @@ crate::texts! {
         err_jump_target: "A jump goes to a later step, or to the end." | "Un saut mène à une étape suivante, ou à la fin.",
         err_jumps_count: "A step has at most 20 jumps." | "Une étape compte au plus 20 sauts.",
         err_redirect_url: "The redirect must be a full web address starting with https:// or http://." | "La redirection doit être une adresse web complète commençant par https:// ou http://.",
-        err_content_large: "This form is too large to save." | "Ce formulaire est trop grand pour être enregistré.",
-        err_content_unreadable: "This form could not be read. Reload the page and try again." | "Ce formulaire n’a pas pu être lu. Rechargez la page et réessayez.",
-        err_status: "Choose all, partial or complete." | "Choisissez tout, partielles ou complètes.",
-        err_range: "The end date comes before the start date." | "La date de fin précède la date de début.",
-        err_query_long: "Search for at most 200 characters." | "Recherchez au plus 200 caractères.",
 
         // ---- checking an answer
         ans_required: "This question needs an answer." | "Cette question demande une réponse.",
@@ -116,46 +97,7 @@ crate::texts! {
         tab_build: "Build" | "Construire",
         tab_submissions: "Submissions" | "Réponses",
         tab_connect: "Share and connect" | "Partager et connecter",
-        connect_share: "Share" | "Partager",
-        connect_not_published: "This form is not published yet: publish it on the Build tab to take answers at this address." | "Ce formulaire n’est pas encore publié : publiez-le dans l’onglet Construire pour recevoir des réponses à cette adresse.",
-        connect_link: "Link to the form" | "Lien vers le formulaire",
-        connect_copy_link: "Copy link" | "Copier le lien",
-        connect_copied: "Copied" | "Copié",
-        connect_embed: "Embed code" | "Code d’intégration",
-        connect_embed_hint: "Paste this into your site's HTML where the form should appear. It grows to fit the form." | "Collez ceci dans le HTML de votre site, là où le formulaire doit apparaître. Il s’agrandit pour s’ajuster au formulaire.",
-        connect_copy_embed: "Copy embed code" | "Copier le code d’intégration",
-        connect_month_of: "{n} of {limit} submissions this month, across the workspace's forms." | "{n} réponses sur {limit} ce mois-ci, pour tous les formulaires de l’espace de travail.",
-        connect_month: "{n} submissions this month, across the workspace's forms." | "{n} réponses ce mois-ci, pour tous les formulaires de l’espace de travail.",
-        connect_notify: "Notifications" | "Notifications",
-        connect_notify_who: "Tell these members of each submission" | "Avertir ces membres de chaque réponse",
-        connect_notify_no_members: "You cannot see the team's members, so you cannot choose who is told." | "Vous ne voyez pas les membres de l’équipe : vous ne pouvez donc pas choisir qui est averti.",
-        connect_notify_email: "Also by e-mail" | "Aussi par e-mail",
-        connect_notify_email_hint: "They are always told in the app; this adds an e-mail with the first answers." | "Ils sont toujours avertis dans l’application ; ceci ajoute un e-mail avec les premières réponses.",
-        connect_no_smtp: "E-mail is not set up on this server (SMTP_URL), so members are told in the app only." | "L’e-mail n’est pas configuré sur ce serveur (SMTP_URL) : les membres sont avertis dans l’application seulement.",
-        connect_notify_save: "Save notifications" | "Enregistrer les notifications",
-        connect_saved: "Saved." | "Enregistré.",
-        webhooks_title: "Webhooks" | "Webhooks",
-        webhooks_intro: "Each completed submission is posted as JSON to every address below. The Mewayz-Signature header holds t=<time>,v1=<HMAC-SHA256 of \"<time>.<body>\" with the secret>; Mewayz-Delivery names the delivery, the same on every try. A delivery not answered with a 2xx status is tried again, later each time, up to 8 times." | "Chaque réponse complète est envoyée en JSON à chaque adresse ci-dessous. L’en-tête Mewayz-Signature contient t=<heure>,v1=<HMAC-SHA256 de \"<heure>.<corps>\" avec le secret> ; Mewayz-Delivery nomme l’envoi, le même à chaque essai. Un envoi sans réponse 2xx est réessayé, de plus en plus tard, jusqu’à 8 fois.",
-        webhooks_none: "No webhook yet." | "Aucun webhook pour l’instant.",
-        webhook_url: "Address" | "Adresse",
-        webhook_add: "Add webhook" | "Ajouter le webhook",
-        webhook_remove: "Remove" | "Retirer",
-        webhook_remove_named: "Remove the webhook {url}" | "Retirer le webhook {url}",
-        webhook_remove_confirm: "Remove this webhook? Submissions will no longer be sent to it." | "Retirer ce webhook ? Les réponses ne lui seront plus envoyées.",
         webhook_secret: "Show the signing secret" | "Afficher le secret de signature",
-        deliveries_title: "Recent deliveries" | "Envois récents",
-        deliveries_refresh: "Refresh" | "Actualiser",
-        deliveries_none: "No deliveries yet. Each completed submission is sent to every webhook." | "Aucun envoi pour l’instant. Chaque réponse complète est envoyée à chaque webhook.",
-        deliveries_when: "When" | "Quand",
-        deliveries_state: "Status" | "État",
-        deliveries_tries: "Tries" | "Essais",
-        deliveries_last: "Last answer" | "Dernière réponse",
-        delivery_delivered: "Delivered" | "Livré",
-        delivery_queued: "Queued" | "En attente",
-        delivery_retrying: "Retrying" | "Nouvel essai prévu",
-        delivery_failed: "Failed" | "Échec",
-        delivery_answer: "{what} in {ms} ms" | "{what} en {ms} ms",
-        delivery_resend: "Send again" | "Renvoyer",
 
         // ---- the editor
         fix_below: "Some settings need another look: see the messages below." | "Certains réglages sont à revoir : voyez les messages ci-dessous.",
@@ -226,6 +168,30 @@ crate::texts! {
         delete_confirm: "Delete this form and all its answers? This cannot be undone." | "Supprimer ce formulaire et toutes ses réponses ? C’est définitif.",
 
         // ---- submissions
+        subs_actions: "Actions" | "Actions",
+
+        // ---- the CSV export
+        status_complete: "Complete" | "Complète",
+        status_partial: "Partial" | "Partielle",
+
+        // ---- the public form
+        public_back: "Back" | "Retour",
+        public_submit: "Submit" | "Envoyer",
+        public_thanks_heading: "Thank you!" | "Merci !",
+        public_thanks_message: "Your answers have been sent." | "Vos réponses ont été envoyées.",
+        public_not_found_title: "Form not found" | "Formulaire introuvable",
+        public_not_found_body: "There is no form at this address. Check the link you followed." | "Il n’y a pas de formulaire à cette adresse. Vérifiez le lien suivi.",
+        public_unavailable_title: "Try again in a moment" | "Réessayez dans un instant",
+        public_unavailable: "Your answers could not be saved just now. Nothing was lost: go back and send them again in a moment." | "Vos réponses n’ont pas pu être enregistrées pour le moment. Rien n’est perdu : revenez en arrière et renvoyez-les dans un instant.",
+        public_try_again_title: "Something went wrong" | "Un problème est survenu",
+        public_too_many_title: "Too many tries" | "Trop de tentatives",
+        public_too_many: "Too many answers were sent from here. Wait a few minutes, then try again." | "Trop de réponses ont été envoyées d’ici. Patientez quelques minutes, puis réessayez.",
+    }
+}
+
+// The submissions tab's own texts: they travel with its lazily loaded part.
+crate::texts! {
+    pub struct FormsSubmissionsTexts {
         subs_title: "Submissions" | "Réponses",
         subs_csv: "Download CSV" | "Télécharger le CSV",
         subs_status: "Status" | "Statut",
@@ -238,7 +204,6 @@ crate::texts! {
         subs_empty_hint: "Share the form's address; answers appear here as they arrive." | "Partagez l’adresse du formulaire ; les réponses apparaissent ici à leur arrivée.",
         subs_count: "Showing {n} of {total}" | "{n} affichées sur {total}",
         subs_when: "When" | "Quand",
-        subs_actions: "Actions" | "Actions",
         subs_open: "Open" | "Ouvrir",
         subs_more: "Show more" | "Afficher plus",
         sub_title: "Submission of {when}" | "Réponse du {when}",
@@ -246,40 +211,135 @@ crate::texts! {
         sub_no_answer: "No answer" | "Pas de réponse",
         sub_delete: "Delete submission" | "Supprimer la réponse",
         delete_submission_confirm: "Delete this submission? This cannot be undone." | "Supprimer cette réponse ? C’est définitif.",
+    }
+}
 
-        // ---- the CSV export
-        status_complete: "Complete" | "Complète",
-        status_partial: "Partial" | "Partielle",
+/// The tab's texts also reach every shared one, in the same language.
+impl std::ops::Deref for FormsSubmissionsTexts {
+    type Target = FormsTexts;
+
+    fn deref(&self) -> &FormsTexts {
+        if self.subs_title == Self::FR.subs_title {
+            &FormsTexts::FR
+        } else {
+            &FormsTexts::EN
+        }
+    }
+}
+
+// The share and connect tab's own texts: they travel with its lazily loaded part.
+crate::texts! {
+    pub struct FormsConnectTexts {
+        connect_share: "Share" | "Partager",
+        connect_not_published: "This form is not published yet: publish it on the Build tab to take answers at this address." | "Ce formulaire n’est pas encore publié : publiez-le dans l’onglet Construire pour recevoir des réponses à cette adresse.",
+        connect_link: "Link to the form" | "Lien vers le formulaire",
+        connect_copy_link: "Copy link" | "Copier le lien",
+        connect_copied: "Copied" | "Copié",
+        connect_embed: "Embed code" | "Code d’intégration",
+        connect_embed_hint: "Paste this into your site's HTML where the form should appear. It grows to fit the form." | "Collez ceci dans le HTML de votre site, là où le formulaire doit apparaître. Il s’agrandit pour s’ajuster au formulaire.",
+        connect_copy_embed: "Copy embed code" | "Copier le code d’intégration",
+        connect_month_of: "{n} of {limit} submissions this month, across the workspace's forms." | "{n} réponses sur {limit} ce mois-ci, pour tous les formulaires de l’espace de travail.",
+        connect_month: "{n} submissions this month, across the workspace's forms." | "{n} réponses ce mois-ci, pour tous les formulaires de l’espace de travail.",
+        connect_notify: "Notifications" | "Notifications",
+        connect_notify_who: "Tell these members of each submission" | "Avertir ces membres de chaque réponse",
+        connect_notify_no_members: "You cannot see the team's members, so you cannot choose who is told." | "Vous ne voyez pas les membres de l’équipe : vous ne pouvez donc pas choisir qui est averti.",
+        connect_notify_email: "Also by e-mail" | "Aussi par e-mail",
+        connect_notify_email_hint: "They are always told in the app; this adds an e-mail with the first answers." | "Ils sont toujours avertis dans l’application ; ceci ajoute un e-mail avec les premières réponses.",
+        connect_no_smtp: "E-mail is not set up on this server (SMTP_URL), so members are told in the app only." | "L’e-mail n’est pas configuré sur ce serveur (SMTP_URL) : les membres sont avertis dans l’application seulement.",
+        connect_notify_save: "Save notifications" | "Enregistrer les notifications",
+        connect_saved: "Saved." | "Enregistré.",
+        webhooks_title: "Webhooks" | "Webhooks",
+        webhooks_intro: "Each completed submission is posted as JSON to every address below. The Mewayz-Signature header holds t=<time>,v1=<HMAC-SHA256 of \"<time>.<body>\" with the secret>; Mewayz-Delivery names the delivery, the same on every try. A delivery not answered with a 2xx status is tried again, later each time, up to 8 times." | "Chaque réponse complète est envoyée en JSON à chaque adresse ci-dessous. L’en-tête Mewayz-Signature contient t=<heure>,v1=<HMAC-SHA256 de \"<heure>.<corps>\" avec le secret> ; Mewayz-Delivery nomme l’envoi, le même à chaque essai. Un envoi sans réponse 2xx est réessayé, de plus en plus tard, jusqu’à 8 fois.",
+        webhooks_none: "No webhook yet." | "Aucun webhook pour l’instant.",
+        webhook_url: "Webhook address" | "Adresse du webhook",
+        webhook_add: "Add webhook" | "Ajouter le webhook",
+        webhook_remove: "Remove" | "Retirer",
+        webhook_remove_named: "Remove the webhook {url}" | "Retirer le webhook {url}",
+        webhook_remove_confirm: "Remove this webhook? Submissions will no longer be sent to it." | "Retirer ce webhook ? Les réponses ne lui seront plus envoyées.",
+        deliveries_title: "Recent deliveries" | "Envois récents",
+        deliveries_refresh: "Refresh" | "Actualiser",
+        deliveries_none: "No deliveries yet. Each completed submission is sent to every webhook." | "Aucun envoi pour l’instant. Chaque réponse complète est envoyée à chaque webhook.",
+        deliveries_when: "When" | "Quand",
+        deliveries_state: "Status" | "État",
+        deliveries_tries: "Tries" | "Essais",
+        deliveries_last: "Last answer" | "Dernière réponse",
+        delivery_delivered: "Delivered" | "Livré",
+        delivery_queued: "Queued" | "En attente",
+        delivery_retrying: "Retrying" | "Nouvel essai prévu",
+        delivery_failed: "Failed" | "Échec",
+        delivery_answer: "{what} in {ms} ms" | "{what} en {ms} ms",
+        delivery_resend: "Send again" | "Renvoyer",
+    }
+}
+
+// What only the server says (the public form, its messages, e-mails, refusals): kept out of
+// the browser's build.
+#[cfg(feature = "ssr")]
+crate::texts! {
+    pub struct FormsServerTexts {
+        nf_form: "That form" | "Ce formulaire",
+        nf_submission: "That submission" | "Cette réponse",
+        nf_webhook: "That webhook" | "Ce webhook",
+        nf_delivery: "That delivery" | "Cet envoi",
+        err_notify_member: "Choose members of this workspace (at most 50)." | "Choisissez des membres de cet espace de travail (50 au plus).",
+        err_webhook_url: "Enter a full web address, such as https://example.com/hooks/forms." | "Saisissez une adresse web complète, comme https://example.com/hooks/forms.",
+        err_webhook_https: "Webhooks are sent over https only: the address must start with https://." | "Les webhooks ne sont envoyés qu’en https : l’adresse doit commencer par https://.",
+        err_webhook_private: "This address is on a private network, which webhooks cannot reach. Use a public address." | "Cette adresse est sur un réseau privé, que les webhooks ne peuvent pas atteindre. Utilisez une adresse publique.",
+        err_webhooks_max: "A form has at most 5 webhooks. Remove one first." | "Un formulaire a au plus 5 webhooks. Retirez-en un d’abord.",
+        err_webhook_twice: "This form already sends to this address." | "Ce formulaire envoie déjà à cette adresse.",
+        delivery_hook_removed: "The webhook was removed before this delivery." | "Le webhook a été retiré avant cet envoi.",
+        notify_title: "New answer to {form}" | "Nouvelle réponse à {form}",
+        notify_action: "See the submission" | "Voir la réponse",
+        notify_outro: "You get this because you chose to hear of this form's submissions. Change it on the form's Share and connect tab." | "Vous recevez ceci car vous avez choisi d’être averti des réponses à ce formulaire. Modifiez-le dans l’onglet Partager et connecter du formulaire.",
+        err_content_large: "This form is too large to save." | "Ce formulaire est trop grand pour être enregistré.",
+        err_content_unreadable: "This form could not be read. Reload the page and try again." | "Ce formulaire n’a pas pu être lu. Rechargez la page et réessayez.",
+        err_status: "Choose all, partial or complete." | "Choisissez tout, partielles ou complètes.",
+        err_range: "The end date comes before the start date." | "La date de fin précède la date de début.",
+        err_query_long: "Search for at most 200 characters." | "Recherchez au plus 200 caractères.",
         csv_id: "Submission" | "Réponse",
         csv_status: "Status" | "Statut",
         csv_created: "Started (UTC)" | "Commencée (UTC)",
         csv_completed: "Submitted (UTC)" | "Envoyée (UTC)",
-
-        // ---- the public form
         public_step_of: "Step {n} of {total}" | "Étape {n} sur {total}",
         public_next: "Next" | "Suivant",
         public_sending: "Sending…" | "Envoi…",
         public_retrying: "No answer from the server: trying again in {s} s. Your answers are kept on this device." | "Pas de réponse du serveur : nouvel essai dans {s} s. Vos réponses sont conservées sur cet appareil.",
-        public_back: "Back" | "Retour",
-        public_submit: "Submit" | "Envoyer",
         public_required: "(required)" | "(obligatoire)",
         public_honeypot: "Leave this field empty" | "Laissez ce champ vide",
         public_fix_errors: "Some answers need another look: see the messages below." | "Certaines réponses sont à revoir : voyez les messages ci-dessous.",
         public_too_fast: "That was very quick. Check your answers, then send them again." | "C’était très rapide. Vérifiez vos réponses, puis envoyez-les à nouveau.",
         public_resume_hint: "Your answers are saved. To finish later, come back to:" | "Vos réponses sont enregistrées. Pour terminer plus tard, revenez à :",
         public_file_unavailable: "File uploads are not available on this form yet." | "L’envoi de fichiers n’est pas encore disponible sur ce formulaire.",
-        public_thanks_heading: "Thank you!" | "Merci !",
-        public_thanks_message: "Your answers have been sent." | "Vos réponses ont été envoyées.",
-        public_not_found_title: "Form not found" | "Formulaire introuvable",
-        public_not_found_body: "There is no form at this address. Check the link you followed." | "Il n’y a pas de formulaire à cette adresse. Vérifiez le lien suivi.",
         public_closed_title: "This form is closed" | "Ce formulaire est fermé",
         public_closed_body: "This form no longer takes answers." | "Ce formulaire n’accepte plus de réponses.",
-        public_unavailable_title: "Try again in a moment" | "Réessayez dans un instant",
-        public_unavailable: "Your answers could not be saved just now. Nothing was lost: go back and send them again in a moment." | "Vos réponses n’ont pas pu être enregistrées pour le moment. Rien n’est perdu : revenez en arrière et renvoyez-les dans un instant.",
-        public_try_again_title: "Something went wrong" | "Un problème est survenu",
         public_unreadable: "Your answers could not be read. Go back, reload the form and try again." | "Vos réponses n’ont pas pu être lues. Revenez en arrière, rechargez le formulaire et réessayez.",
-        public_too_many_title: "Too many tries" | "Trop de tentatives",
         public_full: "This form cannot take more answers this month. Your answers are saved: come back and send them later." | "Ce formulaire ne peut plus recevoir de réponses ce mois-ci. Vos réponses sont enregistrées : revenez les envoyer plus tard.",
-        public_too_many: "Too many answers were sent from here. Wait a few minutes, then try again." | "Trop de réponses ont été envoyées d’ici. Patientez quelques minutes, puis réessayez.",
+    }
+}
+
+/// The server's texts also reach every shared one, in the same language.
+#[cfg(feature = "ssr")]
+impl std::ops::Deref for FormsServerTexts {
+    type Target = FormsTexts;
+
+    fn deref(&self) -> &FormsTexts {
+        if self.public_next == Self::FR.public_next {
+            &FormsTexts::FR
+        } else {
+            &FormsTexts::EN
+        }
+    }
+}
+
+/// The tab's texts also reach every shared one, in the same language.
+impl std::ops::Deref for FormsConnectTexts {
+    type Target = FormsTexts;
+
+    fn deref(&self) -> &FormsTexts {
+        if self.connect_share == Self::FR.connect_share {
+            &FormsTexts::FR
+        } else {
+            &FormsTexts::EN
+        }
     }
 }

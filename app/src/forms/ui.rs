@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{create_form, delete_form, delete_form_submission, get_form, list_form_submissions, list_forms, publish_form, save_form, unpublish_form};
-use super::texts::FormsTexts;
+use super::texts::{FormsSubmissionsTexts, FormsTexts};
 use super::ui_connect::Connect;
 use super::{Condition, Ending, Field, FieldKind, FormDef, FormFull, FormSummary, Jump, Op, Step, Submission, SubmissionPage, SubmissionStatus, AREA, END};
 use crate::error::AppError;
@@ -799,7 +799,7 @@ fn EndingEditor(ed: Ed) -> impl IntoView {
 
 #[component]
 fn Submissions(workspace: String, form: String, full: RwSignal<FormFull>, editable: bool) -> impl IntoView {
-    let t = FormsTexts::now();
+    let t = FormsSubmissionsTexts::now();
     let status = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -849,7 +849,7 @@ fn Submissions(workspace: String, form: String, full: RwSignal<FormFull>, editab
         _ => None,
     });
     let remove = move |id: String| {
-        if !confirm(FormsTexts::now().delete_submission_confirm) {
+        if !confirm(FormsSubmissionsTexts::now().delete_submission_confirm) {
             return;
         }
         let (w, _) = ids.get_value();

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::api::{add_form_webhook, delete_form_webhook, get_form_connect, resend_form_delivery, save_form_notify};
-use super::texts::FormsTexts;
+use super::texts::FormsConnectTexts;
 use super::{Delivery, DeliveryState, FormConnect, Webhook};
 use crate::error::AppError;
 use crate::i18n::fill;
@@ -54,7 +54,7 @@ pub fn Connect(workspace: String, form: String, title: Signal<String>, editable:
 
 #[component]
 fn Share(c: FormConnect, title: Signal<String>) -> impl IntoView {
-    let t = FormsTexts::now();
+    let t = FormsConnectTexts::now();
     let copied_link = RwSignal::new(false);
     let copied_embed = RwSignal::new(false);
     let url = c.url.clone();
@@ -92,7 +92,7 @@ fn Share(c: FormConnect, title: Signal<String>) -> impl IntoView {
 
 #[component]
 fn Notify(c: FormConnect, ids: StoredValue<(String, String)>, editable: bool) -> impl IntoView {
-    let t = FormsTexts::now();
+    let t = FormsConnectTexts::now();
     let chosen = RwSignal::new(c.notify.clone());
     let email = RwSignal::new(c.email);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
@@ -168,7 +168,7 @@ fn Notify(c: FormConnect, ids: StoredValue<(String, String)>, editable: bool) ->
 }
 
 fn state_badge(d: &Delivery) -> impl IntoView {
-    let t = FormsTexts::now();
+    let t = FormsConnectTexts::now();
     match d.state {
         DeliveryState::Delivered => view! { <span class="badge ok">{t.delivery_delivered}</span> }.into_any(),
         DeliveryState::Pending if d.attempts.is_empty() => view! { <span class="badge">{t.delivery_queued}</span> }.into_any(),
@@ -178,7 +178,7 @@ fn state_badge(d: &Delivery) -> impl IntoView {
 }
 
 fn last_answer(d: &Delivery) -> String {
-    let t = FormsTexts::now();
+    let t = FormsConnectTexts::now();
     match d.attempts.last() {
         None => String::new(),
         Some(a) => {
@@ -199,7 +199,7 @@ fn Webhooks(
     ids: StoredValue<(String, String)>,
     data: RwSignal<Option<Result<FormConnect, AppError>>>,
 ) -> impl IntoView {
-    let t = FormsTexts::now();
+    let t = FormsConnectTexts::now();
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let url = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -217,7 +217,7 @@ fn Webhooks(
         leptos::task::spawn_local(async move { done(add_form_webhook(w, f, url.get_untracked()).await) });
     };
     let remove = move |hook: String| {
-        if !confirm(FormsTexts::now().webhook_remove_confirm) {
+        if !confirm(FormsConnectTexts::now().webhook_remove_confirm) {
             return;
         }
         let (w, f) = ids.get_value();

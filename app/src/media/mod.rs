@@ -116,7 +116,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 30,
     }],
     #[cfg(feature = "ssr")]
-    texts: texts::MediaTexts::KEYS,
+    texts: &[texts::MediaTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: domain::indexes,

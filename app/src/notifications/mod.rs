@@ -75,7 +75,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
     }],
     cards: &[],
     #[cfg(feature = "ssr")]
-    texts: texts::NotificationsTexts::KEYS,
+    texts: &[texts::NotificationsTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: domain::indexes,

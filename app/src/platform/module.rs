@@ -28,7 +28,7 @@ pub struct Module {
     /// completeness with the others. Only the server build carries it (the browser has no use
     /// for a second copy of every text).
     #[cfg(feature = "ssr")]
-    pub texts: &'static [(&'static str, &'static str, &'static str)],
+    pub texts: &'static [&'static [(&'static str, &'static str, &'static str)]],
     /// What only the server needs.
     #[cfg(feature = "ssr")]
     pub server: super::module_server::ServerParts,

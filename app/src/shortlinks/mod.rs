@@ -123,7 +123,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
         order: 20,
     }],
     #[cfg(feature = "ssr")]
-    texts: texts::LinksTexts::KEYS,
+    texts: &[texts::LinksTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: domain::indexes,

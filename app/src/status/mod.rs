@@ -44,7 +44,7 @@ pub const MODULE: crate::platform::Module = crate::platform::Module {
     }],
     cards: &[],
     #[cfg(feature = "ssr")]
-    texts: texts::StatusTexts::KEYS,
+    texts: &[texts::StatusTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts { indexes: domain::indexes, ..crate::platform::ServerParts::NONE },
 };

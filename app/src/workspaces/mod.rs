@@ -108,7 +108,7 @@ pub const MODULE: Module = Module {
         Card { area: AREA_AUDIT, href: "/workspace/audit", title: || WorkspacesTexts::now().card_audit_title, text: || WorkspacesTexts::now().card_audit_text, goals: &[], order: 70 },
     ],
     #[cfg(feature = "ssr")]
-    texts: WorkspacesTexts::KEYS,
+    texts: &[WorkspacesTexts::KEYS],
     #[cfg(feature = "ssr")]
     server: crate::platform::ServerParts {
         indexes: store::indexes,
