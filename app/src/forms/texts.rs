@@ -214,19 +214,6 @@ crate::texts! {
     }
 }
 
-/// The tab's texts also reach every shared one, in the same language.
-impl std::ops::Deref for FormsSubmissionsTexts {
-    type Target = FormsTexts;
-
-    fn deref(&self) -> &FormsTexts {
-        if self.subs_title == Self::FR.subs_title {
-            &FormsTexts::FR
-        } else {
-            &FormsTexts::EN
-        }
-    }
-}
-
 // The share and connect tab's own texts: they travel with its lazily loaded part.
 crate::texts! {
     pub struct FormsConnectTexts {
@@ -317,29 +304,26 @@ crate::texts! {
     }
 }
 
-/// The server's texts also reach every shared one, in the same language.
+/// A table of texts for one part of the module that also reaches every shared one
+/// ([`FormsTexts`]), in the same language; `key` is any of its own keys (its English and
+/// French differ).
+macro_rules! over_shared_texts {
+    ($table:ident, $key:ident) => {
+        impl std::ops::Deref for $table {
+            type Target = FormsTexts;
+
+            fn deref(&self) -> &FormsTexts {
+                if self.$key == Self::FR.$key {
+                    &FormsTexts::FR
+                } else {
+                    &FormsTexts::EN
+                }
+            }
+        }
+    };
+}
+
+over_shared_texts!(FormsSubmissionsTexts, subs_title);
+over_shared_texts!(FormsConnectTexts, connect_share);
 #[cfg(feature = "ssr")]
-impl std::ops::Deref for FormsServerTexts {
-    type Target = FormsTexts;
-
-    fn deref(&self) -> &FormsTexts {
-        if self.public_next == Self::FR.public_next {
-            &FormsTexts::FR
-        } else {
-            &FormsTexts::EN
-        }
-    }
-}
-
-/// The tab's texts also reach every shared one, in the same language.
-impl std::ops::Deref for FormsConnectTexts {
-    type Target = FormsTexts;
-
-    fn deref(&self) -> &FormsTexts {
-        if self.connect_share == Self::FR.connect_share {
-            &FormsTexts::FR
-        } else {
-            &FormsTexts::EN
-        }
-    }
-}
+over_shared_texts!(FormsServerTexts, public_next);
