@@ -91,7 +91,9 @@ if ! wait_for_port 127.0.0.1 "$E2E_PORT" 30; then
 fi
 
 say "Running the browser tests (screenshots in end2end/test-results/)"
-(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" FAKE_STRIPE_URL="http://127.0.0.1:$STRIPE_PORT" MAIL_DIR="$MAIL_DIR" DIST_DIR="$ROOT/dist" node --test --test-concurrency=1 tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
+# A test stuck for 5 minutes fails instead of waiting for the CI's limit, and a file whose
+# test left a server open still ends (--test-force-exit) once its tests are done.
+(cd "$ROOT/end2end" && BASE_URL="http://127.0.0.1:$E2E_PORT" FAKE_STRIPE_URL="http://127.0.0.1:$STRIPE_PORT" MAIL_DIR="$MAIL_DIR" DIST_DIR="$ROOT/dist" node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit tests/) 2>&1 | tee "$ROOT/target/e2e-test.log"
 E2E_RC=${PIPESTATUS[0]}
 E2E_PASSED=$(grep -E '^# pass [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)
 E2E_FAILED=$(grep -E '^# fail [0-9]+' "$ROOT/target/e2e-test.log" | awk '{print $3}' | tail -1)

@@ -10,13 +10,11 @@
   } catch (e) {
     return;
   }
-  // Ask each frame for its height: it may have said so before this script ran.
+  // Ask each frame for its height: it may have said so before this script ran. The question
+  // carries nothing private, so it goes to whatever the frame holds yet (a frame still
+  // loading holds a blank page, and its load event asks again).
   function ask(frame) {
-    try {
-      frame.contentWindow.postMessage({ type: 'mewayz-form:ask' }, origin);
-    } catch (e) {
-      /* not loaded yet: its load event asks again */
-    }
+    if (frame.contentWindow) frame.contentWindow.postMessage({ type: 'mewayz-form:ask' }, '*');
   }
   var all = document.querySelectorAll('iframe[data-mewayz-form]');
   for (var j = 0; j < all.length; j++) {

@@ -8,8 +8,13 @@
   'use strict';
   // Embedded in another site (see embed.js): tell the page around how tall the form is.
   if (window.parent !== window) {
+    // The content's own height: the document's is never less than the frame's, so a frame
+    // taller than its form would never shrink.
     var tell = function () {
-      window.parent.postMessage({ type: 'mewayz-form:height', height: document.documentElement.scrollHeight }, '*');
+      var box = document.querySelector('main') || document.body;
+      var below = parseFloat(getComputedStyle(box).marginBottom) || 0;
+      var height = Math.ceil(box.getBoundingClientRect().bottom + window.scrollY + below);
+      window.parent.postMessage({ type: 'mewayz-form:height', height: height }, '*');
     };
     window.addEventListener('load', tell);
     window.addEventListener('resize', tell);
