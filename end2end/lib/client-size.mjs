@@ -43,7 +43,7 @@ function brotliSize(file) {
 }
 
 // Parts of a page, by split name, and the page they belong to (declared with lazy_view!).
-const PARTS = [[/^bio_\w+_part$/, 'builder_page'], [/^form_\w+_part$/, 'form_page']];
+const PARTS = [[/^bio_\w+_part$/, 'builder_page'], [/^form_\w+_part$/, 'form_page'], [/^account_\w+_part$/, 'account_page'], [/^setup_\w+_part$/, 'setup_page'], [/^settings_\w+_part$/, 'settings_page']];
 
 /** The first load and every lazy route's own download, in brotli bytes. */
 export function clientSize(dist) {

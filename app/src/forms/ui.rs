@@ -435,7 +435,7 @@ fn Editor(workspace: String, full: RwSignal<FormFull>, editable: bool, can_delet
                     })>{t.add_step}</button>
                 </div>
             })}
-            <EndingEditor ed=ed/>
+            {logic_part(ed, None)}
             <div class="field">
                 <label for="form-def-submit">{t.ed_submit_label}</label>
                 <input id="form-def-submit" type="text" maxlength="200" prop:value=submit0 placeholder=t.public_submit
@@ -500,7 +500,7 @@ fn StepEditor(ed: Ed, si: usize) -> impl IntoView {
                     }>{t.add_field}</button>
                 </div>
             })}
-            <JumpsEditor ed=ed si=si/>
+            {logic_part(ed, Some(si))}
         </section>
     }
 }
@@ -972,6 +972,14 @@ crate::lazy_view!(fn submissions_tab(workspace: String, form: String, full: RwSi
 // So is the share and connect tab.
 crate::lazy_view!(fn connect_tab(workspace: String, form: String, title: Signal<String>, editable: bool) as form_connect_part => view! {
     <Connect workspace=workspace form=form title=title editable=editable/>
+});
+
+// The jumps between steps and the ending are edited less often than the fields: their
+// editors are one chunk, which loads while the fields show. `step`: a step's jumps, or
+// (`None`) the ending.
+crate::lazy_view!(fn logic_part(ed: Ed, step: Option<usize>) as form_logic_part => match step {
+    Some(si) => view! { <JumpsEditor ed=ed si=si/> }.into_any(),
+    None => view! { <EndingEditor ed=ed/> }.into_any(),
 });
 
 crate::lazy_page!(FormsRoute, forms_page, FormsPage);

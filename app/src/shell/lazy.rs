@@ -16,14 +16,23 @@ use super::widgets::Loading;
 /// What fetching a page's chunk gives: its view, or the loader's error.
 pub type Loaded = Result<AnyView, leptos::wasm_split::SplitLoaderError>;
 
+/// How a chunk is fetched, behind one pointer: the machinery below is compiled once, not
+/// once for every page and part.
+type Load = Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Loaded>>> + Send + Sync>;
+
 /// Shows the view `load` gives once its chunk is there, a loading view until then, and a retry
 /// message if the chunk could not be fetched. `page`: a whole page (the views are sections of
 /// the page), or a part of one (a tab of an editor).
-pub fn lazy_view<F, Fut>(page: bool, load: F) -> impl IntoView
+pub fn lazy_view<F, Fut>(page: bool, load: F) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Loaded> + 'static,
 {
+    lazy_view_boxed(page, Box::new(move || Box::pin(load())))
+}
+
+#[inline(never)]
+fn lazy_view_boxed(page: bool, load: Load) -> AnyView {
     let t = ShellTexts::now();
     // Bumped by "Try again": the loader does not keep a failed attempt, so it starts afresh.
     let attempt = RwSignal::new(0u32);
@@ -51,6 +60,7 @@ where
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 /// Declares a page as a lazily loaded route of its module:

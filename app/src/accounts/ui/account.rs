@@ -53,8 +53,7 @@ pub fn AccountPage() -> impl IntoView {
                     </For>
                     <PasswordSection has_password=true/>
                     <TwoFactorSection enabled=u.totp_enabled/>
-                    <SessionsSection/>
-                    <SecurityLogSection/>
+                    {activity()}
                 }.into_any(),
             }}
         </section>
@@ -327,5 +326,12 @@ fn SecurityLogSection() -> impl IntoView {
         </section>
     }
 }
+
+// The signed-in devices and the security log, at the bottom of the page, are a chunk of
+// their own that loads while the forms above show.
+crate::lazy_view!(fn activity() as account_activity_part => view! {
+    <SessionsSection/>
+    <SecurityLogSection/>
+});
 
 crate::lazy_page!(AccountRoute, account_page, AccountPage);

@@ -71,13 +71,20 @@ fn SettingsView(detail: WorkspaceDetail, store: RwSignal<Option<Result<Workspace
     let owner = ws.can(crate::workspaces::AREA_SETTINGS, Action::Manage);
     view! {
         {if editable {
-            view! { <SettingsForm detail=detail.clone() store=store/> <LogoSection detail=detail.clone() store=store/> }.into_any()
+            view! { <SettingsForm detail=detail.clone() store=store/> }.into_any()
         } else {
             view! { <ReadOnlySettings detail=detail.clone()/> }.into_any()
         }}
-        {owner.then(|| view! { <DangerZone detail=detail.clone()/> })}
+        {(editable || owner).then(|| lower_sections(detail.clone(), store, editable, owner))}
     }
 }
+
+// The logo and the danger zone, below the settings form, are a chunk of their own that loads
+// while the form shows.
+crate::lazy_view!(fn lower_sections(detail: WorkspaceDetail, store: RwSignal<Option<Result<WorkspaceDetail, AppError>>>, editable: bool, owner: bool) as settings_more_part => view! {
+    {editable.then(|| view! { <LogoSection detail=detail.clone() store=store/> })}
+    {owner.then(|| view! { <DangerZone detail=detail.clone()/> })}
+});
 
 #[component]
 fn ReadOnlySettings(detail: WorkspaceDetail) -> AnyView {

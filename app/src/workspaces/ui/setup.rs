@@ -87,7 +87,7 @@ pub fn SetupPage() -> impl IntoView {
                     1 => view! { <NameStep detail=detail/> }.into_any(),
                     2 => view! { <GoalsStep detail=detail/> }.into_any(),
                     3 => view! { <TeamStep detail=detail/> }.into_any(),
-                    _ => view! { <PlanStep detail=detail on_done=finished/> }.into_any(),
+                    _ => plan_step(detail, finished).into_any(),
                 }}
             </Show>
         </section>
@@ -461,5 +461,11 @@ fn PlanStep(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<Workspa
         </div>
     }
 }
+
+// The last step (the plans, and the way to Stripe Checkout) is a chunk of its own: it loads
+// while the first steps are answered.
+crate::lazy_view!(fn plan_step(detail: RwSignal<Option<WorkspaceDetail>>, on_done: Callback<WorkspaceDetail>) as setup_plan_part => view! {
+    <PlanStep detail=detail on_done=on_done/>
+});
 
 crate::lazy_page!(SetupRoute, setup_page, SetupPage);
