@@ -464,6 +464,71 @@ async fn the_email_capture_form_stores_a_contact_with_consent_and_works_without_
     assert!(DateTime::now().timestamp_millis() - signups[0].consented_at < 60_000);
 }
 
+// ---------------------------------------------------------------- the Form block (M07)
+
+async fn form_of(b: &Browser, ws: &str, title: &str, publish: bool) -> app::forms::FormFull {
+    let f: app::forms::FormFull = b.ok("create_form", &[("workspace", ws), ("title", title)]).await;
+    if !publish {
+        return f;
+    }
+    b.ok("publish_form", &[("workspace", ws), ("form", &f.id), ("version", &f.version.to_string())]).await
+}
+
+#[tokio::test]
+async fn a_form_block_embeds_only_a_published_form_of_the_same_workspace() {
+    let env = start("bio_form_block", &[]).await;
+    env.load_default_plans().await;
+    let (ana, ws) = owner_with_workspace(&env, "Ana", "ana@example.com").await;
+    let (ben, ben_ws) = owner_with_workspace(&env, "Ben", "ben@example.com").await;
+    let live = form_of(&ana, &ws, "Enquiry", true).await;
+    let draft = form_of(&ana, &ws, "Not yet", false).await;
+    let others = form_of(&ben, &ben_ws, "Ben's", true).await;
+    let page = create(&ana, &ws, "ana").await;
+    let with_form = |url: String| BioContent { blocks: vec![Block { id: "f1".into(), kind: BlockKind::Form { url } }], ..Default::default() };
+    let try_save = |content: BioContent, version: i64| {
+        let (ana, ws, page) = (ana.clone(), ws.clone(), page.id.clone());
+        async move {
+            let json = serde_json::to_string(&content).unwrap();
+            ana.fails("save_bio_draft", &[("workspace", &ws), ("page", &page), ("content", &json), ("version", &version.to_string())], 422).await
+        }
+    };
+
+    // Not a form's link: refused next to the field, nothing saved.
+    let e = try_save(with_form("https://example.com/contact".into()), page.version).await;
+    assert!(e.field_message("blocks.0.url").unwrap().contains("link of a form"), "{e:?}");
+    let e = try_save(with_form(format!("{}/f/<script>", env.srv.base)), page.version).await;
+    assert!(e.field_message("blocks.0.url").is_some(), "{e:?}");
+
+    // A draft form, or another workspace's form: saved as a draft, but never published.
+    let mut page = page;
+    for (url, what) in
+        [(format!("{}/f/{}", env.srv.base, draft.slug), "an unpublished form"), (format!("{}/f/{}", env.srv.base, others.slug), "another workspace's form")]
+    {
+        page = save(&ana, &ws, &page, &with_form(url)).await;
+        let e = ana.fails("publish_bio_page", &[("workspace", &ws), ("page", &page.id), ("version", &page.version.to_string())], 422).await;
+        assert!(e.field_message("blocks.0.url").unwrap().contains("No published form"), "{what}: {e:?}");
+        let stored: BioPage = ana.ok("get_bio_page", &[("workspace", &ws), ("page", &page.id)]).await;
+        assert!(stored.published.is_none(), "{what} was published");
+    }
+
+    // Its own published form, by the link the Share tab gives (a query is fine).
+    let page = save(&ana, &ws, &page, &with_form(format!("{}/f/{}?utm=bio", env.srv.base, live.slug))).await;
+    publish(&ana, &ws, &page).await;
+    let res = env.browser().get("/ana").await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let (status, body) = text_of(res).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("<iframe class=\"fm\" src=\"/f/{}?embed=1\"", live.slug)) && body.contains("data-mewayz-form"), "{body}");
+    assert!(body.contains(&format!("<script src=\"{}\" async></script>", app::forms::EMBED_SCRIPT_PATH)), "{body}");
+    assert!(!body.contains(&others.slug) && !body.contains(&draft.slug));
+    // The policy lets in this server's own frame and script, and nothing more.
+    assert!(csp.contains("script-src 'self';") && csp.contains("player.vimeo.com 'self';") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    // The framed form may be framed; the page around it may not.
+    let res = env.browser().get(&format!("/f/{}?embed=1", live.slug)).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors *"));
+}
+
 // ---------------------------------------------------------------- isolation
 
 #[tokio::test]

@@ -6,8 +6,8 @@ use mongodb::bson::{doc, DateTime};
 
 use super::store::{PageDoc, RedirectDoc, SignupDoc, DAYS, PAGES, REDIRECTS, SIGNUPS, VISITORS};
 use super::texts::BioTexts;
-use super::{check_content, check_handle, BioContent, BioPage, BioPageList, BioPageSummary, BioSignup, AREA, HANDLE_REDIRECT_DAYS};
-use crate::error::AppError;
+use super::{check_content, check_handle, BioContent, BioPage, BioPageList, BioPageSummary, BioSignup, BlockKind, AREA, HANDLE_REDIRECT_DAYS};
+use crate::error::{AppError, FieldError};
 use crate::platform::db::internal;
 use crate::platform::tx::Tries;
 use crate::platform::{crypto, Ctx};
@@ -220,6 +220,16 @@ pub async fn publish(ctx: &Ctx, page: String, version: i64) -> Result<BioPage, A
         return Err(conflict(ctx, &page).await);
     }
     AppError::check_fields(check_content(&d.draft, true))?;
+    let mut unpublished = vec![];
+    for (i, b) in d.draft.blocks.iter().enumerate() {
+        if let BlockKind::Form { url } = &b.kind {
+            let slug = crate::bio::form_slug(url).unwrap_or_default();
+            if !crate::forms::domain::is_published(ctx, &slug).await? {
+                unpublished.push(FieldError { field: format!("blocks.{i}.url"), message: BioTexts::now().err_form_unpublished.to_string() });
+            }
+        }
+    }
+    AppError::check_fields(unpublished)?;
     let published = mongodb::bson::to_bson(&d.draft).map_err(|e| internal("publish", &e))?;
     let updated = ctx
         .scoped::<PageDoc>(PAGES)?

@@ -175,6 +175,11 @@ pub enum BlockKind {
         /// The consent sentence the visitor agrees to.
         consent: String,
     },
+    /// A published form of the workspace (M07), in a frame that grows to the form's height.
+    Form {
+        /// The form's link (`…/f/{slug}`), as its "Share and connect" tab gives it.
+        url: String,
+    },
     Divider,
 }
 
@@ -193,6 +198,7 @@ impl BlockKind {
             BlockKind::Video { .. } => "video",
             BlockKind::Social { .. } => "social",
             BlockKind::EmailCapture { .. } => "email_capture",
+            BlockKind::Form { .. } => "form",
             BlockKind::Divider => "divider",
         }
     }
@@ -216,6 +222,7 @@ impl BlockKind {
                     consent: t.capture_default_consent.into(),
                 }
             }
+            "form" => BlockKind::Form { url: String::new() },
             "divider" => BlockKind::Divider,
             _ => return None,
         })
@@ -232,7 +239,7 @@ impl BlockKind {
 }
 
 /// The block kinds, in palette order (their names: [`kind_label`]).
-pub const BLOCK_KINDS: &[&str] = &["link", "header", "text", "image", "video", "social", "email_capture", "divider"];
+pub const BLOCK_KINDS: &[&str] = &["link", "header", "text", "image", "video", "social", "email_capture", "form", "divider"];
 
 /// The name of a block kind, in the current language.
 pub fn kind_label(kind: &str) -> &'static str {
@@ -245,6 +252,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "video" => t.kind_video,
         "social" => t.kind_social,
         "email_capture" => t.kind_email_capture,
+        "form" => t.kind_form,
         "divider" => t.kind_divider,
         _ => t.kind_block,
     }
@@ -261,6 +269,7 @@ pub fn palette_label(kind: &str) -> &'static str {
         "video" => t.palette_video,
         "social" => t.palette_social,
         "email_capture" => t.palette_email_capture,
+        "form" => t.palette_form,
         _ => t.palette_divider,
     }
 }
@@ -643,6 +652,17 @@ impl VideoRef {
     }
 }
 
+/// The slug of a form from its link (`https://…/f/{slug}`, with or without the address
+/// before `/f/`, a query or a fragment): what a Form block embeds. Whether such a form is
+/// published in the workspace is checked when the page is published.
+pub fn form_slug(url: &str) -> Option<String> {
+    let u = url.trim();
+    let (_, rest) = u.rsplit_once("/f/")?;
+    let slug = rest.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
+    let ok = (1..=64).contains(&slug.len()) && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    ok.then(|| slug.to_string())
+}
+
 /// Reads a YouTube or Vimeo URL. Ids are checked against the services' alphabets, so
 /// nothing else can reach the iframe.
 pub fn parse_video(url: &str) -> Option<VideoRef> {
@@ -762,6 +782,11 @@ pub fn check_content(content: &BioContent, publish: bool) -> Vec<FieldError> {
                 push(text(f("heading"), Some(tx.err_enter_heading), heading, 120));
                 push(text(f("button"), Some(tx.err_enter_button), button, 40));
                 push(text(f("consent"), Some(tx.err_enter_consent), consent, 300));
+            }
+            BlockKind::Form { url } => {
+                if (publish || !url.trim().is_empty()) && form_slug(url).is_none() {
+                    push(msg(f("url"), tx.err_form_url));
+                }
             }
             BlockKind::Divider => {}
         }

@@ -159,9 +159,12 @@ fn render(state: &AppState, d: &PageDoc, content: &BioContent, lang: Lang) -> Re
     let html = crate::i18n::sync_scope(lang, || render_page(content, &options));
     let style = html.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(s, _)| s).unwrap_or("");
     let style_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
+    // A Form block (M07) is a frame of this server's own form page, sized by its script.
+    let (script, own_frames) =
+        if content.blocks.iter().any(|b| matches!(b.kind, BlockKind::Form { .. })) { ("script-src 'self'; ", " 'self'") } else { ("", "") };
     let csp = format!(
-        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' https: data:; \
-         frame-src https://www.youtube-nocookie.com https://player.vimeo.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; {script}style-src 'sha256-{style_hash}'; img-src 'self' https: data:; \
+         frame-src https://www.youtube-nocookie.com https://player.vimeo.com{own_frames}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     );
     let etag = format!("\"{}\"", &hex(&sha2::Sha256::digest(html.as_bytes()))[..32]);
     let br = compress::brotli(html.as_bytes());

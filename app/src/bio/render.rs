@@ -10,7 +10,7 @@
 
 use super::markdown::{escape, to_html};
 use super::texts::BioTexts;
-use super::{check_color, check_link_url, link_visible, network_label, parse_video, Background, BioContent, BlockKind, SOCIAL_NETWORKS};
+use super::{check_color, check_link_url, form_slug, link_visible, network_label, parse_video, Background, BioContent, BlockKind, SOCIAL_NETWORKS};
 
 /// What the document needs besides the content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,11 +120,13 @@ h2{{font-size:1.2rem;text-align:center;margin:24px 0 8px}}.t{{text-align:center}
 hr{{border:0;border-top:1px solid {text};opacity:.35;margin:20px 0}}form{{margin:16px 0;padding:16px;border:2px solid {text};border-radius:12px}}\
 form h2{{margin-top:0}}label{{display:block;margin:8px 0 4px}}input[type=email]{{width:100%;padding:10px;font:inherit;border:1px solid {text};border-radius:8px}}\
 .c{{display:flex;gap:8px;align-items:flex-start;font-size:.9rem}}button{{width:100%;margin-top:8px;padding:12px;font:inherit;font-weight:600;border:0;border-radius:{radius};background:{button};color:{button_text};cursor:pointer}}\
-footer{{text-align:center;font-size:.85rem;margin-top:32px;opacity:.85}}"
+footer{{text-align:center;font-size:.85rem;margin-top:32px;opacity:.85}}.fm{{display:block;width:100%;border:0;margin:12px 0;border-radius:12px}}\
+.fm-p{{padding:24px 16px;border:2px dashed {text};text-align:center;overflow-wrap:anywhere}}"
     ));
     h.push_str("</style></head><body><main>");
     h.push_str(&format!("<h1>{}</h1>", escape(&title)));
 
+    let mut forms = false;
     for b in &content.blocks {
         let id = safe_id(&b.id).unwrap_or("x");
         match &b.kind {
@@ -178,9 +180,27 @@ footer{{text-align:center;font-size:.85rem;margin-top:32px;opacity:.85}}"
                     escape(button.trim())
                 ));
             }
+            BlockKind::Form { url } => {
+                let Some(slug) = form_slug(url) else { continue };
+                if o.preview {
+                    // The builder's preview runs no script and posts nothing: the place the
+                    // form takes, with its link.
+                    h.push_str(&format!("<p class=\"fm fm-p\">{} · /f/{slug}</p>", escape(tx.public_form)));
+                } else {
+                    h.push_str(&format!(
+                        "<iframe class=\"fm\" src=\"/f/{slug}?embed=1\" title=\"{}\" data-mewayz-form height=\"640\" loading=\"lazy\"></iframe>",
+                        escape(tx.public_form)
+                    ));
+                    forms = true;
+                }
+            }
             BlockKind::Divider => h.push_str("<hr>"),
             _ => {}
         }
+    }
+    if forms {
+        // Grows each form's frame to the form's height (see forms/embed.js).
+        h.push_str(&format!("<script src=\"{}\" async></script>", crate::forms::EMBED_SCRIPT_PATH));
     }
     h.push_str(&format!("<footer><a href=\"/{}/qr.svg\">{}</a></footer></main></body></html>", escape(&o.handle), escape(tx.public_qr_link)));
     h

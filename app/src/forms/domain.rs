@@ -143,6 +143,12 @@ pub async fn list_forms(ctx: &Ctx) -> Result<Vec<FormSummary>, AppError> {
         .collect())
 }
 
+/// Whether `slug` is a published form of the caller's workspace: what a bio page's Form block
+/// may embed.
+pub async fn is_published(ctx: &Ctx, slug: &str) -> Result<bool, AppError> {
+    Ok(ctx.scoped::<FormDoc>(FORMS)?.count(doc! { "slug": slug, "published": { "$ne": null } }).await? > 0)
+}
+
 async fn load(ctx: &Ctx, form: &str) -> Result<FormDoc, AppError> {
     ctx.scoped::<FormDoc>(FORMS)?.find_one(doc! { "_id": form.trim() }).await?.ok_or_else(not_found)
 }

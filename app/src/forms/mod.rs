@@ -730,6 +730,10 @@ pub const SUBMISSIONS_LIMIT: crate::platform::Limit = crate::platform::Limit {
     read_only: None,
 };
 
+/// Where the script that sizes embedded forms is served: for sites, and for the bio page's
+/// Form block.
+pub const EMBED_SCRIPT_PATH: &str = "/f/-/embed.js";
+
 /// M07 in the registry.
 pub const MODULE: crate::platform::Module = crate::platform::Module {
     key: "forms",

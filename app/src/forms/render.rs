@@ -36,7 +36,7 @@ a{color:var(--accent)}.back{min-height:44px;display:inline-flex;align-items:cent
 /// Where the form's script is served.
 pub const SCRIPT_PATH: &str = "/f/-/form.js";
 /// Where the script that sizes embedded forms is served, for the sites that embed them.
-pub const EMBED_PATH: &str = "/f/-/embed.js";
+pub const EMBED_PATH: &str = super::EMBED_SCRIPT_PATH;
 
 /// The page around `body`: a `main` landmark, the form's styles, and the form's small
 /// script, which the form does not need to work (it also sizes an embedded form's frame).

@@ -389,6 +389,12 @@ fn BlockForm(ed: Editor, id: String) -> impl IntoView {
         }
         .into_any(),
         "social" => view! { <SocialForm ed=ed id=id/> }.into_any(),
+        "form" => view! {
+            <BlockText ed=ed id=id field="url" label=t.field_form_url kind="url" hint=t.form_hint placeholder="https://…/f/…"
+                get=|k| if let BlockKind::Form { url } = k { url.clone() } else { String::new() }
+                set=|k, v| if let BlockKind::Form { url } = k { *url = v }/>
+        }
+        .into_any(),
         "email_capture" => view! {
             <BlockText ed=ed id=id.clone() field="heading" label=t.field_heading
                 get=|k| if let BlockKind::EmailCapture { heading, .. } = k { heading.clone() } else { String::new() }

@@ -85,6 +85,7 @@ pub fn block_summary(kind: &BlockKind) -> String {
         BlockKind::Video { .. } => String::new(),
         BlockKind::Social { .. } => String::new(),
         BlockKind::EmailCapture { heading, .. } => heading.clone(),
+        BlockKind::Form { url } => crate::bio::form_slug(url).unwrap_or_default(),
         BlockKind::Divider => String::new(),
     };
     let s = s.trim();

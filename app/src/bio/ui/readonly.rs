@@ -117,6 +117,7 @@ fn block_facts(b: &Block) -> AnyView {
             {fact(t.field_consent, consent.clone())}
         }
         .into_any(),
+        BlockKind::Form { url } => address_fact(t.field_form_url, url.clone()).into_any(),
         BlockKind::Divider => view! { <div><dt class="sr-only">{t.kind_divider}</dt><dd class="muted">{t.ro_divider}</dd></div> }.into_any(),
     }
 }
