@@ -933,6 +933,29 @@ mod tests {
     }
 
     #[test]
+    fn form_links() {
+        for (url, slug) in [
+            ("https://mewayz.app/f/ab12cd34", "ab12cd34"),
+            ("/f/ab12cd34", "ab12cd34"),
+            (" https://mewayz.app/f/ab12cd34/?utm=bio#top ", "ab12cd34"),
+            ("http://127.0.0.1:3000/f/x-1?embed=1", "x-1"),
+        ] {
+            assert_eq!(form_slug(url).as_deref(), Some(slug), "{url}");
+        }
+        for bad in [
+            "",
+            "https://mewayz.app/forms/ab12",
+            "https://mewayz.app/f/",
+            "https://x/f/AB12",
+            "https://x/f/a\"b",
+            "https://x/f/a b",
+            &format!("/f/{}", "a".repeat(65)),
+        ] {
+            assert_eq!(form_slug(bad), None, "{bad:?} accepted");
+        }
+    }
+
+    #[test]
     fn link_urls() {
         for ok in ["https://example.com", "http://a.io/x?y=1", "mailto:ana@example.com", "tel:+1-555-123-4567", "tel:+15551234567"] {
             assert!(check_link_url("url", ok).is_none(), "{ok} refused");

@@ -160,13 +160,6 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
     let handle = move || ed.page.with(|p| p.handle.clone());
     let public_url = move || format!("{}/{}", origin(), handle());
 
-    // ---- preview
-    let preview_html = Memo::new(move |_| {
-        let h = handle();
-        let opts = RenderOptions { page_url: format!("{}/{}", origin(), h), handle: h, page_id: ed.id(), now_ms: now_ms() as i64, preview: true };
-        ed.content.with(|c| render_page(c, &opts))
-    });
-
     let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
         let i = TABS.iter().position(|k| *k == tab.get_untracked()).unwrap_or(0);
         let next = match ev.key().as_str() {
@@ -294,7 +287,7 @@ pub fn Builder(ed: Editor, restored: bool) -> impl IntoView {
             <aside class="bio-preview" id="bio-preview" aria-labelledby="bio-preview-title">
                 <h2 id="bio-preview-title" class="small-title">{t.live_preview}</h2>
                 <div class="bio-phone">
-                    <iframe title=t.preview sandbox="" srcdoc=move || preview_html.get()></iframe>
+                    {preview(ed)}
                 </div>
             </aside>
         </div>
@@ -391,6 +384,22 @@ fn BioConflict(ed: Editor, doc: String) -> impl IntoView {
         }}
     }
 }
+
+/// The live preview: the page as visitors will see it, rendered by the same code as the
+/// public page, in a frame that runs no script.
+#[component]
+fn Preview(ed: Editor) -> impl IntoView {
+    let t = BioTexts::now();
+    let html = Memo::new(move |_| {
+        let h = ed.page.with(|p| p.handle.clone());
+        let opts = RenderOptions { page_url: format!("{}/{}", origin(), h), handle: h, page_id: ed.id(), now_ms: now_ms() as i64, preview: true };
+        ed.content.with(|c| render_page(c, &opts))
+    });
+    view! { <iframe title=t.preview sandbox="" srcdoc=move || html.get()></iframe> }
+}
+
+// The preview (with the page renderer) is a chunk of its own, fetched while the blocks show.
+crate::lazy_view!(fn preview(ed: Editor) as bio_preview_part => view! { <Preview ed=ed/> });
 
 // The tabs other than "Build" are chunks of their own, fetched when first opened (issue 16).
 crate::lazy_view!(fn design_tab(ed: Editor) as bio_design_tab_part => view! { <DesignTab ed=ed/> });
