@@ -5,8 +5,8 @@
 // downloads the CSV. Screenshots at 360 px and desktop width, light and dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, CLIENT_HEADERS, launch, screenshot } from '../lib/browser.mjs';
-import { newOwner } from '../lib/flows.mjs';
+import { BASE_URL, CLIENT_HEADERS, launch, screenshot, until } from '../lib/browser.mjs';
+import { newOwner, unique } from '../lib/flows.mjs';
 
 let browser;
 before(async () => {
@@ -279,4 +279,64 @@ test('share and connect: the embed grows to fit on another site, a webhook and a
   await page.getByRole('button', { name: /^Mark read\s*:\s*New answer to Embedded enquiry/ }).waitFor();
   // The one error the browser reports is the refusal of the ftp:// address above.
   assert.deepEqual(problems, ['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+});
+
+test('a bio page shows a form in a Form block, and a visitor on a phone sends it from there', async () => {
+  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
+  await page.goto(`${BASE_URL}/forms`);
+  await page.getByLabel('Form title').fill('Bio enquiry');
+  await page.getByRole('button', { name: 'Create form' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Bio enquiry' }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published: the form').waitFor();
+  await page.getByRole('tab', { name: 'Share and connect' }).click();
+  const link = await page.getByLabel('Link to the form').inputValue();
+
+  // The bio page gets a Form block with that link (a wrong one is refused next to the field).
+  const handle = `form.${unique()}`.slice(0, 30);
+  await page.goto(`${BASE_URL}/bio`);
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByRole('button', { name: 'Create page' }).click();
+  await page.getByRole('heading', { level: 1, name: `@${handle}` }).waitFor();
+  await page.getByRole('button', { name: 'Add Form' }).click();
+  await until(page, () => document.querySelectorAll('ol.bio-blocks > li').length === 1);
+  const field = page.getByLabel('Link to the form');
+  if (!(await field.isVisible())) await page.locator('ol.bio-blocks > li .bio-block-toggle').first().click();
+  await field.fill('https://example.com/contact');
+  await page.getByText('Paste the link of a form', { exact: false }).first().waitFor();
+  await field.fill(link);
+  await until(page, () => !document.querySelector('.bio-block.has-error'));
+  await page.getByTestId('bio-save-status').filter({ hasText: /Saved/ }).waitFor({ timeout: 15000 });
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published. Visitors see this version now.').waitFor();
+
+  // A visitor on a phone fills the form inside the page; the frame fits the form.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
+  const visitor = await ctx.newPage();
+  const visitorProblems = [];
+  visitor.on('console', (m) => ['error', 'warning'].includes(m.type()) && visitorProblems.push(m.text()));
+  visitor.on('pageerror', (e) => visitorProblems.push(e.message));
+  await visitor.goto(`${BASE_URL}/${handle}`);
+  const frame = visitor.frameLocator('iframe[data-mewayz-form]');
+  await frame.getByLabel(/Your name/).waitFor();
+  const grown = await visitor.waitForFunction(() => {
+    const f = document.querySelector('iframe[data-mewayz-form]');
+    return f.style.height && f.style.height !== '640px' ? f.style.height : null;
+  });
+  assert.ok(parseInt(await grown.jsonValue(), 10) > 200);
+  await frame.getByLabel(/Your name/).fill('Grace Hopper');
+  await frame.getByLabel(/Your e-mail address/).fill('grace@example.com');
+  await visitor.waitForTimeout(1100);
+  await frame.getByRole('button', { name: 'Submit' }).click();
+  await frame.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  assert.ok((await visitor.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the page fits a phone');
+  await screenshot(visitor, 'forms-bio-block-360');
+  assert.deepEqual(visitorProblems, []);
+  await ctx.close();
+
+  await page.goto(`${BASE_URL}/forms`);
+  await page.getByRole('link', { name: 'Bio enquiry' }).click();
+  await page.getByRole('tab', { name: 'Submissions' }).click();
+  await page.getByRole('cell', { name: 'Grace Hopper' }).waitFor();
+  assert.deepEqual(problems, []);
 });
