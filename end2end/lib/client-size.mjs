@@ -16,21 +16,18 @@ export const FIRST_LOAD_BUDGET = 250 * 1024;
 export const ROUTE_BUDGET = 80 * 1024;
 // What the browser test holds the build to today: the sizes reached so far, rounded up. They
 // only ever come down, towards the goals above; a change that makes the client bigger fails.
-// (Measured on 2026-12-07: first load 308.9 KB; the builder 222.2 KB, the form editor
-// 109.5 KB, settings 93.4 KB, account 90.8 KB, admin billing 83.0 KB, setup 82.5 KB,
-// billing 80.9 KB, every other page and part under 80 KB. A page's figure counts the chunks
-// it shares with other pages, so it moves by a few KB when another split point is added.
-// Leaving the text tables out of the browser's build moved 23 KB of code that only the
-// pages use out of the first load and into their chunks: the first opening of any page,
-// first load included, got smaller, while some pages' own figures grew.)
+// (Measured on 2026-12-08: first load 310.8 KB; the builder 223.5 KB, the form editor
+// 107.6 KB, admin billing 84.2 KB, billing 82.5 KB, every other page and part under 80 KB.
+// A page's figure counts the chunks it shares with other pages, so it moves by a few KB
+// when another split point is added. Parts below the fold (a form's jumps and ending, the
+// account's devices, the wizard's plan step, the settings' logo and danger zone, the bio
+// preview) loading on their own took the account page from 92.3 to 74.4 KB, setup from
+// 84.2 to 64.4 KB and settings from 95.3 to 70.1 KB.)
 export const FIRST_LOAD_CEILING = 312 * 1024;
 export const ROUTE_CEILINGS = {
-  builder_page: 226 * 1024,
-  form_page: 112 * 1024,
-  settings_page: 96 * 1024,
-  account_page: 92 * 1024,
+  builder_page: 225 * 1024,
+  form_page: 110 * 1024,
   admin_billing_page: 86 * 1024,
-  setup_page: 84 * 1024,
   billing_page: 84 * 1024,
 };
 export const routeCeiling = (name) => ROUTE_CEILINGS[name] ?? ROUTE_BUDGET;

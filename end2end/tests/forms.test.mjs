@@ -16,6 +16,20 @@ after(async () => {
   await browser?.close();
 });
 
+/** A new owner (desktop) who has created and published a form with the starter fields,
+ *  and is on its page. */
+async function ownerWithPublishedForm(title) {
+  const owner = await newOwner(browser, { width: 1280, height: 900 });
+  const { page } = owner;
+  await page.goto(`${BASE_URL}/forms`);
+  await page.getByLabel('Form title').fill(title);
+  await page.getByRole('button', { name: 'Create form' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Published: the form').waitFor();
+  return owner;
+}
+
 test('an owner builds and publishes a three-step form, a visitor without script fills it, the owner reads it', async () => {
   const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
 
@@ -126,13 +140,7 @@ test('an owner builds and publishes a three-step form, a visitor without script 
 });
 
 test('with script on, answers survive a reload and a failing server, and arrive exactly once', async () => {
-  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
-  await page.goto(`${BASE_URL}/forms`);
-  await page.getByLabel('Form title').fill('Newsletter');
-  await page.getByRole('button', { name: 'Create form' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Newsletter' }).waitFor();
-  await page.getByRole('button', { name: 'Publish' }).click();
-  await page.getByText('Published: the form').waitFor();
+  const { page, problems } = await ownerWithPublishedForm('Newsletter');
   const link = await page.locator('a[href*="/f/"]').first().getAttribute('href');
 
   const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, extraHTTPHeaders: CLIENT_HEADERS });
@@ -172,13 +180,7 @@ test('with script on, answers survive a reload and a failing server, and arrive 
 });
 
 test('share and connect: the embed grows to fit on another site, a webhook and a notification follow each submission', async (t) => {
-  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
-  await page.goto(`${BASE_URL}/forms`);
-  await page.getByLabel('Form title').fill('Embedded enquiry');
-  await page.getByRole('button', { name: 'Create form' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Embedded enquiry' }).waitFor();
-  await page.getByRole('button', { name: 'Publish' }).click();
-  await page.getByText('Published: the form').waitFor();
+  const { page, problems } = await ownerWithPublishedForm('Embedded enquiry');
 
   // A local receiver stands for the owner's webhook endpoint.
   const http = await import('node:http');
@@ -282,13 +284,7 @@ test('share and connect: the embed grows to fit on another site, a webhook and a
 });
 
 test('a bio page shows a form in a Form block, and a visitor on a phone sends it from there', async () => {
-  const { page, problems } = await newOwner(browser, { width: 1280, height: 900 });
-  await page.goto(`${BASE_URL}/forms`);
-  await page.getByLabel('Form title').fill('Bio enquiry');
-  await page.getByRole('button', { name: 'Create form' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Bio enquiry' }).waitFor();
-  await page.getByRole('button', { name: 'Publish' }).click();
-  await page.getByText('Published: the form').waitFor();
+  const { page, problems } = await ownerWithPublishedForm('Bio enquiry');
   await page.getByRole('tab', { name: 'Share and connect' }).click();
   const link = await page.getByLabel('Link to the form').inputValue();
 
