@@ -98,14 +98,10 @@ fn assert_unavailable(a: &Answer, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_the_database_under_writes_loses_no_acknowledged_write_and_nothing_hangs() {
-    let storage = std::env::temp_dir().join(format!("mewayz-fault-{}", uuid::Uuid::new_v4().simple()));
-    let outcome = tokio::time::timeout(WHOLE_TEST, scenario(storage.clone())).await;
-    let _ = std::fs::remove_dir_all(&storage);
-    outcome.unwrap_or_else(|_| panic!("the fault test did not finish within {WHOLE_TEST:?}: something hangs"));
+    common::with_durable_db("fault", WHOLE_TEST, scenario).await;
 }
 
-async fn scenario(storage: std::path::PathBuf) {
-    let mut db = DbServer::start(common::free_port(), storage.display().to_string(), vec!["--sync-on-commit".into()]);
+async fn scenario(mut db: DbServer) {
     let env = web::start_on(&db.uri(), "fault", &[]).await;
     let server_started = Instant::now();
     env.load_default_plans().await;

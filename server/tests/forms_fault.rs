@@ -71,14 +71,10 @@ fn done(p: &Post) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_the_database_during_a_burst_of_submissions_loses_and_doubles_none() {
-    let storage = std::env::temp_dir().join(format!("mewayz-forms-fault-{}", uuid::Uuid::new_v4().simple()));
-    let outcome = tokio::time::timeout(WHOLE_TEST, scenario(storage.clone())).await;
-    let _ = std::fs::remove_dir_all(&storage);
-    outcome.unwrap_or_else(|_| panic!("the forms fault test did not finish within {WHOLE_TEST:?}: something hangs"));
+    common::with_durable_db("forms-fault", WHOLE_TEST, scenario).await;
 }
 
-async fn scenario(storage: std::path::PathBuf) {
-    let mut db = DbServer::start(common::free_port(), storage.display().to_string(), vec!["--sync-on-commit".into()]);
+async fn scenario(mut db: DbServer) {
     let env = web::start_on(&db.uri(), "forms_fault", &[("FORMS_MIN_FILL_MS", "0"), ("CLIENT_IP_HEADER", "x-test-client")]).await;
     env.load_default_plans().await;
     let (owner, ws) = web::owner_with_workspace(&env, "Fern Fault", "fern.fault@example.com").await;

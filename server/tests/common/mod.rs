@@ -95,6 +95,22 @@ impl Drop for DbServer {
     }
 }
 
+/// Runs a fault scenario on its own database server, durable (a fresh storage directory,
+/// `--sync-on-commit`) so that a killed server keeps what it acknowledged. The scenario must
+/// end within `limit` (else something hangs and the test fails); the directory is removed
+/// afterwards either way.
+pub async fn with_durable_db<F, Fut>(what: &str, limit: Duration, scenario: F)
+where
+    F: FnOnce(DbServer) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let storage = std::env::temp_dir().join(format!("mewayz-{what}-{}", uuid::Uuid::new_v4().simple()));
+    let db = DbServer::start(free_port(), storage.display().to_string(), vec!["--sync-on-commit".into()]);
+    let outcome = tokio::time::timeout(limit, scenario(db)).await;
+    let _ = std::fs::remove_dir_all(&storage);
+    outcome.unwrap_or_else(|_| panic!("the {what} test did not finish within {limit:?}: something hangs"));
+}
+
 /// The database server shared by the tests of this process: the one the test script
 /// started (`MEWAYZ_TEST_MONGODB_URI`), or one started here on first use.
 pub fn shared_db_uri() -> String {
